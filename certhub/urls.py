@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from companies import views as company_views
+
+admin.site.site_header = "CertHub administration"
+admin.site.site_title = "CertHub admin"
+
+tenant_patterns = [
+    path("", include("companies.urls")),
+    path("customers/", include("customers.urls")),
+]
+
+urlpatterns = [
+    path("", company_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+]

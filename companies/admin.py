@@ -1,0 +1,102 @@
+from django import http
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from mptt.admin import DraggableMPTTAdmin
+
+from companies import services
+from companies.admin_scoping import TenantScopedAdmin, admin_tenant_ids
+from companies.models import Company, Membership, Tenant
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "default_exemption_reason", "default_expiring_soon_days",
+                    "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=admin_tenant_ids(request.user))
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or bool(admin_tenant_ids(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        ids = admin_tenant_ids(request.user)
+        return bool(ids) if obj is None else obj.pk in ids
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # new tenants come from operators (R48)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(TenantScopedAdmin):
+    list_display = ["user", "tenant", "role", "created_at"]
+    list_filter = ["role", "tenant"]
+    search_fields = ["user__email", "tenant__name"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["companies"]
+
+
+@admin.register(Company)
+class CompanyAdmin(TenantScopedAdmin, DraggableMPTTAdmin):
+    """The company tree with drag and drop (R44); every write goes through the services (R6)."""
+
+    list_display = ["tree_actions", "indented_title", "code", "tenant", "city", "state"]
+    list_display_links = ["indented_title"]
+    list_filter = ["tenant"]
+    search_fields = ["name", "code", "legal_name"]
+    actions = None  # no bulk delete on the tree
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            if change:
+                parent_changed = "parent" in fields
+                new_parent = fields.pop("parent", None)
+                fields.pop("tenant", None)
+                services.company_update(company=Company.objects.with_scopes_disabled()
+                                        .get(pk=obj.pk), **fields)
+                if parent_changed:
+                    services.company_move(company=obj, new_parent=new_parent)
+            else:
+                data = {k: v for k, v in form.cleaned_data.items() if k not in ("tenant",)}
+                created = services.company_create(tenant=form.cleaned_data["tenant"], **data)
+                obj.pk = created.pk
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+
+    def delete_model(self, request, obj):
+        try:
+            services.company_delete(company=obj)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+
+    def _move_node(self, request):
+        qs = self.get_queryset(request)
+        try:
+            company = qs.get(pk=request.POST.get("cut_item"))
+            target = qs.get(pk=request.POST.get("pasted_on"))
+        except (Company.DoesNotExist, TypeError, ValueError):
+            self.message_user(request, "Companies have disappeared, try again.", messages.ERROR)
+            return http.HttpResponse("FAIL, invalid objects.")
+        # Siblings are ordered by name, so dropping beside a company means under its parent.
+        position = request.POST.get("position")
+        new_parent = target if position == "last-child" else target.parent
+        try:
+            services.company_move(company=company, new_parent=new_parent)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return http.HttpResponse("FAIL, invalid move.")
+        self.message_user(request, f"{company.name} moved.")
+        return http.HttpResponse("OK")

@@ -1,0 +1,26 @@
+from companies.models import Membership
+from companies.tenancy import reachable_companies
+
+
+def tenancy(request):
+    """What the top bar needs on every page: tenants, the working company and its picker."""
+    if not request.user.is_authenticated:
+        return {}
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        memberships = list(
+            Membership.objects.filter(user=request.user)
+            .select_related("tenant")
+            .order_by("tenant__name")
+        )
+    context = {"user_memberships": memberships}
+    tenant = getattr(request, "tenant", None)
+    if tenant is not None:
+        context.update(
+            tenant=tenant,
+            membership=request.membership,
+            working_company=request.working_company,
+            picker_companies=reachable_companies(request.membership).order_by("tree_id", "lft"),
+        )
+    return context

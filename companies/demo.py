@@ -1,0 +1,52 @@
+"""Demo data of the companies app: two tenants, a company tree, users of every role (R46)."""
+
+from django.contrib.auth import get_user_model
+from django_scopes import scope
+
+from companies.models import Membership, Role, Tenant
+from companies.services import company_create
+
+DEMO_PASSWORD = "certhub-demo"  # noqa: S105  (a local demo; printed for the user)
+
+TREE = [
+    # code, name, parent code, city, state
+    ("ACME", "Acme Distribution Inc.", None, "Chicago", "IL"),
+    ("ACME-EAST", "Acme East", "ACME", "Newark", "NJ"),
+    ("ACME-NY", "Acme New York", "ACME-EAST", "Albany", "NY"),
+    ("ACME-PA", "Acme Pennsylvania", "ACME-EAST", "Pittsburgh", "PA"),
+    ("ACME-WEST", "Acme West", "ACME", "Sacramento", "CA"),
+    ("ACME-TX", "Acme Texas", "ACME-WEST", "Austin", "TX"),
+    ("ACME-CA", "Acme Canada Ltd.", None, "Toronto", "ON"),
+]
+
+
+def load(stdout=None) -> dict:
+    """Create the demo tenants; returns what the other apps' demo loaders build on."""
+    User = get_user_model()
+    users = {}
+    for email, name in [("owner@demo.certhub", "Olivia Owner"),
+                        ("editor@demo.certhub", "Eddie Editor"),
+                        ("viewer@demo.certhub", "Vera Viewer")]:
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, full_name=name)
+        users[email.split("@")[0]] = user
+    users["owner"].is_staff = True
+    users["owner"].save(update_fields=["is_staff"])
+
+    acme = Tenant.objects.create(slug="acme", name="Acme Distribution")
+    globex = Tenant.objects.create(slug="globex", name="Globex Supply")
+    with scope(tenant=globex.pk):
+        Membership.objects.create(tenant=globex, user=users["owner"], role=Role.OWNER)
+        company_create(tenant=globex, name="Globex Supply Co.", code="GLOBEX",
+                       city="Springfield", state="OR", country="US")
+    companies = {}
+    with scope(tenant=acme.pk):
+        for role, user in [(Role.OWNER, users["owner"]), (Role.EDITOR, users["editor"]),
+                           (Role.VIEWER, users["viewer"])]:
+            Membership.objects.create(tenant=acme, user=user, role=role)
+        for code, name, parent, city, state in TREE:
+            country = "CA" if state == "ON" else "US"
+            companies[code] = company_create(
+                tenant=acme, name=name, code=code, parent=companies.get(parent), city=city,
+                state=state, country=country, contact_email=f"tax@{code.lower()}.example.com")
+    return {"tenant": acme, "companies": companies, "users": users}

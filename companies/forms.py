@@ -1,0 +1,75 @@
+from django import forms
+
+from companies.models import Company, Role, Tenant
+from companies.tenancy import reachable_companies
+
+
+class CompanyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{'— ' * obj.level}{obj.name} ({obj.code})"
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "name", "code", "legal_name", "fein", "address_line1", "address_line2", "city",
+            "state", "country", "zip", "contact_email", "require_tax_fields",
+            "exemption_reason", "expiring_soon_days",
+        ]
+        labels = {"exemption_reason": "Exemption reason (blank: inherit)",
+                  "expiring_soon_days": "Expiring soon, days (blank: inherit)"}
+
+
+class CompanyCreateForm(CompanyForm):
+    parent = CompanyChoiceField(
+        queryset=Company.objects.none(), required=False, empty_label="(none: a new root company)"
+    )
+
+    class Meta(CompanyForm.Meta):
+        fields = ["parent", *CompanyForm.Meta.fields]
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = reachable_companies(membership).order_by("tree_id", "lft")
+
+
+class CompanyMoveForm(forms.Form):
+    parent = CompanyChoiceField(
+        queryset=Company.objects.none(), required=False, empty_label="(none: make it a root)",
+        label="New parent",
+    )
+
+    def __init__(self, *args, membership, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = (
+            reachable_companies(membership).exclude(company.subtree_q()).order_by("tree_id", "lft")
+        )
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices)
+    companies = forms.ModelMultipleChoiceField(
+        queryset=Company.objects.none(), required=False,
+        help_text="Leave empty to reach every company; otherwise only these and their descendants.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, tenant_companies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["companies"].queryset = tenant_companies.order_by("tree_id", "lft")
+
+
+class MemberEditForm(MemberForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["email"]
+
+
+class TenantSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Tenant
+        fields = ["name", "default_exemption_reason", "default_expiring_soon_days"]
+        labels = {"default_exemption_reason": "Default exemption reason",
+                  "default_expiring_soon_days": "Expiring soon, days before expiry"}

@@ -1,0 +1,210 @@
+"""Every write to tenants, memberships and the company tree (R2, R5, R6, R48).
+
+All tree writes go through this module and run under a per-tenant PostgreSQL advisory lock:
+django-mptt recomputes lft/rght from rows it has read, so two unlocked concurrent writes to one
+tree can corrupt it.
+"""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import PROTECT
+from django_scopes import scope
+
+from companies.models import Company, Membership, Role, Tenant
+
+TREE_LOCK_KEY = 7_114_001  # first key of pg_advisory_xact_lock(int, int); the tenant is the second
+
+
+def lock_tree(tenant: Tenant) -> None:
+    """Serialise writes to one tenant's tree until the transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [TREE_LOCK_KEY, tenant.pk])
+
+
+# --- tenants and memberships -------------------------------------------------------------------
+
+
+@transaction.atomic
+def tenant_create(*, slug: str, name: str, owner_email: str) -> tuple[Tenant, object, str | None]:
+    """Create a tenant and its owner; returns the one-time password if the user is new (R48)."""
+    if Tenant.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": f"A tenant with the slug {slug!r} already exists."})
+    tenant = Tenant.objects.create(slug=slug, name=name)
+    User = get_user_model()
+    password = None
+    user = User.objects.filter(email__iexact=owner_email).first()
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(email=owner_email, password=password)
+    with scope(tenant=tenant.pk):
+        Membership.objects.create(tenant=tenant, user=user, role=Role.OWNER)
+    return tenant, user, password
+
+
+def _check_can_grant(actor_membership: Membership, role: str) -> None:
+    if role in (Role.ADMIN, Role.OWNER) and not actor_membership.has_role(Role.OWNER):
+        raise ValidationError({"role": "Only an owner can grant or change the admin and owner roles."})
+
+
+@transaction.atomic
+def membership_add(
+    *, tenant: Tenant, actor_membership: Membership, email: str, role: str, companies=()
+) -> tuple[Membership, str | None]:
+    """Add a user (created if needed) to the tenant; returns a one-time password for new users."""
+    _check_can_grant(actor_membership, role)
+    User = get_user_model()
+    password = None
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(email=email, password=password)
+    if Membership.objects.filter(user=user).exists():
+        raise ValidationError({"email": f"{email} is already a member of this tenant."})
+    membership = Membership.objects.create(tenant=tenant, user=user, role=role)
+    membership.companies.set(companies)
+    return membership, password
+
+
+@transaction.atomic
+def membership_update(
+    *, membership: Membership, actor_membership: Membership, role: str, companies=()
+) -> Membership:
+    _check_can_grant(actor_membership, role)
+    if membership.role in (Role.ADMIN, Role.OWNER):
+        _check_can_grant(actor_membership, membership.role)
+    if membership.role == Role.OWNER and role != Role.OWNER:
+        _ensure_another_owner(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    membership.companies.set(companies)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor_membership: Membership) -> None:
+    if membership.role in (Role.ADMIN, Role.OWNER):
+        _check_can_grant(actor_membership, membership.role)
+    if membership.role == Role.OWNER:
+        _ensure_another_owner(membership)
+    membership.delete()
+
+
+def _ensure_another_owner(membership: Membership) -> None:
+    others = Membership.objects.filter(role=Role.OWNER).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError("A tenant needs at least one owner; make someone else owner first.")
+
+
+# --- the company tree --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def company_create(*, tenant: Tenant, name: str, code: str, parent: Company | None = None,
+                   **details) -> Company:
+    lock_tree(tenant)
+    if parent is not None and parent.tenant_id != tenant.pk:
+        raise ValidationError({"parent": "The parent company belongs to another tenant."})
+    if Company.objects.filter(tenant=tenant, code__iexact=code).exists():
+        raise ValidationError({"code": f"The code {code!r} is already used in this tenant."})
+    company = Company(tenant=tenant, name=name, code=code, **details)
+    company.full_clean(exclude=["parent", "lft", "rght", "tree_id", "level"])
+    if parent is None:
+        company.save()  # a new tree, with a tree id from the sequence
+    else:
+        parent.refresh_from_db()
+        target, position = _sorted_place(parent, name)
+        Company.objects.insert_node(company, target, position, save=True)
+    return company
+
+
+def _sorted_place(parent: Company, name: str, exclude: Company | None = None):
+    """Where a child named `name` goes so that siblings stay in name order.
+
+    Placing relative to a sibling never renumbers trees (unlike mptt's order_insertion_by,
+    which also orders roots and so shifts every later tree id across tenants).
+    """
+    siblings = parent.get_children().filter(name__gt=name)
+    if exclude is not None:
+        siblings = siblings.exclude(pk=exclude.pk)
+    sibling = siblings.order_by("lft").first()
+    return (sibling, "left") if sibling else (parent, "last-child")
+
+
+@transaction.atomic
+def company_update(*, company: Company, **fields) -> Company:
+    """Change a company's details (renaming included); the tree position stays."""
+    lock_tree(company.tenant)
+    code = fields.get("code", company.code)
+    clash = Company.objects.filter(tenant=company.tenant, code__iexact=code).exclude(pk=company.pk)
+    if clash.exists():
+        raise ValidationError({"code": f"The code {code!r} is already used in this tenant."})
+    company.refresh_from_db(fields=["lft", "rght", "tree_id", "level", "parent"])
+    for name, value in fields.items():
+        setattr(company, name, value)
+    company.full_clean(exclude=["parent", "lft", "rght", "tree_id", "level"])
+    company.save()
+    if "name" in fields and company.parent_id:
+        target, position = _sorted_place(company.parent, company.name, exclude=company)
+        company.move_to(target, position)
+    return company
+
+
+@transaction.atomic
+def company_move(*, company: Company, new_parent: Company | None) -> Company:
+    """Move a company (and its subtree) under another company, or make it a root (R6)."""
+    lock_tree(company.tenant)
+    company.refresh_from_db()
+    if new_parent is not None:
+        new_parent.refresh_from_db()
+        if new_parent.tenant_id != company.tenant_id:
+            raise ValidationError({"parent": "A company cannot move into another tenant."})
+        if new_parent.pk == company.pk or new_parent.is_descendant_of(company):
+            raise ValidationError(
+                {"parent": "A company cannot move under itself or one of its descendants."}
+            )
+    if new_parent is None and company.parent_id is None:
+        return company
+    if new_parent is None:
+        company.move_to(None)  # becomes a root: a new tree id from the sequence
+    else:
+        company.move_to(*_sorted_place(new_parent, company.name, exclude=company))
+    company.refresh_from_db()
+    return company
+
+
+def company_holdings(company: Company) -> list[str]:
+    """What still hangs on a company, e.g. ["2 child companies", "14 customers"] (R6).
+
+    Found through the protected relations pointing at Company, so the apps built on companies
+    (customers, documents) are counted without this module importing them.
+    """
+    held = []
+    for relation in company._meta.related_objects:
+        if relation.many_to_many or relation.on_delete is not PROTECT:
+            continue
+        count = relation.related_model._base_manager.filter(**{relation.field.name: company}).count()
+        if count:
+            if relation.related_model is Company:
+                label = "child company" if count == 1 else "child companies"
+            else:
+                meta = relation.related_model._meta
+                label = meta.verbose_name if count == 1 else meta.verbose_name_plural
+            held.append(f"{count} {label}")
+    return held
+
+
+@transaction.atomic
+def company_delete(*, company: Company) -> None:
+    lock_tree(company.tenant)
+    company.refresh_from_db()
+    held = company_holdings(company)
+    if held:
+        raise ValidationError(
+            f"{company.name} cannot be deleted: it still holds {', '.join(held)}. "
+            "Move or delete them first."
+        )
+    company.delete()
+

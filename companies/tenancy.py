@@ -1,0 +1,73 @@
+"""Tenancy helpers for views: roles, reachable companies, the working company (R2, R3, R7)."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from companies.models import Company, Membership
+
+
+def role_required(role: str):
+    """A view for members of at least `role`; a lower role answers 403 (R3)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.membership.has_role(role):
+                raise PermissionDenied(f"This needs the {role} role.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def reachable_companies_q(membership: Membership, prefix: str = "") -> Q:
+    """Companies a membership reaches: all, or the subtrees of its limited companies (R2)."""
+    limited = list(membership.companies.all())
+    if not limited:
+        return Q()
+    q = Q(pk__in=[])
+    for company in limited:
+        q |= company.subtree_q(prefix)
+    return q
+
+
+def reachable_companies(membership: Membership) -> QuerySet[Company]:
+    return Company.objects.filter(reachable_companies_q(membership))
+
+
+def get_company(request, public_id) -> Company:
+    """A company of this tenant that the membership reaches, else 404 (R3)."""
+    return get_object_or_404(reachable_companies(request.membership), public_id=public_id)
+
+
+def _session_key(request) -> str:
+    return f"working_company:{request.tenant.pk}"
+
+
+def load_working_company(request) -> Company | None:
+    """The company picked in the top bar, or the first reachable one (R7)."""
+    companies = reachable_companies(request.membership)
+    public_id = request.session.get(_session_key(request))
+    company = companies.filter(public_id=public_id).first() if public_id else None
+    if company is None:
+        company = companies.order_by("tree_id", "lft").first()
+    return company
+
+
+def set_working_company(request, company: Company) -> None:
+    request.session[_session_key(request)] = str(company.public_id)
+    request.working_company = company
+
+
+def working_companies(request, include_descendants: bool = False) -> QuerySet[Company]:
+    """The working company, and its reachable descendants when asked (R7)."""
+    company = request.working_company
+    if company is None:
+        return Company.objects.none()
+    if not include_descendants:
+        return Company.objects.filter(pk=company.pk)
+    return reachable_companies(request.membership).filter(company.subtree_q())

@@ -1,0 +1,231 @@
+"""Customers, their addresses, contacts, ship-to zones and ship-to links (R8-R19).
+
+History (R14) is kept by django-pghistory's database triggers, so bulk writes (imports, admin
+actions) are recorded as well as single saves; the context (user, import batch, request link)
+is attached with `pghistory.context(...)`.
+"""
+
+import pghistory
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Upper
+
+from companies.models import EXEMPTION_REASONS, Company, TenantOwned, scoped_manager
+
+
+class CustomerKind(models.TextChoices):
+    BILL_TO = "bill-to", "Bill-to"
+    SHIP_TO = "ship-to", "Ship-to"
+
+
+# The six fields that make a customer "tax-ready" (R9).
+TAX_FIELDS = ["name1", "address_line1", "city", "state", "country", "zip"]
+
+
+def _tax_ready_expression():
+    q = Q()
+    for field in TAX_FIELDS:
+        q &= ~Q(**{field: ""})
+    return q
+
+
+class CustomerQuerySet(models.QuerySet):
+    def tax_ready(self, ready: bool = True):
+        return self.filter(tax_ready=ready)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Customer(TenantOwned):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="customers")
+    number = models.CharField("customer number", max_length=50)
+    alternate_id = models.CharField("alternate ID", max_length=50, blank=True)
+    fein = models.CharField("FEIN", max_length=20, blank=True)
+    name1 = models.CharField("name 1", max_length=200)
+    name2 = models.CharField("name 2", max_length=200, blank=True)
+    attention_name = models.CharField("attention name", max_length=200, blank=True)
+    address_line1 = models.CharField("address line 1", max_length=200, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=50, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    zip = models.CharField("ZIP / postal code", max_length=20, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    fax = models.CharField(max_length=50, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    kind = models.CharField(max_length=7, choices=CustomerKind.choices,
+                            default=CustomerKind.BILL_TO)
+    exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
+    expiring_soon_days = models.PositiveIntegerField(null=True, blank=True)
+    tax_ready = models.GeneratedField(
+        expression=models.Case(
+            models.When(_tax_ready_expression(), then=Value(True)), default=Value(False)
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = scoped_manager(CustomerQuerySet)
+    shipping_customers = models.ManyToManyField(
+        "self", through="ShipToLink", symmetrical=False, related_name="billing_customers",
+        through_fields=("billing", "shipping"),
+    )
+
+    class Meta:
+        ordering = ["company", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"],
+                                    name="customer_number_unique_in_company"),
+        ]
+        indexes = [
+            models.Index(fields=["company", "name1", "id"], name="customer_company_name"),
+            models.Index(fields=["tenant", "zip"], name="customer_tenant_zip"),
+            models.Index(fields=["tenant", "state"], name="customer_tenant_state"),
+            GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="customer_number_trgm"),
+            GinIndex(OpClass(Upper("name1"), name="gin_trgm_ops"), name="customer_name_trgm"),
+            GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="customer_email_trgm"),
+            GinIndex(OpClass(Upper("city"), name="gin_trgm_ops"), name="customer_city_trgm"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.name1}"
+
+    @property
+    def missing_tax_fields(self) -> list[str]:
+        return [self._meta.get_field(f).verbose_name for f in TAX_FIELDS if not getattr(self, f)]
+
+
+class AddressQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Address(TenantOwned):
+    """An address besides the customer's main one, with its business purposes (R15-R18)."""
+
+    TAX_COMPONENTS = ["country", "state", "county", "city", "zip"]
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    label = models.CharField(max_length=100, blank=True)
+    line1 = models.CharField("address line 1", max_length=200)
+    line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    county = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=50, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    zip = models.CharField("ZIP / postal code", max_length=20, blank=True)
+    is_bill_to = models.BooleanField("Bill-To", default=False)
+    is_ship_to = models.BooleanField("Ship-To", default=False)
+    is_statements = models.BooleanField("Statements", default=False)
+    is_active = models.BooleanField("active", default=True)
+    exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
+    expiring_soon_days = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager(AddressQuerySet)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+        ordering = ["-is_active", "label", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(is_statements=True, is_active=True),
+                name="one_active_statements_address",
+                violation_error_message="This customer already has an active Statements address.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_bill_to=True) | Q(is_ship_to=True) | Q(is_statements=True),
+                name="address_has_a_purpose",
+                violation_error_message="Pick at least one purpose: Bill-To, Ship-To or Statements.",
+            ),
+        ]
+
+    def __str__(self):
+        return ", ".join(p for p in [self.label or self.line1, self.city, self.state] if p)
+
+    @property
+    def purposes(self) -> list[str]:
+        return [label for flag, label in [(self.is_bill_to, "Bill-To"), (self.is_ship_to, "Ship-To"),
+                                          (self.is_statements, "Statements")] if flag]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Contact(TenantOwned):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ChannelKind(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class ContactChannel(TenantOwned):
+    """A phone number or email kept for an address or for a contact (R16)."""
+
+    address = models.ForeignKey(Address, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="channels")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="channels")
+    kind = models.CharField(max_length=5, choices=ChannelKind.choices)
+    value = models.CharField(max_length=254)
+    label = models.CharField(max_length=50, blank=True, help_text="e.g. office, mobile, AP")
+
+    class Meta:
+        ordering = ["kind", "label", "value"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(address__isnull=False, contact__isnull=True)
+                           | Q(address__isnull=True, contact__isnull=False)),
+                name="channel_on_address_or_contact",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ShipToZone(TenantOwned):
+    """A region a customer ships to (R11)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="zones")
+    region = models.CharField(max_length=2)
+
+    class Meta:
+        ordering = ["region"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "region"], name="zone_unique_per_customer"),
+        ]
+
+    def __str__(self):
+        return self.region
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ShipToLink(TenantOwned):
+    """A billing customer's link to a shipping customer of the same company (R12)."""
+
+    billing = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="shipping_links")
+    shipping = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="billing_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["billing", "shipping"], name="link_unique"),
+            models.CheckConstraint(condition=~Q(billing=F("shipping")), name="link_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.billing_id} → {self.shipping_id}"

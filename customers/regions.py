@@ -1,0 +1,66 @@
+"""Regions, states and postal codes by country (R10, R11), from django-localflavor's lists.
+
+Pure functions with no ORM, shared by the customer forms and the import engine.
+"""
+
+import re
+
+from localflavor.ca.ca_provinces import PROVINCE_CHOICES
+from localflavor.us.us_states import CONTIGUOUS_STATES, NON_CONTIGUOUS_STATES, US_TERRITORIES
+
+# US states, DC and territories by USPS code (R10); DC is among localflavor's contiguous states.
+# Names stay lazy translations: they are read only once settings are loaded.
+US_REGIONS = dict((*CONTIGUOUS_STATES, *NON_CONTIGUOUS_STATES, *US_TERRITORIES))
+CA_REGIONS = dict(PROVINCE_CHOICES)
+REGION_NAMES = {**US_REGIONS, **CA_REGIONS}
+
+
+def region_choices() -> list:
+    """Grouped choices for a region drop-down, by name within each country."""
+    return [
+        ("United States", sorted(US_REGIONS.items(), key=lambda item: str(item[1]))),
+        ("Canada", sorted(CA_REGIONS.items(), key=lambda item: str(item[1]))),
+    ]
+
+US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+CA_POSTAL = re.compile(r"^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d$")
+
+
+def region_country(region: str) -> str | None:
+    """The country of a US or Canadian region code, else None."""
+    if region in US_REGIONS:
+        return "US"
+    if region in CA_REGIONS:
+        return "CA"
+    return None
+
+
+def normalise_address(*, state: str, country: str, zip: str) -> tuple[str, str, str, dict]:
+    """Clean state, country and ZIP together; returns (state, country, zip, errors by field).
+
+    A US or Canadian state without a country sets the country; US and Canadian states and
+    postal codes are checked; other countries keep free text (R10).
+    """
+    state, country, zip = state.strip(), country.strip().upper(), zip.strip()
+    errors: dict[str, str] = {}
+    if state and region_country(state.upper()):
+        state = state.upper()
+    if state and not country:
+        country = region_country(state) or ""
+    if country and not re.fullmatch(r"[A-Z]{2}", country):
+        errors["country"] = f"{country!r} is not a two-letter ISO country code (e.g. US, CA)."
+    if country == "US":
+        if state and state not in US_REGIONS:
+            errors["state"] = f"{state!r} is not a US state, DC or territory USPS code."
+        if zip and not US_ZIP.match(zip):
+            errors["zip"] = f"{zip!r} is not a US ZIP code (12345 or 12345-6789)."
+    elif country == "CA":
+        if state and state not in CA_REGIONS:
+            errors["state"] = f"{state!r} is not a Canadian province or territory code."
+        if zip:
+            zip = zip.upper()
+            if not CA_POSTAL.match(zip):
+                errors["zip"] = f"{zip!r} is not a Canadian postal code (A1A 1A1)."
+            elif " " not in zip:
+                zip = f"{zip[:3]} {zip[3:]}"
+    return state, country, zip, errors

@@ -1,0 +1,27 @@
+// Small enhancements; every page works without them.
+document.addEventListener("change", (event) => {
+  // The working-company picker submits as soon as a company is chosen.
+  if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+});
+
+document.addEventListener("submit", (event) => {
+  // Ask before destructive actions marked with data-confirm.
+  const message = event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
+
+// Progress bars: poll a JSON endpoint and update without a reload (imports, long tasks).
+document.querySelectorAll("[data-progress-url]").forEach((el) => {
+  const bar = el.querySelector("progress");
+  const label = el.querySelector("[data-progress-label]");
+  const poll = async () => {
+    const response = await fetch(el.dataset.progressUrl, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const data = await response.json();
+    if (bar) { bar.max = data.total || 1; bar.value = data.done; }
+    if (label) label.textContent = data.label;
+    if (data.finished) { if (data.reload) window.location.reload(); return; }
+    setTimeout(poll, 700);
+  };
+  poll();
+});

@@ -1,0 +1,47 @@
+"""Factories for tests. Tenant-owned rows are created inside their tenant's scope."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django_scopes import scope
+
+from companies.models import Membership, Role, Tenant
+from companies.services import company_create
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tenant
+
+    slug = factory.Sequence(lambda n: f"tenant-{n}")
+    name = factory.Sequence(lambda n: f"Tenant {n}")
+
+
+def make_membership(tenant, user=None, role=Role.VIEWER, companies=()):
+    user = user or UserFactory()
+    with scope(tenant=tenant.pk):
+        membership = Membership.objects.create(tenant=tenant, user=user, role=role)
+        membership.companies.set(companies)
+    return membership
+
+
+def make_company(tenant, code, name=None, parent=None, **details):
+    with scope(tenant=tenant.pk):
+        return company_create(tenant=tenant, name=name or f"Company {code}", code=code,
+                              parent=parent, **details)
