@@ -54,7 +54,8 @@ class Tenant(models.Model):
 
 def scoped_manager(queryset_class=models.QuerySet, manager_class=models.Manager):
     """A manager whose queries raise unless a tenant scope is active (R4)."""
-    return ScopedManager(tenant="tenant", _manager_class=manager_class.from_queryset(queryset_class))
+    manager = manager_class.from_queryset(queryset_class)
+    return ScopedManager(tenant="tenant", _manager_class=manager)
 
 
 class TenantOwned(models.Model):

@@ -46,7 +46,8 @@ def tenant_create(*, slug: str, name: str, owner_email: str) -> tuple[Tenant, ob
 
 def _check_can_grant(actor_membership: Membership, role: str) -> None:
     if role in (Role.ADMIN, Role.OWNER) and not actor_membership.has_role(Role.OWNER):
-        raise ValidationError({"role": "Only an owner can grant or change the admin and owner roles."})
+        raise ValidationError(
+            {"role": "Only an owner can grant or change the admin and owner roles."})
 
 
 @transaction.atomic
@@ -185,7 +186,8 @@ def company_holdings(company: Company) -> list[str]:
     for relation in company._meta.related_objects:
         if relation.many_to_many or relation.on_delete is not PROTECT:
             continue
-        count = relation.related_model._base_manager.filter(**{relation.field.name: company}).count()
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: company})
+        count = rows.count()
         if count:
             if relation.related_model is Company:
                 label = "child company" if count == 1 else "child companies"

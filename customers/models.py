@@ -139,7 +139,8 @@ class Address(TenantOwned):
             models.CheckConstraint(
                 condition=Q(is_bill_to=True) | Q(is_ship_to=True) | Q(is_statements=True),
                 name="address_has_a_purpose",
-                violation_error_message="Pick at least one purpose: Bill-To, Ship-To or Statements.",
+                violation_error_message=(
+                    "Pick at least one purpose: Bill-To, Ship-To or Statements."),
             ),
         ]
 
@@ -148,8 +149,9 @@ class Address(TenantOwned):
 
     @property
     def purposes(self) -> list[str]:
-        return [label for flag, label in [(self.is_bill_to, "Bill-To"), (self.is_ship_to, "Ship-To"),
-                                          (self.is_statements, "Statements")] if flag]
+        flags = [(self.is_bill_to, "Bill-To"), (self.is_ship_to, "Ship-To"),
+                 (self.is_statements, "Statements")]
+        return [label for flag, label in flags if flag]
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

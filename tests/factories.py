@@ -45,3 +45,14 @@ def make_company(tenant, code, name=None, parent=None, **details):
     with scope(tenant=tenant.pk):
         return company_create(tenant=tenant, name=name or f"Company {code}", code=code,
                               parent=parent, **details)
+
+
+def make_customer(company, number, name="Customer", **fields):
+    """A customer created in its tenant's scope; fields default to a tax-ready US address."""
+    from customers.models import Customer
+
+    values = {"address_line1": "1 Main St", "city": "Austin", "state": "TX", "country": "US",
+              "zip": "78701", **fields}
+    with scope(tenant=company.tenant_id):
+        return Customer.objects.create(tenant_id=company.tenant_id, company=company,
+                                       number=number, name1=name, **values)

@@ -54,7 +54,8 @@ class Command(BaseCommand):
             for model in reversed(apps.get_models()):
                 if model is not Tenant and any(f.name == "tenant" for f in model._meta.fields):
                     cursor.execute(
-                        f'DELETE FROM "{model._meta.db_table}" WHERE tenant_id = ANY(%s)', [ids])
+                        f'DELETE FROM "{model._meta.db_table}" WHERE tenant_id = ANY(%s)',  # noqa: S608
+                        [ids])
             Tenant.objects.filter(pk__in=ids).delete()
 
     def _print_login(self, headline):

@@ -1,0 +1,146 @@
+"""Compliance documents, comments and files, certificate requests (R20-R30)."""
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from companies.models import EXEMPTION_REASONS, Company, TenantOwned
+from customers.models import Address, Customer
+
+
+class DocumentType(models.TextChoices):
+    EXEMPTION_CERTIFICATE = "exemption", "Exemption certificate"
+    RESALE_CERTIFICATE = "resale", "Resale certificate"
+    DIRECT_PAY_PERMIT = "direct-pay", "Direct pay permit"
+    GOVERNMENT_LETTER = "government", "Government exemption letter"
+    OTHER = "other", "Other"
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    VALID = "valid", "Valid"
+    INVALID = "invalid", "Invalid"
+    VOIDED = "voided", "Voided"
+
+
+class StoredFile(models.Model):
+    """Fields of an uploaded file: a generated storage name and what the uploader sent (R27)."""
+
+    file = models.FileField(max_length=300, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Document(TenantOwned, StoredFile):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="documents")
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="documents")
+    # The address the document refers to: one of the customer's addresses, or its main address.
+    address = models.ForeignKey(Address, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="documents")
+    uses_main_address = models.BooleanField(default=False)
+    doc_type = models.CharField("type", max_length=12, choices=DocumentType.choices,
+                                default=DocumentType.EXEMPTION_CERTIFICATE)
+    regions = ArrayField(models.CharField(max_length=2), help_text="Regions covered")
+    exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
+    signed_date = models.DateField(null=True, blank=True)
+    effective_date = models.DateField()
+    expiration_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=DocumentStatus.choices,
+                              default=DocumentStatus.PENDING)
+    status_reason = models.CharField(max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    request = models.ForeignKey("CertificateRequest", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="documents")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["customer", "status"], name="document_customer_status"),
+            models.Index(fields=["company", "status", "expiration_date"],
+                         name="document_company_expiry"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_doc_type_display()} for {self.customer}"
+
+
+class NoteKind(models.TextChoices):
+    COMMENT = "comment", "Comment"
+    FILE = "file", "File"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Note(TenantOwned, StoredFile):
+    """An entry of a "Comments & Files" tab: a comment or a file, on a customer or a document
+    (R24-R26). A submission with both makes two entries."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="notes")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="notes")
+    kind = models.CharField(max_length=7, choices=NoteKind.choices)
+    text = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(customer__isnull=False, document__isnull=True)
+                           | models.Q(customer__isnull=True, document__isnull=False)),
+                name="note_on_customer_or_document",
+            ),
+        ]
+
+
+class RequestStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    OPENED = "opened", "Opened"
+    FULFILLED = "fulfilled", "Fulfilled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
+class CertificateRequest(TenantOwned):
+    """A request to a customer for documents, answered through a public upload link (R28-R30).
+
+    Only a hash of the link's token is stored; `expired` is shown for an open request past
+    `expires_at`.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="requests")
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="requests")
+    regions = ArrayField(models.CharField(max_length=2))
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=9, choices=RequestStatus.choices,
+                              default=RequestStatus.SENT)
+    message = models.TextField(blank=True)
+    expires_at = models.DateTimeField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Request to {self.customer} for {', '.join(self.regions)}"
