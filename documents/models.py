@@ -107,6 +107,9 @@ class Note(TenantOwned, StoredFile):
             ),
         ]
 
+    def __str__(self):
+        return self.original_name if self.kind == NoteKind.FILE else self.text[:50]
+
 
 class RequestStatus(models.TextChoices):
     SENT = "sent", "Sent"
