@@ -1,11 +1,17 @@
 """Loaded by pytest before Django (see `-p tests.testenv` in pyproject.toml).
 
-Tests run with DEBUG off, as production does; these are the production settings they need.
+Tests run with DEBUG off, as production does, so they get the production settings they need.
+Without DATABASE_URL they use the embedded PostgreSQL, as the app does (R45).
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-0123456789abcdefghijklmnop")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("CERTHUB_SSL_REDIRECT", "0")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/certhub")
+if not os.environ.get("DATABASE_URL"):
+    from certhub.database import embedded_database_url
+
+    root = Path(__file__).resolve().parent.parent
+    os.environ["DATABASE_URL"] = embedded_database_url(root / "var" / "postgres")
