@@ -28,8 +28,8 @@ def test_log_in_switch_tenant_pick_company_and_add_a_child(page, screenshot, ali
     page.wait_for_url(f"**/t/{alice.tenant.slug}/")
 
     # Pick "Alice West" as the working company (the picker submits on change).
-    page.get_by_label("Company").select_option(label="\u00a0\u00a0Alice West")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_label("Company").select_option(label="\u00a0\u00a0Alice West")
     assert "Alice West" in page.locator("main").inner_text()
 
     # Add a child company under it.
