@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "companies.middleware.TenantMiddleware",
+    # Records the user and URL of each request with the history rows it writes (R14).
+    "pghistory.middleware.HistoryMiddleware",
 ]
 
 ROOT_URLCONF = "certhub.urls"

@@ -9,6 +9,8 @@ admin.site.site_title = "CertHub admin"
 tenant_patterns = [
     path("", include("companies.urls")),
     path("customers/", include("customers.urls")),
+    path("", include("documents.urls")),
+    path("imports/", include("imports.urls")),
 ]
 
 urlpatterns = [
