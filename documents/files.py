@@ -1,0 +1,200 @@
+"""Uploaded files: the 50 MB cap while the upload streams, type sniffing, storage, downloads
+(R20, R25, R27).
+
+Views that accept files wrap themselves in `capped_upload`; services store files with
+`store_file`; downloads go only through permission-checked views that return `file_response`.
+"""
+
+import hashlib
+import posixpath
+import uuid
+from functools import wraps
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import FileResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+# The request attribute that names the file refused by the cap.
+UPLOAD_REFUSED_ATTR = "certhub_upload_refused"
+
+PDF = "application/pdf"
+PNG = "image/png"
+JPEG = "image/jpeg"
+TIFF = "image/tiff"
+# The document file types of R20, the only ones ever served inline (R27).
+DOCUMENT_TYPES = (PDF, PNG, JPEG, TIFF)
+EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", TIFF: ".tif"}
+OCTET_STREAM = "application/octet-stream"
+SNIFF_BYTES = 1024
+READ_CHUNK = 64 * 1024
+
+
+def max_upload_bytes() -> int:
+    return settings.CERTHUB_MAX_UPLOAD_BYTES
+
+
+def size_label(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+class CappedUploadHandler(FileUploadHandler):
+    """Counts each file's bytes as they stream in and stops the upload at the cap (R25).
+
+    It sits first in the handler chain: a chunk that would cross the cap never reaches the
+    handlers behind it, Django deletes their partial temporary file, and the rest of the body
+    is read and thrown away, so the over-size file is neither held in memory nor stored.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = max_upload_bytes()
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        super().new_file(field_name, file_name, *args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received = start + len(raw_data)
+        if self.received > self.limit:
+            setattr(self.request, UPLOAD_REFUSED_ATTR, self.file_name or "The file")
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler builds the uploaded file
+
+
+def install_upload_cap(request) -> None:
+    """Put the cap in front of the configured handlers; call before touching POST or FILES."""
+    request.upload_handlers.insert(0, CappedUploadHandler(request))
+
+
+def upload_refused(request) -> str | None:
+    """The name of the file the cap refused in this request, if any."""
+    return getattr(request, UPLOAD_REFUSED_ATTR, None)
+
+
+def too_large_message(name: str) -> str:
+    return f"{name} is larger than {size_label(max_upload_bytes())}."
+
+
+def upload_too_large_response(request, name: str):
+    back = request.headers.get("referer") or request.path
+    return render(request, "documents/upload_too_large.html",
+                  {"message": too_large_message(name), "back_url": back}, status=413)
+
+
+def capped_upload(view):
+    """Decorate a view that accepts files: the cap is installed before the body is parsed and
+    an over-size file answers 413 with a message (R25).
+
+    Upload handlers can only change before CSRF protection reads POST, hence Django's
+    documented pattern: the outer view is csrf_exempt, the inner one csrf_protect. A refused
+    upload is answered before the CSRF check: it changes nothing, and the token may sit in the
+    part of the body after the file that the cap threw away.
+    """
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            install_upload_cap(request)
+            request.POST  # noqa: B018  parse the body now, under the cap
+            refused = upload_refused(request)
+            if refused:
+                for uploaded in request.FILES.values():
+                    uploaded.close()
+                return upload_too_large_response(request, refused)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
+def sniff_content_type(first_bytes: bytes) -> str | None:
+    """The document type of a file from its first bytes (never its name), or None (R20)."""
+    head = bytes(first_bytes[:SNIFF_BYTES])
+    if head.startswith(b"%PDF-") or b"%PDF-" in head:
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return TIFF
+    return None
+
+
+def read_head(uploaded_file) -> bytes:
+    uploaded_file.seek(0)
+    head = uploaded_file.read(SNIFF_BYTES)
+    uploaded_file.seek(0)
+    return head
+
+
+def is_document_file(uploaded_file) -> bool:
+    """A PDF, PNG, JPEG or TIFF by its magic bytes (R20)."""
+    return sniff_content_type(read_head(uploaded_file)) in DOCUMENT_TYPES
+
+
+def sha256_of(uploaded_file) -> str:
+    digest = hashlib.sha256()
+    uploaded_file.seek(0)
+    for chunk in uploaded_file.chunks(READ_CHUNK):
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    return digest.hexdigest()
+
+
+def storage_name(*, tenant, folder: str, content_type: str | None) -> str:
+    """`tenants/<tenant public id>/<folder>/<random><ext>`: never the uploader's name (R4, R27)."""
+    extension = EXTENSIONS.get(content_type, ".bin")
+    return posixpath.join("tenants", str(tenant.public_id), folder,
+                          f"{uuid.uuid4().hex}{extension}")
+
+
+def clean_original_name(name: str) -> str:
+    name = posixpath.basename((name or "").replace("\\", "/")).strip()
+    return name[:255] or "file"
+
+
+def store_file(instance, uploaded_file, *, tenant, folder: str) -> None:
+    """Save an upload through the default storage and fill the StoredFile fields of `instance`
+    (not saved). The caller saves the instance in its transaction."""
+    content_type = sniff_content_type(read_head(uploaded_file))
+    instance.original_name = clean_original_name(uploaded_file.name)
+    instance.size = uploaded_file.size
+    instance.content_type = content_type or OCTET_STREAM
+    instance.sha256 = sha256_of(uploaded_file)
+    name = storage_name(tenant=tenant, folder=folder, content_type=content_type)
+    instance.file.save(name, uploaded_file, save=False)
+
+
+def delete_stored_file(instance) -> None:
+    """Remove the stored bytes of `instance`, if any; the row is the caller's."""
+    if instance.file and instance.file.name:
+        instance.file.storage.delete(instance.file.name)
+
+
+def content_disposition(name: str, *, inline: bool) -> str:
+    """RFC 6266: an ASCII fallback and the exact UTF-8 name."""
+    kind = "inline" if inline else "attachment"
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def file_response(stored, *, inline: bool = False) -> FileResponse:
+    """Stream a stored file: an attachment unless inline is asked for a PDF or image; other
+    types always as opaque bytes, so HTML or SVG never runs in our origin (R27)."""
+    document_type = stored.content_type in DOCUMENT_TYPES
+    response = FileResponse(stored.file.open("rb"),
+                            content_type=stored.content_type if document_type else OCTET_STREAM)
+    name = stored.original_name or posixpath.basename(stored.file.name)
+    response["Content-Disposition"] = content_disposition(name, inline=inline and document_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
