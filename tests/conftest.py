@@ -93,3 +93,10 @@ def _storages(settings, tmp_path):
 def _immediate_tasks(settings):
     """Background tasks run at once in tests, unless a test asks for the database backend."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Argon2 costs ~0.2 s a hash and every world makes four users; tests that prove the
+    production hasher (tests/accounts) put Argon2 back themselves."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
