@@ -1,0 +1,129 @@
+"""Comments & Files on customers and documents (R24-R26): reads and every write.
+
+A submission with a comment and a file makes two entries. Files are stored before the
+transaction (storage may be slow or remote) and deleted again if the rows cannot be written;
+a removed entry's bytes go only once its deletion has committed. pghistory's triggers record
+each write; the context names the user (R26).
+"""
+
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from companies.models import Membership, Role, Tenant
+from companies.tenancy import reachable_companies_q
+from customers.models import Customer
+from documents.files import (
+    clean_original_name,
+    delete_stored_file,
+    max_upload_bytes,
+    store_file,
+    too_large_message,
+)
+from documents.models import Document, Note, NoteKind
+
+NOTES_FOLDER = "notes"
+
+
+# --- permissions -------------------------------------------------------------------------------
+
+
+def can_add_notes(membership: Membership) -> bool:
+    """Editors and above add comments and files; viewers read (R2)."""
+    return membership.has_role(Role.EDITOR)
+
+
+def can_change_note(membership: Membership, note: Note) -> bool:
+    """Authors edit and remove their own entries, admins any (R26)."""
+    if membership.has_role(Role.ADMIN):
+        return True
+    return membership.has_role(Role.EDITOR) and note.author_id == membership.user_id
+
+
+def check_can_change(membership: Membership, note: Note) -> None:
+    if not can_change_note(membership, note):
+        raise PermissionDenied("Only the author or an admin may change this entry.")
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+def visible_notes(membership: Membership) -> QuerySet[Note]:
+    """Entries on customers (or their documents) of the companies the membership reaches (R3)."""
+    on_customer = reachable_companies_q(membership, "customer__company__")
+    on_document = reachable_companies_q(membership, "document__customer__company__")
+    return Note.objects.filter(
+        (Q(customer__isnull=False) & on_customer) | (Q(document__isnull=False) & on_document)
+    )
+
+
+def get_note(request, public_id) -> Note:
+    """An entry the user may see, else 404 exactly as for one that does not exist (R3)."""
+    return get_object_or_404(
+        visible_notes(request.membership).select_related("author", "customer", "document"),
+        public_id=public_id,
+    )
+
+
+def notes_of(target: Customer | Document) -> QuerySet[Note]:
+    """The entries of one customer or document, newest first, with their authors."""
+    field = "document" if isinstance(target, Document) else "customer"
+    return Note.objects.filter(**{field: target}).select_related("author")
+
+
+# --- writes ------------------------------------------------------------------------------------
+
+
+def note_add(*, tenant: Tenant, actor, target: Customer | Document, text: str = "",
+             upload=None) -> list[Note]:
+    """Add a comment, a file, or both (two entries) to a customer or a document (R24, R25)."""
+    text = (text or "").strip()
+    if not text and upload is None:
+        raise ValidationError("Write a comment or choose a file.")
+    if upload is not None and upload.size > max_upload_bytes():
+        # The upload handler refuses these while they stream; this guards other callers.
+        raise ValidationError(too_large_message(upload.name))
+    on = {"document": target} if isinstance(target, Document) else {"customer": target}
+    entries = []
+    if text:
+        entries.append(Note(tenant=tenant, author=actor, kind=NoteKind.COMMENT, text=text, **on))
+    if upload is not None:
+        file_entry = Note(tenant=tenant, author=actor, kind=NoteKind.FILE, **on)
+        store_file(file_entry, upload, tenant=tenant, folder=NOTES_FOLDER)
+        entries.append(file_entry)
+    try:
+        with transaction.atomic(), pghistory.context(user=actor.pk):
+            for entry in entries:
+                entry.save()
+    except BaseException:
+        for entry in entries:
+            delete_stored_file(entry)
+        raise
+    return entries
+
+
+def note_update(*, note: Note, actor, value: str) -> Note:
+    """Change a comment's text or a file's name (R26)."""
+    value = (value or "").strip()
+    if note.kind == NoteKind.COMMENT:
+        if not value:
+            raise ValidationError({"value": "A comment cannot be empty; remove it instead."})
+        note.text = value
+        fields = ["text", "updated_at"]
+    else:
+        if not value:
+            raise ValidationError({"value": "Give the file a name."})
+        note.original_name = clean_original_name(value)
+        fields = ["original_name", "updated_at"]
+    with transaction.atomic(), pghistory.context(user=actor.pk):
+        note.save(update_fields=fields)
+    return note
+
+
+def note_remove(*, note: Note, actor) -> None:
+    """Delete an entry; its stored file goes once the deletion has committed (R26)."""
+    with transaction.atomic(), pghistory.context(user=actor.pk):
+        note.delete()  # the instance keeps its file name for the deletion below
+        transaction.on_commit(lambda: delete_stored_file(note))

@@ -1,0 +1,177 @@
+"""The "Comments & Files" tabs of customers and documents, and their entries (R24-R27)."""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from companies.tenancy import reachable_companies_q
+from customers.selectors import get_customer
+from documents import notes as services
+from documents.files import (
+    DOCUMENT_TYPES,
+    capped_upload,
+    file_response,
+    max_upload_bytes,
+    size_label,
+)
+from documents.models import Document, NoteKind
+
+NOTES_PER_PAGE = 50
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Comment", required=False, max_length=10_000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label="File", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = f"Any file up to {size_label(max_upload_bytes())}."
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("file"):
+            raise ValidationError("Write a comment or choose a file.")
+        return data
+
+
+class NoteEditForm(forms.Form):
+    value = forms.CharField(max_length=10_000)
+
+    def __init__(self, *args, note, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["value"]
+        if note.kind == NoteKind.COMMENT:
+            field.label = "Comment"
+            field.widget = forms.Textarea(attrs={"rows": 4})
+        else:
+            field.label = "File name"
+            field.max_length = 255
+            field.widget.attrs["maxlength"] = 255
+
+
+def post_needs_editor(view):
+    """Anyone who reaches the page reads it; adding needs the editor role (R2). Checked before
+    the body is read, so a viewer's upload is not even parsed."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST" and not services.can_add_notes(request.membership):
+            raise PermissionDenied("Adding comments and files needs the editor role.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def get_document(request, public_id) -> Document:
+    """A document of a customer the user may see, else 404 (R3)."""
+    documents = Document.objects.filter(
+        reachable_companies_q(request.membership, "customer__company__"))
+    return get_object_or_404(documents.select_related("customer"), public_id=public_id)
+
+
+def _notes_page(request, target, template: str, context: dict):
+    form = NoteForm()
+    if request.method == "POST":
+        form = NoteForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                entries = services.note_add(
+                    tenant=request.tenant, actor=request.user, target=target,
+                    text=form.cleaned_data["text"], upload=form.cleaned_data["file"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                added = " and ".join(entry.get_kind_display().lower() for entry in entries)
+                messages.success(request, f"Added the {added}.")
+                return redirect(request.path)
+    page = Paginator(services.notes_of(target), NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    for note in page:
+        note.can_change = services.can_change_note(request.membership, note)
+        note.previewable = note.content_type in DOCUMENT_TYPES
+    return render(request, template, {
+        **context, "form": form, "page_obj": page, "notes": page.object_list,
+        "can_add": services.can_add_notes(request.membership),
+    })
+
+
+@post_needs_editor
+@capped_upload
+def customer_notes(request, tenant_slug, public_id):
+    customer = get_customer(request, public_id)
+    return _notes_page(request, customer, "documents/note_customer.html",
+                       {"customer": customer, "active_tab": "notes"})
+
+
+def _document_template() -> str:
+    # The documents page (another part of this app) may give documents their own tabs.
+    try:
+        get_template("documents/document_base.html")
+    except TemplateDoesNotExist:
+        return "documents/note_document.html"
+    return "documents/note_document_tab.html"
+
+
+@post_needs_editor
+@capped_upload
+def document_notes(request, tenant_slug, public_id):
+    document = get_document(request, public_id)
+    return _notes_page(request, document, _document_template(),
+                       {"document": document, "customer": document.customer,
+                        "active_tab": "notes"})
+
+
+def _back_url(request, note) -> str:
+    kwargs = {"tenant_slug": request.tenant.slug}
+    if note.document_id:
+        return reverse("documents:document_notes",
+                       kwargs={**kwargs, "public_id": note.document.public_id})
+    return reverse("documents:customer_notes",
+                   kwargs={**kwargs, "public_id": note.customer.public_id})
+
+
+def note_edit(request, tenant_slug, public_id):
+    note = services.get_note(request, public_id)
+    services.check_can_change(request.membership, note)
+    initial = {"value": note.text if note.kind == NoteKind.COMMENT else note.original_name}
+    form = NoteEditForm(request.POST or None, note=note, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_update(note=note, actor=request.user, value=form.cleaned_data["value"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{note.get_kind_display()} saved.")
+            return redirect(_back_url(request, note))
+    return render(request, "documents/note_edit.html",
+                  {"form": form, "note": note, "back_url": _back_url(request, note)})
+
+
+def note_remove(request, tenant_slug, public_id):
+    note = services.get_note(request, public_id)
+    services.check_can_change(request.membership, note)
+    back = _back_url(request, note)
+    if request.method == "POST":
+        kind = note.get_kind_display()
+        services.note_remove(note=note, actor=request.user)
+        messages.success(request, f"{kind} removed.")
+        return redirect(back)
+    return render(request, "documents/note_confirm_remove.html", {"note": note, "back_url": back})
+
+
+@require_GET
+def note_file(request, tenant_slug, public_id):
+    """Download an entry's file; PDFs and images open inline with ?inline=1 (R27)."""
+    note = services.get_note(request, public_id)
+    if note.kind != NoteKind.FILE or not note.file:
+        raise Http404("This entry has no file.")
+    return file_response(note, inline=request.GET.get("inline") == "1")
