@@ -1,10 +1,10 @@
 """Reads of customers for views and other apps: always within the companies a user reaches."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
 from companies.tenancy import reachable_companies_q
-from customers.models import Address, Customer
+from customers.models import Address, Contact, Customer
 
 
 def visible_customers(request) -> QuerySet[Customer]:
@@ -18,6 +18,10 @@ def get_customer(request, public_id) -> Customer:
                              public_id=public_id)
 
 
+def get_address(customer: Customer, public_id) -> Address:
+    return get_object_or_404(Address.objects.filter(customer=customer), public_id=public_id)
+
+
 def address_is_locked(address: Address) -> bool:
     """R18: an address a document refers to has its tax components locked."""
     return address.pk is not None and address.documents.exists()
@@ -26,3 +30,41 @@ def address_is_locked(address: Address) -> bool:
 def main_address_is_locked(customer: Customer) -> bool:
     """R18 for the main address on the customer record (documents with `uses_main_address`)."""
     return customer.pk is not None and customer.documents.filter(uses_main_address=True).exists()
+
+
+def _document_model():
+    # documents builds on customers; resolved lazily so customers never imports it at load time.
+    return Customer.documents.rel.related_model
+
+
+def locked_main_address_customer_ids(company_ids) -> set[int]:
+    """R18, set-based for imports: ids of the customers of these companies whose main address
+    is locked (a document uses it). One query."""
+    document = _document_model()
+    return set(
+        document.objects.filter(uses_main_address=True, customer__company_id__in=list(company_ids))
+        .values_list("customer_id", flat=True).distinct()
+    )
+
+
+def locked_address_ids(customer_ids) -> set[int]:
+    """R18, set-based: ids of the addresses of these customers that a document refers to."""
+    document = _document_model()
+    return set(
+        document.objects.filter(address__customer_id__in=list(customer_ids))
+        .values_list("address_id", flat=True).distinct()
+    )
+
+
+def addresses_with_lock(customer: Customer) -> QuerySet[Address]:
+    """The customer's addresses, each annotated `is_locked` (R18), with their channels."""
+    document = _document_model()
+    return (
+        customer.addresses.annotate(
+            is_locked=Exists(document.objects.filter(address=OuterRef("pk"))))
+        .prefetch_related("channels")
+    )
+
+
+def get_contact(customer: Customer, public_id) -> Contact:
+    return get_object_or_404(Contact.objects.filter(customer=customer), public_id=public_id)

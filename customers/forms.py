@@ -1,0 +1,126 @@
+"""Forms of the customer pages. They validate input; the services do the writes."""
+
+from django import forms
+
+from customers.models import TAX_FIELDS, Address, ChannelKind, Contact, Customer, CustomerKind
+from customers.regions import region_choices
+from customers.services import ADDRESS_FIELDS, CUSTOMER_OTHER_FIELDS, CUSTOMER_TEXT_FIELDS
+from customers.validation import clean_customer_values
+
+INHERIT_LABELS = {"exemption_reason": "Exemption reason (blank: inherit)",
+                  "expiring_soon_days": "Expiring soon, days (blank: inherit)"}
+
+
+class CustomerForm(forms.ModelForm):
+    """The customer record (R8). Field rules come from `clean_customer_values` (R9, R10), the
+    same function the import engine uses, so the web and imports agree."""
+
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_TEXT_FIELDS + CUSTOMER_OTHER_FIELDS
+        labels = INHERIT_LABELS
+        widgets = {"email": forms.TextInput(attrs={"type": "email"})}
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company = company
+        for name in TAX_FIELDS:
+            field = self.fields[name]
+            field.required = company.require_tax_fields
+            if not field.required:
+                field.help_text = "Recommended: needed for the customer to be tax-ready."
+        self.fields["country"].help_text = "ISO code, e.g. US or CA; a US or Canadian state " \
+            "sets it."
+        self.fields["country"].required = False if not company.require_tax_fields \
+            else self.fields["country"].required
+        self.fields["email"].required = False
+
+    def clean(self):
+        data = super().clean()
+        text = {name: self.data.get(self.add_prefix(name), "") for name in CUSTOMER_TEXT_FIELDS}
+        cleaned, errors = clean_customer_values(
+            text, require_tax_fields=self.company.require_tax_fields)
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        for name, value in cleaned.items():
+            if name not in errors:
+                data[name] = value
+        return data
+
+    def _post_clean(self):
+        # The service validates and writes; the form must not touch the instance.
+        pass
+
+    FIELDSETS = [
+        ("Customer", ["number", "name1", "name2", "attention_name", "kind", "alternate_id",
+                      "fein"]),
+        ("Main address", ["address_line1", "address_line2", "city", "state", "country", "zip"]),
+        ("Contact", ["email", "phone", "fax"]),
+        ("Settings", ["exemption_reason", "expiring_soon_days"]),
+    ]
+
+    def fieldsets(self):
+        return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
+
+
+class AddressForm(forms.ModelForm):
+    class Meta:
+        model = Address
+        fields = ADDRESS_FIELDS
+        labels = {**INHERIT_LABELS, "is_active": "Active"}
+
+    def _post_clean(self):
+        pass
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f) for f in ("is_bill_to", "is_ship_to", "is_statements")):
+            raise forms.ValidationError("Pick at least one purpose: Bill-To, Ship-To or "
+                                        "Statements.")
+        return data
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "title"]
+
+    def _post_clean(self):
+        pass
+
+
+class ChannelForm(forms.Form):
+    kind = forms.ChoiceField(choices=ChannelKind.choices)
+    value = forms.CharField(max_length=254, label="Phone or email")
+    label = forms.CharField(max_length=50, required=False, help_text="e.g. office, mobile, AP")
+
+
+class ZoneForm(forms.Form):
+    region = forms.ChoiceField(label="State or province", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "Pick a state or province"), *region_choices()]
+
+
+class LinkForm(forms.Form):
+    shipping_number = forms.CharField(label="Shipping customer number", max_length=50)
+
+
+class CustomerFilterForm(forms.Form):
+    """The list's search box and filters (R13); every field is optional."""
+
+    SCOPES = [("company", "Working company"), ("subtree", "With its descendants"),
+              ("all", "All companies I can see")]
+    q = forms.CharField(required=False, label="Search",
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder":
+                                                      "Number, name, email, city, state, ZIP"}))
+    scope = forms.ChoiceField(choices=SCOPES, required=False, label="Companies")
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *CustomerKind.choices], required=False)
+    tax_ready = forms.ChoiceField(
+        choices=[("", "Any"), ("yes", "Tax-ready"), ("no", "Not tax-ready")], required=False,
+        label="Tax-ready")
+    state = forms.CharField(required=False, max_length=50,
+                            widget=forms.TextInput(attrs={"size": 4}))
+    sort = forms.ChoiceField(choices=[("name", "Name"), ("number", "Number")], required=False)

@@ -1,0 +1,124 @@
+"""The History tab (R14): every event of a customer, its addresses, contacts, their phones and
+emails, its zones and links, with who, when, what and each field's old and new value.
+
+The rows are written by pghistory's triggers (so bulk writes are there too); this reads them
+with pghistory's `Events` aggregate, which computes each update's diff in SQL.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from pghistory.models import Events
+
+from customers.models import Address, Contact, Customer
+
+# Bookkeeping columns not worth showing as changes.
+HIDDEN_FIELDS = {"id", "tenant_id", "public_id", "created_at", "updated_at", "pgh_obj_id"}
+SUBJECTS = {
+    "customers.CustomerEvent": "Customer",
+    "customers.AddressEvent": "Address",
+    "customers.ContactEvent": "Contact",
+    "customers.ContactChannelEvent": "Phone/email",
+    "customers.ShipToZoneEvent": "Ship-to zone",
+    "customers.ShipToLinkEvent": "Ship-to link",
+}
+ACTIONS = {"insert": "added", "update": "changed", "delete": "deleted"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    action: str
+    subject: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def _events(customer: Customer) -> list:
+    """Raw pghistory events touching the customer, newest first (three small queries)."""
+    address_ids = apps.get_model("customers", "AddressEvent").objects \
+        .filter(customer_id=customer.pk).values_list("pgh_obj_id", flat=True).distinct()
+    contact_ids = apps.get_model("customers", "ContactEvent").objects \
+        .filter(customer_id=customer.pk).values_list("pgh_obj_id", flat=True).distinct()
+    events = list(Events.objects.references(customer).across(
+        "customers.CustomerEvent", "customers.AddressEvent", "customers.ContactEvent",
+        "customers.ShipToZoneEvent", "customers.ShipToLinkEvent"))
+    # Phones and emails hang on addresses and contacts, not on the customer.
+    for model, ids in ((Address, address_ids), (Contact, contact_ids)):
+        owners = [model(pk=pk) for pk in set(ids)]
+        if owners:
+            events += list(Events.objects.references(owners)
+                           .across("customers.ContactChannelEvent"))
+    events.sort(key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)
+    return events
+
+
+def _who(context: dict | None, users: dict) -> str:
+    context = context or {}
+    if context.get("user") in users:
+        return users[context["user"]]
+    if context.get("batch") or context.get("import_batch"):
+        return f"import batch {context.get('batch') or context.get('import_batch')}"
+    if context.get("request") or context.get("certificate_request"):
+        return "certificate request link"
+    if context.get("url"):
+        return "web request"
+    return "system"
+
+
+def _subject(event, numbers: dict) -> str:
+    data = event.pgh_data or {}
+    label = SUBJECTS.get(event.pgh_model, event.pgh_model)
+    if event.pgh_model == "customers.AddressEvent":
+        return f"{label} {data.get('label') or data.get('line1', '')}".strip()
+    if event.pgh_model == "customers.ContactEvent":
+        return f"{label} {data.get('name', '')}"
+    if event.pgh_model == "customers.ContactChannelEvent":
+        return f"{label} {data.get('value', '')}"
+    if event.pgh_model == "customers.ShipToZoneEvent":
+        return f"{label} {data.get('region', '')}"
+    if event.pgh_model == "customers.ShipToLinkEvent":
+        billing, shipping = data.get("billing_id"), data.get("shipping_id")
+        return (f"{label} {numbers.get(billing, billing)} → "
+                f"{numbers.get(shipping, shipping)} (billing → shipping)")
+    return label
+
+
+def _changes(event) -> list[Change]:
+    if event.pgh_label == "update":
+        diff = event.pgh_diff or {}
+        return [Change(name, old, new) for name, (old, new) in sorted(diff.items())
+                if name not in HIDDEN_FIELDS]
+    data = event.pgh_data or {}
+    shown = [(name, value) for name, value in data.items()
+             if name not in HIDDEN_FIELDS and value not in ("", None)]
+    if event.pgh_label == "insert":
+        return [Change(name, None, value) for name, value in shown]
+    return [Change(name, value, None) for name, value in shown]
+
+
+def customer_history(customer: Customer) -> list[HistoryEntry]:
+    events = _events(customer)
+    user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
+    users = {u.pk: u.email for u in get_user_model().objects.filter(pk__in=user_ids)}
+    customer_ids = set()
+    for event in events:
+        if event.pgh_model == "customers.ShipToLinkEvent":
+            customer_ids |= {event.pgh_data.get("billing_id"), event.pgh_data.get("shipping_id")}
+    numbers = dict(Customer.objects.filter(pk__in=customer_ids - {None})
+                   .values_list("pk", "number"))
+    return [
+        HistoryEntry(when=event.pgh_created_at, who=_who(event.pgh_context, users),
+                     action=ACTIONS.get(event.pgh_label, event.pgh_label),
+                     subject=_subject(event, numbers), changes=_changes(event))
+        for event in events
+    ]

@@ -1,0 +1,138 @@
+"""The customer list and search (R13): filters, a search box, keyset pagination.
+
+Built for a million customers: the search uses the trigram GIN indexes on UPPER(field)
+(`Upper(field)__contains`), pages are cut by a keyset cursor on (sort key, id) instead of
+OFFSET, and the total is counted only up to COUNT_LIMIT rows, so each page costs a few
+queries whatever the size of the data.
+"""
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
+
+from customers.models import Customer
+from customers.regions import REGION_NAMES
+
+PAGE_SIZE = 50
+COUNT_LIMIT = 10_000
+SORT_KEYS = {"name": "name1", "number": "number"}
+POSTAL_LIKE = re.compile(r"^[0-9A-Z][0-9A-Z -]{1,9}$")
+
+
+def search_q(text: str) -> Q:
+    """Customers whose number, name, email or city contain the text, or whose state or ZIP
+    is it (a ZIP also by its start)."""
+    term = " ".join(text.split()).upper()
+    if not term:
+        return Q()
+    q = Q()
+    for name in ("number", "name1", "email", "city"):
+        q |= Q(**{f"{name}_upper__contains": term})
+    if term in REGION_NAMES:
+        q |= Q(state=term)
+    if POSTAL_LIKE.match(term) and any(ch.isdigit() for ch in term):
+        q |= Q(zip_upper__startswith=term)
+    return q
+
+
+def with_search_fields(qs: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Annotations matching the indexed expressions, so PostgreSQL uses the trigram indexes."""
+    return qs.alias(number_upper=Upper("number"), name1_upper=Upper("name1"),
+                    email_upper=Upper("email"), city_upper=Upper("city"), zip_upper=Upper("zip"))
+
+
+def filter_customers(qs: QuerySet[Customer], *, q: str = "", kind: str = "",
+                     tax_ready: str = "", state: str = "") -> QuerySet[Customer]:
+    qs = with_search_fields(qs)
+    if q:
+        qs = qs.filter(search_q(q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if tax_ready in ("yes", "no"):
+        qs = qs.filter(tax_ready=tax_ready == "yes")
+    if state:
+        qs = qs.filter(state=state.strip().upper())
+    return qs
+
+
+# --- keyset pagination ----------------------------------------------------------------------
+
+
+def encode_cursor(value: str, pk: int) -> str:
+    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int] | None:
+    """The (sort value, id) in a cursor, or None for anything malformed."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, pk = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(value, str) or not isinstance(pk, int):
+        return None
+    return value, pk
+
+
+@dataclass
+class KeysetPage:
+    items: list
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+    count: int | None = None
+    count_is_capped: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor or self.previous_cursor)
+
+
+def keyset_page(qs: QuerySet, *, sort: str = "name", after: str = "", before: str = "",
+                size: int = PAGE_SIZE) -> KeysetPage:
+    """One page of `qs` ordered by (sort key, id), after or before a cursor.
+
+    `key >= value AND (key > value OR id > pk)` lets PostgreSQL start an index range scan at
+    the cursor, which a plain OR would not.
+    """
+    key = SORT_KEYS.get(sort, "name1")
+    cursor = decode_cursor(after) if after else None
+    backwards = False
+    if cursor is None and before:
+        cursor = decode_cursor(before)
+        backwards = cursor is not None
+    if cursor is None:
+        rows = list(qs.order_by(key, "id")[: size + 1])
+        has_more, has_less = len(rows) > size, False
+        rows = rows[:size]
+    elif not backwards:
+        value, pk = cursor
+        rows = list(qs.filter(Q(**{f"{key}__gte": value}),
+                              Q(**{f"{key}__gt": value}) | Q(id__gt=pk))
+                    .order_by(key, "id")[: size + 1])
+        has_more, has_less = len(rows) > size, True
+        rows = rows[:size]
+    else:
+        value, pk = cursor
+        rows = list(qs.filter(Q(**{f"{key}__lte": value}),
+                              Q(**{f"{key}__lt": value}) | Q(id__lt=pk))
+                    .order_by(f"-{key}", "-id")[: size + 1])
+        has_more, has_less = True, len(rows) > size
+        rows = list(reversed(rows[:size]))
+    page = KeysetPage(items=rows)
+    if rows and has_more:
+        page.next_cursor = encode_cursor(getattr(rows[-1], key), rows[-1].pk)
+    if rows and has_less:
+        page.previous_cursor = encode_cursor(getattr(rows[0], key), rows[0].pk)
+    return page
+
+
+def capped_count(qs: QuerySet, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
+    """The number of rows, counted up to limit + 1; (count, True) means "more than limit"."""
+    counted = qs.order_by()[: limit + 1].count()
+    return min(counted, limit), counted > limit

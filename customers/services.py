@@ -1,0 +1,251 @@
+"""Every write to customers, their ship-to zones and links, addresses and contacts (R8-R18).
+
+Keyword-only functions, one transaction each, that validate, write and record who did it in
+the history (pghistory's triggers write the rows; the context says who, R14).
+"""
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from companies.models import Company, Tenant
+from customers.locking import check_address_lock, check_main_address_lock
+from customers.models import (
+    Address,
+    ChannelKind,
+    Contact,
+    ContactChannel,
+    Customer,
+    ShipToLink,
+    ShipToZone,
+)
+from customers.regions import REGION_NAMES
+from customers.validation import clean_customer_values
+
+# Fields of the customer record set from text (R8); kind and settings are set as they are.
+CUSTOMER_TEXT_FIELDS = [
+    "number", "alternate_id", "fein", "name1", "name2", "attention_name", "address_line1",
+    "address_line2", "city", "state", "country", "zip", "phone", "fax", "email",
+]
+CUSTOMER_OTHER_FIELDS = ["kind", "exemption_reason", "expiring_soon_days"]
+
+
+def _history(actor):
+    """The history context naming the acting user; without one, the surrounding context
+    (the web request's, an import batch's) is kept as it is."""
+    pk = getattr(actor, "pk", None)
+    return pghistory.context(user=pk) if pk else pghistory.context()
+
+
+def _check_number_free(company: Company, number: str, exclude_pk=None) -> None:
+    taken = Customer.objects.filter(company=company, number=number)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            {"number": f"Customer number {number!r} is already used in {company.name}."})
+
+
+def _clean_customer(values: dict, company: Company) -> dict:
+    text = {k: v for k, v in values.items() if k in CUSTOMER_TEXT_FIELDS}
+    unknown = set(values) - set(CUSTOMER_TEXT_FIELDS) - set(CUSTOMER_OTHER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown customer fields: {sorted(unknown)}")
+    cleaned, errors = clean_customer_values(text, require_tax_fields=company.require_tax_fields)
+    if errors:
+        raise ValidationError(errors)
+    return {**values, **cleaned}
+
+
+def customer_create(*, tenant: Tenant, company: Company, actor=None, **values) -> Customer:
+    """A customer in the company picked (R7), its number unique there after trimming (R8-R10)."""
+    with transaction.atomic(), _history(actor):
+        values = {"number": "", "name1": "", **values}
+        values = _clean_customer(values, company)
+        _check_number_free(company, values["number"])
+        customer = Customer(tenant=tenant, company=company, **values)
+        customer.full_clean(exclude=["tenant", "company"], validate_unique=False)
+        customer.save()
+    return customer
+
+
+def customer_update(*, customer: Customer, actor=None, **values) -> Customer:
+    """Change the given fields; a locked main address refuses its tax components (R18)."""
+    with transaction.atomic(), _history(actor):
+        values = _clean_customer(values, customer.company)
+        check_main_address_lock(customer, values)
+        if "number" in values:
+            _check_number_free(customer.company, values["number"], exclude_pk=customer.pk)
+        for name, value in values.items():
+            setattr(customer, name, value)
+        customer.full_clean(exclude=["tenant", "company"], validate_unique=False)
+        customer.save()
+        customer.refresh_from_db(fields=["tax_ready"])
+    return customer
+
+
+def customer_delete(*, customer: Customer, actor=None) -> None:
+    """Delete a customer with no documents; its addresses, zones and links go with it."""
+    with transaction.atomic(), _history(actor):
+        count = customer.documents.count()
+        if count:
+            raise ValidationError(
+                f"{customer} has {count} document{'s' if count != 1 else ''} on file and cannot "
+                "be deleted. Void or move its documents first.")
+        customer.delete()
+
+
+# --- ship-to zones and links (R11, R12) ---------------------------------------------------------
+
+
+def zone_add(*, customer: Customer, region: str, actor=None) -> ShipToZone:
+    region = (region or "").strip().upper()
+    if region not in REGION_NAMES:
+        raise ValidationError({"region": f"{region!r} is not a US state or Canadian province."})
+    with transaction.atomic(), _history(actor):
+        if customer.zones.filter(region=region).exists():
+            raise ValidationError(
+                {"region": f"{REGION_NAMES[region]} is already a ship-to zone of {customer}."})
+        return ShipToZone.objects.create(tenant_id=customer.tenant_id, customer=customer,
+                                         region=region)
+
+
+def zone_remove(*, zone: ShipToZone, actor=None) -> None:
+    with transaction.atomic(), _history(actor):
+        zone.delete()
+
+
+def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLink:
+    """Link a shipping customer of the same company, found by its number (R12)."""
+    number = (shipping_number or "").strip()
+    if not number:
+        raise ValidationError({"shipping_number": "Enter the shipping customer's number."})
+    with transaction.atomic(), _history(actor):
+        shipping = Customer.objects.filter(company_id=billing.company_id, number=number).first()
+        if shipping is None:
+            raise ValidationError({"shipping_number": (
+                f"No customer with number {number!r} in {billing.company.name}. Add the "
+                "shipping customer first, then link it.")})
+        if shipping.pk == billing.pk:
+            raise ValidationError(
+                {"shipping_number": "A customer cannot be its own shipping customer."})
+        if ShipToLink.objects.filter(billing=billing, shipping=shipping).exists():
+            raise ValidationError(
+                {"shipping_number": f"{shipping} is already linked to {billing}."})
+        return ShipToLink.objects.create(tenant_id=billing.tenant_id, billing=billing,
+                                         shipping=shipping)
+
+
+def link_remove(*, link: ShipToLink, actor=None) -> None:
+    with transaction.atomic(), _history(actor):
+        link.delete()
+
+
+# --- addresses, contacts and their channels (R15-R18) -------------------------------------------
+
+ADDRESS_FIELDS = [
+    "label", "line1", "line2", "city", "county", "state", "country", "zip", "is_bill_to",
+    "is_ship_to", "is_statements", "is_active", "exemption_reason", "expiring_soon_days",
+]
+
+
+def _clean_address(values: dict) -> dict:
+    unknown = set(values) - set(ADDRESS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown address fields: {sorted(unknown)}")
+    text = {k: values[k] for k in ("state", "country", "zip") if k in values}
+    cleaned, errors = clean_customer_values(text)  # R10 applies to every address
+    if errors:
+        raise ValidationError(errors)
+    values = {**values, **cleaned}
+    for name in ("label", "line1", "line2", "city", "county"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    return values
+
+
+def _save_address(address: Address) -> Address:
+    """Save, answering the one-active-Statements-address rule (R15) as a form error."""
+    address.full_clean(exclude=["tenant", "customer"], validate_constraints=False)
+    others = Address.objects.filter(customer_id=address.customer_id, is_statements=True,
+                                    is_active=True).exclude(pk=address.pk)
+    if address.is_statements and address.is_active and others.exists():
+        raise ValidationError({"is_statements": (
+            "This customer already has an active Statements address. Make that one inactive "
+            "or untick its Statements purpose first.")})
+    if not (address.is_bill_to or address.is_ship_to or address.is_statements):
+        raise ValidationError("Pick at least one purpose: Bill-To, Ship-To or Statements.")
+    try:
+        with transaction.atomic():
+            address.save()
+    except IntegrityError as error:  # a concurrent Statements address won the race
+        raise ValidationError(
+            {"is_statements": "This customer already has an active Statements address."},
+        ) from error
+    return address
+
+
+def address_create(*, customer: Customer, actor=None, **values) -> Address:
+    with transaction.atomic(), _history(actor):
+        values = _clean_address(values)
+        address = Address(tenant_id=customer.tenant_id, customer=customer, **values)
+        return _save_address(address)
+
+
+def address_update(*, address: Address, actor=None, **values) -> Address:
+    """Change an address; its tax components are refused once a document uses it (R18)."""
+    with transaction.atomic(), _history(actor):
+        values = _clean_address(values)
+        check_address_lock(address, values)
+        for name, value in values.items():
+            setattr(address, name, value)
+        return _save_address(address)
+
+
+def contact_create(*, customer: Customer, name: str, title: str = "", actor=None) -> Contact:
+    with transaction.atomic(), _history(actor):
+        contact = Contact(tenant_id=customer.tenant_id, customer=customer,
+                          name=(name or "").strip(), title=(title or "").strip())
+        contact.full_clean(exclude=["tenant", "customer"])
+        contact.save()
+        return contact
+
+
+def contact_update(*, contact: Contact, actor=None, **values) -> Contact:
+    with transaction.atomic(), _history(actor):
+        for name in ("name", "title"):
+            if name in values:
+                setattr(contact, name, (values[name] or "").strip())
+        contact.full_clean(exclude=["tenant", "customer"])
+        contact.save()
+        return contact
+
+
+def contact_delete(*, contact: Contact, actor=None) -> None:
+    with transaction.atomic(), _history(actor):
+        contact.delete()
+
+
+def channel_add(*, kind: str, value: str, label: str = "", address: Address | None = None,
+                contact: Contact | None = None, actor=None) -> ContactChannel:
+    """A phone number or email for an address or a contact (R16)."""
+    if (address is None) == (contact is None):
+        raise ValueError("A channel belongs to an address or to a contact, not both.")
+    value = (value or "").strip()
+    if kind == ChannelKind.EMAIL:
+        value = value.lower()
+        _, errors = clean_customer_values({"email": value})
+        if errors:
+            raise ValidationError({"value": errors["email"]})
+    owner = address or contact
+    with transaction.atomic(), _history(actor):
+        channel = ContactChannel(tenant_id=owner.tenant_id, address=address, contact=contact,
+                                 kind=kind, value=value, label=(label or "").strip())
+        channel.full_clean(exclude=["tenant", "address", "contact"])
+        channel.save()
+        return channel
+
+
+def channel_remove(*, channel: ContactChannel, actor=None) -> None:
+    with transaction.atomic(), _history(actor):
+        channel.delete()

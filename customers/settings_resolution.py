@@ -1,0 +1,55 @@
+"""Settings that resolve from the most specific level (R19).
+
+Address, then customer, then the company and its ancestors (nearest first), then the tenant's
+defaults. Two settings use this: the exemption reason and the "expiring soon" window in days.
+"""
+
+from companies.models import Company, Tenant
+from customers.models import Address, Customer
+
+# Setting name -> the tenant's field holding its default.
+SETTINGS = {
+    "exemption_reason": "default_exemption_reason",
+    "expiring_soon_days": "default_expiring_soon_days",
+}
+
+
+def _is_set(value) -> bool:
+    return value is not None and value != ""
+
+
+def effective_setting(name: str, *, address: Address | None = None,
+                      customer: Customer | None = None, company: Company | None = None,
+                      tenant: Tenant) -> tuple[object, str]:
+    """The value of setting `name` and where it came from, e.g. ("G", "from company Acme East").
+
+    Levels that are not given are derived from the more specific ones (an address's customer,
+    a customer's company), so passing only the most specific object is enough.
+    """
+    if name not in SETTINGS:
+        raise ValueError(f"Unknown setting {name!r}; expected one of {sorted(SETTINGS)}.")
+    if address is not None:
+        customer = customer or address.customer
+        if _is_set(getattr(address, name)):
+            return getattr(address, name), f"from address {address}"
+    if customer is not None:
+        company = company or customer.company
+        if _is_set(getattr(customer, name)):
+            return getattr(customer, name), "from customer"
+    if company is not None:
+        if _is_set(getattr(company, name)):
+            return getattr(company, name), f"from company {company.name}"
+        # Ancestors nearest first; one query.
+        for ancestor in company.get_ancestors(ascending=True):
+            if _is_set(getattr(ancestor, name)):
+                return getattr(ancestor, name), f"from company {ancestor.name}"
+    return getattr(tenant, SETTINGS[name]), "from the tenant default"
+
+
+def setting_display(name: str, value) -> str:
+    """The value as shown on pages: the reason's label, or a number of days."""
+    if name == "exemption_reason":
+        from companies.models import EXEMPTION_REASONS
+
+        return dict(EXEMPTION_REASONS).get(value, value or "none")
+    return f"{value} days"

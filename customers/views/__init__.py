@@ -1,0 +1,16 @@
+"""Views of the customer pages: the list and record (customers), ship-to (shipto), addresses
+and contacts (addresses), history (history). Thin: fetch in the tenant, bind, call a service."""
+
+from django.shortcuts import render
+
+
+def render_tab(request, customer, tab: str, template: str, context: dict | None = None,
+               status: int = 200):
+    """A tab of the customer page (templates/customers/customer_base.html)."""
+    return render(request, template, {"customer": customer, "active_tab": tab, **(context or {})},
+                  status=status)
+
+
+def service_errors(error) -> str:
+    """A service's ValidationError as one line for a flash message."""
+    return " ".join(error.messages)

@@ -1,0 +1,164 @@
+"""The Addresses & Contacts tab (R15-R18): addresses with purposes, contacts, their phones and
+emails. Locked tax components (R18) are refused by the services; the forms show why."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from companies.models import Role
+from companies.tenancy import role_required
+from customers import services
+from customers.forms import AddressForm, ChannelForm, ContactForm
+from customers.models import ContactChannel
+from customers.selectors import (
+    address_is_locked,
+    addresses_with_lock,
+    get_address,
+    get_contact,
+    get_customer,
+)
+from customers.views import render_tab, service_errors
+
+
+def _back(customer, tenant_slug):
+    return redirect("customers:addresses", tenant_slug=tenant_slug, public_id=customer.public_id)
+
+
+def addresses(request, tenant_slug, public_id, contact_form=None):
+    customer = get_customer(request, public_id)
+    return render_tab(request, customer, "addresses", "customers/customer_addresses.html", {
+        "addresses": addresses_with_lock(customer),
+        "contacts": customer.contacts.prefetch_related("channels"),
+        "contact_form": contact_form or ContactForm(), "channel_form": ChannelForm(),
+    })
+
+
+def _address_page(request, customer, form, address=None):
+    return render_tab(request, customer, "addresses", "customers/address_form.html", {
+        "form": form, "address": address,
+        "locked": address is not None and address_is_locked(address),
+    })
+
+
+@role_required(Role.EDITOR)
+def address_add(request, tenant_slug, public_id):
+    customer = get_customer(request, public_id)
+    form = AddressForm(request.POST or None, initial={"is_active": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.address_create(customer=customer, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Address added.")
+            return _back(customer, tenant_slug)
+    return _address_page(request, customer, form)
+
+
+@role_required(Role.EDITOR)
+def address_edit(request, tenant_slug, public_id, address_id):
+    customer = get_customer(request, public_id)
+    address = get_address(customer, address_id)
+    form = AddressForm(request.POST or None, instance=get_address(customer, address_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.address_update(address=address, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Address saved.")
+            return _back(customer, tenant_slug)
+    return _address_page(request, customer, form, address)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def address_toggle(request, tenant_slug, public_id, address_id):
+    """Make an address inactive, or active again (R17)."""
+    customer = get_customer(request, public_id)
+    address = get_address(customer, address_id)
+    try:
+        services.address_update(address=address, actor=request.user,
+                                is_active=not address.is_active)
+    except ValidationError as error:
+        messages.error(request, service_errors(error))
+    else:
+        messages.success(request, f"Address {address} is now "
+                                  f"{'active' if address.is_active else 'inactive'}.")
+    return _back(customer, tenant_slug)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def contact_add(request, tenant_slug, public_id):
+    customer = get_customer(request, public_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_create(customer=customer, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Contact {form.cleaned_data['name']} added.")
+            return _back(customer, tenant_slug)
+    return addresses(request, tenant_slug, public_id, contact_form=form)
+
+
+@role_required(Role.EDITOR)
+def contact_edit(request, tenant_slug, public_id, contact_id):
+    customer = get_customer(request, public_id)
+    contact = get_contact(customer, contact_id)
+    form = ContactForm(request.POST or None, instance=get_contact(customer, contact_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(contact=contact, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Contact {contact.name} saved.")
+            return _back(customer, tenant_slug)
+    return render_tab(request, customer, "addresses", "customers/contact_form.html",
+                      {"form": form, "contact": contact})
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def contact_delete(request, tenant_slug, public_id, contact_id):
+    customer = get_customer(request, public_id)
+    contact = get_contact(customer, contact_id)
+    services.contact_delete(contact=contact, actor=request.user)
+    messages.success(request, f"Contact {contact.name} removed.")
+    return _back(customer, tenant_slug)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def channel_add(request, tenant_slug, public_id, owner, owner_id):
+    """A phone or email for an address (owner="address") or a contact (owner="contact")."""
+    customer = get_customer(request, public_id)
+    target = {"address": get_address(customer, owner_id)} if owner == "address" \
+        else {"contact": get_contact(customer, owner_id)}
+    form = ChannelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter a phone number or an email address.")
+        return _back(customer, tenant_slug)
+    try:
+        channel = services.channel_add(actor=request.user, **target, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, service_errors(error))
+    else:
+        messages.success(request, f"{channel} added.")
+    return _back(customer, tenant_slug)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def channel_remove(request, tenant_slug, public_id, channel_id):
+    customer = get_customer(request, public_id)
+    mine = Q(address__customer=customer) | Q(contact__customer=customer)
+    channel = get_object_or_404(ContactChannel.objects.filter(mine), public_id=channel_id)
+    services.channel_remove(channel=channel, actor=request.user)
+    messages.success(request, f"{channel} removed.")
+    return _back(customer, tenant_slug)

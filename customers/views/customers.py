@@ -1,0 +1,120 @@
+"""The customer list with search (R13), the record's Details tab, add, edit and delete."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from companies.models import Role
+from companies.tenancy import role_required, working_companies
+from customers import services
+from customers.forms import CustomerFilterForm, CustomerForm
+from customers.search import capped_count, filter_customers, keyset_page
+from customers.selectors import get_customer, main_address_is_locked, visible_customers
+from customers.settings_resolution import effective_setting, setting_display
+from customers.views import render_tab, service_errors
+
+
+def _scoped_list(request, scope: str):
+    """Customers of the working company, its subtree or every reachable company (R7, R13)."""
+    qs = visible_customers(request)
+    if scope == "all":
+        return qs
+    if request.working_company is None:
+        return qs.none()
+    if scope == "subtree":
+        ids = list(working_companies(request, include_descendants=True)
+                   .values_list("pk", flat=True))
+        return qs.filter(company_id__in=ids)
+    return qs.filter(company_id=request.working_company.pk)
+
+
+def customer_list(request, tenant_slug):
+    form = CustomerFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    q = data.get("q", "")
+    # The top-bar search looks in every company the user may see; the plain list shows the
+    # working company (R7) unless asked for more.
+    scope = data.get("scope") or ("all" if q else "company")
+    qs = filter_customers(_scoped_list(request, scope), q=q, kind=data.get("kind", ""),
+                          tax_ready=data.get("tax_ready", ""), state=data.get("state", ""))
+    sort = data.get("sort") or "name"
+    page = keyset_page(qs.select_related("company"), sort=sort,
+                       after=request.GET.get("after", ""), before=request.GET.get("before", ""))
+    page.count, page.count_is_capped = capped_count(qs)
+    params = request.GET.copy()
+    for name in ("after", "before"):
+        params.pop(name, None)
+    return render(request, "customers/customer_list.html", {
+        "form": form, "page": page, "scope": scope, "query_string": params.urlencode(),
+        "show_company": scope != "company",
+    })
+
+
+@role_required(Role.EDITOR)
+def customer_create(request, tenant_slug):
+    company = request.working_company
+    if company is None:
+        messages.error(request, "Pick a company in the top bar before adding a customer.")
+        return redirect("customers:list", tenant_slug=tenant_slug)
+    form = CustomerForm(request.POST or None, company=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(tenant=request.tenant, company=company,
+                                                actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Customer {customer} added to {company.name}.")
+            return redirect("customers:detail", tenant_slug=tenant_slug,
+                            public_id=customer.public_id)
+    return render(request, "customers/customer_form.html",
+                  {"form": form, "company": company, "title": "Add Customer"})
+
+
+def customer_detail(request, tenant_slug, public_id):
+    customer = get_customer(request, public_id)
+    settings = []
+    for name, label in (("exemption_reason", "Exemption reason"),
+                        ("expiring_soon_days", "Expiring soon")):
+        value, source = effective_setting(name, customer=customer, tenant=request.tenant)
+        settings.append({"label": label, "value": setting_display(name, value),
+                         "source": source})
+    return render_tab(request, customer, "details", "customers/customer_detail.html", {
+        "settings": settings, "main_address_locked": main_address_is_locked(customer),
+        "document_count": customer.documents.count(),
+    })
+
+
+@role_required(Role.EDITOR)
+def customer_edit(request, tenant_slug, public_id):
+    customer = get_customer(request, public_id)
+    # The form gets its own copy, so a refused edit leaves the page header as stored.
+    form = CustomerForm(request.POST or None, instance=get_customer(request, public_id),
+                        company=customer.company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(customer=customer, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Customer {customer} saved.")
+            return redirect("customers:detail", tenant_slug=tenant_slug, public_id=public_id)
+    return render_tab(request, customer, "details", "customers/customer_edit.html", {
+        "form": form, "company": customer.company, "title": f"Edit {customer.name1}",
+        "main_address_locked": main_address_is_locked(customer),
+    })
+
+
+@role_required(Role.EDITOR)
+def customer_delete(request, tenant_slug, public_id):
+    customer = get_customer(request, public_id)
+    if request.method == "POST":
+        try:
+            services.customer_delete(customer=customer, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, service_errors(error))
+            return redirect("customers:detail", tenant_slug=tenant_slug, public_id=public_id)
+        messages.success(request, f"Customer {customer} deleted.")
+        return redirect("customers:list", tenant_slug=tenant_slug)
+    return render_tab(request, customer, "details", "customers/customer_confirm_delete.html",
+                      {"document_count": customer.documents.count()})
