@@ -81,12 +81,17 @@ class Customer(TenantOwned):
         ]
         indexes = [
             models.Index(fields=["company", "name1", "id"], name="customer_company_name"),
+            # Keyset pages over several companies or a whole tenant (R13): ordered index scans.
+            models.Index(fields=["company", "number", "id"], name="customer_company_number"),
+            models.Index(fields=["tenant", "name1", "id"], name="customer_tenant_name"),
+            models.Index(fields=["tenant", "number", "id"], name="customer_tenant_number"),
             models.Index(fields=["tenant", "zip"], name="customer_tenant_zip"),
             models.Index(fields=["tenant", "state"], name="customer_tenant_state"),
             GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="customer_number_trgm"),
             GinIndex(OpClass(Upper("name1"), name="gin_trgm_ops"), name="customer_name_trgm"),
             GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="customer_email_trgm"),
             GinIndex(OpClass(Upper("city"), name="gin_trgm_ops"), name="customer_city_trgm"),
+            GinIndex(OpClass(Upper("zip"), name="gin_trgm_ops"), name="customer_zip_trgm"),
         ]
 
     def __str__(self):
