@@ -56,3 +56,22 @@ def make_customer(company, number, name="Customer", **fields):
     with scope(tenant=company.tenant_id):
         return Customer.objects.create(tenant_id=company.tenant_id, company=company,
                                        number=number, name1=name, **values)
+
+
+# Documents (R20-R23) ------------------------------------------------------------------------
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def make_document(customer, regions, status="valid", *, effective=None, expiration=None,
+                  **fields):
+    """A document row (no file) created in its tenant's scope; effective since 2020 by default."""
+    import datetime
+
+    from documents.models import Document
+
+    with scope(tenant=customer.tenant_id):
+        return Document.objects.create(
+            tenant_id=customer.tenant_id, customer=customer, company_id=customer.company_id,
+            regions=list(regions), status=status,
+            effective_date=effective or datetime.date(2020, 1, 1), expiration_date=expiration,
+            **fields)
