@@ -1,0 +1,407 @@
+"""The set-based import engine (R33-R40): no per-row ORM.
+
+1. load: the cleaned records of every row are COPYed into a session TEMP table `imp_rec`
+   (in chunks, reporting progress between them);
+2. plan: one row per customer number (`imp_cust`), the checks that need other rows or the
+   database (R18, R33, R35) made in SQL, and every change the file would make written to
+   ImportChange (the preview; recomputed when applying, it is the undo record);
+3. write (apply only): one UPDATE of the changed customers, one INSERT of the new ones, one
+   statement per zone/link table, in one transaction under a per-company advisory lock.
+   pghistory's triggers record each row with the user and the batch (R14).
+"""
+
+from dataclasses import dataclass, field
+
+import pghistory
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+
+from customers.models import TAX_FIELDS
+from imports.columns import BILLING, FULL, SHIPPING, title_for
+from imports.header import Layout, read_header
+from imports.models import ImportBatch
+from imports.reader import open_sheet
+from imports.rows import DETAIL_FIELDS, ERROR, Issue, RowCleaner
+
+LOCK_KEY = 7_114_002  # first key of pg_advisory_xact_lock(int, int); the company is the second
+COPY_CHUNK = 20_000
+MAX_STORED_ISSUES = 10_000
+
+_REC_TABLE = ", ".join(
+    ["row_no integer", "side text", "number text", *[f"{f} text" for f in DETAIL_FIELDS],
+     "zone text", "link_to text", "zoned boolean", "error boolean"])
+
+
+class ImportBusy(Exception):  # noqa: N818
+    """Another batch is being applied to the same company (R40)."""
+
+
+@dataclass
+class Result:
+    template: str = ""
+    rows_total: int = 0
+    counts: dict = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)  # capped at MAX_STORED_ISSUES
+    applied: bool = False
+
+
+class _Issues:
+    """Issues with exact counts; only the first MAX_STORED_ISSUES are kept."""
+
+    def __init__(self):
+        self.kept: list[Issue] = []
+        self.errors = self.warnings = 0
+        self.error_rows: set[int] = set()
+
+    def add(self, issue: Issue) -> None:
+        if issue.level == ERROR:
+            self.errors += 1
+            self.error_rows.add(issue.row)
+        else:
+            self.warnings += 1
+        if len(self.kept) < MAX_STORED_ISSUES:
+            self.kept.append(issue)
+
+
+def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: bool = True,
+        progress=None) -> Result:
+    """Validate the file against the batch's company; apply it too when asked (and when it has
+    no row errors, unless skip_errors). Raises WorkbookRefused before anything is written."""
+    company = batch.company
+    sheet = open_sheet(path)
+    layout = read_header(sheet.header)
+    result = Result(template=layout.kind, rows_total=sheet.rows_total)
+    issues = _Issues()
+    try:
+        with connection.cursor() as cursor:
+            rows = _load(cursor, sheet, layout, company, issues, progress)
+            with transaction.atomic():
+                if apply:
+                    _lock(cursor, company.pk)
+                _plan(cursor, layout, batch, issues)
+                result.counts = _counts(cursor, batch, rows, issues)
+                result.applied = apply and (skip_errors or not issues.errors)
+                if result.applied:
+                    with pghistory.context(user=user_id, import_batch=str(batch.public_id)):
+                        _write(cursor, company, replace=batch.replace)
+    finally:
+        _drop_temp_tables()
+    result.issues = sorted(issues.kept, key=lambda i: (i.row, i.level != ERROR))
+    return result
+
+
+def _drop_temp_tables() -> None:
+    if connection.connection is None or connection.needs_rollback:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS imp_rec, imp_cust")
+
+
+# --- 1. load ----------------------------------------------------------------------------------
+
+
+def _load(cursor, sheet, layout: Layout, company, issues: _Issues, progress) -> int:
+    cursor.execute("DROP TABLE IF EXISTS imp_rec, imp_cust")
+    cursor.execute(f"CREATE TEMP TABLE imp_rec ({_REC_TABLE})")
+    cleaner = RowCleaner(layout, require_tax_fields=company.require_tax_fields)
+    raw = cursor.cursor  # psycopg's own cursor, for COPY
+    rows = done = 0
+    pending = True
+    while pending:
+        pending = False
+        with raw.copy("COPY imp_rec FROM STDIN") as copy:
+            for row_no, cells in sheet.rows:
+                done += 1
+                records, row_issues = cleaner.clean(row_no, cells)
+                for issue in row_issues:
+                    issues.add(issue)
+                if records:
+                    rows += 1
+                    for record in records:
+                        copy.write_row(record)
+                if done % COPY_CHUNK == 0:
+                    pending = True
+                    break
+        if progress:
+            progress(done, sheet.rows_total)
+    cursor.execute("CREATE INDEX ON imp_rec (number)")
+    return rows
+
+
+# --- 2. plan ----------------------------------------------------------------------------------
+
+
+def _lock(cursor, company_id: int) -> None:
+    """One batch per company at a time (R40): wait a while for the other, then give up."""
+    seconds = int(getattr(settings, "CERTHUB_IMPORT_LOCK_SECONDS", 600))
+    try:
+        with transaction.atomic():
+            cursor.execute(f"SET LOCAL lock_timeout = '{seconds}s'")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, company_id])
+            cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+    except OperationalError as error:
+        raise ImportBusy("Another import is being applied to this company; try again when it "
+                         "has finished.") from error
+
+
+def _agg(f: str) -> str:
+    return f"max({f}) AS {f}"
+
+
+def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues) -> None:
+    company_id = batch.company_id
+    linked = "bool_or(side = 'billing')" if layout.kind == FULL else "false"
+    cursor.execute(f"""
+        CREATE TEMP TABLE imp_cust AS
+        SELECT number, {", ".join(_agg(f) for f in DETAIL_FIELDS)},
+               bool_or(side = 'billing') AS billing, bool_or(error) AS bad,
+               bool_or(zoned) AS zoned, {linked} AS linked, NULL::bigint AS customer_id
+        FROM imp_rec GROUP BY number""")  # noqa: S608
+    cursor.execute("CREATE UNIQUE INDEX ON imp_cust (number)")
+    cursor.execute("""UPDATE imp_cust m SET customer_id = c.id FROM customers_customer c
+                      WHERE c.company_id = %s AND c.number = m.number""", [company_id])
+    cursor.execute("ANALYZE imp_rec; ANALYZE imp_cust")
+    for check in (_disagreements, _new_without_name, _locked_address):
+        _flag(cursor, issues, *check(batch))
+    _flag_skipped(cursor, issues)
+    cursor.execute("DELETE FROM imports_importchange WHERE batch_id = %s", [batch.pk])
+    present = _present_fields(layout)
+    for sql in (_changes_sql(present), _new_sql(), _zone_add_sql(), _link_add_sql()):
+        cursor.execute(sql, {"batch": batch.pk})
+    if batch.replace:
+        cursor.execute(_zone_remove_sql(plan=True), {"batch": batch.pk})
+        cursor.execute(_link_remove_sql(plan=True), {"batch": batch.pk})
+
+
+def _present_fields(layout: Layout) -> list[str]:
+    fields = {f for side in (BILLING, SHIPPING) for _, f in layout.side(side)}
+    if "state" in fields:
+        fields.add("country")  # a US or Canadian state sets the country (R10)
+    return [f for f in DETAIL_FIELDS if f in fields]
+
+
+def _rows_of(alias: str = "m") -> str:
+    return f"""(SELECT array_agg(row_no ORDER BY row_no) FROM imp_rec r WHERE r.number =
+               {alias}.number), (SELECT array_agg(side ORDER BY row_no) FROM imp_rec r
+               WHERE r.number = {alias}.number)"""  # noqa: S608
+
+
+def _fields_array(condition: str, fields=DETAIL_FIELDS) -> str:
+    """ARRAY of the field names for which `condition` (with {f} for the field) holds."""
+    cases = ", ".join(f"CASE WHEN {condition.format(f=f)} THEN '{f}' END" for f in fields)
+    return f"array_remove(ARRAY[{cases}], NULL)"
+
+
+def _disagreements(batch):
+    """R35: one customer's rows must agree on every detail; a blank against a value counts."""
+    differs = " OR ".join(f"count(DISTINCT {f}) > 1" for f in DETAIL_FIELDS)
+    sql = f"""SELECT number, array_agg(row_no ORDER BY row_no), array_agg(side ORDER BY row_no),
+                     {_fields_array("count(DISTINCT {f}) > 1")}
+              FROM imp_rec GROUP BY number HAVING count(*) > 1 AND ({differs})"""  # noqa: S608
+
+    def message(number, rows, fields):
+        listed = ", ".join(str(r) for r in rows)
+        return (f"Customer {number} appears in rows {listed} with different values; "
+                "it is not written until they agree.")
+    return sql, [], message
+
+
+def _new_without_name(batch):
+    """R33: a new customer needs a name (and the tax fields when the company requires them)."""
+    required = ["name1"] + (
+        [f for f in TAX_FIELDS if f != "name1"] if batch.company.require_tax_fields else [])
+    condition = " OR ".join(f"coalesce(m.{f}, '') = ''" for f in required)
+    sql = f"""SELECT m.number, {_rows_of()}, {_fields_array("coalesce(m.{f}, '') = ''", required)}
+              FROM imp_cust m
+              WHERE m.customer_id IS NULL AND NOT m.bad AND ({condition})"""  # noqa: S608
+
+    def message(number, rows, fields):
+        return f"Customer {number} is new and needs a value here."
+    return sql, [], message
+
+
+def _locked_address(batch):
+    """R18: tax components of a main address that documents refer to cannot change."""
+    components = ["country", "state", "city", "zip"]
+    changed = " OR ".join(f"m.{f} <> c.{f}" for f in components)
+    sql = f"""SELECT m.number, {_rows_of()}, {_fields_array("m.{f} <> c.{f}", components)}
+              FROM imp_cust m JOIN customers_customer c ON c.id = m.customer_id
+              WHERE NOT m.bad AND ({changed}) AND EXISTS (SELECT 1 FROM documents_document d
+                    WHERE d.customer_id = c.id AND d.uses_main_address)"""  # noqa: S608
+
+    def message(number, rows, fields):
+        return (f"The main address of customer {number} is used by its exemption documents, so "
+                "its country, state, city and ZIP are locked. Add a new address to the customer "
+                "and make the old one inactive instead.")
+    return sql, [], message
+
+
+def _flag(cursor, issues: _Issues, sql: str, params: list, message) -> None:
+    cursor.execute(sql, params)
+    bad = []
+    for number, rows, sides, fields in cursor.fetchall():
+        bad.append(number)
+        text = message(number, rows, fields)
+        for row, side in dict(zip(rows, sides, strict=True)).items():
+            columns = ", ".join(title_for(side, f) for f in fields) or title_for(side, "number")
+            issues.add(Issue(row, columns, text))
+    if bad:
+        cursor.execute("UPDATE imp_cust SET bad = true WHERE number = ANY(%s)", [bad])
+
+
+def _flag_skipped(cursor, issues: _Issues) -> None:
+    """Rows of a customer that another row puts in error are skipped too; say so."""
+    cursor.execute("""SELECT r.row_no, r.side, r.number FROM imp_rec r
+                      JOIN imp_cust m ON m.number = r.number WHERE m.bad AND NOT r.error""")
+    for row, side, number in cursor.fetchall():
+        if row not in issues.error_rows:
+            issues.add(Issue(row, title_for(side, "number"), f"Customer {number} is skipped: "
+                             "another of its rows has errors."))
+
+
+_INSERT_CHANGE = "INSERT INTO imports_importchange (batch_id, number, field, old, new, kind)"
+
+
+def _changes_sql(present: list[str]) -> str:
+    if not present:
+        return "SELECT 1"
+    values = ", ".join(f"('{f}', c.{f}, m.{f})" for f in present)
+    return f"""{_INSERT_CHANGE}
+        SELECT %(batch)s, m.number, v.field, v.old, v.new,
+               CASE WHEN v.new = '' THEN 'erase' ELSE 'change' END
+        FROM imp_cust m JOIN customers_customer c ON c.id = m.customer_id
+        CROSS JOIN LATERAL (VALUES {values}) AS v(field, old, new)
+        WHERE NOT m.bad AND {_changed(present)} AND v.new <> v.old"""  # noqa: S608
+
+
+def _changed(present: list[str]) -> str:
+    """The customer row differs from the file in a field present in the file."""
+    new = ", ".join(f"coalesce(m.{f}, c.{f})" for f in present)
+    old = ", ".join(f"c.{f}" for f in present)
+    return f"ROW({new}) IS DISTINCT FROM ROW({old})"
+
+
+def _new_sql() -> str:
+    return f"""{_INSERT_CHANGE} SELECT %(batch)s, m.number, '', '', coalesce(m.name1, ''), 'new'
+               FROM imp_cust m WHERE m.customer_id IS NULL AND NOT m.bad"""  # noqa: S608
+
+
+_FILE_ZONES = """(SELECT DISTINCT m.number, m.customer_id, r.zone FROM imp_rec r
+                  JOIN imp_cust m ON m.number = r.number
+                  WHERE r.zone IS NOT NULL AND NOT m.bad) AS z"""
+_FILE_LINKS = """(SELECT DISTINCT b.number AS billing_number, b.customer_id AS billing_id,
+                         s.number AS shipping_number, s.customer_id AS shipping_id
+                  FROM imp_rec r JOIN imp_cust b ON b.number = r.number
+                  JOIN imp_cust s ON s.number = r.link_to
+                  WHERE r.link_to IS NOT NULL AND NOT b.bad AND NOT s.bad) AS l"""
+
+
+def _zone_add_sql() -> str:
+    return f"""{_INSERT_CHANGE} SELECT %(batch)s, z.number, 'zone', '', z.zone, 'zone_add'
+        FROM {_FILE_ZONES} WHERE NOT EXISTS (SELECT 1 FROM customers_shiptozone s
+              WHERE s.customer_id = z.customer_id AND s.region = z.zone)"""  # noqa: S608
+
+
+def _link_add_sql() -> str:
+    return f"""{_INSERT_CHANGE}
+        SELECT %(batch)s, l.billing_number, 'link', '', l.shipping_number, 'link_add'
+        FROM {_FILE_LINKS} WHERE NOT EXISTS (SELECT 1 FROM customers_shiptolink k
+              WHERE k.billing_id = l.billing_id AND k.shipping_id = l.shipping_id)"""  # noqa: S608
+
+
+_ZONES_NOT_IN_FILE = """customers_shiptozone s JOIN imp_cust m ON m.customer_id = s.customer_id
+    WHERE m.zoned AND NOT m.bad AND NOT EXISTS (
+        SELECT 1 FROM imp_rec r WHERE r.number = m.number AND r.zone = s.region)"""
+_LINKS_NOT_IN_FILE = """customers_shiptolink k JOIN imp_cust m ON m.customer_id = k.billing_id
+    JOIN customers_customer sc ON sc.id = k.shipping_id
+    WHERE m.linked AND NOT m.bad AND NOT EXISTS (
+        SELECT 1 FROM imp_rec r WHERE r.number = m.number AND r.link_to = sc.number)"""
+
+
+def _zone_remove_sql(plan: bool) -> str:
+    if plan:
+        return f"""{_INSERT_CHANGE} SELECT %(batch)s, m.number, 'zone', s.region, '',
+                   'zone_remove' FROM {_ZONES_NOT_IN_FILE}"""  # noqa: S608
+    return f"""DELETE FROM customers_shiptozone WHERE id IN (
+               SELECT s.id FROM {_ZONES_NOT_IN_FILE})"""  # noqa: S608
+
+
+def _link_remove_sql(plan: bool) -> str:
+    if plan:
+        return f"""{_INSERT_CHANGE} SELECT %(batch)s, m.number, 'link', sc.number, '',
+                   'link_remove' FROM {_LINKS_NOT_IN_FILE}"""  # noqa: S608
+    return f"""DELETE FROM customers_shiptolink WHERE id IN (
+               SELECT k.id FROM {_LINKS_NOT_IN_FILE})"""  # noqa: S608
+
+
+# --- 3. write ---------------------------------------------------------------------------------
+
+
+def _write(cursor, company, *, replace: bool) -> None:
+    present = DETAIL_FIELDS
+    sets = ", ".join(f"{f} = coalesce(m.{f}, c.{f})" for f in present)
+    cursor.execute(f"""
+        UPDATE customers_customer c SET {sets}, updated_at = now()
+        FROM imp_cust m WHERE c.id = m.customer_id AND NOT m.bad
+        AND {_changed(present)}""")  # noqa: S608
+    columns = ", ".join(DETAIL_FIELDS)
+    values = ", ".join(f"coalesce(m.{f}, '')" for f in DETAIL_FIELDS)
+    cursor.execute(f"""
+        WITH created AS (
+            INSERT INTO customers_customer (tenant_id, public_id, company_id, number, {columns},
+                                            kind, exemption_reason, created_at, updated_at)
+            SELECT %(tenant)s, gen_random_uuid(), %(company)s, m.number, {values},
+                   CASE WHEN m.billing THEN 'bill-to' ELSE 'ship-to' END, '', now(), now()
+            FROM imp_cust m WHERE m.customer_id IS NULL AND NOT m.bad
+            RETURNING id, number)
+        UPDATE imp_cust m SET customer_id = created.id FROM created
+        WHERE m.number = created.number""",  # noqa: S608
+        {"tenant": company.tenant_id, "company": company.pk})
+    params = {"tenant": company.tenant_id}
+    if replace:
+        cursor.execute(_zone_remove_sql(plan=False))
+        cursor.execute(_link_remove_sql(plan=False))
+    cursor.execute(f"""
+        INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
+        SELECT %(tenant)s, gen_random_uuid(), z.customer_id, z.zone FROM {_FILE_ZONES}
+        ON CONFLICT (customer_id, region) DO NOTHING""", params)  # noqa: S608
+    cursor.execute(f"""
+        INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
+                                          created_at)
+        SELECT %(tenant)s, gen_random_uuid(), l.billing_id, l.shipping_id, now()
+        FROM {_FILE_LINKS} ON CONFLICT (billing_id, shipping_id) DO NOTHING""",  # noqa: S608
+        params)
+
+
+def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
+    tax = " OR ".join(f"coalesce(m.{f}, c.{f}, '') = ''" for f in TAX_FIELDS)
+    cursor.execute(f"""
+        SELECT count(*) FILTER (WHERE NOT m.bad AND m.customer_id IS NOT NULL),
+               count(*) FILTER (WHERE NOT m.bad AND ({tax}))
+        FROM imp_cust m LEFT JOIN customers_customer c ON c.id = m.customer_id""")  # noqa: S608
+    existing, not_tax_ready = cursor.fetchone()
+    cursor.execute("""
+        SELECT count(*) FILTER (WHERE kind = 'new'),
+               count(DISTINCT number) FILTER (WHERE kind <> 'new' AND number NOT IN (
+                   SELECT number FROM imports_importchange WHERE batch_id = %(batch)s
+                   AND kind = 'new')),
+               count(*) FILTER (WHERE kind = 'erase'),
+               count(*) FILTER (WHERE kind = 'zone_add'),
+               count(*) FILTER (WHERE kind = 'zone_remove'),
+               count(*) FILTER (WHERE kind = 'link_add'),
+               count(*) FILTER (WHERE kind = 'link_remove')
+        FROM imports_importchange WHERE batch_id = %(batch)s""", {"batch": batch.pk})
+    new, updated, erased, zones_added, zones_removed, links_added, links_removed = (
+        cursor.fetchone())
+    return {
+        "rows": rows, "error_rows": len(issues.error_rows), "new": new, "updated": updated,
+        "unchanged": existing - updated, "erased": erased, "errors": issues.errors,
+        "warnings": issues.warnings, "not_tax_ready": not_tax_ready,
+        "zones_added": zones_added, "zones_removed": zones_removed,
+        "links_added": links_added, "links_removed": links_removed,
+    }
+
+
+def issues_as_json(issues: list[Issue]) -> list[dict]:
+    return [issue._asdict() for issue in issues]
+

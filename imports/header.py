@@ -1,0 +1,77 @@
+"""The header row: titles matched to the template's columns, the template kind recognised (R31,
+R32). A refusal names the offending title and the closest valid one."""
+
+import difflib
+from dataclasses import dataclass
+
+from openpyxl.utils import get_column_letter
+
+from imports.columns import (
+    BASIC,
+    FULL,
+    KEY_TITLE,
+    SHIPPING,
+    SHIPPING_KEY_TITLE,
+    TEMPLATES,
+    ZONE,
+    Column,
+    normalise_title,
+)
+from imports.reader import WorkbookRefused
+
+_FULL_ONLY = {c.key: c for c in TEMPLATES[FULL] if c.side == SHIPPING}
+_FULL_ONLY.pop(normalise_title("Shipping Customer State"))
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str
+    columns: tuple[tuple[int, Column], ...]  # (index in the row, column), in file order
+
+    def side(self, side: str) -> list[tuple[int, str]]:
+        """(index, field) of one side's customer fields present in the file."""
+        return [(i, c.field) for i, c in self.columns if c.side == side and c.field != ZONE]
+
+    def index_of(self, side: str, field: str) -> int | None:
+        for index, column in self.columns:
+            if column.side == side and column.field == field:
+                return index
+        return None
+
+    def titles(self) -> dict[tuple[str, str], str]:
+        return {(c.side, c.field): c.title for _, c in self.columns}
+
+
+def _refuse_title(title: str, letter: str, kind: str) -> WorkbookRefused:
+    valid = [c.title for c in TEMPLATES[kind]]
+    by_key = {normalise_title(t): t for t in valid}
+    closest = difflib.get_close_matches(normalise_title(title), list(by_key), n=1, cutoff=0.0)
+    hint = f' The closest valid title is "{by_key[closest[0]]}".' if closest else ""
+    return WorkbookRefused(
+        f'The column title "{title}" (column {letter}) is not a title of the {kind} template.'
+        + hint)
+
+
+def read_header(header: tuple[str, ...]) -> Layout:
+    keys = [normalise_title(title) for title in header]
+    kind = FULL if any(key in _FULL_ONLY for key in keys) else BASIC
+    by_key = {column.key: column for column in TEMPLATES[kind]}
+    columns, seen = [], {}
+    for index, (title, key) in enumerate(zip(header, keys, strict=True)):
+        letter = get_column_letter(index + 1)
+        if not key:
+            raise WorkbookRefused(f"Column {letter} has no title; give it one of the "
+                                  f"{kind} template's titles or delete the column.")
+        if key not in by_key:
+            raise _refuse_title(title, letter, kind)
+        if key in seen:
+            raise WorkbookRefused(f'The column title "{title}" appears twice (columns '
+                                  f"{seen[key]} and {letter}).")
+        seen[key] = letter
+        columns.append((index, by_key[key]))
+    if normalise_title(KEY_TITLE) not in seen:
+        raise WorkbookRefused(f'The key column "{KEY_TITLE}" is missing.')
+    if kind == FULL and normalise_title(SHIPPING_KEY_TITLE) not in seen:
+        raise WorkbookRefused(
+            f'This file has full-template columns but lacks "{SHIPPING_KEY_TITLE}".')
+    return Layout(kind=kind, columns=tuple(columns))

@@ -1,0 +1,109 @@
+"""Import batches (R39): one row per upload, with its progress, counts, issues and the changes it
+made (ImportChange: the preview before applying, the undo record after)."""
+
+from django.conf import settings
+from django.db import models
+from django_scopes import ScopedManager
+
+from companies.models import Company, TenantOwned
+
+
+class Template(models.TextChoices):
+    BASIC = "basic", "Basic"
+    FULL = "full", "Full"
+
+
+class Status(models.TextChoices):
+    VALIDATING = "validating", "Validating"
+    READY = "ready", "Ready"
+    APPLYING = "applying", "Applying"
+    APPLIED = "applied", "Applied"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    UNDONE = "undone", "Undone"
+
+
+class ImportBatch(TenantOwned):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="import_batches")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(max_length=300, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    template = models.CharField(max_length=5, choices=Template.choices, blank=True)
+    replace = models.BooleanField(
+        "replace ship-to zones and links", default=False,
+        help_text="Replace ship-to zones and links with those in the file (R37).")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALIDATING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    # [{"row", "column", "message", "level"}], capped (see engine.MAX_STORED_ISSUES).
+    errors = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=1000, blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    # Changes an undo could not restore because a later change touched them (R39).
+    not_restored = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+        indexes = [models.Index(fields=["company", "-created_at"], name="batch_company_created")]
+
+    def __str__(self):
+        return f"{self.original_name or 'Import'} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (Status.VALIDATING, Status.APPLYING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+    @property
+    def error_count(self) -> int:
+        return self.counts.get("errors", 0)
+
+    @property
+    def valid_rows(self) -> int:
+        return max(self.counts.get("rows", 0) - self.counts.get("error_rows", 0), 0)
+
+
+class ChangeKind(models.TextChoices):
+    NEW = "new", "New customer"
+    CHANGE = "change", "Changed"
+    ERASE = "erase", "Erased"
+    ZONE_ADD = "zone_add", "Ship-to zone added"
+    ZONE_REMOVE = "zone_remove", "Ship-to zone removed"
+    LINK_ADD = "link_add", "Link added"
+    LINK_REMOVE = "link_remove", "Link removed"
+
+
+class ImportChange(models.Model):
+    """One change of a batch: a field's old and new value, a new customer, a zone or a link.
+
+    Written set-based by the engine (the preview when validated, recomputed when applied, then
+    the undo record). Not TenantOwned, for speed: no public id per row; it is reached only through
+    its batch, and its manager is scoped through the batch's tenant.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    number = models.CharField(max_length=50)
+    customer_id = models.BigIntegerField(null=True, blank=True)  # no FK: undo may delete it
+    field = models.CharField(max_length=30, blank=True)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    kind = models.CharField(max_length=12, choices=ChangeKind.choices)
+
+    objects = ScopedManager(tenant="batch__tenant")
+
+    class Meta:
+        ordering = ["number", "kind", "field"]
+        indexes = [models.Index(fields=["batch", "number"], name="change_batch_number")]
+
+    def __str__(self):
+        return f"{self.number} {self.field}: {self.old} -> {self.new}"

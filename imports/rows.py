@@ -1,0 +1,120 @@
+"""Cleaning one data row into customer records (R33-R36), before anything is written.
+
+A row gives a billing record and, in the full template, a shipping record. Each record carries
+the cleaned values of the columns present in the file (None for an absent column: R33 leaves
+that field untouched; "" for a blank cell: R33 erases it). Checks that need the other rows or
+the database (clones that disagree, new customers without a name, locked addresses) are made
+set-based in the engine. Pure: no ORM.
+"""
+
+from typing import NamedTuple
+
+from customers.regions import REGION_NAMES, region_country
+from customers.validation import clean_customer_values
+from imports.columns import BILLING, FIELD_NAMES, FULL, SHIPPING, ZONE, title_for
+from imports.header import Layout
+from imports.reader import NumberText
+
+# Columns of the engine's record table after row number, side and customer number.
+DETAIL_FIELDS = [name for name in FIELD_NAMES if name != "number"]
+ERROR, WARNING = "error", "warning"
+
+
+class Issue(NamedTuple):
+    row: int
+    column: str
+    message: str
+    level: str = ERROR
+
+
+def pad_zip(value: str, country: str, state: str) -> str | None:
+    """R34: a US ZIP Excel stored as a number lost its leading zeros; give them back."""
+    if not isinstance(value, NumberText) or not value.isdigit():
+        return None
+    country = country.strip().upper()
+    if not (country == "US" or (not country and region_country(state.strip().upper()) == "US")):
+        return None
+    if len(value) < 5:
+        return value.zfill(5)
+    if 5 < len(value) < 9:
+        padded = value.zfill(9)
+        return f"{padded[:5]}-{padded[5:]}"
+    return None
+
+
+class RowCleaner:
+    def __init__(self, layout: Layout, *, require_tax_fields: bool = False):
+        self.layout = layout
+        self.require_tax_fields = require_tax_fields
+        self.sides = [(BILLING, layout.side(BILLING))]
+        if layout.kind == FULL:
+            self.sides.append((SHIPPING, layout.side(SHIPPING)))
+        self.zone_index = layout.index_of(SHIPPING, ZONE)
+        self.titles = {side: {f: title_for(side, f) for f in FIELD_NAMES}
+                       for side in (BILLING, SHIPPING)}
+        self.zone_title = "Shipping Customer State"
+        # Which record's zones the file states (for "replace", R37).
+        self.zoned = {BILLING: self.zone_index is not None,
+                      SHIPPING: layout.kind == FULL
+                      and layout.index_of(SHIPPING, "state") is not None}
+
+    def clean(self, row_no: int, cells: tuple[str, ...]) -> tuple[list[tuple], list[Issue]]:
+        """The records of one row (for COPY) and its issues. A blank row gives neither."""
+        width = len(cells)
+        records, issues = [], []
+        numbers = {}
+        for side, columns in self.sides:
+            values = {field: (cells[i] if i < width else "") for i, field in columns}
+            if not values.get("number", "").strip():
+                if side == BILLING and any(v.strip() for v in values.values() if v):
+                    issues.append(Issue(row_no, self.titles[side]["number"],
+                                        "The customer number is required."))
+                continue
+            record, record_issues = self._record(row_no, side, values)
+            issues.extend(record_issues)
+            numbers[side] = record[2]
+            records.append(record)
+        if not records:
+            return [], issues
+        if records[0][1] == BILLING:
+            records[0] = self._billing_extras(row_no, cells, records[0], numbers, issues)
+        return records, issues
+
+    def _record(self, row_no: int, side: str, values: dict) -> tuple[tuple, list[Issue]]:
+        titles = self.titles[side]
+        issues = []
+        if "zip" in values:
+            padded = pad_zip(values["zip"], values.get("country", ""), values.get("state", ""))
+            if padded:
+                issues.append(Issue(row_no, titles["zip"], f"The ZIP code {values['zip']} was "
+                                    f"stored as a number; padded to {padded}.", WARNING))
+                values["zip"] = padded
+        cleaned, errors = clean_customer_values(values,
+                                                require_tax_fields=self.require_tax_fields)
+        issues.extend(Issue(row_no, titles[field], message) for field, message in errors.items())
+        zone = None
+        if side == SHIPPING and self.zoned[SHIPPING] and cleaned.get("state") in REGION_NAMES:
+            zone = cleaned["state"]
+        record = (row_no, side, cleaned["number"], *[cleaned.get(f) for f in DETAIL_FIELDS],
+                  zone, None, self.zoned[side], bool(errors))
+        return record, issues
+
+    def _billing_extras(self, row_no, cells, record, numbers, issues) -> tuple:
+        """The basic template's ship-to zone and the full template's link (R35, R36)."""
+        zone, link_to, error = None, None, record[-1]
+        if self.zone_index is not None and self.zone_index < len(cells):
+            region = cells[self.zone_index].strip().upper()
+            if region and region not in REGION_NAMES:
+                issues.append(Issue(row_no, self.zone_title, f"{region!r} is not a US state, DC, "
+                                    "US territory or Canadian province code."))
+                error = True
+            elif region:
+                zone = region
+        if SHIPPING in numbers:
+            link_to = numbers[SHIPPING]
+            if link_to == numbers[BILLING]:
+                issues.append(Issue(row_no, "Shipping Customer Number",
+                                    "A customer cannot be its own shipping customer."))
+                error = True
+        return (*record[:-4], zone, link_to, record[-2], error)
+
