@@ -2,9 +2,9 @@
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from companies.models import Company, Membership
 
@@ -40,8 +40,14 @@ def reachable_companies(membership: Membership) -> QuerySet[Company]:
 
 
 def get_company(request, public_id) -> Company:
-    """A company of this tenant that the membership reaches, else 404 (R3)."""
-    return get_object_or_404(reachable_companies(request.membership), public_id=public_id)
+    """A company of this tenant that the membership reaches, else 404 (R3).
+
+    The id may come from a form or a query string, so a malformed one is a 404 too, not a 500.
+    """
+    try:
+        return reachable_companies(request.membership).get(public_id=public_id)
+    except (Company.DoesNotExist, ValidationError, ValueError) as error:
+        raise Http404("No such company.") from error
 
 
 def _session_key(request) -> str:
