@@ -32,6 +32,15 @@ class CompanyCreateForm(CompanyForm):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = reachable_companies(membership).order_by("tree_id", "lft")
+        _require_parent_if_limited(self.fields["parent"], membership)
+
+
+def _require_parent_if_limited(field, membership) -> None:
+    # A membership limited to some companies cannot put a company outside them (a new root),
+    # where it could no longer reach it (R2).
+    if membership.is_limited:
+        field.required = True
+        field.empty_label = None
 
 
 class CompanyMoveForm(forms.Form):
@@ -45,6 +54,7 @@ class CompanyMoveForm(forms.Form):
         self.fields["parent"].queryset = (
             reachable_companies(membership).exclude(company.subtree_q()).order_by("tree_id", "lft")
         )
+        _require_parent_if_limited(self.fields["parent"], membership)
 
 
 class MemberForm(forms.Form):
@@ -56,9 +66,14 @@ class MemberForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, tenant_companies, **kwargs):
+    def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["companies"].queryset = tenant_companies.order_by("tree_id", "lft")
+        field = self.fields["companies"]
+        field.queryset = reachable_companies(membership).order_by("tree_id", "lft")
+        if membership.is_limited:
+            # Granting every company would reach beyond the acting admin's own companies (R2).
+            field.required = True
+            field.help_text = "Only these companies and their descendants."
 
 
 class MemberEditForm(MemberForm):

@@ -172,3 +172,8 @@ class Membership(TenantOwned):
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+    @property
+    def is_limited(self) -> bool:
+        """Limited to some companies (and their descendants) rather than reaching all (R2)."""
+        return bool(self.companies.all())  # the middleware prefetches them

@@ -9,11 +9,13 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import PROTECT
 from django_scopes import scope
 
 from companies.models import Company, Membership, Role, Tenant
+from companies.tenancy import reachable_companies
 
 TREE_LOCK_KEY = 7_114_001  # first key of pg_advisory_xact_lock(int, int); the tenant is the second
 
@@ -32,7 +34,10 @@ def tenant_create(*, slug: str, name: str, owner_email: str) -> tuple[Tenant, ob
     """Create a tenant and its owner; returns the one-time password if the user is new (R48)."""
     if Tenant.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"A tenant with the slug {slug!r} already exists."})
-    tenant = Tenant.objects.create(slug=slug, name=name)
+    validate_email(owner_email)
+    tenant = Tenant(slug=slug, name=name)
+    tenant.full_clean()  # a malformed slug would make /t/<slug>/ unreachable
+    tenant.save()
     User = get_user_model()
     password = None
     user = User.objects.filter(email__iexact=owner_email).first()
@@ -50,12 +55,26 @@ def _check_can_grant(actor_membership: Membership, role: str) -> None:
             {"role": "Only an owner can grant or change the admin and owner roles."})
 
 
+def _check_within_reach(actor_membership: Membership, companies) -> None:
+    """An admin limited to some companies manages only members limited to those (R2).
+
+    Otherwise such an admin could add an account reaching every company and log in with it.
+    """
+    if not actor_membership.is_limited:
+        return
+    reach = set(reachable_companies(actor_membership).values_list("pk", flat=True))
+    if not companies or any(company.pk not in reach for company in companies):
+        raise ValidationError(
+            {"companies": "You can only give access to companies you reach yourself."})
+
+
 @transaction.atomic
 def membership_add(
     *, tenant: Tenant, actor_membership: Membership, email: str, role: str, companies=()
 ) -> tuple[Membership, str | None]:
     """Add a user (created if needed) to the tenant; returns a one-time password for new users."""
     _check_can_grant(actor_membership, role)
+    _check_within_reach(actor_membership, list(companies))
     User = get_user_model()
     password = None
     user = User.objects.filter(email__iexact=email).first()
@@ -76,6 +95,8 @@ def membership_update(
     _check_can_grant(actor_membership, role)
     if membership.role in (Role.ADMIN, Role.OWNER):
         _check_can_grant(actor_membership, membership.role)
+    _check_within_reach(actor_membership, list(membership.companies.all()))
+    _check_within_reach(actor_membership, list(companies))
     if membership.role == Role.OWNER and role != Role.OWNER:
         _ensure_another_owner(membership)
     membership.role = role
@@ -88,14 +109,18 @@ def membership_update(
 def membership_remove(*, membership: Membership, actor_membership: Membership) -> None:
     if membership.role in (Role.ADMIN, Role.OWNER):
         _check_can_grant(actor_membership, membership.role)
+    _check_within_reach(actor_membership, list(membership.companies.all()))
     if membership.role == Role.OWNER:
         _ensure_another_owner(membership)
     membership.delete()
 
 
 def _ensure_another_owner(membership: Membership) -> None:
-    others = Membership.objects.filter(role=Role.OWNER).exclude(pk=membership.pk)
-    if not others.exists():
+    # Row locks on the other owners: two owners demoting each other at once must not both
+    # succeed. After waiting, PostgreSQL re-checks the role of a row another transaction changed.
+    others = (Membership.objects.select_for_update().filter(role=Role.OWNER)
+              .exclude(pk=membership.pk).values_list("pk", flat=True))
+    if not list(others):
         raise ValidationError("A tenant needs at least one owner; make someone else owner first.")
 
 
@@ -195,6 +220,11 @@ def company_holdings(company: Company) -> list[str]:
                 meta = relation.related_model._meta
                 label = meta.verbose_name if count == 1 else meta.verbose_name_plural
             held.append(f"{count} {label}")
+    # Deleting the company would drop it from these memberships' limits, and a membership
+    # left with no limit reaches every company (R2).
+    limited = Membership._base_manager.filter(companies=company).count()
+    if limited:
+        held.append(f"{limited} member{'s' if limited > 1 else ''} limited to it")
     return held
 
 

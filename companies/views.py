@@ -136,7 +136,7 @@ def member_list(request, tenant_slug):
 
 @role_required(Role.ADMIN)
 def member_add(request, tenant_slug):
-    form = MemberForm(request.POST or None, tenant_companies=Company.objects.all())
+    form = MemberForm(request.POST or None, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         try:
             membership, password = services.membership_add(
@@ -156,7 +156,7 @@ def member_edit(request, tenant_slug, public_id):
     membership = get_object_or_404(Membership, public_id=public_id)
     initial = {"role": membership.role, "companies": membership.companies.all()}
     form = MemberEditForm(request.POST or None, initial=initial,
-                          tenant_companies=Company.objects.all())
+                          membership=request.membership)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_update(
