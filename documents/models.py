@@ -1,11 +1,15 @@
 """Compliance documents, comments and files, certificate requests (R20-R30)."""
 
+import datetime
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
-from companies.models import EXEMPTION_REASONS, Company, TenantOwned
+from companies.models import EXEMPTION_REASONS, Company, TenantOwned, scoped_manager
 from customers.models import Address, Customer
 
 
@@ -37,6 +41,29 @@ class StoredFile(models.Model):
         abstract = True
 
 
+class DocumentQuerySet(models.QuerySet):
+    def in_effect(self, on: datetime.date):
+        """Valid documents in effect on a date: the ones that give coverage (R22)."""
+        return self.filter(Q(expiration_date__isnull=True) | Q(expiration_date__gte=on),
+                           status=DocumentStatus.VALID, effective_date__lte=on)
+
+    def expired(self, on: datetime.date):
+        """Valid documents past their expiration date: shown as "expired" (R21)."""
+        return self.filter(status=DocumentStatus.VALID, expiration_date__lt=on)
+
+    def with_display_status(self, status: str, on: datetime.date):
+        """Filter by the status a user sees: "valid" leaves out the expired ones."""
+        if status == EXPIRED:
+            return self.expired(on)
+        if status == DocumentStatus.VALID:
+            return self.filter(status=status).exclude(expiration_date__lt=on)
+        return self.filter(status=status)
+
+
+EXPIRED = "expired"
+DISPLAY_STATUSES = [*DocumentStatus.choices, (EXPIRED, "Expired")]
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Document(TenantOwned, StoredFile):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="documents")
@@ -64,16 +91,48 @@ class Document(TenantOwned, StoredFile):
                                 blank=True, related_name="documents")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = scoped_manager(DocumentQuerySet)
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["customer", "status"], name="document_customer_status"),
             models.Index(fields=["company", "status", "expiration_date"],
                          name="document_company_expiry"),
+            # The review queue: pending documents of a company, oldest first (R21).
+            models.Index(fields=["company", "created_at"], condition=Q(status="pending"),
+                         name="document_pending_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(expiration_date__isnull=True)
+                           | Q(expiration_date__gte=models.F("effective_date"))),
+                name="document_effective_before_expiration",
+                violation_error_message="The expiration date cannot be before the effective date.",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(address__isnull=False) & Q(uses_main_address=True)),
+                name="document_one_address",
+                violation_error_message="Pick an address or the main address, not both.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_doc_type_display()} for {self.customer}"
+
+    @property
+    def is_expired(self) -> bool:
+        return (self.status == DocumentStatus.VALID and self.expiration_date is not None
+                and self.expiration_date < timezone.localdate())
+
+    @property
+    def display_status(self) -> str:
+        """The status a user sees: a valid document past its expiration date is "expired" (R21)."""
+        return EXPIRED if self.is_expired else self.status
+
+    @property
+    def display_status_label(self) -> str:
+        return dict(DISPLAY_STATUSES)[self.display_status]
 
 
 class NoteKind(models.TextChoices):
@@ -147,3 +206,36 @@ class CertificateRequest(TenantOwned):
 
     def __str__(self):
         return f"Request to {self.customer} for {', '.join(self.regions)}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ExposureExport(TenantOwned, StoredFile):
+    """One exposure report download (.xlsx), written by a background task (R23, R47).
+
+    A row per job lets the page show progress and lets any web process serve the file once the
+    worker that wrote it is done.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    include_descendants = models.BooleanField(default=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    status = models.CharField(max_length=7, choices=ExportStatus.choices,
+                              default=ExportStatus.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Exposure export of {self.company} ({self.status})"

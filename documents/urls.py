@@ -1,14 +1,29 @@
 from django.urls import path
 
-from documents import views, views_notes
+from documents import views, views_exposure, views_notes, views_review
 
 app_name = "documents"
 
 urlpatterns = [
     path("documents/", views.document_list, name="list"),
-    path("requests/", views.request_list, name="requests"),
+    path("documents/new/", views.document_pick_customer, name="pick_customer"),
+    path("documents/review/", views_review.queue, name="review_queue"),
+    path("documents/review/next/", views_review.review_next, name="review_next"),
+    path("documents/<uuid:public_id>/", views.document_detail, name="detail"),
+    path("documents/<uuid:public_id>/edit/", views.document_edit, name="edit"),
+    path("documents/<uuid:public_id>/file/", views.document_file, name="file"),
+    path("documents/<uuid:public_id>/review/", views_review.review, name="review"),
+    path("documents/<uuid:public_id>/void/", views_review.void, name="void"),
+    path("exposure/", views_exposure.report, name="exposure"),
+    path("exposure/export/", views_exposure.export_start, name="exposure_export_start"),
+    path("exposure/exports/<uuid:public_id>/", views_exposure.export_status,
+         name="exposure_export"),
+    path("exposure/exports/<uuid:public_id>/download/", views_exposure.export_download,
+         name="exposure_download"),
     path("customers/<uuid:public_id>/documents/", views.customer_documents,
          name="customer_documents"),
+    path("customers/<uuid:public_id>/documents/new/", views.document_create, name="create"),
+    path("requests/", views.request_list, name="requests"),
     # Comments & Files (R24-R27)
     path("customers/<uuid:public_id>/comments/", views_notes.customer_notes,
          name="customer_notes"),

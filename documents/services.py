@@ -1,0 +1,161 @@
+"""Writes of documents (R20, R21): each service is one transaction that validates, writes and
+records who did it in the history (pghistory's triggers write the event rows)."""
+
+import datetime
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from companies.models import EXEMPTION_REASONS, Tenant
+from customers.models import Address, Customer
+from customers.regions import REGION_NAMES
+from documents.files import delete_stored_file, is_document_file, store_file
+from documents.models import Document, DocumentStatus, DocumentType
+
+DOCUMENT_FOLDER = "documents"
+EDITABLE_FIELDS = {"doc_type", "regions", "exemption_reason", "signed_date", "effective_date",
+                   "expiration_date", "address", "uses_main_address"}
+
+
+def _history(actor, **extra):
+    return pghistory.context(user=actor.pk if actor else None, **extra)
+
+
+def _validate(document: Document) -> None:
+    """Rules within one document (R17, R20); raises ValidationError by field."""
+    errors: dict[str, str] = {}
+    if document.doc_type not in DocumentType.values:
+        errors["doc_type"] = "Pick a document type."
+    unknown = [r for r in document.regions or [] if r not in REGION_NAMES]
+    if not document.regions:
+        errors["regions"] = "Pick at least one region the document covers."
+    elif unknown:
+        errors["regions"] = f"Unknown region: {', '.join(unknown)}."
+    elif len(set(document.regions)) != len(document.regions):
+        errors["regions"] = "A region is listed twice."
+    if document.exemption_reason and document.exemption_reason not in dict(EXEMPTION_REASONS):
+        errors["exemption_reason"] = "Pick an exemption reason from the list."
+    if document.effective_date is None:
+        errors["effective_date"] = "The effective date is required."
+    elif document.expiration_date and document.expiration_date < document.effective_date:
+        errors["expiration_date"] = "The expiration date cannot be before the effective date."
+    if document.address_id and document.uses_main_address:
+        errors["address"] = "Pick an address or the main address, not both."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_address(*, customer: Customer, address: Address | None,
+                   previous: Address | None = None) -> None:
+    """The address must be the customer's, and active unless the document already had it
+    (R17: what already uses an inactive address keeps working)."""
+    if address is None:
+        return
+    if address.customer_id != customer.pk:
+        raise ValidationError({"address": "That address belongs to another customer."})
+    if not address.is_active and (previous is None or previous.pk != address.pk):
+        raise ValidationError({"address": "That address is inactive; pick an active one."})
+
+
+def default_exemption_reason(customer: Customer, address: Address | None = None) -> str:
+    """The effective exemption reason for a new document (R19)."""
+    from customers.settings_resolution import effective_setting
+
+    value, _level = effective_setting("exemption_reason", address=address, customer=customer,
+                                      company=customer.company, tenant=customer.tenant)
+    return value or ""
+
+
+@transaction.atomic
+def document_create(*, tenant: Tenant, customer: Customer, actor, uploaded_file,
+                    doc_type: str, regions: list[str], effective_date: datetime.date,
+                    expiration_date: datetime.date | None = None,
+                    signed_date: datetime.date | None = None, exemption_reason: str = "",
+                    address: Address | None = None, uses_main_address: bool = False,
+                    certificate_request=None, history: dict | None = None) -> Document:
+    """Store an uploaded document as pending (R20, R21).
+
+    The file must be a PDF, PNG, JPEG or TIFF by its magic bytes. A blank exemption reason takes
+    the effective setting. `history` adds keys to the history context (e.g. a request link).
+    """
+    if customer.tenant_id != tenant.pk:
+        raise ValidationError("The customer belongs to another tenant.")
+    if uploaded_file is None:
+        raise ValidationError({"file": "Attach the document file."})
+    if not is_document_file(uploaded_file):
+        raise ValidationError({"file": "The file must be a PDF, PNG, JPEG or TIFF document."})
+    _check_address(customer=customer, address=address)
+    document = Document(
+        tenant=tenant, customer=customer, company_id=customer.company_id, address=address,
+        uses_main_address=uses_main_address, doc_type=doc_type, regions=list(regions),
+        exemption_reason=exemption_reason or default_exemption_reason(customer, address),
+        signed_date=signed_date, effective_date=effective_date, expiration_date=expiration_date,
+        status=DocumentStatus.PENDING, uploaded_by=actor, request=certificate_request)
+    _validate(document)
+    store_file(document, uploaded_file, tenant=tenant, folder=DOCUMENT_FOLDER)
+    try:  # the stored bytes go again when the row cannot be written
+        with _history(actor, **(history or {})):
+            document.save()
+    except Exception:
+        delete_stored_file(document)
+        raise
+    return document
+
+
+def _locked(document: Document) -> Document:
+    return Document.objects.select_for_update().get(pk=document.pk)
+
+
+@transaction.atomic
+def document_update(*, document: Document, actor, **fields) -> Document:
+    """Change a document's details; its file and status stay (R20)."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Fields that cannot be edited: {', '.join(sorted(unknown))}")
+    document = _locked(document)
+    previous = document.address
+    for name, value in fields.items():
+        setattr(document, name, value)
+    if fields.get("address") is not None:
+        document.uses_main_address = False
+    _check_address(customer=document.customer, address=document.address, previous=previous)
+    _validate(document)
+    with _history(actor):
+        document.save(update_fields=[*fields, "uses_main_address"])
+    return document
+
+
+@transaction.atomic
+def document_review(*, document: Document, actor, valid: bool, reason: str = "") -> Document:
+    """Mark a document valid or invalid; invalid needs a reason (R21). A voided document stays
+    voided."""
+    document = _locked(document)
+    if document.status == DocumentStatus.VOIDED:
+        raise ValidationError("This document is voided; upload a new one instead.")
+    reason = reason.strip()
+    if not valid and not reason:
+        raise ValidationError({"reason": "Say why the document is invalid."})
+    document.status = DocumentStatus.VALID if valid else DocumentStatus.INVALID
+    document.status_reason = "" if valid else reason
+    document.reviewed_by = actor
+    document.reviewed_at = timezone.now()
+    with _history(actor):
+        document.save(update_fields=["status", "status_reason", "reviewed_by", "reviewed_at"])
+    return document
+
+
+@transaction.atomic
+def document_void(*, document: Document, actor, reason: str = "") -> Document:
+    """Void a document: it no longer covers anything and cannot be reviewed again (R21)."""
+    document = _locked(document)
+    if document.status == DocumentStatus.VOIDED:
+        raise ValidationError("This document is already voided.")
+    document.status = DocumentStatus.VOIDED
+    document.status_reason = reason.strip()
+    document.reviewed_by = actor
+    document.reviewed_at = timezone.now()
+    with _history(actor):
+        document.save(update_fields=["status", "status_reason", "reviewed_by", "reviewed_at"])
+    return document

@@ -1,0 +1,97 @@
+"""The exposure report (R23): for the working company and the companies below it, exposures by
+region, the exposed customers, documents expiring soon (R19), and an .xlsx download."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from customers.models import Customer
+from customers.regions import REGION_NAMES
+from documents.coverage import Scope, exposed_customers, exposure_summary
+from documents.exposure_export import start_export
+from documents.files import file_response
+from documents.models import ExportStatus, ExposureExport
+from documents.selectors import expiring_soon, working_documents, working_scope
+
+PAGE_SIZE = 50
+EXPIRING_LIMIT = 100
+
+
+class ExposedCustomers:
+    """The exposed customers as a sequence the Paginator can slice: each page is one query
+    with LIMIT/OFFSET, its customers loaded in one more."""
+
+    def __init__(self, scope: Scope, count: int):
+        self.scope, self._count = scope, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, page: slice) -> list[tuple[Customer, list[str]]]:
+        rows = exposed_customers(self.scope, limit=page.stop - page.start, offset=page.start)
+        customers = Customer.objects.select_related("company").in_bulk([pk for pk, _ in rows])
+        return [(customers[pk], regions) for pk, regions in rows]
+
+
+def report(request, tenant_slug):
+    scope = working_scope(request)
+    total, customers_count, by_region = exposure_summary(scope)
+    page = Paginator(ExposedCustomers(scope, customers_count), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    soon = (expiring_soon(working_documents(request), tenant=request.tenant)
+            .select_related("customer", "company").order_by("expiration_date", "id"))
+    latest_export = (ExposureExport.objects.filter(requested_by=request.user)
+                     .order_by("-created_at").first())
+    return render(request, "documents/exposure_report.html", {
+        "total": total, "customers_count": customers_count,
+        "by_region": [(region, REGION_NAMES.get(region, region), count)
+                      for region, count in by_region],
+        "page_obj": page, "exposed": page.object_list, "query_string": "",
+        "expiring": soon[:EXPIRING_LIMIT], "expiring_count": soon.count(),
+        "expiring_limit": EXPIRING_LIMIT, "latest_export": latest_export})
+
+
+@require_POST
+def export_start(request, tenant_slug):
+    """Start the .xlsx download; the worker writes it while the export page shows progress."""
+    if request.working_company is None:
+        raise Http404("No working company.")
+    scope = working_scope(request)
+    export = start_export(tenant=request.tenant, company=request.working_company,
+                          company_ids=scope.company_ids, actor=request.user)
+    return redirect("documents:exposure_export", tenant_slug=tenant_slug,
+                    public_id=export.public_id)
+
+
+def _get_export(request, public_id) -> ExposureExport:
+    """An export is its requester's: anyone else gets the 404 of one that does not exist."""
+    return get_object_or_404(ExposureExport.objects.select_related("company"),
+                             public_id=public_id, requested_by=request.user)
+
+
+def export_status(request, tenant_slug, public_id):
+    """The export's page; as JSON, what static/js/certhub.js's progress bar polls."""
+    export = _get_export(request, public_id)
+    if "application/json" in request.headers.get("accept", ""):
+        finished = export.status in (ExportStatus.DONE, ExportStatus.FAILED)
+        return JsonResponse({"done": export.rows_done, "total": export.rows_total,
+                             "label": f"{export.rows_done} of {export.rows_total} customers "
+                                      f"({export.get_status_display().lower()})",
+                             "finished": finished, "reload": finished})
+    download = (reverse("documents:exposure_download",
+                        kwargs={"tenant_slug": tenant_slug, "public_id": export.public_id})
+                if export.status == ExportStatus.DONE else None)
+    return render(request, "documents/exposure_export.html",
+                  {"export": export, "download_url": download})
+
+
+def export_download(request, tenant_slug, public_id):
+    export = _get_export(request, public_id)
+    if export.status != ExportStatus.DONE or not export.file:
+        raise Http404("This export is not ready.")
+    return file_response(export)

@@ -1,0 +1,93 @@
+"""The review queue (R21): pending documents of the working company and the companies below it,
+oldest first; each is reviewed with its file beside the form, then on to the next one."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from companies.models import Role
+from companies.tenancy import role_required
+from documents import services
+from documents.forms import DocumentDetailsForm, ReviewForm
+from documents.models import DocumentStatus
+from documents.selectors import get_document, next_pending, review_queue
+from documents.views import add_form_errors, paginate
+
+
+def queue(request, tenant_slug):
+    page, query_string = paginate(request, review_queue(request))
+    return render(request, "documents/review_queue.html",
+                  {"page_obj": page, "documents": page.object_list,
+                   "query_string": query_string})
+
+
+@role_required(Role.EDITOR)
+def review_next(request, tenant_slug):
+    """Open the oldest pending document, or back to the (empty) queue."""
+    document = next_pending(request)
+    if document is None:
+        messages.info(request, "No documents wait for review.")
+        return redirect("documents:review_queue", tenant_slug=tenant_slug)
+    return redirect("documents:review", tenant_slug=tenant_slug, public_id=document.public_id)
+
+
+@role_required(Role.EDITOR)
+def review(request, tenant_slug, public_id):
+    """The file beside the form: correct the details, then mark valid, invalid or void."""
+    document = get_document(request, public_id)
+    details = DocumentDetailsForm(request.POST or None, customer=document.customer,
+                                  current_address=document.address,
+                                  initial=DocumentDetailsForm.initial_for(document))
+    decision = ReviewForm(request.POST or None, initial={"reason": document.status_reason})
+    if request.method == "POST" and decision.is_valid() and details.is_valid():
+        try:
+            _apply(request, document, details, decision.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(details, error)
+        else:
+            return _to_next(request, tenant_slug, document)
+    return render(request, "documents/review_document.html",
+                  {"document": document, "customer": document.customer, "details": details,
+                   "decision": decision, "queue_size": review_queue(request).count(),
+                   "reviewable": document.status != DocumentStatus.VOIDED})
+
+
+@transaction.atomic
+def _apply(request, document, details: DocumentDetailsForm, data: dict) -> None:
+    """Corrections and the decision together: both or neither."""
+    if details.has_changed():
+        services.document_update(document=document, actor=request.user,
+                                 **details.service_fields())
+    if data["decision"] == ReviewForm.VOID:
+        services.document_void(document=document, actor=request.user, reason=data["reason"])
+    else:
+        services.document_review(document=document, actor=request.user,
+                                 valid=data["decision"] == ReviewForm.VALID,
+                                 reason=data["reason"])
+
+
+def _to_next(request, tenant_slug, document):
+    document.refresh_from_db()
+    messages.success(request, f"{document} marked {document.get_status_display().lower()}.")
+    following = next_pending(request, after=document)
+    if following is None:
+        messages.info(request, "The review queue is empty.")
+        return redirect("documents:review_queue", tenant_slug=tenant_slug)
+    return redirect("documents:review", tenant_slug=tenant_slug, public_id=following.public_id)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def void(request, tenant_slug, public_id):
+    """Void from the document page (R21)."""
+    document = get_document(request, public_id)
+    try:
+        services.document_void(document=document, actor=request.user,
+                               reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Document voided.")
+    return redirect("documents:detail", tenant_slug=tenant_slug, public_id=public_id)
