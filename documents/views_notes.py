@@ -8,8 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -112,20 +110,11 @@ def customer_notes(request, tenant_slug, public_id):
                        {"customer": customer, "active_tab": "notes"})
 
 
-def _document_template() -> str:
-    # The documents page (another part of this app) may give documents their own tabs.
-    try:
-        get_template("documents/document_base.html")
-    except TemplateDoesNotExist:
-        return "documents/note_document.html"
-    return "documents/note_document_tab.html"
-
-
 @post_needs_editor
 @capped_upload
 def document_notes(request, tenant_slug, public_id):
     document = get_document(request, public_id)
-    return _notes_page(request, document, _document_template(),
+    return _notes_page(request, document, "documents/note_document.html",
                        {"document": document, "customer": document.customer,
                         "active_tab": "notes"})
 

@@ -1,0 +1,137 @@
+"""The public upload page of a certificate request, at /r/<token>/ with no login (R28, R29).
+
+The token is the only key. The page shows what its own request asks for (tenant, customer,
+regions) and nothing else; links that are unknown, expired, cancelled or already used say so
+and show no form. A refused upload writes nothing.
+"""
+
+from django import forms
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from customers.regions import REGION_NAMES
+from documents import requests as services
+from documents.files import capped_upload, is_document_file, max_upload_bytes, size_label
+from documents.models import DocumentType, RequestStatus
+from documents.views_requests import RegionsField
+
+MAX_FILES = 10
+# Unknown tokens a client may try in a window before it is told to wait (guessing is futile
+# with 256-bit tokens; this keeps the noise down).
+MISS_LIMIT, MISS_WINDOW = 30, 600
+
+GONE_REASONS = {
+    services.EXPIRED: "This link has expired. Ask {company} for a new one.",
+    RequestStatus.CANCELLED: "This request was cancelled by {company}; the link no longer works.",
+    RequestStatus.FULFILLED: ("This request has already been answered: {company} received your "
+                              "documents. If you need to send more, ask them for a new link."),
+}
+
+
+class PublicUploadForm(forms.Form):
+    file = forms.FileField(required=False,
+                           widget=forms.ClearableFileInput(
+                               attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}))
+    doc_type = forms.ChoiceField(label="Document type", choices=DocumentType.choices,
+                                 initial=DocumentType.EXEMPTION_CERTIFICATE)
+    regions = RegionsField(label="Regions it covers", required=False)
+    effective_date = forms.DateField(required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    expiration_date = forms.DateField(required=False,
+                                      help_text="Leave empty if it does not expire.",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].initial = regions
+        self.fields["file"].help_text = (
+            f"PDF, PNG, JPEG or TIFF, up to {size_label(max_upload_bytes())}.")
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if not upload:
+            if self.has_changed():
+                raise ValidationError("Choose the file these details belong to.")
+            return data
+        if upload.size > max_upload_bytes():
+            self.add_error("file", f"{upload.name} is larger than "
+                                   f"{size_label(max_upload_bytes())}.")
+        elif not is_document_file(upload):
+            self.add_error("file", f"{upload.name} is not a PDF, PNG, JPEG or TIFF file.")
+        if not data.get("regions"):
+            self.add_error("regions", "Give at least one region.")
+        if not data.get("effective_date"):
+            self.add_error("effective_date", "Give the date the document takes effect.")
+        return data
+
+
+UploadFormSet = formset_factory(PublicUploadForm, extra=3, max_num=MAX_FILES,
+                                absolute_max=MAX_FILES)
+
+
+def _client_key(request) -> str:
+    return f"public-request-miss:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _too_many_misses(request) -> bool:
+    return cache.get(_client_key(request), 0) >= MISS_LIMIT
+
+
+def _count_miss(request) -> None:
+    key = _client_key(request)
+    cache.add(key, 0, MISS_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, MISS_WINDOW)
+
+
+def _gone(request, template_status: int, message: str, heading: str):
+    return render(request, "documents/public_request_gone.html",
+                  {"heading": heading, "message": message}, status=template_status)
+
+
+@never_cache
+@capped_upload
+def request_upload(request, token):
+    if _too_many_misses(request):
+        return _gone(request, 429, "Too many unknown links were tried from your address. "
+                     "Wait a few minutes and open the link from the email again.",
+                     "Please wait")
+    certificate_request = services.find_by_token(token)
+    if certificate_request is None:
+        _count_miss(request)
+        return _gone(request, 404, "This link is not valid. Check that you copied the whole "
+                     "address from the email.", "Link not found")
+    status = services.display_status(certificate_request)
+    if status not in services.OPEN_STATUSES:
+        message = GONE_REASONS[status].format(company=certificate_request.company.name)
+        return _gone(request, 410, message, "This link no longer works")
+
+    regions = certificate_request.regions
+    formset = UploadFormSet(request.POST or None, request.FILES or None,
+                            form_kwargs={"regions": regions})
+    context = {"certificate_request": certificate_request,
+               "organisation": certificate_request.tenant, "company": certificate_request.company,
+               "customer": certificate_request.customer}
+    if request.method == "POST":
+        if formset.is_valid():
+            uploads = [form.cleaned_data for form in formset
+                       if form.cleaned_data.get("file")]
+            try:
+                documents = services.request_fulfil(request=certificate_request,
+                                                    uploads=uploads)
+            except ValidationError as error:
+                context["upload_errors"] = error.messages
+            else:
+                return render(request, "documents/public_request_done.html",
+                              {**context, "documents": documents})
+    else:
+        services.request_mark_opened(request=certificate_request)
+    return render(request, "documents/public_request_upload.html",
+                  {**context, "formset": formset, "max_files": MAX_FILES,
+                   "regions": [(code, REGION_NAMES.get(code, code)) for code in regions]})

@@ -1,0 +1,173 @@
+"""Certificate requests for staff: send one, list them, resend, cancel, and request every
+missing certificate at once (R28, R30)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from companies.models import Role
+from companies.tenancy import role_required, working_companies
+from customers.regions import REGION_NAMES
+from customers.selectors import get_customer
+from documents import requests as services
+
+REQUESTS_PER_PAGE = 50
+
+
+class RegionsField(forms.CharField):
+    """Region codes typed as a list ("TX, CA ON"): simple with or without JavaScript."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "State or province codes, separated by commas or spaces.")
+        super().__init__(max_length=500, **kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return list(dict.fromkeys(code.upper() for code in text.replace(",", " ").split()))
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError("Give at least one region.")
+        unknown = [code for code in value if code not in REGION_NAMES]
+        if unknown:
+            raise ValidationError(f"Unknown region: {', '.join(unknown)}.")
+
+
+class RequestForm(forms.Form):
+    regions = RegionsField(label="Regions asked for")
+    email = forms.ChoiceField(label="Send to")
+    message = forms.CharField(required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="Added to the email, e.g. which purchases it is about.")
+    expires_in_days = forms.IntegerField(
+        label="Link valid for (days)", initial=services.DEFAULT_EXPIRY_DAYS,
+        min_value=1, max_value=services.MAX_EXPIRY_DAYS)
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].choices = services.email_choices(customer)
+        self.fields["regions"].initial = services.requested_regions(customer)
+        if not self.fields["email"].choices:
+            self.fields["email"].help_text = (
+                "This customer has no email address: add one to the customer or a contact.")
+
+
+class RequestFilterForm(forms.Form):
+    q = forms.CharField(label="Customer", required=False)
+    status = forms.ChoiceField(required=False,
+                               choices=[("", "Any status"), *services.DISPLAY_STATUSES])
+    descendants = forms.BooleanField(label="Include companies below", required=False)
+
+
+def base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+@role_required(Role.EDITOR)
+def request_create(request, tenant_slug, public_id):
+    """The request page of a customer, reached from its Documents tab (R28)."""
+    customer = get_customer(request, public_id)
+    form = RequestForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_create(tenant=request.tenant, actor=request.user, customer=customer,
+                                    base_url=base_url(request), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Request sent to {form.cleaned_data['email']}.")
+            return redirect("documents:customer_documents", tenant_slug=tenant_slug,
+                            public_id=public_id)
+    return render(request, "documents/request_form.html",
+                  {"form": form, "customer": customer, "active_tab": "documents"})
+
+
+def request_list(request, tenant_slug):
+    """Requests of the working company (and below, when asked) with their status (R30)."""
+    filters = RequestFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    companies = working_companies(request, data.get("descendants", False))
+    requests = (services.visible_requests(request.membership).filter(company__in=companies)
+                .select_related("customer", "company", "sent_by")
+                .annotate(document_count=Count("documents")))
+    if data.get("status"):
+        requests = services.with_display_status(requests, data["status"])
+    if data.get("q"):
+        q = data["q"].strip()
+        requests = requests.filter(Q(customer__name1__icontains=q) | Q(customer__number=q)
+                                   | Q(email__icontains=q))
+    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    labels = dict(services.DISPLAY_STATUSES)
+    for item in page:
+        item.shown_status = services.display_status(item)
+        item.shown_status_label = labels[item.shown_status]
+        item.can_resend = item.status in services.OPEN_STATUSES
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(request, "documents/request_list.html", {
+        "filters": filters, "page_obj": page, "requests": page.object_list,
+        "query_string": urlencode(query),
+        "can_edit": request.membership.has_role(Role.EDITOR),
+    })
+
+
+def _back_to_list(request, tenant_slug):
+    next_url = request.POST.get("next", "")
+    if next_url.startswith(f"/t/{tenant_slug}/requests/"):
+        return redirect(next_url)
+    return redirect("documents:requests", tenant_slug=tenant_slug)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def request_resend(request, tenant_slug, public_id):
+    certificate_request = services.get_request(request, public_id)
+    try:
+        services.request_resend(request=certificate_request, actor=request.user,
+                                base_url=base_url(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Request sent again to {certificate_request.email} with a "
+                                  "new link; the old link no longer works.")
+    return _back_to_list(request, tenant_slug)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def request_cancel(request, tenant_slug, public_id):
+    certificate_request = services.get_request(request, public_id)
+    try:
+        services.request_cancel(request=certificate_request, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Request to {certificate_request.customer.name1} cancelled; "
+                                  "its link no longer works.")
+    return _back_to_list(request, tenant_slug)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def request_missing(request, tenant_slug):
+    """"Request missing certificates": the working company and everything below it (R30)."""
+    if request.working_company is None:
+        raise PermissionDenied("No company to work in.")
+    sent, no_email = services.request_missing(
+        tenant=request.tenant, actor=request.user, base_url=base_url(request),
+        companies=working_companies(request, include_descendants=True))
+    messages.success(request, f"{len(sent)} request{'s' if len(sent) != 1 else ''} sent to "
+                              "customers with exposure and no open request.")
+    if no_email:
+        names = ", ".join(f"{c.name1} #{c.number}" for c in no_email[:10])
+        more = f" and {len(no_email) - 10} more" if len(no_email) > 10 else ""
+        messages.warning(request, f"No email address for {names}{more}: add one to request "
+                                  "their certificates.")
+    return redirect("documents:requests", tenant_slug=tenant_slug)
