@@ -18,4 +18,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+    # Certificate request links for customers without an account (R29).
+    path("r/", include("documents.public_urls")),
 ]
