@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents import views, views_exposure, views_notes, views_review
+from documents import views, views_exposure, views_notes, views_requests, views_review
 
 app_name = "documents"
 
@@ -23,7 +23,6 @@ urlpatterns = [
     path("customers/<uuid:public_id>/documents/", views.customer_documents,
          name="customer_documents"),
     path("customers/<uuid:public_id>/documents/new/", views.document_create, name="create"),
-    path("requests/", views.request_list, name="requests"),
     # Comments & Files (R24-R27)
     path("customers/<uuid:public_id>/comments/", views_notes.customer_notes,
          name="customer_notes"),
@@ -32,4 +31,13 @@ urlpatterns = [
     path("notes/<uuid:public_id>/edit/", views_notes.note_edit, name="note_edit"),
     path("notes/<uuid:public_id>/remove/", views_notes.note_remove, name="note_remove"),
     path("notes/<uuid:public_id>/file/", views_notes.note_file, name="note_file"),
+    # Certificate requests (R28-R30)
+    path("requests/", views_requests.request_list, name="requests"),
+    path("requests/missing/", views_requests.request_missing, name="request_missing"),
+    path("requests/<uuid:public_id>/resend/", views_requests.request_resend,
+         name="request_resend"),
+    path("requests/<uuid:public_id>/cancel/", views_requests.request_cancel,
+         name="request_cancel"),
+    path("customers/<uuid:public_id>/request/", views_requests.request_create,
+         name="request_create"),
 ]
