@@ -132,7 +132,8 @@ def keyset_page(qs: QuerySet, *, sort: str = "name", after: str = "", before: st
     return page
 
 
-def capped_count(qs: QuerySet, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
+def capped_count(qs: QuerySet, limit: int | None = None) -> tuple[int, bool]:
     """The number of rows, counted up to limit + 1; (count, True) means "more than limit"."""
+    limit = COUNT_LIMIT if limit is None else limit
     counted = qs.order_by()[: limit + 1].count()
     return min(counted, limit), counted > limit

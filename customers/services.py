@@ -60,7 +60,7 @@ def _clean_customer(values: dict, company: Company) -> dict:
 def customer_create(*, tenant: Tenant, company: Company, actor=None, **values) -> Customer:
     """A customer in the company picked (R7), its number unique there after trimming (R8-R10)."""
     with transaction.atomic(), _history(actor):
-        values = {"number": "", "name1": "", **values}
+        values = {**dict.fromkeys(CUSTOMER_TEXT_FIELDS, ""), **values}
         values = _clean_customer(values, company)
         _check_number_free(company, values["number"])
         customer = Customer(tenant=tenant, company=company, **values)

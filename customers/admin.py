@@ -1,0 +1,147 @@
+"""Admin of customers and their records (R44). Edits hit the same rules as the app: field
+validation (R8-R10), the locked tax components (R18), one tenant per record. History is read
+only."""
+
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
+from customers.locking import check_address_lock, check_main_address_lock
+from customers.models import Address, Contact, ContactChannel, Customer, ShipToLink, ShipToZone
+from customers.services import CUSTOMER_TEXT_FIELDS
+from customers.validation import clean_customer_values
+
+
+def _same_tenant(data: dict, *relations: str) -> None:
+    tenant = data.get("tenant")
+    for name in relations:
+        related = data.get(name)
+        if tenant and related is not None and related.tenant_id != tenant.pk:
+            raise ValidationError({name: "This belongs to another tenant."})
+
+
+# The forms declare no Meta: the admin builds their fields per request (within its tenant
+# filter), where a class-level queryset would query outside any scope.
+
+
+class CustomerAdminForm(forms.ModelForm):
+
+    def clean(self):
+        data = super().clean()
+        _same_tenant(data, "company")
+        company = data.get("company")
+        text = {name: data.get(name) or "" for name in CUSTOMER_TEXT_FIELDS if name in data}
+        cleaned, errors = clean_customer_values(
+            text, require_tax_fields=bool(company and company.require_tax_fields))
+        if errors:
+            raise ValidationError(errors)
+        data.update(cleaned)
+        check_main_address_lock(self.instance, data)
+        return data
+
+
+class AddressAdminForm(forms.ModelForm):
+
+    def clean(self):
+        data = super().clean()
+        _same_tenant(data, "customer")
+        cleaned, errors = clean_customer_values(
+            {name: data.get(name) or "" for name in ("state", "country", "zip")})
+        if errors:
+            raise ValidationError(errors)
+        data.update(cleaned)
+        check_address_lock(self.instance, data)
+        return data
+
+
+def _tenant_form(*relations: str):
+    """A plain admin form whose relations must be of the record's tenant."""
+
+    class Form(forms.ModelForm):
+        def clean(self):
+            data = super().clean()
+            _same_tenant(data, *relations)
+            return data
+
+    return Form
+
+
+@admin.register(Customer)
+class CustomerAdmin(TenantScopedAdmin):
+    form = CustomerAdminForm
+    list_display = ["number", "name1", "company", "kind", "city", "state", "zip", "tax_ready",
+                    "tenant"]
+    list_filter = ["tenant", "kind", "tax_ready", "state", "country"]
+    search_fields = ["number", "name1", "email", "city", "zip"]
+    list_select_related = ["company", "tenant"]
+    readonly_fields = ["public_id", "tax_ready", "created_at", "updated_at"]
+    show_full_result_count = False  # no COUNT(*) over a million rows
+
+
+@admin.register(Address)
+class AddressAdmin(TenantScopedAdmin):
+    form = AddressAdminForm
+    list_display = ["__str__", "customer", "is_bill_to", "is_ship_to", "is_statements",
+                    "is_active", "tenant"]
+    list_filter = ["tenant", "is_active", "is_bill_to", "is_ship_to", "is_statements", "country"]
+    search_fields = ["label", "line1", "city", "zip", "customer__number", "customer__name1"]
+    raw_id_fields = ["customer"]
+    list_select_related = ["customer", "tenant"]
+
+
+@admin.register(Contact)
+class ContactAdmin(TenantScopedAdmin):
+    form = _tenant_form("customer")
+    list_display = ["name", "title", "customer", "tenant"]
+    list_filter = ["tenant"]
+    search_fields = ["name", "title", "customer__number", "customer__name1"]
+    raw_id_fields = ["customer"]
+
+
+@admin.register(ContactChannel)
+class ContactChannelAdmin(TenantScopedAdmin):
+    form = _tenant_form("address", "contact")
+    list_display = ["value", "kind", "label", "address", "contact", "tenant"]
+    list_filter = ["tenant", "kind"]
+    search_fields = ["value", "label"]
+    raw_id_fields = ["address", "contact"]
+
+
+@admin.register(ShipToZone)
+class ShipToZoneAdmin(TenantScopedAdmin):
+    form = _tenant_form("customer")
+    list_display = ["region", "customer", "tenant"]
+    list_filter = ["tenant", "region"]
+    search_fields = ["region", "customer__number", "customer__name1"]
+    raw_id_fields = ["customer"]
+
+
+@admin.register(ShipToLink)
+class ShipToLinkAdmin(TenantScopedAdmin):
+    form = _tenant_form("billing", "shipping")
+    list_display = ["billing", "shipping", "created_at", "tenant"]
+    list_filter = ["tenant"]
+    search_fields = ["billing__number", "billing__name1", "shipping__number", "shipping__name1"]
+    raw_id_fields = ["billing", "shipping"]
+
+
+class EventAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    """History rows (R14): read only for everyone."""
+
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "who", "tenant"]
+    list_filter = ["tenant", "pgh_label"]
+    date_hierarchy = "pgh_created_at"
+    ordering = ["-pgh_created_at"]
+    show_full_result_count = False
+    list_select_related = ["pgh_context", "tenant"]
+
+    @admin.display(description="context")
+    def who(self, obj):
+        return obj.pgh_context.metadata if obj.pgh_context_id else "-"
+
+
+for _name in ("CustomerEvent", "AddressEvent", "ContactEvent", "ContactChannelEvent",
+              "ShipToZoneEvent", "ShipToLinkEvent"):
+    admin.site.register(apps.get_model("customers", _name), EventAdmin)

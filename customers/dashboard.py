@@ -1,0 +1,26 @@
+"""Dashboard panel of the customers app (R9): customers that are not tax-ready."""
+
+from django.urls import reverse
+
+from companies.dashboard import register
+from companies.tenancy import working_companies
+from customers.models import Customer
+from customers.search import capped_count
+
+
+@register
+def customer_panels(request):
+    company = request.working_company
+    if company is None:
+        return []
+    ids = list(working_companies(request, include_descendants=True).values_list("pk", flat=True))
+    count, capped = capped_count(Customer.objects.filter(company_id__in=ids, tax_ready=False))
+    url = reverse("customers:list", kwargs={"tenant_slug": request.tenant.slug})
+    return [{
+        "title": "Not tax-ready",
+        "value": f"{count:,}{'+' if capped else ''}",
+        "note": f"Customers of {company.name} and below missing name, address, city, state, "
+                "country or ZIP",
+        "url": f"{url}?scope=subtree&tax_ready=no",
+        "tone": "warn" if count else "",
+    }]
