@@ -1,0 +1,75 @@
+"""Admin of documents (R44): list columns, search and filters; files and review stamps are read
+only (a new document comes through an upload, which checks the file). History is read only."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
+from customers.admin import EventAdmin
+from customers.regions import REGION_NAMES
+from documents.models import Document, ExposureExport
+
+
+class DocumentAdminForm(forms.ModelForm):
+    """No Meta here: the admin builds the form per request (its choices scoped to the user's
+    tenants), so nothing queries a tenant-scoped manager at import."""
+
+    def clean(self):
+        data = super().clean()
+        customer, address = data.get("customer"), data.get("address")
+        tenant = data.get("tenant")
+        if customer and tenant and customer.tenant_id != tenant.pk:
+            raise ValidationError({"customer": "This customer belongs to another tenant."})
+        if customer and address and address.customer_id != customer.pk:
+            raise ValidationError({"address": "This address belongs to another customer."})
+        unknown = [r for r in data.get("regions") or [] if r not in REGION_NAMES]
+        if unknown:
+            raise ValidationError({"regions": f"Unknown region: {', '.join(unknown)}."})
+        if data.get("status") == "invalid" and not (data.get("status_reason") or "").strip():
+            raise ValidationError({"status_reason": "Say why the document is invalid."})
+        return data
+
+    def save(self, commit=True):
+        # The document's company follows its customer.
+        self.instance.company_id = self.instance.customer.company_id
+        return super().save(commit)
+
+
+READ_ONLY = ["public_id", "company", "original_name", "content_type", "size", "sha256",
+             "uploaded_by", "reviewed_by", "reviewed_at", "request", "created_at"]
+
+
+@admin.register(Document)
+class DocumentAdmin(TenantScopedAdmin):
+    form = DocumentAdminForm
+    fields = ["tenant", "customer", "address", "uses_main_address", "doc_type", "regions",
+              "exemption_reason", "signed_date", "effective_date", "expiration_date", "status",
+              "status_reason", *READ_ONLY]
+    list_display = ["__str__", "customer", "company", "doc_type", "region_list", "status",
+                    "effective_date", "expiration_date", "created_at", "tenant"]
+    list_filter = ["status", "doc_type", "tenant", "expiration_date"]
+    search_fields = ["customer__number", "customer__name1", "original_name", "regions"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["customer", "address"]
+    list_select_related = ["customer", "company", "tenant"]
+    readonly_fields = READ_ONLY
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False  # documents arrive through an upload that checks the file (R20)
+
+    @admin.display(description="regions")
+    def region_list(self, obj):
+        return ", ".join(obj.regions)
+
+
+@admin.register(ExposureExport)
+class ExposureExportAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    list_display = ["created_at", "company", "requested_by", "status", "rows_done", "rows_total",
+                    "tenant"]
+    list_filter = ["status", "tenant"]
+    search_fields = ["company__code", "requested_by__email"]
+
+
+admin.site.register(Document.pgh_event_model, EventAdmin)
