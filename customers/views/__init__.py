@@ -6,9 +6,14 @@ from django.shortcuts import render
 
 def render_tab(request, customer, tab: str, template: str, context: dict | None = None,
                status: int = 200):
-    """A tab of the customer page (templates/customers/customer_base.html)."""
-    return render(request, template, {"customer": customer, "active_tab": tab, **(context or {})},
-                  status=status)
+    """A tab of the customer page (templates/customers/customer_base.html); `can_edit` tells
+    the template whether to offer the editor's buttons."""
+    from companies.models import Role
+
+    return render(request, template, {
+        "customer": customer, "active_tab": tab,
+        "can_edit": request.membership.has_role(Role.EDITOR), **(context or {}),
+    }, status=status)
 
 
 def service_errors(error) -> str:

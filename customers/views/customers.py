@@ -46,7 +46,7 @@ def customer_list(request, tenant_slug):
         params.pop(name, None)
     return render(request, "customers/customer_list.html", {
         "form": form, "page": page, "scope": scope, "query_string": params.urlencode(),
-        "show_company": scope != "company",
+        "show_company": scope != "company", "can_edit": request.membership.has_role(Role.EDITOR),
     })
 
 
