@@ -125,6 +125,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The log-in form's field is "username" (holding the email); axes would otherwise look for
+# "email", record failures with no name and never lock the account for the right password.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("CERTHUB_TIME_ZONE", "UTC")
