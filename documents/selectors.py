@@ -7,10 +7,10 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from companies.models import Company, Tenant
+from companies.models import EXEMPTION_REASONS, Company, Tenant
 from companies.tenancy import reachable_companies_q, working_companies
 from documents.coverage import Scope
-from documents.models import Document, DocumentStatus
+from documents.models import Document, DocumentStatus, DocumentType
 
 
 def visible_documents(request) -> QuerySet[Document]:
@@ -96,6 +96,10 @@ HISTORY_FIELDS = {"status": "Status", "status_reason": "Reason", "doc_type": "Ty
                   "uses_main_address": "Main address", "original_name": "File"}
 
 
+_LABELS = {"status": dict(DocumentStatus.choices), "doc_type": dict(DocumentType.choices),
+           "exemption_reason": dict(EXEMPTION_REASONS)}
+
+
 def _history_value(name: str, value, addresses: dict) -> str:
     if value is None or value == "":
         return "—"
@@ -103,8 +107,8 @@ def _history_value(name: str, value, addresses: dict) -> str:
         return str(addresses.get(value, "an address no longer kept"))
     if name == "regions":
         return ", ".join(value)
-    if name == "status":
-        return dict(DocumentStatus.choices).get(value, value)
+    if name in _LABELS:
+        return _LABELS[name].get(value, value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
