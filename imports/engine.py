@@ -11,14 +11,15 @@
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-import pghistory
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
 from customers.models import TAX_FIELDS
 from imports.columns import BILLING, FULL, SHIPPING, title_for
 from imports.header import Layout, read_header
+from imports.history import event_insert, recorded_by_engine
 from imports.models import ImportBatch
 from imports.reader import open_sheet
 from imports.rows import DETAIL_FIELDS, ERROR, Issue, RowCleaner
@@ -43,6 +44,7 @@ class Result:
     counts: dict = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)  # capped at MAX_STORED_ISSUES
     applied: bool = False
+    applied_at: datetime | None = None  # the apply transaction's time, as the rows record it
 
 
 class _Issues:
@@ -77,13 +79,17 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
             rows = _load(cursor, sheet, layout, company, issues, progress)
             with transaction.atomic():
                 if apply:
-                    _lock(cursor, company.pk)
+                    lock_company(cursor, company.pk)
                 _plan(cursor, layout, batch, issues)
                 result.counts = _counts(cursor, batch, rows, issues)
                 result.applied = apply and (skip_errors or not issues.errors)
                 if result.applied:
-                    with pghistory.context(user=user_id, import_batch=str(batch.public_id)):
-                        _write(cursor, company, replace=batch.replace)
+                    with recorded_by_engine(cursor, user=user_id,
+                                            import_batch=str(batch.public_id)) as context_id:
+                        _write(cursor, company, replace=batch.replace,
+                               context={"pgh_context": context_id})
+                    cursor.execute("SELECT now()")
+                    result.applied_at = cursor.fetchone()[0]
     finally:
         _drop_temp_tables()
     result.issues = sorted(issues.kept, key=lambda i: (i.row, i.level != ERROR))
@@ -131,7 +137,7 @@ def _load(cursor, sheet, layout: Layout, company, issues: _Issues, progress) -> 
 # --- 2. plan ----------------------------------------------------------------------------------
 
 
-def _lock(cursor, company_id: int) -> None:
+def lock_company(cursor, company_id: int) -> None:
     """One batch per company at a time (R40): wait a while for the other, then give up."""
     seconds = int(getattr(settings, "CERTHUB_IMPORT_LOCK_SECONDS", 600))
     try:
@@ -169,8 +175,8 @@ def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues) -> None:
     for sql in (_changes_sql(present), _new_sql(), _zone_add_sql(), _link_add_sql()):
         cursor.execute(sql, {"batch": batch.pk})
     if batch.replace:
-        cursor.execute(_zone_remove_sql(plan=True), {"batch": batch.pk})
-        cursor.execute(_link_remove_sql(plan=True), {"batch": batch.pk})
+        cursor.execute(_zone_remove_sql(), {"batch": batch.pk})
+        cursor.execute(_link_remove_sql(), {"batch": batch.pk})
 
 
 def _present_fields(layout: Layout) -> list[str]:
@@ -318,32 +324,28 @@ _LINKS_NOT_IN_FILE = """customers_shiptolink k JOIN imp_cust m ON m.customer_id 
         SELECT 1 FROM imp_rec r WHERE r.number = m.number AND r.link_to = sc.number)"""
 
 
-def _zone_remove_sql(plan: bool) -> str:
-    if plan:
-        return f"""{_INSERT_CHANGE} SELECT %(batch)s, m.number, 'zone', s.region, '',
-                   'zone_remove' FROM {_ZONES_NOT_IN_FILE}"""  # noqa: S608
-    return f"""DELETE FROM customers_shiptozone WHERE id IN (
-               SELECT s.id FROM {_ZONES_NOT_IN_FILE})"""  # noqa: S608
+def _zone_remove_sql() -> str:
+    return f"""{_INSERT_CHANGE} SELECT %(batch)s, m.number, 'zone', s.region, '', 'zone_remove'
+               FROM {_ZONES_NOT_IN_FILE}"""  # noqa: S608
 
 
-def _link_remove_sql(plan: bool) -> str:
-    if plan:
-        return f"""{_INSERT_CHANGE} SELECT %(batch)s, m.number, 'link', sc.number, '',
-                   'link_remove' FROM {_LINKS_NOT_IN_FILE}"""  # noqa: S608
-    return f"""DELETE FROM customers_shiptolink WHERE id IN (
-               SELECT k.id FROM {_LINKS_NOT_IN_FILE})"""  # noqa: S608
+def _link_remove_sql() -> str:
+    return f"""{_INSERT_CHANGE} SELECT %(batch)s, m.number, 'link', sc.number, '', 'link_remove'
+               FROM {_LINKS_NOT_IN_FILE}"""  # noqa: S608
 
 
 # --- 3. write ---------------------------------------------------------------------------------
 
 
-def _write(cursor, company, *, replace: bool) -> None:
-    present = DETAIL_FIELDS
-    sets = ", ".join(f"{f} = coalesce(m.{f}, c.{f})" for f in present)
+def _write(cursor, company, *, replace: bool, context: dict) -> None:
+    params = {"tenant": company.tenant_id, "company": company.pk, **context}
+    sets = ", ".join(f"{f} = coalesce(m.{f}, c.{f})" for f in DETAIL_FIELDS)
     cursor.execute(f"""
-        UPDATE customers_customer c SET {sets}, updated_at = now()
-        FROM imp_cust m WHERE c.id = m.customer_id AND NOT m.bad
-        AND {_changed(present)}""")  # noqa: S608
+        WITH changed AS (
+            UPDATE customers_customer c SET {sets}, updated_at = now()
+            FROM imp_cust m WHERE c.id = m.customer_id AND NOT m.bad
+            AND {_changed(DETAIL_FIELDS)} RETURNING c.*)
+        {event_insert("customers.Customer", "update", "changed")}""", params)  # noqa: S608
     columns = ", ".join(DETAIL_FIELDS)
     values = ", ".join(f"coalesce(m.{f}, '')" for f in DETAIL_FIELDS)
     cursor.execute(f"""
@@ -353,24 +355,31 @@ def _write(cursor, company, *, replace: bool) -> None:
             SELECT %(tenant)s, gen_random_uuid(), %(company)s, m.number, {values},
                    CASE WHEN m.billing THEN 'bill-to' ELSE 'ship-to' END, '', now(), now()
             FROM imp_cust m WHERE m.customer_id IS NULL AND NOT m.bad
-            RETURNING id, number)
+            RETURNING *),
+        events AS ({event_insert("customers.Customer", "insert", "created")})
         UPDATE imp_cust m SET customer_id = created.id FROM created
-        WHERE m.number = created.number""",  # noqa: S608
-        {"tenant": company.tenant_id, "company": company.pk})
-    params = {"tenant": company.tenant_id}
+        WHERE m.number = created.number""", params)  # noqa: S608
     if replace:
-        cursor.execute(_zone_remove_sql(plan=False))
-        cursor.execute(_link_remove_sql(plan=False))
+        for table, label, alias, sql in (
+                ("customers_shiptozone", "customers.ShipToZone", "s", _ZONES_NOT_IN_FILE),
+                ("customers_shiptolink", "customers.ShipToLink", "k", _LINKS_NOT_IN_FILE)):
+            cursor.execute(f"""
+                WITH gone AS (DELETE FROM {table} WHERE id IN (SELECT {alias}.id FROM {sql})
+                              RETURNING *)
+                {event_insert(label, "delete", "gone")}""", params)  # noqa: S608
     cursor.execute(f"""
-        INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
-        SELECT %(tenant)s, gen_random_uuid(), z.customer_id, z.zone FROM {_FILE_ZONES}
-        ON CONFLICT (customer_id, region) DO NOTHING""", params)  # noqa: S608
+        WITH added AS (
+            INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
+            SELECT %(tenant)s, gen_random_uuid(), z.customer_id, z.zone FROM {_FILE_ZONES}
+            ON CONFLICT (customer_id, region) DO NOTHING RETURNING *)
+        {event_insert("customers.ShipToZone", "insert", "added")}""", params)  # noqa: S608
     cursor.execute(f"""
-        INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
-                                          created_at)
-        SELECT %(tenant)s, gen_random_uuid(), l.billing_id, l.shipping_id, now()
-        FROM {_FILE_LINKS} ON CONFLICT (billing_id, shipping_id) DO NOTHING""",  # noqa: S608
-        params)
+        WITH added AS (
+            INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
+                                              created_at)
+            SELECT %(tenant)s, gen_random_uuid(), l.billing_id, l.shipping_id, now()
+            FROM {_FILE_LINKS} ON CONFLICT (billing_id, shipping_id) DO NOTHING RETURNING *)
+        {event_insert("customers.ShipToLink", "insert", "added")}""", params)  # noqa: S608
 
 
 def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:

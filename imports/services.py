@@ -1,0 +1,233 @@
+"""Every write of the imports app: batches from upload to undo (R38-R41), and `import_file`, the
+same engine without a web request (the command, the benchmark).
+
+Validation and applying run in the background (imports/tasks.py); the batch row carries the
+progress, so the page can be left and revisited.
+"""
+
+import shutil
+import tempfile
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+from django_scopes import scope
+
+from imports import engine
+from imports.engine import ImportBusy
+from imports.models import ImportBatch, ImportChange, Status
+from imports.reader import WorkbookRefused
+from imports.undo import undo
+
+MAX_FILE_BYTES = 52_428_800  # R40: files up to 50 MB are accepted
+
+
+def _storage_name(tenant) -> str:
+    return f"tenants/{tenant.public_id}/imports/{uuid.uuid4().hex}.xlsx"
+
+
+def _store(tenant, source) -> str:
+    return default_storage.save(_storage_name(tenant), File(source, name="upload.xlsx"))
+
+
+@contextmanager
+def _local_path(name: str):
+    """A filesystem path of a stored file (downloaded first when storage is remote)."""
+    try:
+        yield Path(default_storage.path(name))
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as local, default_storage.open(name) as src:
+        shutil.copyfileobj(src, local)
+        local.flush()
+        yield Path(local.name)
+
+
+def _progress(batch: ImportBatch):
+    def report(done: int, total: int) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done, rows_total=total)
+    return report
+
+
+def _save_result(batch: ImportBatch, result: engine.Result) -> None:
+    batch.template = result.template
+    batch.rows_total = result.rows_total
+    batch.rows_done = result.rows_total
+    batch.counts = result.counts
+    batch.errors = engine.issues_as_json(result.issues)
+
+
+# --- batches from the web -----------------------------------------------------------------------
+
+
+def batch_create(*, tenant, company, user, uploaded_file, replace: bool) -> ImportBatch:
+    """Store the upload and validate it in the background (R38, R40)."""
+    if uploaded_file.size > MAX_FILE_BYTES:
+        raise ValidationError("The file is larger than 50 MB.")
+    from imports.tasks import validate_batch
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            tenant=tenant, company=company, created_by=user, replace=replace,
+            original_name=Path(uploaded_file.name or "upload.xlsx").name[:255],
+            status=Status.VALIDATING)
+        batch.file.name = _store(tenant, uploaded_file)
+        batch.save(update_fields=["file"])
+        transaction.on_commit(lambda: validate_batch.enqueue(batch_id=batch.pk,
+                                                             tenant_id=tenant.pk))
+    return batch
+
+
+def batch_validate(batch: ImportBatch) -> ImportBatch:
+    """Read and check every row, store the preview: status ready, or failed when refused."""
+    try:
+        with _local_path(batch.file.name) as path:
+            result = engine.run(path, batch=batch, apply=False, progress=_progress(batch))
+    except WorkbookRefused as refusal:
+        return _fail(batch, str(refusal))
+    _save_result(batch, result)
+    batch.status = Status.READY
+    batch.save()
+    return batch
+
+
+def batch_start_apply(batch: ImportBatch, *, user) -> ImportBatch:
+    """Mark a ready batch as applying and apply it in the background (R39, R40)."""
+    from imports.tasks import apply_batch
+
+    with transaction.atomic():
+        started = ImportBatch.objects.filter(pk=batch.pk, status=Status.READY).update(
+            status=Status.APPLYING, rows_done=0, applied_by=user, message="")
+        if not started:
+            raise ValidationError("Only a batch that is ready can be applied.")
+        transaction.on_commit(lambda: apply_batch.enqueue(
+            batch_id=batch.pk, tenant_id=batch.tenant_id, user_id=user.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
+    """Apply the valid rows in one transaction (R39): all of them or none."""
+    user_id = getattr(user, "pk", user)
+    try:
+        with _local_path(batch.file.name) as path:
+            result = engine.run(path, batch=batch, apply=True, user_id=user_id,
+                                progress=_progress(batch))
+    except WorkbookRefused as refusal:
+        return _fail(batch, str(refusal))
+    except ImportBusy as busy:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=Status.READY, message=str(busy))
+        batch.refresh_from_db()
+        return batch
+    except Exception as error:  # the transaction rolled back: nothing was written
+        return _fail(batch, f"Applying failed and nothing was written: {error}")
+    _save_result(batch, result)
+    batch.status = Status.APPLIED
+    batch.applied_by_id = user_id
+    batch.applied_at = result.applied_at
+    batch.save()
+    return batch
+
+
+def batch_cancel(batch: ImportBatch, *, user) -> ImportBatch:
+    cancelled = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=[Status.READY, Status.VALIDATING, Status.FAILED]).update(
+        status=Status.CANCELLED, message=f"Cancelled by {user}.")
+    if not cancelled:
+        raise ValidationError("Only a batch that is not applied can be cancelled.")
+    ImportChange.objects.filter(batch=batch).delete()
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_undo(batch: ImportBatch, *, user) -> ImportBatch:
+    """Restore what the batch changed unless a later change touched it (R39)."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != Status.APPLIED:
+            raise ValidationError("Only an applied batch can be undone.")
+        with connection.cursor() as cursor:
+            engine.lock_company(cursor, batch.company_id)
+        with pghistory.context(user=user.pk, import_batch=str(batch.public_id), undo=True):
+            not_restored = undo(batch)
+        batch.status = Status.UNDONE
+        batch.undone_at = timezone.now()
+        batch.not_restored = not_restored
+        batch.message = f"Undone by {user}."
+        batch.save()
+    return batch
+
+
+def _fail(batch: ImportBatch, message: str) -> ImportBatch:
+    batch.status = Status.FAILED
+    batch.message = message[:1000]
+    batch.save()
+    return batch
+
+
+# --- the same engine without a request (R41, benchmark) -----------------------------------------
+
+
+@dataclass
+class ImportResult:
+    status: str  # "applied", "valid" (dry run), "invalid" (row errors), "refused"
+    counts: dict = field(default_factory=dict)
+    issues: list = field(default_factory=list)
+    message: str = ""
+    batch: ImportBatch | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return {"applied": 0, "valid": 0, "invalid": 1, "refused": 2}[self.status]
+
+
+def import_file(path, *, tenant, company, user=None, replace=False, dry_run=False,
+                skip_errors=False, progress=None) -> ImportResult:
+    """Import a workbook into `company`: validate, then apply unless `dry_run`.
+
+    Rows with errors stop the import (nothing written) unless `skip_errors`. A dry run leaves no
+    trace; otherwise the batch is kept (applied, or failed with the reason) and can be undone.
+    """
+    path = Path(path)
+    with scope(tenant=tenant.pk):
+        if dry_run:
+            with transaction.atomic():
+                result = _import(path, tenant, company, user, replace, False, True, progress)
+                transaction.set_rollback(True)
+            return result
+        return _import(path, tenant, company, user, replace, True, skip_errors, progress)
+
+
+def _import(path, tenant, company, user, replace, apply, skip_errors, progress) -> ImportResult:
+    batch = ImportBatch.objects.create(
+        tenant=tenant, company=company, created_by=user, replace=replace,
+        original_name=path.name[:255], status=Status.VALIDATING)
+    if apply:
+        with open(path, "rb") as source:
+            batch.file.name = _store(tenant, source)
+    try:
+        result = engine.run(path, batch=batch, apply=apply, skip_errors=skip_errors,
+                            user_id=getattr(user, "pk", None), progress=progress)
+    except WorkbookRefused as refusal:
+        _fail(batch, str(refusal))
+        return ImportResult("refused", message=str(refusal), batch=batch)
+    _save_result(batch, result)
+    if result.applied:
+        batch.status, batch.applied_at, batch.applied_by = Status.APPLIED, result.applied_at, user
+        status = "applied"
+    elif not apply:
+        batch.status, status = Status.READY, ("invalid" if result.counts["errors"] else "valid")
+    else:
+        batch.status, status = Status.FAILED, "invalid"
+        batch.message = "Rows had errors; nothing was applied."
+    batch.save()
+    return ImportResult(status, counts=result.counts, issues=result.issues,
+                        message=batch.message, batch=batch)

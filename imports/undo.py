@@ -1,0 +1,107 @@
+"""Undoing an applied batch (R39), set-based from its ImportChange rows.
+
+Every field the batch changed is restored when it still holds what the batch wrote; zones and
+links it added are removed and those it removed come back; customers it created are deleted when
+nothing has touched them since. What could not be restored is returned, to be listed.
+"""
+
+from django.db import connection
+
+from customers.models import Customer
+from imports.rows import DETAIL_FIELDS
+
+_CUSTOMER = "customers_customer {alias} ON {alias}.company_id = %(company)s AND {alias}.number = {number}"  # noqa: E501
+
+
+def _join(alias: str, number: str) -> str:
+    return _CUSTOMER.format(alias=alias, number=number)
+
+
+def undo(batch) -> list[dict]:
+    """Run inside the caller's transaction and company lock; returns what was not restored."""
+    params = {"batch": batch.pk, "company": batch.company_id, "tenant": batch.tenant_id,
+              "applied_at": batch.applied_at}
+    with connection.cursor() as cursor:
+        not_restored = _fields_not_restored(cursor, params)
+        _restore_links_and_zones(cursor, params)
+        _restore_fields(cursor, params)
+        not_restored += _delete_new_customers(cursor, params)
+    return not_restored
+
+
+def _fields_not_restored(cursor, params) -> list[dict]:
+    cursor.execute(f"""
+        SELECT ch.number, ch.field, ch.old, ch.new, to_jsonb(c) ->> ch.field
+        FROM imports_importchange ch LEFT JOIN {_join("c", "ch.number")}
+        WHERE ch.batch_id = %(batch)s AND ch.kind IN ('change', 'erase')
+          AND (to_jsonb(c) ->> ch.field) IS DISTINCT FROM ch.new
+        ORDER BY ch.number, ch.field""", params)  # noqa: S608
+    return [
+        {"number": number, "field": field, "old": old, "new": new, "current": current,
+         "reason": "changed again after this import" if current is not None
+         else "the customer no longer exists"}
+        for number, field, old, new, current in cursor.fetchall()
+    ]
+
+
+def _restore_fields(cursor, params) -> None:
+    sets = ", ".join(f"{f} = coalesce(r.olds ->> '{f}', c.{f})" for f in DETAIL_FIELDS)
+    cursor.execute(f"""
+        WITH r AS (
+            SELECT c.id, jsonb_object_agg(ch.field, ch.old) AS olds
+            FROM imports_importchange ch JOIN {_join("c", "ch.number")}
+            WHERE ch.batch_id = %(batch)s AND ch.kind IN ('change', 'erase')
+              AND (to_jsonb(c) ->> ch.field) = ch.new
+            GROUP BY c.id)
+        UPDATE customers_customer c SET {sets}, updated_at = now()
+        FROM r WHERE c.id = r.id""", params)  # noqa: S608
+
+
+def _restore_links_and_zones(cursor, params) -> None:
+    cursor.execute(f"""
+        DELETE FROM customers_shiptolink k USING imports_importchange ch,
+            {_join("b", "ch.number")}, {_join("s", "ch.new")}
+        WHERE ch.batch_id = %(batch)s AND ch.kind = 'link_add'
+          AND k.billing_id = b.id AND k.shipping_id = s.id""", params)  # noqa: S608
+    cursor.execute(f"""
+        INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
+                                          created_at)
+        SELECT %(tenant)s, gen_random_uuid(), b.id, s.id, now()
+        FROM imports_importchange ch JOIN {_join("b", "ch.number")} JOIN {_join("s", "ch.old")}
+        WHERE ch.batch_id = %(batch)s AND ch.kind = 'link_remove'
+        ON CONFLICT (billing_id, shipping_id) DO NOTHING""", params)  # noqa: S608
+    cursor.execute(f"""
+        DELETE FROM customers_shiptozone z USING imports_importchange ch, {_join("c", "ch.number")}
+        WHERE ch.batch_id = %(batch)s AND ch.kind = 'zone_add'
+          AND z.customer_id = c.id AND z.region = ch.new""", params)  # noqa: S608
+    cursor.execute(f"""
+        INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
+        SELECT %(tenant)s, gen_random_uuid(), c.id, ch.old
+        FROM imports_importchange ch JOIN {_join("c", "ch.number")}
+        WHERE ch.batch_id = %(batch)s AND ch.kind = 'zone_remove'
+        ON CONFLICT (customer_id, region) DO NOTHING""", params)  # noqa: S608
+
+
+def _delete_new_customers(cursor, params) -> list[dict]:
+    """Customers the batch created go, unless changed since or holding anything of their own."""
+    cursor.execute(f"""
+        SELECT c.id, c.number,
+               c.updated_at <= %(applied_at)s
+               AND NOT EXISTS (SELECT 1 FROM customers_shiptozone z WHERE z.customer_id = c.id)
+               AND NOT EXISTS (SELECT 1 FROM customers_shiptolink k
+                               WHERE k.billing_id = c.id OR k.shipping_id = c.id)
+               AND NOT EXISTS (SELECT 1 FROM customers_address a WHERE a.customer_id = c.id)
+               AND NOT EXISTS (SELECT 1 FROM customers_contact t WHERE t.customer_id = c.id)
+               AND NOT EXISTS (SELECT 1 FROM documents_document d WHERE d.customer_id = c.id)
+               AND NOT EXISTS (SELECT 1 FROM documents_note n WHERE n.customer_id = c.id)
+        FROM imports_importchange ch JOIN {_join("c", "ch.number")}
+        WHERE ch.batch_id = %(batch)s AND ch.kind = 'new'""", params)  # noqa: S608
+    rows = cursor.fetchall()
+    deletable = [pk for pk, _, untouched in rows if untouched]
+    if deletable:
+        # The ORM's delete follows every relation (requests, history links) the way the models
+        # declare; a protected relation raises and the whole undo rolls back.
+        Customer.objects.filter(pk__in=deletable).delete()
+    return [{"number": number, "field": "", "old": "", "new": "", "current": "",
+             "reason": "created by this import and changed or used since; kept"}
+            for _, number, untouched in rows if not untouched]

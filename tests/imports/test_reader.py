@@ -1,0 +1,136 @@
+"""The file checks (R32, R43), the header (R31, R32) and exact cell text (R34), without the DB."""
+
+import datetime
+import time
+
+import pytest
+
+from imports.columns import template_titles
+from imports.header import read_header
+from imports.reader import NumberText, WorkbookRefused, cell_text, open_sheet
+from tests.imports import workbooks as wb
+
+
+def refusal(path) -> str:
+    started = time.monotonic()
+    with pytest.raises(WorkbookRefused) as caught:
+        open_sheet(path)
+    assert time.monotonic() - started < 5, "a hostile file must be refused quickly"
+    return str(caught.value)
+
+
+def test_entity_bomb_refused(tmp_path):
+    """R43: an XML entity bomb is refused before parsing."""
+    assert "DOCTYPE" in refusal(wb.entity_bomb(tmp_path))
+
+
+def test_zip_bomb_refused(tmp_path):
+    """R43: a part that decompresses far beyond its size (a zip bomb) is refused."""
+    assert "zip bomb" in refusal(wb.zip_bomb(tmp_path))
+
+
+def test_total_decompressed_size_limit(tmp_path, monkeypatch):
+    """R43: a decompressed-size limit applies to the whole workbook."""
+    from imports import reader
+
+    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED_BYTES", 2000)
+    path = wb.basic_file(tmp_path / "big.xlsx", [wb.customer(str(n)) for n in range(50)])
+    assert "decompresses to more" in refusal(path)
+
+
+def test_201_columns_refused(tmp_path):
+    """R43: more than 200 columns are refused."""
+    assert "201 columns" in refusal(wb.wide_workbook(tmp_path))
+
+
+def test_200_columns_read(tmp_path):
+    """R43: 200 columns are still read (the title check comes after)."""
+    sheet = open_sheet(wb.wide_workbook(tmp_path, columns=200))
+    assert len(sheet.header) == 200
+
+
+def test_macro_workbook_renamed_refused(tmp_path):
+    """R43: an .xlsm renamed .xlsx is refused."""
+    assert "Macro-enabled" in refusal(wb.macro_workbook(tmp_path))
+
+
+def test_encrypted_workbook_refused(tmp_path):
+    """R43: an encrypted workbook (an OLE2 compound file) is refused."""
+    assert "encrypted" in refusal(wb.encrypted_workbook(tmp_path))
+
+
+def test_pdf_named_xlsx_refused(tmp_path):
+    """R43: a PDF renamed .xlsx is not what its name says."""
+    assert "PDF" in refusal(wb.pdf_named_xlsx(tmp_path))
+
+
+def test_plain_zip_and_text_refused(tmp_path):
+    """R32: a file that is not a readable workbook is refused."""
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "a.xlsx", "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    assert "not an Excel workbook" in refusal(tmp_path / "a.xlsx")
+    (tmp_path / "b.xlsx").write_text("Number,Name\n1,A\n")
+    assert "not an Excel workbook" in refusal(tmp_path / "b.xlsx")
+
+
+def test_second_worksheet_refused(tmp_path):
+    """R32: more than one worksheet is refused."""
+    path = wb.write_xlsx(tmp_path / "two.xlsx", wb.BASIC, [], extra_sheets=1)
+    assert "2 worksheets" in refusal(path)
+
+
+def test_cell_text_is_exact():
+    """R34: numbers lose no digits and gain no ".0"; dates are ISO."""
+    assert cell_text(123.0) == "123"
+    assert isinstance(cell_text(123.0), NumberText)
+    assert cell_text(1.5) == "1.5"
+    assert cell_text(1e20) == "100000000000000000000"
+    assert cell_text(1e-7) == "0.0000001"
+    assert cell_text(datetime.date(2024, 1, 2)) == "2024-01-02"
+    assert cell_text(datetime.datetime(2024, 1, 2)) == "2024-01-02"
+    assert cell_text(True) == "TRUE"
+
+
+def test_numeric_cells_read_as_text(tmp_path):
+    """R34: a customer number typed as a number reads back without ".0"."""
+    path = wb.write_xlsx(tmp_path / "n.xlsx", ["Billing Customer Number", "Billing Customer Zip"],
+                         [[1234567890123, 2134]])
+    sheet = open_sheet(path)
+    (row_no, cells), = list(sheet.rows)
+    assert row_no == 2 and cells == ("1234567890123", "2134")
+
+
+def test_titles_match_trimmed_case_insensitive():
+    """R31: titles match after trimming, case-insensitively; the kind comes from the titles."""
+    layout = read_header(("  billing customer NUMBER ", "Shipping Customer State"))
+    assert layout.kind == "basic"
+    layout = read_header(tuple(template_titles("full")))
+    assert layout.kind == "full"
+
+
+def test_altered_title_names_the_closest():
+    """R32: an unknown title is refused, naming it and the closest valid title."""
+    with pytest.raises(WorkbookRefused) as caught:
+        read_header(("Billing Customer Number", "Billing Customer Nmae 1"))
+    assert '"Billing Customer Nmae 1"' in str(caught.value)
+    assert '"Billing Customer Name 1"' in str(caught.value)
+
+
+def test_duplicate_title_refused():
+    """R32: a title that appears twice is refused."""
+    with pytest.raises(WorkbookRefused, match="appears twice"):
+        read_header(("Billing Customer Number", "Billing Customer City", "billing customer city"))
+
+
+def test_missing_key_column_refused():
+    """R32: the key column Billing Customer Number is required."""
+    with pytest.raises(WorkbookRefused, match="Billing Customer Number"):
+        read_header(("Billing Customer Name 1", "Billing Customer City"))
+
+
+def test_full_template_without_shipping_number_refused():
+    """R32: a full-template file must have Shipping Customer Number."""
+    with pytest.raises(WorkbookRefused, match="Shipping Customer Number"):
+        read_header(("Billing Customer Number", "Shipping Customer Name 1"))
