@@ -36,7 +36,7 @@ class PublicUploadForm(forms.Form):
                            widget=forms.ClearableFileInput(
                                attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}))
     doc_type = forms.ChoiceField(label="Document type", choices=DocumentType.choices,
-                                 initial=DocumentType.EXEMPTION_CERTIFICATE)
+                                 initial=DocumentType.EXEMPTION_CERTIFICATE, required=False)
     regions = RegionsField(label="Regions it covers", required=False)
     effective_date = forms.DateField(required=False,
                                      widget=forms.DateInput(attrs={"type": "date"}))
@@ -53,8 +53,8 @@ class PublicUploadForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload = data.get("file")
-        if not upload:
-            if self.has_changed():
+        if not upload:  # an unused row; dates without a file are a forgotten file
+            if data.get("effective_date") or data.get("expiration_date"):
                 raise ValidationError("Choose the file these details belong to.")
             return data
         if upload.size > max_upload_bytes():
@@ -62,6 +62,8 @@ class PublicUploadForm(forms.Form):
                                    f"{size_label(max_upload_bytes())}.")
         elif not is_document_file(upload):
             self.add_error("file", f"{upload.name} is not a PDF, PNG, JPEG or TIFF file.")
+        if not data.get("doc_type"):
+            self.add_error("doc_type", "Pick the type of document.")
         if not data.get("regions"):
             self.add_error("regions", "Give at least one region.")
         if not data.get("effective_date"):
@@ -112,26 +114,22 @@ def request_upload(request, token):
         message = GONE_REASONS[status].format(company=certificate_request.company.name)
         return _gone(request, 410, message, "This link no longer works")
 
+    services.request_mark_opened(request=certificate_request)
     regions = certificate_request.regions
     formset = UploadFormSet(request.POST or None, request.FILES or None,
                             form_kwargs={"regions": regions})
     context = {"certificate_request": certificate_request,
-               "organisation": certificate_request.tenant, "company": certificate_request.company,
-               "customer": certificate_request.customer}
-    if request.method == "POST":
-        if formset.is_valid():
-            uploads = [form.cleaned_data for form in formset
-                       if form.cleaned_data.get("file")]
-            try:
-                documents = services.request_fulfil(request=certificate_request,
-                                                    uploads=uploads)
-            except ValidationError as error:
-                context["upload_errors"] = error.messages
-            else:
-                return render(request, "documents/public_request_done.html",
-                              {**context, "documents": documents})
-    else:
-        services.request_mark_opened(request=certificate_request)
+               "organisation": certificate_request.tenant,
+               "company": certificate_request.company, "customer": certificate_request.customer}
+    if request.method == "POST" and formset.is_valid():
+        uploads = [form.cleaned_data for form in formset if form.cleaned_data.get("file")]
+        try:
+            documents = services.request_fulfil(request=certificate_request, uploads=uploads)
+        except ValidationError as error:
+            context["upload_errors"] = error.messages
+        else:
+            return render(request, "documents/public_request_done.html",
+                          {**context, "documents": documents})
     return render(request, "documents/public_request_upload.html",
                   {**context, "formset": formset, "max_files": MAX_FILES,
                    "regions": [(code, REGION_NAMES.get(code, code)) for code in regions]})

@@ -97,7 +97,7 @@ def request_list(request, tenant_slug):
     companies = working_companies(request, data.get("descendants", False))
     requests = (services.visible_requests(request.membership).filter(company__in=companies)
                 .select_related("customer", "company", "sent_by")
-                .annotate(document_count=Count("documents")))
+                .annotate(document_count=Count("documents")).order_by("-created_at", "-pk"))
     if data.get("status"):
         requests = services.with_display_status(requests, data["status"])
     if data.get("q"):
