@@ -12,10 +12,12 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from pghistory.models import Events
 
+from companies.models import Company
 from customers.models import Address, Contact, Customer
 
-# Bookkeeping columns not worth showing as changes.
-HIDDEN_FIELDS = {"id", "tenant_id", "public_id", "created_at", "updated_at", "pgh_obj_id"}
+# Bookkeeping columns not worth showing as changes; the owner ids are named in the subject.
+HIDDEN_FIELDS = {"id", "tenant_id", "public_id", "created_at", "updated_at", "pgh_obj_id",
+                 "customer_id", "address_id", "contact_id", "billing_id", "shipping_id"}
 SUBJECTS = {
     "customers.CustomerEvent": "Customer",
     "customers.AddressEvent": "Address",
@@ -93,17 +95,29 @@ def _subject(event, numbers: dict) -> str:
     return label
 
 
-def _changes(event) -> list[Change]:
-    if event.pgh_label == "update":
-        diff = event.pgh_diff or {}
-        return [Change(name, old, new) for name, (old, new) in sorted(diff.items())
-                if name not in HIDDEN_FIELDS]
-    data = event.pgh_data or {}
-    shown = [(name, value) for name, value in data.items()
-             if name not in HIDDEN_FIELDS and value not in ("", None)]
-    if event.pgh_label == "insert":
-        return [Change(name, None, value) for name, value in shown]
-    return [Change(name, value, None) for name, value in shown]
+def _fields(event_label: str) -> list[tuple[str, str]]:
+    """(column, label) of the tracked model's fields, in the model's order."""
+    model = apps.get_model(event_label).pgh_tracked_model
+    return [(f.attname, str(f.verbose_name)) for f in model._meta.concrete_fields
+            if f.attname not in HIDDEN_FIELDS]
+
+
+def _changes(event, companies: dict) -> list[Change]:
+    def shown(name, value):
+        return companies.get(value, value) if name == "company_id" else value
+
+    data, diff = event.pgh_data or {}, event.pgh_diff or {}
+    changes = []
+    for name, label in _fields(event.pgh_model):
+        if event.pgh_label == "update":
+            if name in diff:
+                old, new = diff[name]
+                changes.append(Change(label, shown(name, old), shown(name, new)))
+        elif data.get(name) not in ("", None):
+            value = shown(name, data[name])
+            changes.append(Change(label, None, value) if event.pgh_label == "insert"
+                           else Change(label, value, None))
+    return changes
 
 
 def customer_history(customer: Customer) -> list[HistoryEntry]:
@@ -116,9 +130,16 @@ def customer_history(customer: Customer) -> list[HistoryEntry]:
             customer_ids |= {event.pgh_data.get("billing_id"), event.pgh_data.get("shipping_id")}
     numbers = dict(Customer.objects.filter(pk__in=customer_ids - {None})
                    .values_list("pk", "number"))
+    company_ids = set()
+    for event in events:
+        if event.pgh_model == "customers.CustomerEvent":
+            company_ids |= {event.pgh_data.get("company_id"),
+                            *(event.pgh_diff or {}).get("company_id", [])}
+    companies = dict(Company.objects.filter(pk__in=company_ids - {None})
+                     .values_list("pk", "name"))
     return [
         HistoryEntry(when=event.pgh_created_at, who=_who(event.pgh_context, users),
                      action=ACTIONS.get(event.pgh_label, event.pgh_label),
-                     subject=_subject(event, numbers), changes=_changes(event))
+                     subject=_subject(event, numbers), changes=_changes(event, companies))
         for event in events
     ]
