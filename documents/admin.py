@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
 from customers.admin import EventAdmin
 from customers.regions import REGION_NAMES
-from documents.models import Document, ExposureExport
+from documents.models import CertificateRequest, Document, ExposureExport, Note
+from documents.notes import note_remove
 
 
 class DocumentAdminForm(forms.ModelForm):
@@ -73,3 +74,68 @@ class ExposureExportAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
 
 
 admin.site.register(Document.pgh_event_model, EventAdmin)
+
+
+# Comments & Files and certificate requests (R24-R30) -----------------------------------------
+
+NOTE_READ_ONLY = ["tenant", "public_id", "kind", "customer", "document", "author",
+                  "original_name", "content_type", "size", "sha256", "file", "created_at",
+                  "updated_at"]
+
+
+@admin.register(Note)
+class NoteAdmin(TenantScopedAdmin):
+    """Entries come through the Comments & Files tabs; here a comment's text can be corrected
+    and an entry removed (with its stored file, through the same service)."""
+
+    list_display = ["created_at", "kind", "__str__", "customer", "document", "author", "tenant"]
+    list_filter = ["kind", "tenant"]
+    search_fields = ["text", "original_name", "customer__number", "customer__name1",
+                     "author__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["customer", "document", "author", "tenant"]
+    fields = [*NOTE_READ_ONLY, "text"]
+    readonly_fields = NOTE_READ_ONLY
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def delete_model(self, request, obj):
+        note_remove(note=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for note in queryset:
+            note_remove(note=note, actor=request.user)
+
+
+REQUEST_READ_ONLY = ["tenant", "public_id", "customer", "company", "regions", "email",
+                     "token_hash", "sent_by", "sent_at", "opened_at", "fulfilled_at",
+                     "created_at"]
+
+
+@admin.register(CertificateRequest)
+class CertificateRequestAdmin(TenantScopedAdmin):
+    """Requests are sent from the app (the email carries the only copy of the link); here
+    their status, expiry and message can be corrected."""
+
+    list_display = ["created_at", "customer", "company", "email", "region_list", "status",
+                    "expires_at", "sent_at", "tenant"]
+    list_filter = ["status", "tenant", "expires_at"]
+    search_fields = ["customer__number", "customer__name1", "email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["customer", "company", "tenant"]
+    fields = [*REQUEST_READ_ONLY, "status", "expires_at", "message"]
+    readonly_fields = REQUEST_READ_ONLY
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="regions")
+    def region_list(self, obj):
+        return ", ".join(obj.regions)
+
+
+admin.site.register(Note.pgh_event_model, EventAdmin)
+admin.site.register(CertificateRequest.pgh_event_model, EventAdmin)

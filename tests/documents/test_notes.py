@@ -194,3 +194,23 @@ def test_anonymous_goes_to_login(alice, client, customer):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_admin_lists_notes_and_requests_and_removes_a_file_entry_with_its_file(
+        alice, login, customer, tmp_path, django_capture_on_commit_callbacks):
+    """R44, R26: notes and requests are in the admin; removing a file entry there deletes the
+    stored file too."""
+    from tests.factories import UserFactory
+
+    entry = _add(login(alice.editor), alice, customer,
+                 file=SimpleUploadedFile("scan.pdf", PDF_BYTES))
+    operator = UserFactory(email="operator@example.com", is_staff=True, is_superuser=True)
+    client = login(operator)
+    assert client.get("/admin/documents/note/").status_code == 200
+    assert client.get("/admin/documents/certificaterequest/").status_code == 200
+    assert client.get(f"/admin/documents/note/{entry.pk}/change/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/documents/note/{entry.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert _notes(alice, customer=customer) == []
+    assert not (tmp_path / "media" / entry.file.name).exists()
