@@ -7,11 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from companies.tenancy import reachable_companies_q
 from customers.selectors import get_customer
 from documents import notes as services
 from documents.files import (
@@ -21,7 +20,8 @@ from documents.files import (
     max_upload_bytes,
     size_label,
 )
-from documents.models import Document, NoteKind
+from documents.models import NoteKind
+from documents.selectors import get_document
 
 NOTES_PER_PAGE = 50
 
@@ -68,13 +68,6 @@ def post_needs_editor(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def get_document(request, public_id) -> Document:
-    """A document of a customer the user may see, else 404 (R3)."""
-    documents = Document.objects.filter(
-        reachable_companies_q(request.membership, "customer__company__"))
-    return get_object_or_404(documents.select_related("customer"), public_id=public_id)
 
 
 def _notes_page(request, target, template: str, context: dict):
