@@ -185,7 +185,7 @@ DEFAULT_FROM_EMAIL = env("CERTHUB_DEFAULT_FROM_EMAIL", "CertHub <no-reply@certhu
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # the document preview opts in with @xframe_options_sameorigin
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
