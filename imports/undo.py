@@ -59,8 +59,8 @@ def _restore_fields(cursor, params) -> None:
 
 def _restore_links_and_zones(cursor, params) -> None:
     cursor.execute(f"""
-        DELETE FROM customers_shiptolink k USING imports_importchange ch,
-            {_join("b", "ch.number")}, {_join("s", "ch.new")}
+        DELETE FROM customers_shiptolink k USING imports_importchange ch
+            JOIN {_join("b", "ch.number")} JOIN {_join("s", "ch.new")}
         WHERE ch.batch_id = %(batch)s AND ch.kind = 'link_add'
           AND k.billing_id = b.id AND k.shipping_id = s.id""", params)  # noqa: S608
     cursor.execute(f"""
@@ -71,7 +71,8 @@ def _restore_links_and_zones(cursor, params) -> None:
         WHERE ch.batch_id = %(batch)s AND ch.kind = 'link_remove'
         ON CONFLICT (billing_id, shipping_id) DO NOTHING""", params)  # noqa: S608
     cursor.execute(f"""
-        DELETE FROM customers_shiptozone z USING imports_importchange ch, {_join("c", "ch.number")}
+        DELETE FROM customers_shiptozone z
+        USING imports_importchange ch JOIN {_join("c", "ch.number")}
         WHERE ch.batch_id = %(batch)s AND ch.kind = 'zone_add'
           AND z.customer_id = c.id AND z.region = ch.new""", params)  # noqa: S608
     cursor.execute(f"""

@@ -1,0 +1,31 @@
+"""`export_customers FILE --tenant SLUG --company CODE [--template basic|full] [--descendants]`
+(R42): a company's customers as a template workbook; importing it unchanged changes nothing."""
+
+from django.core.management.base import BaseCommand
+from django_scopes import scope
+
+from companies.models import Company
+from imports.export import export_customers
+from imports.management.commands._lookup import tenant_and_company
+
+
+class Command(BaseCommand):
+    help = "Export a company's customers as a basic or full template .xlsx (R42)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--tenant", required=True, metavar="SLUG")
+        parser.add_argument("--company", required=True, metavar="CODE")
+        parser.add_argument("--template", choices=["basic", "full"], default="basic")
+        parser.add_argument("--descendants", action="store_true",
+                            help="Include the customers of the company's descendants.")
+
+    def handle(self, *args, file, tenant, company, template, descendants, **options):
+        tenant_obj, company_obj = tenant_and_company(tenant, company)
+        with scope(tenant=tenant_obj.pk):
+            ids = [company_obj.pk]
+            if descendants:
+                ids = list(Company.objects.filter(company_obj.subtree_q())
+                           .values_list("pk", flat=True))
+            rows = export_customers(file, company_ids=ids, template=template)
+        self.stdout.write(self.style.SUCCESS(f"Wrote {rows:,} rows to {file}."))

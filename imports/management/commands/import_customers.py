@@ -1,0 +1,84 @@
+"""`import_customers FILE --tenant SLUG --company CODE [--dry-run] [--replace] [--skip-errors]`
+(R41): the web's engine for scheduled syncs. Exit codes: 0 applied (or valid with --dry-run),
+1 rows had errors (nothing applied unless --skip-errors), 2 the file was refused."""
+
+import sys
+
+from django.core.management.base import BaseCommand
+
+from imports.management.commands._lookup import tenant_and_company
+from imports.services import import_file
+
+SUMMARY = [("rows", "rows read"), ("new", "new customers"), ("updated", "updated"),
+           ("unchanged", "unchanged"), ("erased", "fields erased"),
+           ("zones_added", "ship-to zones added"), ("zones_removed", "ship-to zones removed"),
+           ("links_added", "links added"), ("links_removed", "links removed"),
+           ("not_tax_ready", "not tax-ready"), ("errors", "errors"), ("warnings", "warnings")]
+
+
+class Command(BaseCommand):
+    help = "Import customers from a basic or full template .xlsx into a company (R41)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--tenant", required=True, metavar="SLUG")
+        parser.add_argument("--company", required=True, metavar="CODE")
+        parser.add_argument("--dry-run", action="store_true", help="Validate only.")
+        parser.add_argument("--replace", action="store_true",
+                            help="Replace ship-to zones and links with those in the file.")
+        parser.add_argument("--skip-errors", action="store_true",
+                            help="Apply the valid rows even when other rows have errors.")
+
+    def handle(self, *args, file, tenant, company, dry_run, replace, skip_errors, **options):
+        tenant_obj, company_obj = tenant_and_company(tenant, company)
+        with self._progress() as progress:
+            result = import_file(file, tenant=tenant_obj, company=company_obj, replace=replace,
+                                 dry_run=dry_run, skip_errors=skip_errors, progress=progress)
+        self._report(result, dry_run)
+        sys.exit(result.exit_code)
+
+    def _progress(self):
+        from contextlib import nullcontext
+
+        if not (hasattr(self.stdout, "isatty") and self.stdout.isatty()):
+            return nullcontext(None)
+        return _Bar()
+
+    def _report(self, result, dry_run):
+        if result.status == "refused":
+            self.stderr.write(f"Refused: {result.message}")
+            return
+        for issue in result.issues:
+            self.stdout.write(f"Row {issue.row}, {issue.column}: {issue.level}: {issue.message}")
+        more = result.counts.get("errors", 0) + result.counts.get("warnings", 0)
+        if more > len(result.issues):
+            self.stdout.write(f"... {more - len(result.issues)} more issues not shown.")
+        self.stdout.write(", ".join(f"{result.counts.get(key, 0):,} {label}"
+                                    for key, label in SUMMARY))
+        if result.status == "applied":
+            self.stdout.write(self.style.SUCCESS(
+                f"Applied as batch {result.batch.public_id}."))
+        elif result.status == "valid":
+            self.stdout.write(self.style.SUCCESS("Valid (dry run): nothing was written."))
+        else:
+            self.stdout.write(self.style.ERROR(
+                "Rows had errors; nothing was applied (use --skip-errors to apply the others)."
+                if not dry_run else "Rows had errors (dry run)."))
+
+
+class _Bar:
+    """A tqdm bar fed by the engine's progress callback (rows done of total)."""
+
+    def __enter__(self):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=0, unit=" rows", file=sys.stderr)
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
+
+    def __exit__(self, *exc):
+        self.bar.close()
