@@ -211,3 +211,20 @@ def test_pdf_downloads_as_attachment_and_previews_inline(alice, login, customer)
     preview = _download(client, alice, note, inline=True)
     assert preview["Content-Disposition"].startswith("inline;")
     assert preview["Content-Type"] == "application/pdf"
+
+
+def test_upload_pages_still_check_csrf(alice, customer):
+    """R25 with CSRF: the cap replaces Django's CSRF middleware check by the same check inside
+    the view, so a post without the token is refused and nothing is written."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice.editor, backend="django.contrib.auth.backends.ModelBackend")
+    url = _tab(alice, customer)
+    refused = client.post(url, {"text": "No token", "file": SimpleUploadedFile("a.pdf", PDF)})
+    assert refused.status_code == 403
+    token = client.get(url).cookies["csrftoken"].value
+    accepted = client.post(url, {"text": "With token", "csrfmiddlewaretoken": token})
+    assert accepted.status_code == 302
+    with alice.scope():
+        assert list(Note.objects.values_list("text", flat=True)) == ["With token"]

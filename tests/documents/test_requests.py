@@ -389,3 +389,14 @@ def test_history_of_the_request_names_who_sent_it(alice, customer, send):
         event = CertificateRequest.pgh_event_model.objects.filter(
             pgh_obj_id=request.pk, pgh_label="insert").get()
     assert event.pgh_context.metadata["user"] == alice.editor.pk
+
+
+def test_guessing_links_is_throttled(db, visitor, monkeypatch, settings):
+    """R28: a client that tries many unknown links is told to wait (429) for a while."""
+    from documents import views_public
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "throttle-test"}}
+    monkeypatch.setattr(views_public, "MISS_LIMIT", 3)
+    statuses = [visitor.get(f"/r/guess-{n}/").status_code for n in range(5)]
+    assert statuses == [404, 404, 404, 429, 429]
