@@ -1,59 +1,66 @@
-"""R4: isolation cannot be forgotten. Walks every concrete model of the project apps, the
-history event models django-pghistory generates for them included, and proves each tenant-owned
-one refuses a query outside a tenant scope."""
+"""R4: isolation cannot be forgotten. Walks every concrete model of the project (the history
+event models django-pghistory generates included) and proves that each one holding tenant data,
+by a `tenant` field or through a relation to one, refuses a query outside a tenant scope."""
 
 import pytest
 from django.apps import apps
-from django.db import models
 from django_scopes import ScopeError, scope, scopes_disabled
 
 from companies.models import Tenant
 
 PROJECT_APPS = ["companies", "customers", "documents", "imports"]
 
-# Models that point at tenant-owned rows without a tenant of their own, and why that is safe.
-NOT_TENANT_OWNED = {
-    # Rows of Membership.companies: read only through a membership fetched in its tenant's
-    # scope, and both ends belong to that tenant.
+# Models that reach tenant data without a scoped manager of their own, and why that is safe.
+UNSCOPED_ALLOWED = {
     "companies.Membership_companies":
-        "m2m rows reached only through a scoped Membership",
+        "rows of Membership.companies, read only through a membership fetched in its scope",
 }
-
-
-def project_models() -> list[type[models.Model]]:
-    found = []
-    for label in PROJECT_APPS:
-        found.extend(apps.get_app_config(label).get_models(include_auto_created=True))
-    return found
-
-
-def tenant_owned(model) -> bool:
-    try:
-        field = model._meta.get_field("tenant")
-    except Exception:
-        return False
-    return field.is_relation and field.related_model is Tenant
 
 
 def _label(model) -> str:
     return f"{model._meta.app_label}.{model.__name__}"
 
 
-TENANT_OWNED = [m for m in project_models() if tenant_owned(m)]
+def tenant_path(model, depth: int = 3) -> str | None:
+    """"tenant" for a model with its own tenant, "batch__tenant" for one reaching a tenant
+    through a foreign key, and so on; None for a model with no path to a tenant."""
+    if model is Tenant:
+        return None
+    fields = [f for f in model._meta.get_fields() if f.is_relation and f.concrete
+              and (f.many_to_one or f.one_to_one)]
+    for field in fields:
+        if field.related_model is Tenant:
+            return field.name
+    if depth > 1:
+        for field in fields:
+            if field.related_model is model:
+                continue
+            path = tenant_path(field.related_model, depth - 1)
+            if path:
+                return f"{field.name}__{path}"
+    return None
+
+
+ALL_MODELS = apps.get_models(include_auto_created=True)
+WITH_TENANT_DATA = [m for m in ALL_MODELS
+                    if tenant_path(m) and _label(m) not in UNSCOPED_ALLOWED]
 
 
 def test_the_walk_finds_the_models_and_their_history_models():
-    """R4: the walk sees the business models and the pghistory event models made for them."""
-    labels = {_label(m) for m in TENANT_OWNED}
+    """R4: the walk sees the business models of every project app and the pghistory event
+    models made for them."""
+    labels = {_label(m) for m in WITH_TENANT_DATA}
     assert {"companies.Company", "companies.Membership", "customers.Customer"} <= labels
-    assert "customers.CustomerEvent" in labels
-    assert len(TENANT_OWNED) >= 10
+    assert {"customers.CustomerEvent", "documents.DocumentEvent"} <= labels
+    for app in PROJECT_APPS[1:]:
+        assert any(m._meta.app_label == app for m in WITH_TENANT_DATA), app
 
 
-@pytest.mark.parametrize("model", TENANT_OWNED, ids=_label)
-def test_tenant_owned_model_refuses_a_query_outside_a_scope(db, model):
-    """R4: `Model.objects` of every tenant-owned model raises ScopeError with no active scope,
-    so a forgotten scope fails loudly instead of reading every tenant's rows."""
+@pytest.mark.parametrize("model", WITH_TENANT_DATA, ids=_label)
+def test_tenant_data_refuses_a_query_outside_a_scope(db, model):
+    """R4: the manager of every model holding tenant data (its own tenant field, a path to one,
+    or a history event model) raises ScopeError with no active scope, so a forgotten scope fails
+    loudly instead of reading every tenant's rows."""
     for manager in {model.objects, model._default_manager}:
         with pytest.raises(ScopeError):
             manager.all().count()
@@ -61,36 +68,21 @@ def test_tenant_owned_model_refuses_a_query_outside_a_scope(db, model):
             list(manager.filter(pk=1))
 
 
-@pytest.mark.parametrize("model", TENANT_OWNED, ids=_label)
-def test_tenant_owned_model_is_filtered_to_the_active_tenant(alice, bob, model):
+@pytest.mark.parametrize("model", WITH_TENANT_DATA, ids=_label)
+def test_tenant_data_is_filtered_to_the_active_tenant(alice, bob, model):
     """R4: inside scope(tenant=...) the manager filters by that tenant."""
+    path = tenant_path(model)
     with scopes_disabled():
-        total = model.objects.count()
-        alices = model.objects.filter(tenant=alice.tenant).count()
+        alices = model.objects.filter(**{path: alice.tenant}).count()
     with scope(tenant=alice.tenant.pk):
         assert model.objects.count() == alices
-    assert alices <= total
-
-
-def test_every_relation_to_tenant_owned_data_is_tenant_owned_or_explained():
-    """R4: any model (of any installed app) with a foreign key to a tenant-owned model is
-    itself tenant-owned, or listed with the reason it is safe."""
-    owned = {m for m in apps.get_models(include_auto_created=True) if tenant_owned(m)}
-    unexplained = []
-    for model in apps.get_models(include_auto_created=True):
-        if model in owned or model is Tenant or _label(model) in NOT_TENANT_OWNED:
-            continue
-        for field in model._meta.get_fields():
-            if field.is_relation and field.concrete and field.related_model in owned:
-                unexplained.append(f"{_label(model)}.{field.name}")
-    assert unexplained == []
 
 
 def test_every_relation_to_a_tenant_is_called_tenant():
     """R4: a foreign key to Tenant under another name would escape the scoped managers."""
     odd = [
         f"{_label(model)}.{field.name}"
-        for model in apps.get_models(include_auto_created=True)
+        for model in ALL_MODELS
         for field in model._meta.get_fields()
         if field.is_relation and field.concrete and field.related_model is Tenant
         and field.name != "tenant"
@@ -99,6 +91,38 @@ def test_every_relation_to_a_tenant_is_called_tenant():
 
 
 def test_allow_list_names_real_models():
-    """R4: the allow-list stays honest: each entry is a model that exists."""
-    labels = {_label(m) for m in apps.get_models(include_auto_created=True)}
-    assert set(NOT_TENANT_OWNED) <= labels
+    """R4: the allow-list stays honest: each entry is a model that exists and reaches tenant
+    data."""
+    labels = {_label(m): m for m in ALL_MODELS}
+    for label in UNSCOPED_ALLOWED:
+        assert label in labels
+        assert tenant_path(labels[label])
+
+
+def _middleware_count(user, path):
+    from django.test import RequestFactory
+
+    from companies.middleware import TenantMiddleware
+    from companies.models import Company
+
+    request = RequestFactory().get(path)
+    request.user = user
+    request.session = {}
+    return TenantMiddleware(lambda request: Company.objects.count())(request)
+
+
+def test_request_code_outside_a_tenant_url_cannot_read_tenant_data(alice, bob):
+    """R4: request code of a page that is not under /t/<slug>/ runs with no scope, so a query
+    of tenant-owned data there raises instead of reading every tenant's rows."""
+    with pytest.raises(ScopeError):
+        _middleware_count(alice.viewer, "/accounts/password/change/")
+
+
+def test_request_code_of_a_tenant_page_sees_only_that_tenant(alice, bob):
+    """R4: the middleware runs the view inside the tenant's scope: bob's company is not
+    counted on alice's page."""
+    from tests.factories import make_company
+
+    make_company(bob.tenant, "BOB-2", "Bob two")
+    assert _middleware_count(alice.viewer, alice.url("companies/")) == 1
+    assert _middleware_count(bob.viewer, bob.url("companies/")) == 2
