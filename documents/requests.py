@@ -165,14 +165,20 @@ def _locked(request: CertificateRequest) -> CertificateRequest:
     return CertificateRequest.objects.select_for_update().get(pk=request.pk)
 
 
+def _locked_unanswered(request: CertificateRequest, action: str) -> CertificateRequest:
+    """The request, locked, if it is sent or opened (expired included), else a message."""
+    request = _locked(request)
+    if request.status not in OPEN_STATUSES:
+        raise ValidationError(
+            f"A {request.get_status_display().lower()} request cannot be {action}.")
+    return request
+
+
 def request_resend(*, request: CertificateRequest, actor, base_url: str,
                    expires_in_days: int = DEFAULT_EXPIRY_DAYS) -> CertificateRequest:
     """Send again with a new token and a new expiry; the old link stops working (R30)."""
     with transaction.atomic(), pghistory.context(user=getattr(actor, "pk", None)):
-        request = _locked(request)
-        if request.status not in OPEN_STATUSES:
-            raise ValidationError(
-                f"A {request.get_status_display().lower()} request cannot be resent.")
+        request = _locked_unanswered(request, "resent")
         request.status = RequestStatus.SENT
         request.token_hash = new_token()[1]  # the old link dies now, not when the email goes
         request.expires_at = timezone.now() + datetime.timedelta(days=expires_in_days)
@@ -186,10 +192,7 @@ def request_resend(*, request: CertificateRequest, actor, base_url: str,
 def request_cancel(*, request: CertificateRequest, actor) -> CertificateRequest:
     """Cancel an open (or expired) request; its link stops working (R30)."""
     with transaction.atomic(), pghistory.context(user=getattr(actor, "pk", None)):
-        request = _locked(request)
-        if request.status not in OPEN_STATUSES:
-            raise ValidationError(
-                f"A {request.get_status_display().lower()} request cannot be cancelled.")
+        request = _locked_unanswered(request, "cancelled")
         request.status = RequestStatus.CANCELLED
         request.save(update_fields=["status"])
     return request

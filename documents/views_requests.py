@@ -118,7 +118,16 @@ def request_list(request, tenant_slug):
     })
 
 
-def _back_to_list(request, tenant_slug):
+def _request_action(request, tenant_slug, public_id, act, done: str):
+    """Run a service on one request and come back to the list with its message."""
+    certificate_request = services.get_request(request, public_id)
+    try:
+        act(certificate_request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done.format(email=certificate_request.email,
+                                              customer=certificate_request.customer.name1))
     next_url = request.POST.get("next", "")
     if next_url.startswith(f"/t/{tenant_slug}/requests/"):
         return redirect(next_url)
@@ -128,30 +137,20 @@ def _back_to_list(request, tenant_slug):
 @role_required(Role.EDITOR)
 @require_POST
 def request_resend(request, tenant_slug, public_id):
-    certificate_request = services.get_request(request, public_id)
-    try:
-        services.request_resend(request=certificate_request, actor=request.user,
-                                base_url=base_url(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Request sent again to {certificate_request.email} with a "
-                                  "new link; the old link no longer works.")
-    return _back_to_list(request, tenant_slug)
+    return _request_action(
+        request, tenant_slug, public_id,
+        lambda item: services.request_resend(request=item, actor=request.user,
+                                             base_url=base_url(request)),
+        "Request sent again to {email} with a new link; the old link no longer works.")
 
 
 @role_required(Role.EDITOR)
 @require_POST
 def request_cancel(request, tenant_slug, public_id):
-    certificate_request = services.get_request(request, public_id)
-    try:
-        services.request_cancel(request=certificate_request, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Request to {certificate_request.customer.name1} cancelled; "
-                                  "its link no longer works.")
-    return _back_to_list(request, tenant_slug)
+    return _request_action(
+        request, tenant_slug, public_id,
+        lambda item: services.request_cancel(request=item, actor=request.user),
+        "Request to {customer} cancelled; its link no longer works.")
 
 
 @role_required(Role.EDITOR)

@@ -87,6 +87,16 @@ def _tab(world, customer):
     return world.url(f"customers/{customer.public_id}/comments/")
 
 
+def _post_measured(client, body: StreamedBody, url: str):
+    """Post a streamed body; returns the response and the peak of Python memory meanwhile."""
+    tracemalloc.start()
+    try:
+        response = client.request(**body.environ(url))
+        return response, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def _files_in(folder):
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
@@ -95,14 +105,8 @@ def test_upload_over_50_mb_is_refused_while_streaming(alice, login, customer, tm
                                                       upload_temp):
     """R25: 50 MB + 1 byte is refused with 413 and a message; nothing is stored, no entry is
     written (not even the comment sent with it), and memory never holds the file."""
-    client = login(alice.editor)
     body = StreamedBody(filename="scan.pdf", size=CAP + 1, fields={"text": "With a comment"})
-    tracemalloc.start()
-    try:
-        response = client.request(**body.environ(_tab(alice, customer)))
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    response, peak = _post_measured(login(alice.editor), body, _tab(alice, customer))
     assert response.status_code == 413
     assert "scan.pdf is larger than 50 MB." in response.content.decode()
     assert _files_in(tmp_path / "media") == []
@@ -115,14 +119,8 @@ def test_upload_over_50_mb_is_refused_while_streaming(alice, login, customer, tm
 def test_upload_of_exactly_50_mb_is_accepted(alice, login, customer, tmp_path, upload_temp):
     """R25: the cap is inclusive: 52,428,800 bytes are stored, streamed through a temporary
     file rather than memory."""
-    client = login(alice.editor)
     body = StreamedBody(filename="big.pdf", size=CAP)
-    tracemalloc.start()
-    try:
-        response = client.request(**body.environ(_tab(alice, customer)))
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    response, peak = _post_measured(login(alice.editor), body, _tab(alice, customer))
     assert response.status_code == 302
     with alice.scope():
         note = Note.objects.get()
