@@ -1,0 +1,293 @@
+"""The import benchmark (SPEC P1-P3), in one run:
+
+  .venv/bin/python bench/imports_bench.py [--rows-small N] [--rows-large N] [--big] [--profile]
+
+1. generates basic-template workbooks (cached in bench/.data/): small and large, each also with
+   a fifth of the cells changed;
+2. times CertHub's `imports.services.import_file` (file to committed rows, validation and
+   history included), each import in a child process that also reports its peak memory:
+   new customers, re-import with a fifth changed, unchanged re-import, small and large;
+3. times django-import-export 4.x on the small files into an equivalent plain model, in its
+   default, bulk and tuned bulk modes, for create and update;
+4. times the floor: calamine read + COPY + one INSERT ... ON CONFLICT of the large file;
+5. prints one line per target, and a cProfile of each CertHub import that misses its target.
+The bench makes its own tenant `bench-imports`, tables and media folder, and removes them.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+
+from bench import workbooks  # noqa: E402
+from bench.certhub_run import RESULT_MARK  # noqa: E402
+
+P1_MIN_RATIO, P2_NEW_MAX, P2_UNCHANGED_MAX = 20, 2, 1
+P3_LARGE_MB, P3_BIG_MB = 300, 1024
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description="CertHub import benchmark (P1-P3).")
+    parser.add_argument("--rows-small", type=int, default=10_000,
+                        help="rows of the P1 file (default 10,000)")
+    parser.add_argument("--rows-large", type=int, default=100_000,
+                        help="rows of the P2/P3 file (default 100,000)")
+    parser.add_argument("--big", action="store_true",
+                        help="also import the largest accepted file (~49 MB; slow)")
+    parser.add_argument("--profile", action="store_true",
+                        help="profile every CertHub case, not only those missing a target")
+    parser.add_argument("--no-profile", action="store_true", help="never profile")
+    return parser.parse_args(argv)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f} rows/s"
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+# --- CertHub, one import per child process ------------------------------------------------------
+
+
+def certhub_import(path: Path, company, *, profile: bool = False) -> dict:
+    """Run import_file in a fresh process; returns what bench/certhub_run.py reports."""
+    command = [sys.executable, str(BENCH / "certhub_run.py"), str(path),
+               "--company", str(company.pk)]
+    if profile:
+        command.append("--profile")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    marked = [line for line in done.stdout.splitlines() if line.startswith(RESULT_MARK)]
+    if done.returncode or not marked:
+        raise RuntimeError(f"CertHub import of {path.name} failed:\n{done.stdout}{done.stderr}")
+    if profile:
+        say("\n".join(line for line in done.stdout.splitlines()
+                      if not line.startswith(RESULT_MARK)))
+    result = json.loads(marked[-1][len(RESULT_MARK):])
+    if result["status"] != "applied":
+        raise RuntimeError(f"CertHub did not apply {path.name}: {result}")
+    return result
+
+
+def _counts(counts: dict) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in counts.items() if isinstance(v, int) and v)
+
+
+def measure_certhub(world, files: dict, rows: int, label: str) -> dict:
+    """New, a fifth changed, unchanged: three imports into one fresh company."""
+    company = world.company(f"CH-{label.upper()}")
+    results = {}
+    for case, path in (("new", files["base"]), ("changed", files["changed"]),
+                       ("unchanged", files["changed"])):
+        result = certhub_import(path, company)
+        if result["customers"] != rows:
+            raise RuntimeError(f"expected {rows} customers after {case}, found {result}")
+        results[case] = result
+        say(f"  certhub {case:9} {rows:>9,}: {result['seconds']:7.2f} s "
+            f"{rate(rows, result['seconds']):>16}, peak {result['peak_rss_mb']:5.0f} MB "
+            f"({_counts(result['counts'])})")
+    results["company"] = company
+    return results
+
+
+# --- django-import-export ----------------------------------------------------------------------
+
+
+def measure_import_export(world, files: dict, rows: int) -> dict:
+    from bench.iie.models import BenchCustomer
+    from bench.iie.resources import MODES, run_import
+
+    company = world.company("IIE")
+    results = {}
+    for mode in MODES:
+        BenchCustomer.objects.all().delete()
+        for case, path in (("new", files["base"]), ("changed", files["changed"])):
+            seconds, totals = run_import(path, mode=mode, company=company)
+            stored = BenchCustomer.objects.filter(company=company).count()
+            if stored != rows:
+                raise RuntimeError(f"import-export {mode} {case}: {stored} rows, not {rows}")
+            results[(mode, case)] = seconds
+            say(f"  import-export {mode:7} {case:7} {rows:>9,}: {seconds:7.2f} s "
+                f"{rate(rows, seconds):>16} ({_counts(totals)})")
+    BenchCustomer.objects.all().delete()
+    return results
+
+
+def create_reference_tables() -> None:
+    from django.db import connection
+
+    from bench import floor
+    from bench.iie.models import BenchCustomer
+
+    drop_reference_tables()
+    with connection.schema_editor() as editor:
+        editor.create_model(BenchCustomer)
+    floor.create_table()
+
+
+def drop_reference_tables() -> None:
+    from django.db import connection
+
+    from bench import floor
+    from bench.iie.models import BenchCustomer
+
+    if BenchCustomer._meta.db_table in connection.introspection.table_names():
+        with connection.schema_editor() as editor:
+            editor.delete_model(BenchCustomer)
+    floor.drop_table()
+
+
+def measure_floor(world, path: Path, rows: int, repeat: int = 2) -> float:
+    """The best of `repeat` runs into an empty table (the stricter floor)."""
+    from bench import floor
+
+    company = world.company("FLOOR")
+    best = None
+    for _ in range(repeat):
+        floor.empty_table()
+        seconds = floor.run_floor(path, company_id=company.pk)
+        best = seconds if best is None else min(best, seconds)
+        say(f"  floor new {rows:>9,}: {seconds:7.2f} s {rate(rows, seconds):>16}")
+    floor.empty_table()
+    return best
+
+
+# --- profiles of the cases that miss their target ----------------------------------------------
+
+
+def profile_cases(world, misses: list[str], small: dict, large: dict, large_company) -> None:
+    for case in misses:
+        say(f"\n=== profile: {case} ===")
+        if case == "P1 create":
+            certhub_import(small["base"], world.company("PROF-P1N"), profile=True)
+        elif case == "P1 update":
+            company = world.company("PROF-P1U")
+            certhub_import(small["base"], company)
+            certhub_import(small["changed"], company, profile=True)
+        elif case == "P2 new":
+            certhub_import(large["base"], world.company("PROF-P2N"), profile=True)
+        elif case == "P2 unchanged":
+            # The large company holds the changed file, so importing it again changes nothing.
+            certhub_import(large["changed"], large_company, profile=True)
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def generate(rows: int) -> dict:
+    start = time.perf_counter()
+    files = {"base": workbooks.basic_workbook(rows),
+             "changed": workbooks.basic_workbook(rows, changed=True)}
+    say(f"  workbooks of {rows:,} rows: {files['base'].name} "
+        f"({files['base'].stat().st_size / 1e6:.1f} MB), {files['changed'].name} "
+        f"({time.perf_counter() - start:.1f} s incl. generation)")
+    return files
+
+
+def run(args) -> None:
+    from django.core.management import call_command
+
+    from bench.world import BenchWorld
+
+    call_command("migrate", verbosity=0)
+    say("Workbooks (bench/.data/):")
+    small, large = generate(args.rows_small), generate(args.rows_large)
+    big = workbooks.big_workbook() if args.big else None
+    world = BenchWorld()
+    create_reference_tables()
+    try:
+        say("CertHub import_file (a process each):")
+        ch_small = measure_certhub(world, small, args.rows_small, "small")
+        ch_large = measure_certhub(world, large, args.rows_large, "large")
+        ch_big = None
+        if big:
+            ch_big = certhub_import(big, world.company("CH-BIG"))
+            say(f"  certhub big {ch_big['customers']:,} rows ({big.stat().st_size / 1e6:.1f} MB):"
+                f" {ch_big['seconds']:.2f} s, peak {ch_big['peak_rss_mb']:.0f} MB")
+        say("django-import-export 4.x (same small files, plain model):")
+        iie = measure_import_export(world, small, args.rows_small)
+        say("Floor (calamine + COPY + INSERT ... ON CONFLICT):")
+        floor_seconds = measure_floor(world, large["base"], args.rows_large)
+
+        say("")
+        misses = report(args, ch_small, ch_large, ch_big, iie, floor_seconds)
+        if args.profile:
+            misses = ["P1 create", "P1 update", "P2 new", "P2 unchanged"]
+        if misses and not args.no_profile:
+            profile_cases(world, misses, small, large, ch_large["company"])
+    finally:
+        drop_reference_tables()
+        world.remove()
+
+
+def report(args, ch_small, ch_large, ch_big, iie, floor_seconds) -> list[str]:
+    """Print one line per target; returns the CertHub cases that missed."""
+    misses = []
+    small_k, large_k = f"{args.rows_small // 1000}k", f"{args.rows_large // 1000}k"
+    for case, name in (("new", "create"), ("changed", "update")):
+        certhub = args.rows_small / ch_small[case]["seconds"]
+        mode, seconds = min(((m, s) for (m, c), s in iie.items() if c == case),
+                            key=lambda item: item[1])
+        reference = args.rows_small / seconds
+        ratio = certhub / reference
+        ok = ratio >= P1_MIN_RATIO
+        label = "create" if name == "create" else "update (a fifth changed)"
+        say(f"P1 {label} {small_k}: certhub {certhub:,.0f} rows/s, import-export best "
+            f"{reference:,.0f} rows/s ({mode}) -> ratio {ratio:.1f} (target >= {P1_MIN_RATIO})"
+            f" {verdict(ok)}")
+        if not ok:
+            misses.append(f"P1 {name}")
+    for case, limit, name in (("new", P2_NEW_MAX, "new"),
+                              ("unchanged", P2_UNCHANGED_MAX, "unchanged")):
+        seconds = ch_large[case]["seconds"]
+        ratio = seconds / floor_seconds
+        ok = ratio <= limit
+        say(f"P2 {name} {large_k}: certhub {seconds:.2f} s, floor {floor_seconds:.2f} s -> "
+            f"{ratio:.2f}x (target <= {limit}) {verdict(ok)}")
+        if not ok:
+            misses.append(f"P2 {name}")
+    changed = ch_large["changed"]["seconds"]
+    say(f"   (changed {large_k}: certhub {changed:.2f} s, "
+        f"{rate(args.rows_large, changed)}; no target)")
+    peak = max(ch_large[c]["peak_rss_mb"] for c in ("new", "changed", "unchanged"))
+    say(f"P3 peak RSS {large_k}: {peak:.0f} MB (target < {P3_LARGE_MB} MB) "
+        f"{verdict(peak < P3_LARGE_MB)}")
+    if ch_big:
+        say(f"P3 peak RSS largest file ({ch_big['customers']:,} rows): "
+            f"{ch_big['peak_rss_mb']:.0f} MB (target < 1 GB) "
+            f"{verdict(ch_big['peak_rss_mb'] < P3_BIG_MB)}")
+    else:
+        say("P3 peak RSS largest file: skipped (use --big)")
+    return misses
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    # Uploaded copies of the workbooks go to a folder of this run, never to the app's media.
+    media = tempfile.mkdtemp(prefix="certhub-bench-media-")
+    os.environ["CERTHUB_MEDIA_ROOT"] = media
+    os.environ["CERTHUB_S3_BUCKET"] = ""
+    from bench.djangoenv import setup
+
+    setup()
+    try:
+        run(args)
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
