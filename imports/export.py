@@ -17,7 +17,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 _COLUMNS = ", ".join(f"{{a}}.{f}" for f in FIELD_NAMES)
 
 
-def _text(sheet, value: str):
+def text_cell(sheet, value: str):
     if value and value.startswith(FORMULA_STARTS):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
@@ -54,7 +54,7 @@ def export_customers(target, *, company_ids: list[int], template: str) -> int:
     sheet = header_sheet(workbook, template_titles(template))
     count = 0
     for row in _rows(company_ids, template):
-        sheet.append([_text(sheet, value or "") for value in row])
+        sheet.append([text_cell(sheet, value or "") for value in row])
         count += 1
     workbook.save(target)
     return count

@@ -6,6 +6,7 @@ from django.db import models
 from django_scopes import ScopedManager
 
 from companies.models import Company, TenantOwned
+from customers.models import Customer
 
 
 class Template(models.TextChoices):
@@ -107,3 +108,10 @@ class ImportChange(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.field}: {self.old} -> {self.new}"
+
+    @property
+    def field_label(self) -> str:
+        special = {"zone": "Ship-to zone", "link": "Shipping customer", "": ""}
+        if self.field in special:
+            return special[self.field]
+        return str(Customer._meta.get_field(self.field).verbose_name).capitalize()

@@ -38,7 +38,7 @@ def _store(tenant, source) -> str:
 
 
 @contextmanager
-def _local_path(name: str):
+def stored_file_path(name: str):
     """A filesystem path of a stored file (downloaded first when storage is remote)."""
     try:
         yield Path(default_storage.path(name))
@@ -89,7 +89,7 @@ def batch_create(*, tenant, company, user, uploaded_file, replace: bool) -> Impo
 def batch_validate(batch: ImportBatch) -> ImportBatch:
     """Read and check every row, store the preview: status ready, or failed when refused."""
     try:
-        with _local_path(batch.file.name) as path:
+        with stored_file_path(batch.file.name) as path:
             result = engine.run(path, batch=batch, apply=False, progress=_progress(batch))
     except WorkbookRefused as refusal:
         return _fail(batch, str(refusal))
@@ -118,7 +118,7 @@ def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
     """Apply the valid rows in one transaction (R39): all of them or none."""
     user_id = getattr(user, "pk", user)
     try:
-        with _local_path(batch.file.name) as path:
+        with stored_file_path(batch.file.name) as path:
             result = engine.run(path, batch=batch, apply=True, user_id=user_id,
                                 progress=_progress(batch))
     except WorkbookRefused as refusal:

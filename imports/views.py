@@ -1,5 +1,143 @@
-from django.shortcuts import render
+"""Import Customers pages (R31, R38-R42). Thin: fetch within the tenant, call the service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from companies.models import Company, Role
+from companies.tenancy import role_required
+from imports import services
+from imports.columns import TEMPLATE_FILE_NAMES
+from imports.export import export_customers
+from imports.forms import ExportForm, UploadForm
+from imports.models import ImportChange, Status
+from imports.selectors import get_batch, visible_batches
+from imports.templates import template_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _can_edit(request) -> bool:
+    return request.membership.has_role(Role.EDITOR)
 
 
 def import_start(request, tenant_slug):
-    return render(request, "imports/import_start.html")
+    """The Import Customers page: templates, upload, export and the company's batches."""
+    company = request.working_company
+    form = UploadForm()
+    if request.method == "POST":
+        if not _can_edit(request):
+            raise PermissionDenied("Uploading needs the editor role.")
+        form = UploadForm(request.POST, request.FILES)
+        if company is not None and form.is_valid():
+            try:
+                batch = services.batch_create(
+                    tenant=request.tenant, company=company, user=request.user,
+                    uploaded_file=form.cleaned_data["file"],
+                    replace=form.cleaned_data["replace"])
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, f"{batch.original_name} was uploaded; checking it now.")
+                return redirect("imports:batch", tenant_slug=tenant_slug,
+                                public_id=batch.public_id)
+    batches = visible_batches(request).filter(company=company) if company else []
+    page = Paginator(batches, 20).get_page(request.GET.get("page"))
+    return render(request, "imports/import_start.html", {
+        "form": form, "export_form": ExportForm(), "page_obj": page, "company": company,
+        "can_edit": _can_edit(request), "template_names": TEMPLATE_FILE_NAMES,
+    })
+
+
+def template_download(request, tenant_slug, kind):
+    if kind not in TEMPLATE_FILE_NAMES:
+        raise Http404("No such template.")
+    response = HttpResponse(template_bytes(kind), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILE_NAMES[kind]}"'
+    return response
+
+
+def export_download(request, tenant_slug):
+    """The working company's customers (optionally with descendants) as a template (R42)."""
+    import tempfile
+
+    company = request.working_company
+    form = ExportForm(request.GET)
+    if company is None or not form.is_valid():
+        raise Http404("Pick a company and a template.")
+    ids = [company.pk]
+    if form.cleaned_data["descendants"]:
+        ids = list(Company.objects.filter(company.subtree_q()).values_list("pk", flat=True))
+    template = form.cleaned_data["template"]
+    target = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
+    export_customers(target, company_ids=ids, template=template)
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, content_type=XLSX,
+                        filename=f"{company.code}-customers-{template}.xlsx")
+
+
+def batch_detail(request, tenant_slug, public_id):
+    batch = get_batch(request, public_id)
+    changes = ImportChange.objects.filter(batch=batch).order_by("number", "kind", "field")
+    issues = batch.errors
+    return render(request, "imports/batch_detail.html", {
+        "batch": batch, "can_edit": _can_edit(request),
+        "changes": Paginator(changes, 50).get_page(request.GET.get("changes")),
+        "issues": Paginator(issues, 50).get_page(request.GET.get("issues")),
+    })
+
+
+def batch_progress(request, tenant_slug, public_id):
+    """JSON for the progress bar (static/js/certhub.js): rows done of total."""
+    batch = get_batch(request, public_id)
+    verb = "Applying" if batch.status == Status.APPLYING else "Checking"
+    label = (f"{verb}: {batch.rows_done:,} of {batch.rows_total:,} rows" if batch.is_running
+             else batch.get_status_display())
+    return JsonResponse({"done": batch.rows_done, "total": batch.rows_total, "label": label,
+                         "finished": not batch.is_running, "reload": not batch.is_running})
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def batch_apply(request, tenant_slug, public_id):
+    return _act(request, public_id, services.batch_start_apply, "Applying the valid rows.")
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def batch_cancel(request, tenant_slug, public_id):
+    return _act(request, public_id, services.batch_cancel, "The import was cancelled.")
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def batch_undo(request, tenant_slug, public_id):
+    return _act(request, public_id, services.batch_undo, "The import was undone.")
+
+
+def _act(request, public_id, service, success: str):
+    batch = get_batch(request, public_id)
+    try:
+        service(batch, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("imports:batch", tenant_slug=request.tenant.slug, public_id=batch.public_id)
+
+
+def batch_errors_download(request, tenant_slug, public_id):
+    """The uploaded file back with an error column added (R38)."""
+    from imports.error_file import write_error_file
+
+    batch = get_batch(request, public_id)
+    if not batch.file:
+        raise Http404("This batch has no stored file.")
+    content = write_error_file(batch)
+    name = batch.original_name.rsplit(".", 1)[0] or "import"
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}-errors.xlsx"'
+    return response

@@ -1,0 +1,30 @@
+"""Import batches and their changes in the admin (R44): read only."""
+
+from django.contrib import admin
+
+from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
+from imports.models import ImportBatch, ImportChange
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    list_display = ["original_name", "company", "tenant", "template", "status", "rows_total",
+                    "created_by", "created_at", "applied_at"]
+    list_filter = ["status", "template", "replace", "tenant"]
+    search_fields = ["original_name", "company__name", "company__code", "created_by__email"]
+    list_select_related = ["company", "tenant", "created_by"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ImportChange)
+class ImportChangeAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    tenant_field = "batch__tenant"
+    list_display = ["number", "kind", "field", "old", "new", "batch"]
+    list_filter = ["kind"]
+    search_fields = ["number", "batch__original_name"]
+    list_select_related = ["batch"]
+
+    def _allowed(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super()._allowed(request)
+        return obj.batch.tenant_id in self._tenant_ids(request)

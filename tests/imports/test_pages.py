@@ -1,0 +1,159 @@
+"""The Import Customers pages (R31, R38-R42): each page's happy path, another tenant's user
+(404), a too-low role (403) and an anonymous visitor (login)."""
+
+import io
+
+import pytest
+from django_scopes import scope
+from openpyxl import load_workbook
+
+from customers.models import Customer
+from imports.columns import template_titles
+from imports.models import ImportBatch, Status
+from imports.services import import_file
+from tests.factories import make_customer
+from tests.imports import workbooks as wb
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def batch(alice, tmp_path):
+    """A validated (ready) batch with one change, one new customer and one error."""
+    make_customer(alice.company, "100", "Acme", city="Austin", phone="555")
+    path = wb.basic_file(tmp_path / "upload.xlsx", [
+        wb.customer("100", Name_1="Acme", City="Dallas", Phone=""), wb.customer("200"),
+        wb.customer("300", Email="bad")])
+    result = import_file(path, tenant=alice.tenant, company=alice.company, user=alice.editor,
+                         dry_run=False, skip_errors=False)
+    with scope(tenant=alice.tenant.pk):
+        batch = ImportBatch.objects.get(pk=result.batch.pk)
+        batch.status = Status.READY  # as validated from the web, not yet applied
+        batch.message = ""
+        batch.save()
+    return batch
+
+
+def test_start_page(alice, login):
+    """R31: the page names the picked company and offers both templates and the upload."""
+    response = login(alice.viewer).get(alice.url("imports/"))
+    assert response.status_code == 200
+    assert alice.company.name in response.content.decode()
+    assert "certhub-customers-basic.xlsx" in response.content.decode()
+    response = login(alice.editor).get(alice.url("imports/"))
+    assert 'data-testid="upload-form"' in response.content.decode()
+    assert "Replace ship-to zones and links with those in the file" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["imports/", "imports/templates/basic.xlsx"])
+def test_pages_four_cases_for_reading(alice, bob, login, client, path):
+    """R3: anonymous -> login; another tenant's user -> 404."""
+    assert client.get(alice.url(path)).status_code == 302
+    assert login(bob.editor).get(alice.url(path)).status_code == 404
+
+
+def test_template_download(alice, login):
+    """R31: the templates are generated .xlsx files: one sheet, the header row, exact titles."""
+    for kind in ("basic", "full"):
+        response = login(alice.viewer).get(alice.url(f"imports/templates/{kind}.xlsx"))
+        assert response.status_code == 200
+        assert f"certhub-customers-{kind}.xlsx" in response["Content-Disposition"]
+        book = load_workbook(io.BytesIO(response.content))
+        assert len(book.worksheets) == 1
+        rows = list(book.active.iter_rows(values_only=True))
+        assert rows == [tuple(template_titles(kind))]
+        assert book.active.freeze_panes == "A2"
+
+
+def test_upload_creates_a_batch_and_shows_the_preview(alice, login, tmp_path,
+                                                      django_capture_on_commit_callbacks):
+    """R38: an upload is checked in the background; the batch page shows counts, old -> new
+    values with erased ones highlighted, and the errors with row, column and reason."""
+    make_customer(alice.company, "100", "Acme", phone="555")
+    path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100", Name_1="Acme", Phone=""),
+                                               wb.customer("300", Email="bad")])
+    client = login(alice.editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(alice.url("imports/"), {"file": wb.upload(path)})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="erased">555</del>' in page
+    assert "Billing Customer Email" in page and "not a valid email" in page
+    assert "Apply 1 valid row" in page
+
+
+def test_upload_needs_editor(alice, login, tmp_path):
+    """R2, R3: a viewer may not upload (403)."""
+    path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
+    response = login(alice.viewer).post(alice.url("imports/"), {"file": wb.upload(path)})
+    assert response.status_code == 403
+    with scope(tenant=alice.tenant.pk):
+        assert not ImportBatch.objects.exists()
+
+
+def test_batch_page_four_cases(alice, bob, login, client, batch):
+    """R3: the batch page and its progress JSON: viewer 200, other tenant 404, anonymous
+    login."""
+    url = alice.url(f"imports/{batch.public_id}/")
+    assert login(alice.viewer).get(url).status_code == 200
+    progress = login(alice.viewer).get(url + "progress/").json()
+    assert progress["finished"] and progress["done"] == progress["total"] == 3
+    assert client.logout() is None and client.get(url).status_code == 302
+    assert login(bob.owner).get(url).status_code == 404
+    assert login(bob.owner).get(url + "progress/").status_code == 404
+
+
+def test_apply_and_undo_from_the_page(alice, bob, login, batch,
+                                      django_capture_on_commit_callbacks):
+    """R39, R40: a viewer may not apply (403), another tenant gets 404; an editor applies (in
+    the background) and undoes."""
+    url = alice.url(f"imports/{batch.public_id}/")
+    assert login(alice.viewer).post(url + "apply/").status_code == 403
+    assert login(bob.editor).post(url + "apply/").status_code == 404
+    client = login(alice.editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url + "apply/").status_code == 302
+    with scope(tenant=alice.tenant.pk):
+        assert ImportBatch.objects.get(pk=batch.pk).status == Status.APPLIED
+        assert Customer.objects.get(number="100").city == "Dallas"
+    assert "Undo" in client.get(url).content.decode()
+    assert login(alice.viewer).post(url + "undo/").status_code == 403
+    assert login(alice.editor).post(url + "undo/").status_code == 302
+    with scope(tenant=alice.tenant.pk):
+        assert ImportBatch.objects.get(pk=batch.pk).status == Status.UNDONE
+        assert Customer.objects.get(number="100").phone == "555"
+        assert not Customer.objects.filter(number="200").exists()
+
+
+def test_cancel_from_the_page(alice, login, batch):
+    """R38: cancel instead of applying."""
+    url = alice.url(f"imports/{batch.public_id}/cancel/")
+    assert login(alice.viewer).post(url).status_code == 403
+    assert login(alice.editor).post(url).status_code == 302
+    with scope(tenant=alice.tenant.pk):
+        assert ImportBatch.objects.get(pk=batch.pk).status == Status.CANCELLED
+
+
+def test_download_with_errors(alice, bob, login, batch):
+    """R38: the file comes back with an error column added."""
+    url = alice.url(f"imports/{batch.public_id}/errors.xlsx")
+    assert login(bob.editor).get(url).status_code == 404
+    response = login(alice.editor).get(url)
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][-1] == "Errors"
+    assert rows[3][0] == "300" and "Billing Customer Email" in rows[3][-1]
+    assert rows[1][-1] is None
+
+
+def test_export_from_the_page(alice, bob, login, client):
+    """R42: the working company's customers download in either template."""
+    make_customer(alice.company, "100", "Acme")
+    url = alice.url("imports/export/?template=full")
+    assert client.get(url).status_code == 302
+    assert login(bob.editor).get(url).status_code == 404
+    response = login(alice.viewer).get(url)
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert rows[0] == tuple(template_titles("full")) and rows[1][0] == "100"
