@@ -1,0 +1,68 @@
+import pytest
+from django_scopes import scope
+from openpyxl import load_workbook
+
+from customers.models import Customer
+from imports.models import ImportBatch, Status
+from tests.browser.conftest import log_in
+from tests.factories import make_customer
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
+
+
+def test_download_fill_upload_preview_apply_search_and_undo(page, screenshot, alice, password,
+                                                             tmp_path):
+    """R31, R38-R40, R13: download the basic template, fill it, upload it, see the preview with
+    an erased field highlighted, apply it (the progress reaches 100%), find the new customer
+    with the top-bar search, then undo the batch."""
+    make_customer(alice.company, "100", "Acme Tools", phone="512-555-0100")
+    log_in(page, alice.editor.email, password)
+    page.wait_for_url("**/t/**")
+    page.get_by_role("link", name="Imports").click()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="certhub-customers-basic.xlsx").click()
+    template = tmp_path / "template.xlsx"
+    download.value.save_as(template)
+    book = load_workbook(template)
+    titles = [cell.value for cell in book.active[1]]
+    values = {"Billing Customer Number": "100", "Billing Customer Name 1": "Acme Tools",
+              "Billing Customer Phone": "", "Billing Customer State": "TX",
+              "Billing Customer Zip": "78701", "Billing Customer City": "Austin",
+              "Billing Customer Address 1": "1 Main St", "Billing Customer Country": "US"}
+    book.active.append([values.get(title, "") for title in titles])
+    new = {"Billing Customer Number": "NEW-1", "Billing Customer Name 1": "Zephyr Widgets",
+           "Billing Customer City": "Tulsa", "Billing Customer State": "OK",
+           "Shipping Customer State": "KS"}
+    book.active.append([new.get(title, "") for title in titles])
+    upload = tmp_path / "customers.xlsx"
+    book.save(upload)
+
+    page.get_by_label("Workbook (.xlsx)").set_input_files(str(upload))
+    page.get_by_label("Replace ship-to zones and links with those in the file").check()
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url("**/imports/*-*/")
+    erased = page.get_by_test_id("erased")
+    assert erased.inner_text() == "512-555-0100"
+    assert "Zephyr Widgets" in page.get_by_test_id("changes").inner_text()
+    screenshot("import")
+
+    page.get_by_role("button", name="Apply 2 valid rows").click()
+    page.wait_for_selector("text=Changes made")
+    bar = page.locator("[data-testid=counts] progress")
+    assert bar.get_attribute("value") == bar.get_attribute("max")
+    with scope(tenant=alice.tenant.pk):
+        assert ImportBatch.objects.get().status == Status.APPLIED
+
+    page.locator("#topbar-q").fill("Zephyr")
+    page.locator("#topbar-q").press("Enter")
+    assert "NEW-1" in page.get_by_test_id("customer-list").inner_text()
+
+    page.go_back()
+    page.go_back()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Undo").click()
+    page.wait_for_selector("text=The import was undone.")
+    with scope(tenant=alice.tenant.pk):
+        assert not Customer.objects.filter(number="NEW-1").exists()
+        assert Customer.objects.get(number="100").phone == "512-555-0100"
