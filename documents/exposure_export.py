@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from companies.models import Company, Tenant
 from customers.models import Customer
 from customers.regions import REGION_NAMES
-from documents.coverage import Scope, exposed_customers, exposure_summary
+from documents.coverage import Scope, exposure_summary, iter_exposed_customers
 from documents.models import Document, ExportStatus, ExposureExport
 from documents.selectors import expiring_soon
 
@@ -74,15 +74,16 @@ def _write(export: ExposureExport, coverage_scope: Scope) -> None:
     sheet = workbook.create_sheet("Exposed customers")
     sheet.append(_text_row(sheet, ["Company", "Customer number", "Name", "Kind", "City",
                                    "State", "Exposed regions"]))
-    for offset in range(0, customers_count, BATCH):
-        rows = exposed_customers(coverage_scope, limit=BATCH, offset=offset)
+    done = 0
+    for rows in iter_exposed_customers(coverage_scope, batch=BATCH):
         by_id = Customer.objects.select_related("company").in_bulk([pk for pk, _ in rows])
         for pk, exposed in rows:
             c = by_id[pk]
             sheet.append(_text_row(sheet, [c.company.code, c.number, c.name1,
                                            c.get_kind_display(), c.city, c.state,
                                            ", ".join(exposed)]))
-        ExposureExport.objects.filter(pk=export.pk).update(rows_done=offset + len(rows))
+        done += len(rows)
+        ExposureExport.objects.filter(pk=export.pk).update(rows_done=done)
 
     soon = workbook.create_sheet("Expiring soon")
     soon.append(_text_row(soon, ["Company", "Customer number", "Name", "Type", "Regions",

@@ -1,6 +1,8 @@
 """The exposure report (R23): for the working company and the companies below it, exposures by
 region, the exposed customers, documents expiring soon (R19), and an .xlsx download."""
 
+import math
+
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from customers.models import Customer
 from customers.regions import REGION_NAMES
-from documents.coverage import Scope, exposed_customers, exposure_summary
+from documents.coverage import Scope, exposed_customers, exposure_report
 from documents.exposure_export import start_export
 from documents.files import file_response
 from documents.models import ExportStatus, ExposureExport
@@ -20,11 +22,12 @@ EXPIRING_LIMIT = 100
 
 
 class ExposedCustomers:
-    """The exposed customers as a sequence the Paginator can slice: each page is one query
-    with LIMIT/OFFSET, its customers loaded in one more."""
+    """The exposed customers as a sequence the Paginator can slice. The page asked for comes
+    with the report (one evaluation of the exposure set); any other slice is one more query.
+    Each page's customers load in one query."""
 
-    def __init__(self, scope: Scope, count: int):
-        self.scope, self._count = scope, count
+    def __init__(self, scope: Scope, count: int, offset: int, rows: list):
+        self.scope, self._count, self.prefetched = scope, count, {offset: rows}
 
     def count(self) -> int:
         return self._count
@@ -33,24 +36,39 @@ class ExposedCustomers:
         return self._count
 
     def __getitem__(self, page: slice) -> list[tuple[Customer, list[str]]]:
-        rows = exposed_customers(self.scope, limit=page.stop - page.start, offset=page.start)
+        rows = self.prefetched.get(page.start)
+        if rows is None:
+            rows = exposed_customers(self.scope, limit=page.stop - page.start,
+                                     offset=page.start)
         customers = Customer.objects.select_related("company").in_bulk([pk for pk, _ in rows])
         return [(customers[pk], regions) for pk, regions in rows]
 
 
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
 def report(request, tenant_slug):
     scope = working_scope(request)
-    total, customers_count, by_region = exposure_summary(scope)
-    page = Paginator(ExposedCustomers(scope, customers_count), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    number = _page_number(request)
+    data = exposure_report(scope, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    last = max(1, math.ceil(data.customers / PAGE_SIZE))
+    if number > last:  # past the end: show the last page, as Paginator.get_page does
+        number = last
+        data = exposure_report(scope, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    exposed = ExposedCustomers(scope, data.customers, (number - 1) * PAGE_SIZE, data.page)
+    page = Paginator(exposed, PAGE_SIZE).get_page(number)
     soon = (expiring_soon(working_documents(request), tenant=request.tenant)
             .select_related("customer", "company").order_by("expiration_date", "id"))
     latest_export = (ExposureExport.objects.filter(requested_by=request.user)
                      .order_by("-created_at").first())
     return render(request, "documents/exposure_report.html", {
-        "total": total, "customers_count": customers_count,
+        "total": data.total, "customers_count": data.customers,
         "by_region": [(region, REGION_NAMES.get(region, region), count)
-                      for region, count in by_region],
+                      for region, count in data.by_region],
         "page_obj": page, "exposed": page.object_list, "query_string": "",
         "expiring": soon[:EXPIRING_LIMIT], "expiring_count": soon.count(),
         "expiring_limit": EXPIRING_LIMIT, "latest_export": latest_export})
