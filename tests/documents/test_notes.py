@@ -214,3 +214,16 @@ def test_admin_lists_notes_and_requests_and_removes_a_file_entry_with_its_file(
     assert response.status_code == 302
     assert _notes(alice, customer=customer) == []
     assert not (tmp_path / "media" / entry.file.name).exists()
+
+
+def test_document_tab_answers_by_role_tenant_and_login(alice, bob, login, client, customer):
+    """R2, R3: a document's Comments & Files tab: the viewer reads but cannot add (403),
+    another tenant's user gets 404, an anonymous visitor goes to the login page."""
+    url = alice.url(f"documents/{_document(customer).public_id}/comments/")
+    assert login(alice.viewer).get(url).status_code == 200
+    assert login(alice.viewer).post(url, {"text": "No"}).status_code == 403
+    assert login(bob.owner).get(url).status_code == 404
+    assert login(bob.owner).post(url, {"text": "No"}).status_code == 404
+    client.logout()
+    assert client.get(url)["Location"].startswith("/accounts/login/")
+    assert _notes(alice) == []
