@@ -153,8 +153,3 @@ def document_file(request, tenant_slug, public_id):
     if not document.file:
         raise Http404("This document has no file.")
     return file_response(document, inline=request.GET.get("inline") == "1")
-
-
-# A stub of the requests page until the requests views take this URL.
-def request_list(request, tenant_slug):
-    return render(request, "documents/request_list.html")
