@@ -79,14 +79,18 @@ class DocumentDetailsForm(forms.Form):
                            else self.customer.addresses.get(public_id=choice))
         return data
 
-    @staticmethod
-    def initial_for(document) -> dict:
+    @classmethod
+    def for_document(cls, document, data=None) -> "DocumentDetailsForm":
+        """The form to correct an existing document, filled with its values."""
         address = (MAIN_ADDRESS if document.uses_main_address
                    else str(document.address.public_id) if document.address else "")
-        return {"doc_type": document.doc_type, "regions": document.regions,
-                "exemption_reason": document.exemption_reason,
-                "signed_date": document.signed_date, "effective_date": document.effective_date,
-                "expiration_date": document.expiration_date, "address": address}
+        initial = {"doc_type": document.doc_type, "regions": document.regions,
+                   "exemption_reason": document.exemption_reason,
+                   "signed_date": document.signed_date,
+                   "effective_date": document.effective_date,
+                   "expiration_date": document.expiration_date, "address": address}
+        return cls(data, customer=document.customer, current_address=document.address,
+                   initial=initial)
 
 
 class DocumentUploadForm(DocumentDetailsForm):

@@ -128,9 +128,7 @@ def document_detail(request, tenant_slug, public_id):
 @role_required(Role.EDITOR)
 def document_edit(request, tenant_slug, public_id):
     document = get_document(request, public_id)
-    form = DocumentDetailsForm(request.POST or None, customer=document.customer,
-                               current_address=document.address,
-                               initial=DocumentDetailsForm.initial_for(document))
+    form = DocumentDetailsForm.for_document(document, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.document_update(document=document, actor=request.user,

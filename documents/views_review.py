@@ -37,9 +37,7 @@ def review_next(request, tenant_slug):
 def review(request, tenant_slug, public_id):
     """The file beside the form: correct the details, then mark valid, invalid or void."""
     document = get_document(request, public_id)
-    details = DocumentDetailsForm(request.POST or None, customer=document.customer,
-                                  current_address=document.address,
-                                  initial=DocumentDetailsForm.initial_for(document))
+    details = DocumentDetailsForm.for_document(document, request.POST or None)
     decision = ReviewForm(request.POST or None, initial={"reason": document.status_reason})
     if request.method == "POST" and decision.is_valid() and details.is_valid():
         try:
