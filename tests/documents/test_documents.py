@@ -243,3 +243,18 @@ def test_add_document_from_the_list_finds_the_customer_by_number(alice, customer
     assert response["Location"] == create_url(alice, customer)
     missing = client.get(alice.url("documents/new/"), {"number": "NOPE"})
     assert b"No customer number NOPE" in missing.content
+
+
+def test_document_over_50_mb_is_refused_before_it_is_stored(alice, customer, login):
+    """R20, R25: a document file over 50 MB is refused with a message while it streams in;
+    nothing is stored and no document is written."""
+    from tests.documents.test_files import CAP, StreamedBody
+
+    body = StreamedBody(filename="huge.pdf", size=CAP + 1, fields={
+        "doc_type": "exemption", "regions": "TX", "effective_date": "2024-01-01"})
+    response = login(alice.editor).request(**body.environ(create_url(alice, customer)))
+    assert response.status_code == 413
+    assert "huge.pdf is larger than 50 MB." in response.content.decode()
+    assert stored_files() == []
+    with alice.scope():
+        assert not Document.objects.exists()
