@@ -161,12 +161,12 @@ def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues) -> None:
         CREATE TEMP TABLE imp_cust AS
         SELECT number, {", ".join(_agg(f) for f in DETAIL_FIELDS)},
                bool_or(side = 'billing') AS billing, bool_or(error) AS bad,
-               bool_or(zoned) AS zoned, {linked} AS linked, NULL::bigint AS customer_id
+               bool_or(zoned) AS zoned, {linked} AS linked, NULL::bigint AS customer_id,
+               count(*) AS records
         FROM imp_rec GROUP BY number""")  # noqa: S608
     cursor.execute("CREATE UNIQUE INDEX ON imp_cust (number)")
     cursor.execute("""UPDATE imp_cust m SET customer_id = c.id FROM customers_customer c
                       WHERE c.company_id = %s AND c.number = m.number""", [company_id])
-    cursor.execute("ANALYZE imp_rec; ANALYZE imp_cust")
     for check in (_disagreements, _new_without_name, _locked_address):
         _flag(cursor, issues, *check(batch))
     _flag_skipped(cursor, issues)
@@ -203,7 +203,8 @@ def _disagreements(batch):
     differs = " OR ".join(f"count(DISTINCT {f}) > 1" for f in DETAIL_FIELDS)
     sql = f"""SELECT number, array_agg(row_no ORDER BY row_no), array_agg(side ORDER BY row_no),
                      {_fields_array("count(DISTINCT {f}) > 1")}
-              FROM imp_rec GROUP BY number HAVING count(*) > 1 AND ({differs})"""  # noqa: S608
+              FROM imp_rec WHERE number IN (SELECT number FROM imp_cust WHERE records > 1)
+              GROUP BY number HAVING {differs}"""  # noqa: S608
 
     def message(number, rows, fields):
         listed = ", ".join(str(r) for r in rows)
