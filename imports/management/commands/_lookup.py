@@ -6,6 +6,12 @@ from django_scopes import scope
 from companies.models import Company, Tenant
 
 
+def add_file_tenant_company(parser) -> None:
+    parser.add_argument("file")
+    parser.add_argument("--tenant", required=True, metavar="SLUG")
+    parser.add_argument("--company", required=True, metavar="CODE")
+
+
 def tenant_and_company(slug: str, code: str):
     tenant = Tenant.objects.filter(slug=slug).first()
     if tenant is None:

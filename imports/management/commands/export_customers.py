@@ -6,16 +6,14 @@ from django_scopes import scope
 
 from companies.models import Company
 from imports.export import export_customers
-from imports.management.commands._lookup import tenant_and_company
+from imports.management.commands._lookup import add_file_tenant_company, tenant_and_company
 
 
 class Command(BaseCommand):
     help = "Export a company's customers as a basic or full template .xlsx (R42)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--tenant", required=True, metavar="SLUG")
-        parser.add_argument("--company", required=True, metavar="CODE")
+        add_file_tenant_company(parser)
         parser.add_argument("--template", choices=["basic", "full"], default="basic")
         parser.add_argument("--descendants", action="store_true",
                             help="Include the customers of the company's descendants.")

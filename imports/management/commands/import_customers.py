@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from imports.management.commands._lookup import tenant_and_company
+from imports.management.commands._lookup import add_file_tenant_company, tenant_and_company
 from imports.services import import_file
 
 SUMMARY = [("rows", "rows read"), ("new", "new customers"), ("updated", "updated"),
@@ -20,9 +20,7 @@ class Command(BaseCommand):
     help = "Import customers from a basic or full template .xlsx into a company (R41)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--tenant", required=True, metavar="SLUG")
-        parser.add_argument("--company", required=True, metavar="CODE")
+        add_file_tenant_company(parser)
         parser.add_argument("--dry-run", action="store_true", help="Validate only.")
         parser.add_argument("--replace", action="store_true",
                             help="Replace ship-to zones and links with those in the file.")
