@@ -30,6 +30,8 @@ def document_panels(request):
         {"title": "Pending reviews", "value": f"{pending:,}",
          "url": reverse("documents:review_queue", kwargs={"tenant_slug": slug}),
          "note": "Documents waiting for review", "tone": "warn" if pending else ""},
-        {"title": "Expiring soon", "value": f"{soon:,}", "url": exposure_url,
+        {"title": "Expiring soon", "value": f"{soon:,}",
+         "url": reverse("documents:list", kwargs={"tenant_slug": slug})
+         + "?expiring_soon=on&descendants=on",
          "note": "Valid documents about to expire", "tone": "warn" if soon else ""},
     ]
