@@ -1,6 +1,7 @@
-from django import http
+from django import forms, http
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from mptt.admin import DraggableMPTTAdmin
 
 from companies import services
@@ -39,13 +40,76 @@ class TenantAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+def _acting_membership(user, tenant_id) -> Membership | None:
+    """The staff user's own membership in the row's tenant; None for a platform operator."""
+    if user.is_superuser:
+        return None
+    return Membership.objects.with_scopes_disabled().filter(user=user, tenant_id=tenant_id).first()
+
+
+class MembershipAdminForm(forms.ModelForm):
+    """Applies the app's rules on roles (R2): the admin is no back door around them."""
+
+    acting_user = None  # set per request by MembershipAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        tenant = cleaned.get("tenant") or getattr(self.instance, "tenant", None)
+        companies = list(cleaned.get("companies") or [])
+        if tenant is None or "role" not in cleaned:
+            return cleaned
+        if any(company.tenant_id != tenant.pk for company in companies):
+            raise ValidationError({"companies": "Pick companies of the membership's tenant."})
+        existing = Membership.objects.with_scopes_disabled().filter(pk=self.instance.pk).first()
+        with transaction.atomic():  # the last-owner check locks the owner rows
+            services.check_membership_change(
+                actor_membership=_acting_membership(self.acting_user, tenant.pk),
+                role=cleaned["role"], companies=companies, membership=existing)
+        return cleaned
+
+
 @admin.register(Membership)
 class MembershipAdmin(TenantScopedAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "tenant", "role", "created_at"]
     list_filter = ["role", "tenant"]
     search_fields = ["user__email", "tenant__name"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["companies"]
+    actions = None  # no bulk delete past the last-owner rule
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"acting_user": request.user})
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["tenant"] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return (super().has_change_permission(request, obj)
+                and self._may_manage(request, obj, removing=False))
+
+    def has_delete_permission(self, request, obj=None):
+        return (super().has_delete_permission(request, obj)
+                and self._may_manage(request, obj, removing=True))
+
+    def _may_manage(self, request, obj, *, removing: bool) -> bool:
+        # Owners' and admins' rows are read-only to a staff user who is only an admin, and the
+        # last owner cannot be deleted.
+        if obj is None:
+            return True
+        try:
+            with transaction.atomic():
+                services.check_membership_removal(
+                    actor_membership=_acting_membership(request.user, obj.tenant_id),
+                    membership=obj, keeps_owner=not removing)
+        except ValidationError:
+            return False
+        return True
+
+    def delete_model(self, request, obj):
+        services.membership_remove(
+            membership=obj, actor_membership=_acting_membership(request.user, obj.tenant_id))
 
 
 @admin.register(Company)
@@ -57,6 +121,9 @@ class CompanyAdmin(TenantScopedAdmin, DraggableMPTTAdmin):
     list_filter = ["tenant"]
     search_fields = ["name", "code", "legal_name"]
     actions = None  # no bulk delete on the tree
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["tenant"] if obj else []  # a company never changes tenant (R6)
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data}

@@ -49,18 +49,24 @@ def tenant_create(*, slug: str, name: str, owner_email: str) -> tuple[Tenant, ob
     return tenant, user, password
 
 
-def _check_can_grant(actor_membership: Membership, role: str) -> None:
+# An actor_membership of None is a platform operator (a superuser in the Django admin): no limit
+# on roles or companies, but the tenant still keeps an owner.
+
+
+def _check_can_grant(actor_membership: Membership | None, role: str) -> None:
+    if actor_membership is None:
+        return
     if role in (Role.ADMIN, Role.OWNER) and not actor_membership.has_role(Role.OWNER):
         raise ValidationError(
             {"role": "Only an owner can grant or change the admin and owner roles."})
 
 
-def _check_within_reach(actor_membership: Membership, companies) -> None:
+def _check_within_reach(actor_membership: Membership | None, companies) -> None:
     """An admin limited to some companies manages only members limited to those (R2).
 
     Otherwise such an admin could add an account reaching every company and log in with it.
     """
-    if not actor_membership.is_limited:
+    if actor_membership is None or not actor_membership.is_limited:
         return
     reach = set(reachable_companies(actor_membership).values_list("pk", flat=True))
     if not companies or any(company.pk not in reach for company in companies):
@@ -68,20 +74,43 @@ def _check_within_reach(actor_membership: Membership, companies) -> None:
             {"companies": "You can only give access to companies you reach yourself."})
 
 
+def check_membership_change(*, actor_membership: Membership | None, role: str, companies=(),
+                            membership: Membership | None = None) -> None:
+    """May the actor give `membership` (None: a new one) this role and these companies? (R2)
+
+    Only owners grant or take away the admin and owner roles; a limited admin stays within its
+    companies; the last owner stays an owner. Raises ValidationError with the reason.
+    """
+    _check_can_grant(actor_membership, role)
+    if membership is not None:
+        check_membership_removal(actor_membership=actor_membership, membership=membership,
+                                 keeps_owner=role == Role.OWNER)
+    _check_within_reach(actor_membership, list(companies))
+
+
+def check_membership_removal(*, actor_membership: Membership | None, membership: Membership,
+                             keeps_owner: bool = False) -> None:
+    if membership.role in (Role.ADMIN, Role.OWNER):
+        _check_can_grant(actor_membership, membership.role)
+    _check_within_reach(actor_membership, list(membership.companies.all()))
+    if membership.role == Role.OWNER and not keeps_owner:
+        _ensure_another_owner(membership)
+
+
 @transaction.atomic
 def membership_add(
-    *, tenant: Tenant, actor_membership: Membership, email: str, role: str, companies=()
+    *, tenant: Tenant, actor_membership: Membership | None, email: str, role: str, companies=()
 ) -> tuple[Membership, str | None]:
     """Add a user (created if needed) to the tenant; returns a one-time password for new users."""
-    _check_can_grant(actor_membership, role)
-    _check_within_reach(actor_membership, list(companies))
+    check_membership_change(actor_membership=actor_membership, role=role, companies=companies)
     User = get_user_model()
     password = None
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         password = secrets.token_urlsafe(12)
         user = User.objects.create_user(email=email, password=password)
-    if Membership.objects.filter(user=user).exists():
+    # Filtered by tenant as well as scoped: the admin calls this with scopes disabled.
+    if Membership.objects.filter(tenant=tenant, user=user).exists():
         raise ValidationError({"email": f"{email} is already a member of this tenant."})
     membership = Membership.objects.create(tenant=tenant, user=user, role=role)
     membership.companies.set(companies)
@@ -90,15 +119,10 @@ def membership_add(
 
 @transaction.atomic
 def membership_update(
-    *, membership: Membership, actor_membership: Membership, role: str, companies=()
+    *, membership: Membership, actor_membership: Membership | None, role: str, companies=()
 ) -> Membership:
-    _check_can_grant(actor_membership, role)
-    if membership.role in (Role.ADMIN, Role.OWNER):
-        _check_can_grant(actor_membership, membership.role)
-    _check_within_reach(actor_membership, list(membership.companies.all()))
-    _check_within_reach(actor_membership, list(companies))
-    if membership.role == Role.OWNER and role != Role.OWNER:
-        _ensure_another_owner(membership)
+    check_membership_change(actor_membership=actor_membership, role=role, companies=companies,
+                            membership=membership)
     membership.role = role
     membership.save(update_fields=["role"])
     membership.companies.set(companies)
@@ -106,19 +130,16 @@ def membership_update(
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, actor_membership: Membership) -> None:
-    if membership.role in (Role.ADMIN, Role.OWNER):
-        _check_can_grant(actor_membership, membership.role)
-    _check_within_reach(actor_membership, list(membership.companies.all()))
-    if membership.role == Role.OWNER:
-        _ensure_another_owner(membership)
+def membership_remove(*, membership: Membership, actor_membership: Membership | None) -> None:
+    check_membership_removal(actor_membership=actor_membership, membership=membership)
     membership.delete()
 
 
 def _ensure_another_owner(membership: Membership) -> None:
     # Row locks on the other owners: two owners demoting each other at once must not both
     # succeed. After waiting, PostgreSQL re-checks the role of a row another transaction changed.
-    others = (Membership.objects.select_for_update().filter(role=Role.OWNER)
+    others = (Membership.objects.select_for_update()
+              .filter(tenant_id=membership.tenant_id, role=Role.OWNER)
               .exclude(pk=membership.pk).values_list("pk", flat=True))
     if not list(others):
         raise ValidationError("A tenant needs at least one owner; make someone else owner first.")
