@@ -77,3 +77,25 @@ def working_companies(request, include_descendants: bool = False) -> QuerySet[Co
     if not include_descendants:
         return Company.objects.filter(pk=company.pk)
     return reachable_companies(request.membership).filter(company.subtree_q())
+
+
+def tenant_path(model, depth: int = 3) -> str | None:
+    """How rows of `model` reach their tenant: "tenant" for a tenant-owned model,
+    "batch__tenant" for one that belongs to a tenant-owned row, and so on; None when they do
+    not (R4). The isolation test and the demo reset walk every model with it."""
+    from companies.models import Tenant
+
+    if model is Tenant:
+        return None
+    relations = [f for f in model._meta.get_fields()
+                 if f.is_relation and f.concrete and (f.many_to_one or f.one_to_one)]
+    for field in relations:
+        if field.related_model is Tenant:
+            return field.name
+    if depth > 1:
+        for field in relations:
+            if field.related_model is not model:
+                path = tenant_path(field.related_model, depth - 1)
+                if path:
+                    return f"{field.name}__{path}"
+    return None

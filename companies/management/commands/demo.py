@@ -8,12 +8,16 @@ knowing it.
 import importlib
 
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django_scopes import scope, scopes_disabled
 
 from companies import demo as company_demo
 from companies.models import Tenant
+from companies.tenancy import tenant_path
+
+DEMO_SLUGS = ["acme", "globex"]
 
 
 class Command(BaseCommand):
@@ -24,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset, **options):
         with scopes_disabled():
-            exists = Tenant.objects.filter(slug__in=["acme", "globex"])
+            exists = Tenant.objects.filter(slug__in=DEMO_SLUGS)
             if exists and not reset:
                 self._print_login("The demo data is already loaded.")
                 return
@@ -44,21 +48,40 @@ class Command(BaseCommand):
         self._print_login("Demo data loaded.")
 
     def _delete_demo(self):
-        from django.db import connection
-
-        # The demo tenants go whole: their rows cascade from the tenant; protected relations
-        # (companies, customers) are emptied first, children before parents.
+        # The demo tenants go whole, with raw deletes: every row that reaches one of them (its
+        # own tenant, or through a relation, like import changes or membership companies).
+        # Rows reached through a relation go first, while the rows they join through remain;
+        # foreign keys are checked at commit.
         with connection.cursor() as cursor, transaction.atomic():
-            ids = list(Tenant.objects.filter(slug__in=["acme", "globex"])
-                       .values_list("pk", flat=True))
-            for model in reversed(apps.get_models()):
-                if model is not Tenant and any(f.name == "tenant" for f in model._meta.fields):
-                    cursor.execute(
-                        f'DELETE FROM "{model._meta.db_table}" WHERE tenant_id = ANY(%s)',  # noqa: S608
-                        [ids])
+            tenants = list(Tenant.objects.filter(slug__in=DEMO_SLUGS))
+            ids = [tenant.pk for tenant in tenants]
+            paths = {model: tenant_path(model)
+                     for model in apps.get_models(include_auto_created=True)}
+            by_depth = sorted((m for m in paths if paths[m]), key=lambda m: -paths[m].count("__"))
+            for model in by_depth:
+                path = paths[model]
+                rows = model._base_manager.filter(**{f"{path}__in": ids}).values("pk")
+                select, params = rows.query.sql_with_params()
+                table, pk = model._meta.db_table, model._meta.pk.column
+                cursor.execute(f'DELETE FROM "{table}" WHERE "{pk}" IN ({select})',  # noqa: S608
+                               params)
             Tenant.objects.filter(pk__in=ids).delete()
+        for tenant in tenants:
+            _delete_stored_files(f"tenants/{tenant.public_id}")
 
     def _print_login(self, headline):
         self.stdout.write(self.style.SUCCESS(headline))
         self.stdout.write(f"  Log in as owner@demo.certhub / {company_demo.DEMO_PASSWORD}")
         self.stdout.write("  (also editor@demo.certhub and viewer@demo.certhub, same password)")
+
+
+def _delete_stored_files(folder: str) -> None:
+    """The demo tenants' uploads, in whichever storage is configured."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        default_storage.delete(f"{folder}/{name}")
+    for name in folders:
+        _delete_stored_files(f"{folder}/{name}")
