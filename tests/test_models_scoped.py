@@ -7,6 +7,7 @@ from django.apps import apps
 from django_scopes import ScopeError, scope, scopes_disabled
 
 from companies.models import Tenant
+from companies.tenancy import tenant_path
 
 PROJECT_APPS = ["companies", "customers", "documents", "imports"]
 
@@ -19,26 +20,6 @@ UNSCOPED_ALLOWED = {
 
 def _label(model) -> str:
     return f"{model._meta.app_label}.{model.__name__}"
-
-
-def tenant_path(model, depth: int = 3) -> str | None:
-    """"tenant" for a model with its own tenant, "batch__tenant" for one reaching a tenant
-    through a foreign key, and so on; None for a model with no path to a tenant."""
-    if model is Tenant:
-        return None
-    fields = [f for f in model._meta.get_fields() if f.is_relation and f.concrete
-              and (f.many_to_one or f.one_to_one)]
-    for field in fields:
-        if field.related_model is Tenant:
-            return field.name
-    if depth > 1:
-        for field in fields:
-            if field.related_model is model:
-                continue
-            path = tenant_path(field.related_model, depth - 1)
-            if path:
-                return f"{field.name}__{path}"
-    return None
 
 
 ALL_MODELS = apps.get_models(include_auto_created=True)

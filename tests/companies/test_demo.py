@@ -1,6 +1,7 @@
 """R46: the demo command loads a living tenant and prints a login."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -32,9 +33,10 @@ def _acme_rows() -> dict:
     return counts
 
 
-def test_demo_loads_prints_the_login_and_reset_reloads(db, client):
+def test_demo_loads_prints_the_login_and_reset_reloads(db, client, settings):
     """R46: `demo` loads the tenant (company tree, users of every role) and prints a login
-    that works; run again it leaves the data alone; `--reset` reloads it afresh."""
+    that works; run again it leaves the data alone; `--reset` reloads it afresh, the old
+    tenant's rows (those reached through a relation too) and stored files removed."""
     output = _demo()
     assert "Demo data loaded." in output
     assert f"owner@demo.certhub / {DEMO_PASSWORD}" in output
@@ -55,7 +57,9 @@ def test_demo_loads_prints_the_login_and_reset_reloads(db, client):
 
     with scope(tenant=acme.pk):
         Company.objects.filter(code="ACME-TX").update(name="Changed by hand")
+    old_files = Path(settings.MEDIA_ROOT) / "tenants" / str(acme.public_id)
     assert "Demo data loaded." in _demo("--reset")
+    assert [p for p in old_files.rglob("*") if p.is_file()] == []
     assert _acme_rows() == loaded
     with scopes_disabled():
         assert Tenant.objects.filter(slug="acme").count() == 1
