@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from companies.models import Company, Role
@@ -139,5 +140,5 @@ def batch_errors_download(request, tenant_slug, public_id):
     content = write_error_file(batch)
     name = batch.original_name.rsplit(".", 1)[0] or "import"
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}-errors.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}-errors.xlsx")
     return response
