@@ -136,12 +136,13 @@ def membership_remove(*, membership: Membership, actor_membership: Membership | 
 
 
 def _ensure_another_owner(membership: Membership) -> None:
-    # Row locks on the other owners: two owners demoting each other at once must not both
-    # succeed. After waiting, PostgreSQL re-checks the role of a row another transaction changed.
-    others = (Membership.objects.select_for_update()
+    # Row locks on every owner, in one order: two owners stepping down at once must not both
+    # succeed, nor deadlock. After the wait PostgreSQL re-checks the role of a row another
+    # transaction changed, so the second one sees the first is no longer an owner.
+    owners = (Membership.objects.select_for_update()
               .filter(tenant_id=membership.tenant_id, role=Role.OWNER)
-              .exclude(pk=membership.pk).values_list("pk", flat=True))
-    if not list(others):
+              .order_by("pk").values_list("pk", flat=True))
+    if not [pk for pk in owners if pk != membership.pk]:
         raise ValidationError("A tenant needs at least one owner; make someone else owner first.")
 
 
