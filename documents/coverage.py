@@ -35,9 +35,12 @@ WITH needs AS (
     FROM customers_shiptozone z JOIN customers_customer c ON c.id = z.customer_id
     WHERE z.tenant_id = %(tenant)s AND {_IN_SCOPE}
     UNION ALL
-    SELECT l.shipping_id, c.state, c.company_id, c.number, TRUE
+    SELECT DISTINCT l.shipping_id, c.state, c.company_id, c.number, TRUE
     FROM customers_shiptolink l JOIN customers_customer c ON c.id = l.shipping_id
     WHERE l.tenant_id = %(tenant)s AND c.state = ANY(%(regions)s) AND {_IN_SCOPE}
+      -- a state that is also a zone is needed once (so needs hold no duplicates)
+      AND NOT EXISTS (SELECT 1 FROM customers_shiptozone z
+                      WHERE z.customer_id = c.id AND z.region = c.state)
 ),
 covered AS (
     SELECT d.customer_id, unnest(d.regions) AS region
@@ -51,7 +54,7 @@ covered AS (
     WHERE l.tenant_id = %(tenant)s AND {_IN_SCOPE} AND {_IN_EFFECT} AND c.state = ANY(d.regions)
 ),
 exposures AS MATERIALIZED (
-    SELECT DISTINCT n.customer_id, n.region, n.company_id, n.number FROM needs n
+    SELECT n.customer_id, n.region, n.company_id, n.number FROM needs n
     WHERE NOT EXISTS (SELECT 1 FROM covered v
                       WHERE v.customer_id = n.customer_id AND v.region = n.region)
 ),
