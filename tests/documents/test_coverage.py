@@ -160,3 +160,15 @@ def test_exposure_is_limited_to_the_companies_and_tenant_asked(alice, bob):
     with alice.scope():
         assert exposed_customer_ids(scope_of(alice, child)) == [inside.pk]
         assert exposed_customer_ids(Scope(alice.tenant.pk, [bob.company.pk])) == []
+
+
+def test_linked_state_that_is_also_a_zone_counts_once(alice):
+    """R23: a shipping customer whose state is also one of its zones, linked to two billing
+    customers, is one exposure in that state, not three."""
+    shipping = make_customer(alice.company, "S1", state="OK", zip="74103")
+    for number in ("B1", "B2"):
+        link(make_customer(alice.company, number), shipping)
+    zones(shipping, "OK")
+    with alice.scope():
+        assert exposure_summary(scope_of(alice)) == (1, 1, [("OK", 1)])
+        assert [(c.region, c.via_link) for c in customer_coverage(shipping)] == [("OK", False)]
