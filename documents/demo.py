@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from customers.models import CustomerKind
+from documents.demo_notes import load_notes
 from documents.files import store_file
 from documents.models import Document, DocumentStatus, DocumentType
 from documents.services import DOCUMENT_FOLDER
@@ -133,4 +134,5 @@ def load(context) -> dict:
                 Document.objects.filter(pk__in=ids).update(
                     status=status, status_reason=reason, reviewed_by=users["owner"],
                     reviewed_at=now)
-    return {"documents": documents}
+    # Comments, files and certificate requests build on the documents.
+    return {"documents": documents, **(load_notes({**context, "documents": documents}) or {})}
