@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from customers.models import CustomerKind
-from documents.demo_notes import load_notes
 from documents.files import store_file
 from documents.models import Document, DocumentStatus, DocumentType
 from documents.services import DOCUMENT_FOLDER
@@ -134,5 +133,8 @@ def load(context) -> dict:
                 Document.objects.filter(pk__in=ids).update(
                     status=status, status_reason=reason, reviewed_by=users["owner"],
                     reviewed_at=now)
-    # Comments, files and certificate requests build on the documents.
+    # Comments, files and certificate requests build on the documents (imported here:
+    # demo_notes uses this module's tiny files).
+    from documents.demo_notes import load_notes
+
     return {"documents": documents, **(load_notes({**context, "documents": documents}) or {})}
