@@ -179,12 +179,20 @@ def _member(world, user) -> Membership:
         return Membership.objects.get(tenant=world.tenant, user=user)
 
 
+def _change_role(client, member: Membership, role: str, **extra):
+    return client.post(f"/admin/companies/membership/{member.pk}/change/",
+                       {"user": member.user_id, "role": role, **extra})
+
+
+def _delete(client, member: Membership):
+    return _delete(client, member)
+
+
 def test_staff_admin_cannot_make_itself_or_others_owner_in_the_admin(alice, staff_admin, login):
     """R2, R44: only owners grant admin or owner, in the Django admin too."""
     client = login(staff_admin)
     editor = _member(alice, alice.editor)
-    response = client.post(f"/admin/companies/membership/{editor.pk}/change/",
-                           {"user": alice.editor.pk, "role": "owner"})
+    response = _change_role(client, editor, "owner")
     assert b"Only an owner can grant" in response.content
     assert _member(alice, alice.editor).role == "editor"
     response = client.post("/admin/companies/membership/add/", {
@@ -195,11 +203,9 @@ def test_staff_admin_cannot_make_itself_or_others_owner_in_the_admin(alice, staf
         assert not Membership.objects.filter(user__email="new@example.com").exists()
     # The owner's and its own admin row are read-only to it; the editor's row it may change.
     owner = _member(alice, alice.owner)
-    assert client.post(f"/admin/companies/membership/{owner.pk}/delete/",
-                       {"post": "yes"}).status_code == 403
+    assert _delete(client, owner).status_code == 403
     assert _member(alice, alice.owner)
-    response = client.post(f"/admin/companies/membership/{editor.pk}/change/",
-                           {"user": alice.editor.pk, "role": "viewer"})
+    response = _change_role(client, editor, "viewer")
     assert response.status_code == 302
     assert _member(alice, alice.editor).role == "viewer"
 
@@ -208,15 +214,12 @@ def test_the_last_owner_stays_in_the_admin_even_for_a_superuser(alice, superuser
     """R2, R44: a platform operator may change any role, but a tenant keeps an owner."""
     client = login(superuser)
     owner = _member(alice, alice.owner)
-    response = client.post(f"/admin/companies/membership/{owner.pk}/change/",
-                           {"user": alice.owner.pk, "role": "viewer"})
+    response = _change_role(client, owner, "viewer")
     assert b"at least one owner" in response.content
-    assert client.post(f"/admin/companies/membership/{owner.pk}/delete/",
-                       {"post": "yes"}).status_code == 403
+    assert _delete(client, owner).status_code == 403
     assert _member(alice, alice.owner).role == "owner"
     editor = _member(alice, alice.editor)
-    response = client.post(f"/admin/companies/membership/{editor.pk}/change/",
-                           {"user": alice.editor.pk, "role": "owner"})
+    response = _change_role(client, editor, "owner")
     assert response.status_code == 302
     assert _member(alice, alice.editor).role == "owner"
 
@@ -224,8 +227,7 @@ def test_the_last_owner_stays_in_the_admin_even_for_a_superuser(alice, superuser
 def test_admin_membership_companies_must_be_of_its_tenant(alice, bob, superuser, login):
     """R1, R44: a membership cannot be limited to another tenant's company."""
     viewer = _member(alice, alice.viewer)
-    response = login(superuser).post(f"/admin/companies/membership/{viewer.pk}/change/", {
-        "user": alice.viewer.pk, "role": "viewer", "companies": [bob.company.pk]})
+    response = _change_role(login(superuser), viewer, "viewer", companies=[bob.company.pk])
     assert b"Pick companies of the membership" in response.content
     with scopes_disabled():
         assert not Membership.objects.get(pk=viewer.pk).companies.exists()
