@@ -3,6 +3,7 @@ answer in under 100 ms at the 95th percentile (server time), with a number of qu
 that does not grow with the data.
 
     DATABASE_URL=postgres://... python bench/customers_bench.py [CUSTOMERS] [--runs N] [--keep]
+                                                               [--reuse]
 
 Loads a tenant "bench-customers" (replaced on each run): a root company and four children
 holding CUSTOMERS customers (default 1,000,000; most in one child) with ship-to zones,
@@ -10,7 +11,7 @@ billing/shipping links, a few addresses and some history. Rows go in by COPY wit
 and the secondary indexes rebuilt afterwards (loading is not what is measured). Then each page
 is requested through Django's test Client, logged in as the tenant's owner, N times after a
 warm-up; it prints the median and 95th percentile of the server time and the queries per page,
-one line per page.
+one line per page. --keep leaves the tenant in place; --reuse measures a kept tenant again.
 """
 
 import os
@@ -180,7 +181,9 @@ def load(tenant, companies, total: int) -> dict:
         cursor.execute("SET session_replication_role = origin")
         for _, definition in indexes:
             cursor.execute(definition)
-        cursor.execute(f"ANALYZE {', '.join(TABLES)}")
+    # Index-only scans need the visibility map that autovacuum keeps after bulk loads.
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {', '.join(TABLES)}")
     counts.update(customers=len(customers), zones=len(zones), links=len(links),
                   addresses=len(addresses))
     return counts
@@ -222,14 +225,27 @@ def main() -> int:
     # The test Client's host, without setup_test_environment(): its instrumented template
     # rendering would be measured too.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    reset_tenant()
-    tenant, owner, companies = make_tenant()
-    started = time.perf_counter()
-    counts = load(tenant, companies, total)
-    print(f"Loaded in {time.perf_counter() - started:.1f} s: " +
-          ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    from django.contrib.auth import get_user_model
 
+    from companies.models import Company, Tenant
     from customers.models import Customer
+
+    with scopes_disabled():
+        kept = Tenant.objects.filter(slug=SLUG).first() if "--reuse" in args else None
+    if kept is not None:
+        tenant = kept
+        owner = get_user_model().objects.get(email="bench-customers@example.com")
+        with scope(tenant=tenant.pk):
+            companies = {c.code: c for c in Company.objects.all()}
+            total = Customer.objects.count()
+        print(f"Reusing the kept tenant: {total:,} customers")
+    else:
+        reset_tenant()
+        tenant, owner, companies = make_tenant()
+        started = time.perf_counter()
+        counts = load(tenant, companies, total)
+        print(f"Loaded in {time.perf_counter() - started:.1f} s: " +
+              ", ".join(f"{v:,} {k}" for k, v in counts.items()))
 
     client = Client()
     client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
@@ -248,6 +264,9 @@ def main() -> int:
         ("list filter not tax-ready + state", f"{base}?scope=subtree&tax_ready=no&state=TX"),
         ("search name fragment 'granite sup'", f"{base}?q=granite+sup"),
         ("search rare name fragment 'ellowstone brew'", f"{base}?q=ellowstone+brew"),
+        ("search common word 'supply'", f"{base}?q=supply"),
+        ("search common word in the company 'supply'", f"{base}?q=supply&scope=company"),
+        ("search word sorting last 'zenith'", f"{base}?q=zenith"),
         (f"search number '{sample.number[-5:]}'", f"{base}?q={sample.number[-5:]}"),
         (f"search exact number '{sample.number}'", f"{base}?q={sample.number}"),
         (f"search ZIP '{sample.zip or '78701'}'", f"{base}?q={sample.zip or '78701'}"),
@@ -255,6 +274,7 @@ def main() -> int:
         ("customer page (Details)", f"{base}{sample.public_id}/"),
         ("customer page (ShipTo)", f"{base}{sample.public_id}/shipto/"),
         ("customer page (Addresses & Contacts)", f"{base}{sample.public_id}/addresses/"),
+        ("customer page (History)", f"{base}{sample.public_id}/history/"),
     ]
     worst = 0.0
     for label, url in cases:
@@ -262,7 +282,7 @@ def main() -> int:
         worst = max(worst, p95)
         print(f"P4 {label}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries "
               f"(target p95 < {TARGET_MS:.0f} ms: {'PASS' if p95 < TARGET_MS else 'FAIL'})")
-    if "--keep" not in args:
+    if "--keep" not in args and "--reuse" not in args:
         reset_tenant()
     return 0 if worst < TARGET_MS else 1
 

@@ -9,8 +9,10 @@ queries whatever the size of the data.
 import base64
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Upper
 
@@ -19,6 +21,8 @@ from customers.regions import REGION_NAMES
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
+SEARCH_CANDIDATES = 2_000  # matches read before a search counts as "common" (search_page)
+WALK_TIMEOUT_MS = 150
 SORT_KEYS = {"name": "name1", "number": "number"}
 POSTAL_LIKE = re.compile(r"^[0-9A-Z][0-9A-Z -]{1,9}$")
 
@@ -106,29 +110,69 @@ def keyset_page(qs: QuerySet, *, sort: str = "name", after: str = "", before: st
     if cursor is None and before:
         cursor = decode_cursor(before)
         backwards = cursor is not None
-    if cursor is None:
-        rows = list(qs.order_by(key, "id")[: size + 1])
-        has_more, has_less = len(rows) > size, False
-        rows = rows[:size]
-    elif not backwards:
+    order = [key, "id"]
+    if cursor is not None:
         value, pk = cursor
-        rows = list(qs.filter(Q(**{f"{key}__gte": value}),
-                              Q(**{f"{key}__gt": value}) | Q(id__gt=pk))
-                    .order_by(key, "id")[: size + 1])
-        has_more, has_less = len(rows) > size, True
-        rows = rows[:size]
-    else:
-        value, pk = cursor
-        rows = list(qs.filter(Q(**{f"{key}__lte": value}),
-                              Q(**{f"{key}__lt": value}) | Q(id__lt=pk))
-                    .order_by(f"-{key}", "-id")[: size + 1])
-        has_more, has_less = True, len(rows) > size
-        rows = list(reversed(rows[:size]))
+        if backwards:
+            qs = qs.filter(Q(**{f"{key}__lte": value}), Q(**{f"{key}__lt": value}) | Q(id__lt=pk))
+            order = [f"-{key}", "-id"]
+        else:
+            qs = qs.filter(Q(**{f"{key}__gte": value}), Q(**{f"{key}__gt": value}) | Q(id__gt=pk))
+    rows = list(qs.order_by(*order)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
     page = KeysetPage(items=rows)
-    if rows and has_more:
+    has_next, has_previous = (True, more) if backwards else (more, cursor is not None)
+    if rows and has_next:
         page.next_cursor = encode_cursor(getattr(rows[-1], key), rows[-1].pk)
-    if rows and has_less:
+    if rows and has_previous:
         page.previous_cursor = encode_cursor(getattr(rows[0], key), rows[0].pk)
+    return page
+
+
+@contextmanager
+def trigram_plan():
+    """Within it, PostgreSQL answers a search from the trigram GIN indexes (bitmap scans),
+    whose cost follows the number of matches, never a walk of the table in index order."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_indexonlyscan = off")
+        yield
+
+
+def search_page(qs: QuerySet, *, sort: str = "name", after: str = "", before: str = "",
+                size: int = PAGE_SIZE, select_related: tuple = ()) -> KeysetPage:
+    """A page of search results on a million rows, whatever the term.
+
+    PostgreSQL cannot both use a trigram index and read in name order, and its guess of how
+    many rows match a fragment is rough: it may walk the name index hoping for an early match,
+    which takes seconds when the matches all sort last. So: first up to SEARCH_CANDIDATES
+    matching ids from the trigram indexes (cheap, stops at the limit). When that is all of
+    them, the page is cut from those ids and the count is exact. When there are more, the
+    term is common, its matches are many and spread, and the walk in order finds a page
+    quickly; should it not within WALK_TIMEOUT_MS, the bitmap scan and a sort answer instead.
+    """
+    with trigram_plan():
+        ids = list(qs.order_by().values_list("id", flat=True)[: SEARCH_CANDIDATES + 1])
+        if len(ids) <= SEARCH_CANDIDATES:
+            # By id alone: the search conditions, checked already, would be checked again.
+            matches = qs.model._default_manager.filter(id__in=ids)
+            page = keyset_page(matches.select_related(*select_related), sort=sort,
+                               after=after, before=before, size=size)
+            page.count, page.count_is_capped = len(ids), False
+            return page
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(WALK_TIMEOUT_MS)}")
+            page = keyset_page(qs.select_related(*select_related), sort=sort, after=after,
+                               before=before, size=size)
+    except OperationalError:  # the walk was cancelled: the matches sort far away
+        with trigram_plan():
+            page = keyset_page(qs.select_related(*select_related), sort=sort, after=after,
+                               before=before, size=size)
+    page.count, page.count_is_capped = SEARCH_CANDIDATES, True
     return page
 
 

@@ -37,13 +37,17 @@ def _history(actor):
     return pghistory.context(user=pk) if pk else pghistory.context()
 
 
+def _number_taken(company: Company, number: str) -> ValidationError:
+    return ValidationError(
+        {"number": f"Customer number {number!r} is already used in {company.name}."})
+
+
 def _check_number_free(company: Company, number: str, exclude_pk=None) -> None:
     taken = Customer.objects.filter(company=company, number=number)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise ValidationError(
-            {"number": f"Customer number {number!r} is already used in {company.name}."})
+        raise _number_taken(company, number)
 
 
 def _clean_customer(values: dict, company: Company) -> dict:
@@ -65,8 +69,16 @@ def customer_create(*, tenant: Tenant, company: Company, actor=None, **values) -
         _check_number_free(company, values["number"])
         customer = Customer(tenant=tenant, company=company, **values)
         customer.full_clean(exclude=["tenant", "company"], validate_unique=False)
-        customer.save()
+        _save_customer(customer)
     return customer
+
+
+def _save_customer(customer: Customer) -> None:
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as error:  # a concurrent save took the number first
+        raise _number_taken(customer.company, customer.number) from error
 
 
 def customer_update(*, customer: Customer, actor=None, **values) -> Customer:
@@ -79,7 +91,7 @@ def customer_update(*, customer: Customer, actor=None, **values) -> Customer:
         for name, value in values.items():
             setattr(customer, name, value)
         customer.full_clean(exclude=["tenant", "company"], validate_unique=False)
-        customer.save()
+        _save_customer(customer)
         customer.refresh_from_db(fields=["tax_ready"])
     return customer
 

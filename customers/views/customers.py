@@ -8,7 +8,7 @@ from companies.models import Role
 from companies.tenancy import role_required, working_companies
 from customers import services
 from customers.forms import CustomerFilterForm, CustomerForm
-from customers.search import capped_count, filter_customers, keyset_page
+from customers.search import capped_count, filter_customers, keyset_page, search_page
 from customers.selectors import get_customer, main_address_is_locked, visible_customers
 from customers.settings_resolution import effective_setting, setting_display
 from customers.views import render_tab, service_errors
@@ -38,9 +38,12 @@ def customer_list(request, tenant_slug):
     qs = filter_customers(_scoped_list(request, scope), q=q, kind=data.get("kind", ""),
                           tax_ready=data.get("tax_ready", ""), state=data.get("state", ""))
     sort = data.get("sort") or "name"
-    page = keyset_page(qs.select_related("company"), sort=sort,
-                       after=request.GET.get("after", ""), before=request.GET.get("before", ""))
-    page.count, page.count_is_capped = capped_count(qs)
+    cursors = {"after": request.GET.get("after", ""), "before": request.GET.get("before", "")}
+    if q:
+        page = search_page(qs, sort=sort, select_related=("company",), **cursors)
+    else:
+        page = keyset_page(qs.select_related("company"), sort=sort, **cursors)
+        page.count, page.count_is_capped = capped_count(qs)
     params = request.GET.copy()
     for name in ("after", "before"):
         params.pop(name, None)
