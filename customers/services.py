@@ -37,6 +37,11 @@ def _history(actor):
     return pghistory.context(user=pk) if pk else pghistory.context()
 
 
+def _delete(obj, actor) -> None:
+    with transaction.atomic(), _history(actor):
+        obj.delete()
+
+
 def _number_taken(company: Company, number: str) -> ValidationError:
     return ValidationError(
         {"number": f"Customer number {number!r} is already used in {company.name}."})
@@ -123,8 +128,7 @@ def zone_add(*, customer: Customer, region: str, actor=None) -> ShipToZone:
 
 
 def zone_remove(*, zone: ShipToZone, actor=None) -> None:
-    with transaction.atomic(), _history(actor):
-        zone.delete()
+    _delete(zone, actor)
 
 
 def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLink:
@@ -149,8 +153,7 @@ def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLi
 
 
 def link_remove(*, link: ShipToLink, actor=None) -> None:
-    with transaction.atomic(), _history(actor):
-        link.delete()
+    _delete(link, actor)
 
 
 # --- addresses, contacts and their channels (R15-R18) -------------------------------------------
@@ -234,8 +237,7 @@ def contact_update(*, contact: Contact, actor=None, **values) -> Contact:
 
 
 def contact_delete(*, contact: Contact, actor=None) -> None:
-    with transaction.atomic(), _history(actor):
-        contact.delete()
+    _delete(contact, actor)
 
 
 def channel_add(*, kind: str, value: str, label: str = "", address: Address | None = None,
@@ -259,5 +261,4 @@ def channel_add(*, kind: str, value: str, label: str = "", address: Address | No
 
 
 def channel_remove(*, channel: ContactChannel, actor=None) -> None:
-    with transaction.atomic(), _history(actor):
-        channel.delete()
+    _delete(channel, actor)

@@ -1,6 +1,7 @@
 """Views of the customer pages: the list and record (customers), ship-to (shipto), addresses
 and contacts (addresses), history (history). Thin: fetch in the tenant, bind, call a service."""
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 
@@ -19,3 +20,15 @@ def render_tab(request, customer, tab: str, template: str, context: dict | None 
 def service_errors(error) -> str:
     """A service's ValidationError as one line for a flash message."""
     return " ".join(error.messages)
+
+
+def submit(request, form, service, **arguments):
+    """For a POST whose form is valid, call `service(actor=..., **arguments, **cleaned_data)`
+    and return its result; a ValidationError it raises lands on the form (None returned)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(actor=request.user, **arguments, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None

@@ -19,7 +19,7 @@ from customers.selectors import (
     get_contact,
     get_customer,
 )
-from customers.views import render_tab, service_errors
+from customers.views import render_tab, service_errors, submit
 
 
 def _back(customer, tenant_slug):
@@ -36,8 +36,8 @@ def addresses(request, tenant_slug, public_id, contact_form=None):
 
 
 def _address_page(request, customer, form, address=None):
-    return render_tab(request, customer, "addresses", "customers/address_form.html", {
-        "form": form, "address": address,
+    return render_tab(request, customer, "addresses", "customers/record_form.html", {
+        "form": form, "title": f"Edit address {address}" if address else "Add address",
         "locked": address is not None and address_is_locked(address),
     })
 
@@ -46,14 +46,9 @@ def _address_page(request, customer, form, address=None):
 def address_add(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     form = AddressForm(request.POST or None, initial={"is_active": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.address_create(customer=customer, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Address added.")
-            return _back(customer, tenant_slug)
+    if submit(request, form, services.address_create, customer=customer):
+        messages.success(request, "Address added.")
+        return _back(customer, tenant_slug)
     return _address_page(request, customer, form)
 
 
@@ -62,14 +57,9 @@ def address_edit(request, tenant_slug, public_id, address_id):
     customer = get_customer(request, public_id)
     address = get_address(customer, address_id)
     form = AddressForm(request.POST or None, instance=get_address(customer, address_id))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.address_update(address=address, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Address saved.")
-            return _back(customer, tenant_slug)
+    if submit(request, form, services.address_update, address=address):
+        messages.success(request, "Address saved.")
+        return _back(customer, tenant_slug)
     return _address_page(request, customer, form, address)
 
 
@@ -95,14 +85,9 @@ def address_toggle(request, tenant_slug, public_id, address_id):
 def contact_add(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_create(customer=customer, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Contact {form.cleaned_data['name']} added.")
-            return _back(customer, tenant_slug)
+    if contact := submit(request, form, services.contact_create, customer=customer):
+        messages.success(request, f"Contact {contact.name} added.")
+        return _back(customer, tenant_slug)
     return addresses(request, tenant_slug, public_id, contact_form=form)
 
 
@@ -111,16 +96,11 @@ def contact_edit(request, tenant_slug, public_id, contact_id):
     customer = get_customer(request, public_id)
     contact = get_contact(customer, contact_id)
     form = ContactForm(request.POST or None, instance=get_contact(customer, contact_id))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(contact=contact, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Contact {contact.name} saved.")
-            return _back(customer, tenant_slug)
-    return render_tab(request, customer, "addresses", "customers/contact_form.html",
-                      {"form": form, "contact": contact})
+    if submit(request, form, services.contact_update, contact=contact):
+        messages.success(request, f"Contact {contact.name} saved.")
+        return _back(customer, tenant_slug)
+    return render_tab(request, customer, "addresses", "customers/record_form.html",
+                      {"form": form, "title": f"Edit contact {contact.name}"})
 
 
 @role_required(Role.EDITOR)

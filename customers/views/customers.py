@@ -11,7 +11,7 @@ from customers.forms import CustomerFilterForm, CustomerForm
 from customers.search import capped_count, filter_customers, keyset_page, search_page
 from customers.selectors import get_customer, main_address_is_locked, visible_customers
 from customers.settings_resolution import effective_setting, setting_display
-from customers.views import render_tab, service_errors
+from customers.views import render_tab, service_errors, submit
 
 
 def _scoped_list(request, scope: str):
@@ -60,16 +60,11 @@ def customer_create(request, tenant_slug):
         messages.error(request, "Pick a company in the top bar before adding a customer.")
         return redirect("customers:list", tenant_slug=tenant_slug)
     form = CustomerForm(request.POST or None, company=company)
-    if request.method == "POST" and form.is_valid():
-        try:
-            customer = services.customer_create(tenant=request.tenant, company=company,
-                                                actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Customer {customer} added to {company.name}.")
-            return redirect("customers:detail", tenant_slug=tenant_slug,
-                            public_id=customer.public_id)
+    if customer := submit(request, form, services.customer_create, tenant=request.tenant,
+                          company=company):
+        messages.success(request, f"Customer {customer} added to {company.name}.")
+        return redirect("customers:detail", tenant_slug=tenant_slug,
+                        public_id=customer.public_id)
     return render(request, "customers/customer_form.html",
                   {"form": form, "company": company, "title": "Add Customer"})
 
@@ -94,14 +89,9 @@ def customer_edit(request, tenant_slug, public_id):
     # The form gets its own copy, so a refused edit leaves the page header as stored.
     form = CustomerForm(request.POST or None, instance=get_customer(request, public_id),
                         company=customer.company)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.customer_update(customer=customer, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Customer {customer} saved.")
-            return redirect("customers:detail", tenant_slug=tenant_slug, public_id=public_id)
+    if submit(request, form, services.customer_update, customer=customer):
+        messages.success(request, f"Customer {customer} saved.")
+        return redirect("customers:detail", tenant_slug=tenant_slug, public_id=public_id)
     return render_tab(request, customer, "details", "customers/customer_edit.html", {
         "form": form, "company": customer.company, "title": f"Edit {customer.name1}",
         "main_address_locked": main_address_is_locked(customer),

@@ -13,7 +13,7 @@ from customers.forms import LinkForm, ZoneForm
 from customers.models import ShipToLink
 from customers.regions import REGION_NAMES
 from customers.selectors import get_customer
-from customers.views import render_tab, service_errors
+from customers.views import render_tab, service_errors, submit
 
 
 def _render(request, customer, zone_form=None, link_form=None):
@@ -43,15 +43,9 @@ def _back(customer, tenant_slug):
 def zone_add(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     form = ZoneForm(request.POST)
-    if form.is_valid():
-        try:
-            zone = services.zone_add(customer=customer, region=form.cleaned_data["region"],
-                                     actor=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{REGION_NAMES[zone.region]} added as a ship-to zone.")
-            return _back(customer, tenant_slug)
+    if zone := submit(request, form, services.zone_add, customer=customer):
+        messages.success(request, f"{REGION_NAMES[zone.region]} added as a ship-to zone.")
+        return _back(customer, tenant_slug)
     return _render(request, customer, zone_form=form)
 
 
@@ -70,15 +64,9 @@ def zone_remove(request, tenant_slug, public_id, zone_id):
 def link_add(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     form = LinkForm(request.POST)
-    if form.is_valid():
-        try:
-            link = services.link_add(billing=customer, actor=request.user,
-                                     shipping_number=form.cleaned_data["shipping_number"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{link.shipping} linked as a shipping customer.")
-            return _back(customer, tenant_slug)
+    if link := submit(request, form, services.link_add, billing=customer):
+        messages.success(request, f"{link.shipping} linked as a shipping customer.")
+        return _back(customer, tenant_slug)
     return _render(request, customer, link_form=form)
 
 
