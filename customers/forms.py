@@ -26,14 +26,12 @@ class CustomerForm(forms.ModelForm):
         self.company = company
         for name in TAX_FIELDS:
             field = self.fields[name]
-            field.required = company.require_tax_fields
+            # The country may be left for the state to set (R10); the check runs after that.
+            field.required = company.require_tax_fields and name != "country"
             if not field.required:
                 field.help_text = "Recommended: needed for the customer to be tax-ready."
-        self.fields["country"].help_text = "ISO code, e.g. US or CA; a US or Canadian state " \
-            "sets it."
-        self.fields["country"].required = False if not company.require_tax_fields \
-            else self.fields["country"].required
-        self.fields["email"].required = False
+        self.fields["country"].help_text = ("ISO code, e.g. US or CA; a US or Canadian state "
+                                            "sets it.")
 
     def clean(self):
         data = super().clean()

@@ -143,3 +143,14 @@ def test_dashboard_counts_not_tax_ready_in_the_subtree(alice, login):
     text = login(alice.viewer).get(alice.url()).content.decode()
     panel = text.split("Not tax-ready")[1].split("</a>")[0]
     assert '<div class="value">2</div>' in panel
+
+
+def test_required_tax_fields_still_let_the_state_set_the_country(alice, login):
+    """R9, R10: with the six fields required, a US state without a country still saves."""
+    with alice.scope():
+        alice.company.require_tax_fields = True
+        alice.company.save()
+    response = login(alice.editor).post(alice.url("customers/add/"), {**FORM, "country": ""})
+    assert response.status_code == 302
+    with alice.scope():
+        assert Customer.objects.get().country == "US"
