@@ -86,7 +86,7 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
                 if result.applied:
                     with recorded_by_engine(cursor, user=user_id,
                                             import_batch=str(batch.public_id)) as context_id:
-                        _write(cursor, company, replace=batch.replace,
+                        _write(cursor, company, result.counts,
                                context={"pgh_context": context_id})
                     cursor.execute("SELECT now()")
                     result.applied_at = cursor.fetchone()[0]
@@ -338,8 +338,41 @@ def _link_remove_sql() -> str:
 # --- 3. write ---------------------------------------------------------------------------------
 
 
-def _write(cursor, company, *, replace: bool, context: dict) -> None:
+def _write(cursor, company, counts: dict, *, context: dict) -> None:
+    """The writes the plan counted; a statement with nothing to do is not run at all."""
     params = {"tenant": company.tenant_id, "company": company.pk, **context}
+    if counts["fields_changed"]:
+        _update_customers(cursor, params)
+    if counts["new"]:
+        _insert_customers(cursor, params)
+    for table, label, alias, sql, count in (
+            ("customers_shiptozone", "customers.ShipToZone", "s", _ZONES_NOT_IN_FILE,
+             counts["zones_removed"]),
+            ("customers_shiptolink", "customers.ShipToLink", "k", _LINKS_NOT_IN_FILE,
+             counts["links_removed"])):
+        if count:
+            cursor.execute(f"""
+                WITH gone AS (DELETE FROM {table} WHERE id IN (SELECT {alias}.id FROM {sql})
+                              RETURNING *)
+                {event_insert(label, "delete", "gone")}""", params)  # noqa: S608
+    if counts["zones_added"]:
+        cursor.execute(f"""
+            WITH added AS (
+                INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
+                SELECT %(tenant)s, gen_random_uuid(), z.customer_id, z.zone FROM {_FILE_ZONES}
+                ON CONFLICT (customer_id, region) DO NOTHING RETURNING *)
+            {event_insert("customers.ShipToZone", "insert", "added")}""", params)  # noqa: S608
+    if counts["links_added"]:
+        cursor.execute(f"""
+            WITH added AS (
+                INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
+                                                  created_at)
+                SELECT %(tenant)s, gen_random_uuid(), l.billing_id, l.shipping_id, now()
+                FROM {_FILE_LINKS} ON CONFLICT (billing_id, shipping_id) DO NOTHING RETURNING *)
+            {event_insert("customers.ShipToLink", "insert", "added")}""", params)  # noqa: S608
+
+
+def _update_customers(cursor, params) -> None:
     sets = ", ".join(f"{f} = coalesce(m.{f}, c.{f})" for f in DETAIL_FIELDS)
     cursor.execute(f"""
         WITH changed AS (
@@ -347,6 +380,9 @@ def _write(cursor, company, *, replace: bool, context: dict) -> None:
             FROM imp_cust m WHERE c.id = m.customer_id AND NOT m.bad
             AND {_changed(DETAIL_FIELDS)} RETURNING c.*)
         {event_insert("customers.Customer", "update", "changed")}""", params)  # noqa: S608
+
+
+def _insert_customers(cursor, params) -> None:
     columns = ", ".join(DETAIL_FIELDS)
     values = ", ".join(f"coalesce(m.{f}, '')" for f in DETAIL_FIELDS)
     cursor.execute(f"""
@@ -360,27 +396,6 @@ def _write(cursor, company, *, replace: bool, context: dict) -> None:
         events AS ({event_insert("customers.Customer", "insert", "created")})
         UPDATE imp_cust m SET customer_id = created.id FROM created
         WHERE m.number = created.number""", params)  # noqa: S608
-    if replace:
-        for table, label, alias, sql in (
-                ("customers_shiptozone", "customers.ShipToZone", "s", _ZONES_NOT_IN_FILE),
-                ("customers_shiptolink", "customers.ShipToLink", "k", _LINKS_NOT_IN_FILE)):
-            cursor.execute(f"""
-                WITH gone AS (DELETE FROM {table} WHERE id IN (SELECT {alias}.id FROM {sql})
-                              RETURNING *)
-                {event_insert(label, "delete", "gone")}""", params)  # noqa: S608
-    cursor.execute(f"""
-        WITH added AS (
-            INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
-            SELECT %(tenant)s, gen_random_uuid(), z.customer_id, z.zone FROM {_FILE_ZONES}
-            ON CONFLICT (customer_id, region) DO NOTHING RETURNING *)
-        {event_insert("customers.ShipToZone", "insert", "added")}""", params)  # noqa: S608
-    cursor.execute(f"""
-        WITH added AS (
-            INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
-                                              created_at)
-            SELECT %(tenant)s, gen_random_uuid(), l.billing_id, l.shipping_id, now()
-            FROM {_FILE_LINKS} ON CONFLICT (billing_id, shipping_id) DO NOTHING RETURNING *)
-        {event_insert("customers.ShipToLink", "insert", "added")}""", params)  # noqa: S608
 
 
 def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
@@ -396,16 +411,18 @@ def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
                    SELECT number FROM imports_importchange WHERE batch_id = %(batch)s
                    AND kind = 'new')),
                count(*) FILTER (WHERE kind = 'erase'),
+               count(*) FILTER (WHERE kind IN ('change', 'erase')),
                count(*) FILTER (WHERE kind = 'zone_add'),
                count(*) FILTER (WHERE kind = 'zone_remove'),
                count(*) FILTER (WHERE kind = 'link_add'),
                count(*) FILTER (WHERE kind = 'link_remove')
         FROM imports_importchange WHERE batch_id = %(batch)s""", {"batch": batch.pk})
-    new, updated, erased, zones_added, zones_removed, links_added, links_removed = (
-        cursor.fetchone())
+    (new, updated, erased, fields_changed, zones_added, zones_removed, links_added,
+     links_removed) = cursor.fetchone()
     return {
         "rows": rows, "error_rows": len(issues.error_rows), "new": new, "updated": updated,
-        "unchanged": existing - updated, "erased": erased, "errors": issues.errors,
+        "unchanged": existing - updated, "erased": erased, "fields_changed": fields_changed,
+        "errors": issues.errors,
         "warnings": issues.warnings, "not_tax_ready": not_tax_ready,
         "zones_added": zones_added, "zones_removed": zones_removed,
         "links_added": links_added, "links_removed": links_removed,
