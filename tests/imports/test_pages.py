@@ -134,9 +134,10 @@ def test_cancel_from_the_page(alice, login, batch):
         assert ImportBatch.objects.get(pk=batch.pk).status == Status.CANCELLED
 
 
-def test_download_with_errors(alice, bob, login, batch):
+def test_download_with_errors(alice, bob, login, client, batch):
     """R38: the file comes back with an error column added."""
     url = alice.url(f"imports/{batch.public_id}/errors.xlsx")
+    assert client.get(url).status_code == 302
     assert login(bob.editor).get(url).status_code == 404
     response = login(alice.editor).get(url)
     assert response.status_code == 200

@@ -1,0 +1,35 @@
+"""Import batches in the Django admin (R44): listed per tenant, read only."""
+
+import pytest
+from django_scopes import scopes_disabled
+
+from imports.models import ImportBatch, ImportChange
+from imports.services import import_file
+from tests.imports import workbooks as wb
+
+pytestmark = pytest.mark.django_db
+
+
+def test_batches_are_read_only_and_per_tenant(alice, bob, login, tmp_path):
+    """R44: a tenant's admin sees its batches and changes, not another tenant's; nobody adds,
+    changes or deletes them."""
+    for world in (alice, bob):
+        import_file(wb.basic_file(tmp_path / f"{world.tenant.slug}-customers.xlsx",
+                                  [wb.customer("100")]), tenant=world.tenant,
+                    company=world.company)
+    alice.admin.is_staff = True
+    alice.admin.save(update_fields=["is_staff"])
+    client = login(alice.admin)
+    listing = client.get("/admin/imports/importbatch/").content.decode()
+    assert "alice-customers.xlsx" in listing and "bob-customers.xlsx" not in listing
+    with scopes_disabled():
+        mine = ImportBatch.objects.get(tenant=alice.tenant)
+        theirs = ImportBatch.objects.get(tenant=bob.tenant)
+        change = ImportChange.objects.filter(batch=mine).first()
+    assert client.get(f"/admin/imports/importbatch/{mine.pk}/change/").status_code == 200
+    assert client.get(f"/admin/imports/importbatch/{theirs.pk}/change/").status_code == 302
+    assert client.get("/admin/imports/importbatch/add/").status_code == 403
+    response = client.post(f"/admin/imports/importbatch/{mine.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert client.get(f"/admin/imports/importchange/{change.pk}/change/").status_code == 200
+    assert "100" in client.get("/admin/imports/importchange/").content.decode()
