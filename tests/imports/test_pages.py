@@ -158,3 +158,9 @@ def test_export_from_the_page(alice, bob, login, client):
     content = b"".join(response.streaming_content)
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert rows[0] == tuple(template_titles("full")) and rows[1][0] == "100"
+
+
+def test_dashboard_panel(alice, login, batch):
+    """R38: the dashboard counts the working company's batches waiting to be applied."""
+    page = login(alice.viewer).get(alice.url()).content.decode()
+    assert "Imports ready to apply" in page
