@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from companies.models import Company, Role
-from companies.tenancy import role_required
+from companies.tenancy import role_required, working_companies
 from imports import services
 from imports.columns import TEMPLATE_FILE_NAMES
 from imports.export import export_customers
@@ -45,7 +45,9 @@ def import_start(request, tenant_slug):
                 messages.success(request, f"{batch.original_name} was uploaded; checking it now.")
                 return redirect("imports:batch", tenant_slug=tenant_slug,
                                 public_id=batch.public_id)
-    batches = visible_batches(request).filter(company=company) if company else []
+    # The batches of the working company and those below it, newest first.
+    batches = (visible_batches(request).filter(
+        company__in=working_companies(request, include_descendants=True)) if company else [])
     page = Paginator(batches, 20).get_page(request.GET.get("page"))
     return render(request, "imports/import_start.html", {
         "form": form, "export_form": ExportForm(), "page_obj": page, "company": company,
