@@ -25,7 +25,7 @@ from imports.reader import open_sheet
 from imports.rows import DETAIL_FIELDS, ERROR, Issue, RowCleaner
 
 LOCK_KEY = 7_114_002  # first key of pg_advisory_xact_lock(int, int); the company is the second
-COPY_CHUNK = 20_000
+COPY_CHUNK = 10_000  # rows per COPY; progress is reported between them
 MAX_STORED_ISSUES = 10_000
 
 _REC_TABLE = ", ".join(
@@ -111,6 +111,8 @@ def _load(cursor, sheet, layout: Layout, company, issues: _Issues, progress) -> 
     cursor.execute(f"CREATE TEMP TABLE imp_rec ({_REC_TABLE})")
     cleaner = RowCleaner(layout, require_tax_fields=company.require_tax_fields)
     raw = cursor.cursor  # psycopg's own cursor, for COPY
+    if progress:
+        progress(0, sheet.rows_total)
     rows = done = 0
     pending = True
     while pending:

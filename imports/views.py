@@ -87,7 +87,7 @@ def batch_detail(request, tenant_slug, public_id):
     changes = ImportChange.objects.filter(batch=batch).order_by("number", "kind", "field")
     issues = batch.errors
     return render(request, "imports/batch_detail.html", {
-        "batch": batch, "can_edit": _can_edit(request),
+        "batch": batch, "can_edit": _can_edit(request), "progress_label": progress_label(batch),
         "changes": Paginator(changes, 50).get_page(request.GET.get("changes")),
         "issues": Paginator(issues, 50).get_page(request.GET.get("issues")),
     })
@@ -96,11 +96,21 @@ def batch_detail(request, tenant_slug, public_id):
 def batch_progress(request, tenant_slug, public_id):
     """JSON for the progress bar (static/js/certhub.js): rows done of total."""
     batch = get_batch(request, public_id)
+    return JsonResponse({"done": batch.rows_done, "total": batch.rows_total,
+                         "label": progress_label(batch), "finished": not batch.is_running,
+                         "reload": not batch.is_running})
+
+
+def progress_label(batch) -> str:
+    if not batch.is_running:
+        return batch.get_status_display()
     verb = "Applying" if batch.status == Status.APPLYING else "Checking"
-    label = (f"{verb}: {batch.rows_done:,} of {batch.rows_total:,} rows" if batch.is_running
-             else batch.get_status_display())
-    return JsonResponse({"done": batch.rows_done, "total": batch.rows_total, "label": label,
-                         "finished": not batch.is_running, "reload": not batch.is_running})
+    if not batch.rows_total:
+        return f"{verb}: opening the workbook…"
+    if batch.rows_done >= batch.rows_total:
+        then = "writing the changes" if verb == "Applying" else "comparing with the customers"
+        return f"{verb}: all {batch.rows_total:,} rows read; {then}…"
+    return f"{verb}: {batch.rows_done:,} of {batch.rows_total:,} rows read"
 
 
 @require_POST

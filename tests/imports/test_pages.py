@@ -164,3 +164,18 @@ def test_dashboard_panel(alice, login, batch):
     """R38: the dashboard counts the working company's batches waiting to be applied."""
     page = login(alice.viewer).get(alice.url()).content.decode()
     assert "Imports ready to apply" in page
+
+
+def test_progress_while_running(alice, login, batch):
+    """R40: while a batch runs, its page polls a progress bar of rows done of total."""
+    with scope(tenant=alice.tenant.pk):
+        ImportBatch.objects.filter(pk=batch.pk).update(status=Status.APPLYING, rows_done=2000,
+                                                       rows_total=5000)
+    url = alice.url(f"imports/{batch.public_id}/")
+    client = login(alice.viewer)
+    page = client.get(url).content.decode()
+    assert f'data-progress-url="{url}progress/"' in page
+    assert "Applying: 2,000 of 5,000 rows read" in page
+    progress = client.get(url + "progress/").json()
+    assert progress == {"done": 2000, "total": 5000, "finished": False, "reload": False,
+                        "label": "Applying: 2,000 of 5,000 rows read"}
