@@ -22,7 +22,7 @@ from customers.regions import REGION_NAMES
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
 SEARCH_CANDIDATES = 2_000  # matches read before a search counts as "common" (search_page)
-WALK_TIMEOUT_MS = 150
+WALK_TIMEOUT_MS = 100
 SORT_KEYS = {"name": "name1", "number": "number"}
 POSTAL_LIKE = re.compile(r"^[0-9A-Z][0-9A-Z -]{1,9}$")
 
