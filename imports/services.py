@@ -95,6 +95,9 @@ def batch_validate(batch: ImportBatch) -> ImportBatch:
         return _fail(batch, str(refusal))
     _save_result(batch, result)
     batch.status = Status.READY
+    # A batch cancelled while it was being checked stays cancelled.
+    if not ImportBatch.objects.filter(pk=batch.pk, status=Status.VALIDATING).exists():
+        batch.status = Status.CANCELLED
     batch.save()
     return batch
 
