@@ -1,9 +1,20 @@
 """Admin access per tenant (R44): superusers see every tenant; staff users see only the tenants
-where they are admins or owners, and only those tenants' rows."""
+where they are admins or owners, and only those tenants' rows.
+
+The admin runs with scopes disabled (companies.middleware), so every place Django itself looks
+rows up is narrowed here: changelists, change forms, FK and M2M choices, raw-id labels and the
+relation filters of changelists. A relation to a model with no known way to its tenant offers
+nothing to staff users (fail closed).
+"""
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 
 from companies.models import Membership, Role, Tenant
+from companies.tenancy import tenant_path
 
 
 def admin_tenant_ids(user) -> list[int]:
@@ -14,6 +25,35 @@ def admin_tenant_ids(user) -> list[int]:
         .filter(user=user, role__in=[Role.ADMIN, Role.OWNER])
         .values_list("tenant_id", flat=True)
     )
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """Django's raw-id widget prints the name and link of whatever id it is given, looked up
+    unscoped; this one only for rows of the field's (scoped) queryset."""
+
+    def __init__(self, rel, admin_site, *, queryset, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            allowed = self.queryset.filter(**{key: value}).exists()
+        except (ValueError, TypeError, ValidationError):
+            allowed = False
+        return super().label_and_url_for_value(value) if allowed else ("", "")
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A changelist filter on a relation that lists only the staff user's tenants' rows
+    (Django's lists every row of the related model: every tenant's name)."""
+
+    def field_choices(self, field, request, model_admin):
+        if request.user.is_superuser:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        rows = model_admin.scoped_choices(request, field.related_model)
+        return [(row.pk, str(row)) for row in rows.order_by(*ordering)]
 
 
 class TenantScopedAdmin(admin.ModelAdmin):
@@ -58,27 +98,47 @@ class TenantScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request, obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Choices of every relation are limited to the tenants this user administers.
-        related = db_field.related_model
+    def scoped_choices(self, request, related):
+        """Rows of `related` this user may pick or filter by: those of the tenants they
+        administer; users who are members there; nothing of a model with no tenant."""
         manager = related._default_manager
         qs = manager.with_scopes_disabled().all() if hasattr(manager, "with_scopes_disabled") \
             else manager.all()
-        if not request.user.is_superuser:
-            if related is Tenant:
-                qs = qs.filter(pk__in=self._tenant_ids(request))
-            elif any(f.name == "tenant" for f in related._meta.fields):
-                qs = qs.filter(tenant__in=self._tenant_ids(request))
+        if request.user.is_superuser:
+            return qs
+        ids = self._tenant_ids(request)
+        if related is Tenant:
+            return qs.filter(pk__in=ids)
+        if related is get_user_model():
+            return qs.filter(memberships__tenant__in=ids).distinct()
+        path = tenant_path(related)
+        return qs.filter(**{f"{path}__in": ids}) if path else qs.none()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Choices of every relation are limited to the tenants this user administers.
+        qs = self.scoped_choices(request, db_field.related_model)
         kwargs.setdefault("queryset", qs)
+        if db_field.name in self.raw_id_fields and "widget" not in kwargs:
+            kwargs["widget"] = ScopedRawIdWidget(db_field.remote_field, self.admin_site,
+                                                 queryset=kwargs["queryset"],
+                                                 using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        qs = related._default_manager.with_scopes_disabled().all()
-        if not request.user.is_superuser:
-            qs = qs.filter(tenant__in=self._tenant_ids(request))
-        kwargs.setdefault("queryset", qs)
+        kwargs.setdefault("queryset", self.scoped_choices(request, db_field.related_model))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        return [self._scoped_filter(item) for item in super().get_list_filter(request)]
+
+    def _scoped_filter(self, item):
+        if not isinstance(item, str):
+            return item
+        try:
+            field = get_fields_from_path(self.model, item)[-1]
+        except (FieldDoesNotExist, AttributeError):
+            return item
+        return (item, ScopedRelatedFieldListFilter) if field.is_relation else item
 
 
 class ReadOnlyAdminMixin:
