@@ -1,14 +1,21 @@
 from django.contrib.auth.forms import PasswordResetForm
-from django.template import loader
 
-from accounts.tasks import send_email
+from accounts.tasks import send_password_reset
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Password reset whose email is sent by the background worker."""
+    """Password reset whose email is made and sent by the background worker.
+
+    Only the user's id goes into the task queue: the worker makes the reset token itself, so
+    the link (a key to the account for days) is never stored in the task table, where anyone
+    reading task rows or a database dump would find it.
+    """
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_email.enqueue(subject=subject, body=body, to=[to_email])
+        send_password_reset.enqueue(
+            user_id=context["user"].pk, domain=context["domain"],
+            site_name=context["site_name"], protocol=context["protocol"],
+            subject_template_name=subject_template_name,
+            email_template_name=email_template_name,
+            html_email_template_name=html_email_template_name)

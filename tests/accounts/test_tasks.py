@@ -36,7 +36,7 @@ def test_password_reset_email_is_queued_then_sent_by_the_worker(
     assert mail.outbox == []
     queued = DBTaskResult.objects.get()
     assert queued.status == "READY"
-    assert queued.task_path == "accounts.tasks.send_email"
+    assert queued.task_path == "accounts.tasks.send_password_reset"
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
