@@ -18,11 +18,14 @@ from companies.tenancy import tenant_path
 
 
 def admin_tenant_ids(user) -> list[int]:
+    """Tenants whose rows this staff user administers in the Django admin: those where they
+    are admin or owner of the whole tenant. A membership limited to some companies does not
+    count: the admin spans the tenant, past the limit (R2); such admins work in the app."""
     if not (user.is_active and user.is_staff):
         return []
     return list(
         Membership.objects.with_scopes_disabled()  # the admin spans the tenants it may see
-        .filter(user=user, role__in=[Role.ADMIN, Role.OWNER])
+        .filter(user=user, role__in=[Role.ADMIN, Role.OWNER], companies__isnull=True)
         .values_list("tenant_id", flat=True)
     )
 

@@ -154,3 +154,23 @@ def test_other_tenants_change_page_is_missing(alice, bob, staff_admin, bobs_cust
                            {"name1": "Hacked"})
     with scopes_disabled():
         assert Customer.objects.get(pk=bobs_customer.pk).name1 == "Bobsled Secret Corp"
+
+
+def test_admin_limited_to_some_companies_has_no_django_admin(alice, login):
+    """R2, R44: the Django admin spans whole tenants, so an admin whose membership is limited
+    to some companies cannot use it (it would show the other companies' customers); they work
+    in the app, where the limit applies."""
+    from companies.models import Role
+    from tests.factories import make_company, make_membership
+
+    east = make_company(alice.tenant, "EAST", "East", parent=alice.company)
+    make_customer(alice.company, "HQ-1", "Headquarters Only Customer")
+    limited = make_membership(alice.tenant, role=Role.ADMIN, companies=[east]).user
+    limited.is_staff = True
+    limited.save(update_fields=["is_staff"])
+    client = login(limited)
+    assert client.get(_admin_url(Customer, "changelist")).status_code == 403
+    assert "Headquarters Only Customer" not in client.get("/admin/").content.decode()
+    with scopes_disabled():
+        hq_customer = Customer.objects.get(number="HQ-1")
+    assert client.get(_admin_url(Customer, "change", hq_customer.pk)).status_code in (302, 403)
