@@ -160,7 +160,7 @@ def batch_undo(batch: ImportBatch, *, user) -> ImportBatch:
         with connection.cursor() as cursor:
             engine.lock_company(cursor, batch.company_id)
         with pghistory.context(user=user.pk, import_batch=str(batch.public_id), undo=True):
-            not_restored = undo(batch)
+            not_restored = undo(batch, user_id=user.pk)
         batch.status = Status.UNDONE
         batch.undone_at = timezone.now()
         batch.not_restored = not_restored

@@ -8,6 +8,7 @@ nothing has touched them since. What could not be restored is returned, to be li
 from django.db import connection
 
 from customers.models import Customer
+from imports.history import event_insert, recorded_by_engine
 from imports.rows import DETAIL_FIELDS
 
 _CUSTOMER = "customers_customer {alias} ON {alias}.company_id = %(company)s AND {alias}.number = {number}"  # noqa: E501
@@ -17,24 +18,36 @@ def _join(alias: str, number: str) -> str:
     return _CUSTOMER.format(alias=alias, number=number)
 
 
-def undo(batch) -> list[dict]:
-    """Run inside the caller's transaction and company lock; returns what was not restored."""
+# The current value of the changed field (cheaper than to_jsonb() of the whole row).
+_CURRENT = "(CASE ch.field {} END)".format(
+    " ".join(f"WHEN '{f}' THEN c.{f}" for f in DETAIL_FIELDS))
+
+
+def undo(batch, *, user_id) -> list[dict]:
+    """Run inside the caller's transaction and company lock; returns what was not restored.
+
+    Set-based like the engine, with the history rows written the engine's way; the customers
+    to delete go through the ORM (after the triggers are back on) so every relation is honoured.
+    """
     params = {"batch": batch.pk, "company": batch.company_id, "tenant": batch.tenant_id,
               "applied_at": batch.applied_at}
     with connection.cursor() as cursor:
         not_restored = _fields_not_restored(cursor, params)
-        _restore_links_and_zones(cursor, params)
-        _restore_fields(cursor, params)
+        with recorded_by_engine(cursor, user=user_id, import_batch=str(batch.public_id),
+                                undo=True) as context_id:
+            params["pgh_context"] = context_id
+            _restore_links_and_zones(cursor, params)
+            _restore_fields(cursor, params)
         not_restored += _delete_new_customers(cursor, params)
     return not_restored
 
 
 def _fields_not_restored(cursor, params) -> list[dict]:
     cursor.execute(f"""
-        SELECT ch.number, ch.field, ch.old, ch.new, to_jsonb(c) ->> ch.field
+        SELECT ch.number, ch.field, ch.old, ch.new, {_CURRENT}
         FROM imports_importchange ch LEFT JOIN {_join("c", "ch.number")}
         WHERE ch.batch_id = %(batch)s AND ch.kind IN ('change', 'erase')
-          AND (to_jsonb(c) ->> ch.field) IS DISTINCT FROM ch.new
+          AND ({_CURRENT}) IS DISTINCT FROM ch.new
         ORDER BY ch.number, ch.field""", params)  # noqa: S608
     return [
         {"number": number, "field": field, "old": old, "new": new, "current": current,
@@ -51,36 +64,46 @@ def _restore_fields(cursor, params) -> None:
             SELECT c.id, jsonb_object_agg(ch.field, ch.old) AS olds
             FROM imports_importchange ch JOIN {_join("c", "ch.number")}
             WHERE ch.batch_id = %(batch)s AND ch.kind IN ('change', 'erase')
-              AND (to_jsonb(c) ->> ch.field) = ch.new
-            GROUP BY c.id)
-        UPDATE customers_customer c SET {sets}, updated_at = now()
-        FROM r WHERE c.id = r.id""", params)  # noqa: S608
+              AND ({_CURRENT}) = ch.new
+            GROUP BY c.id),
+        changed AS (UPDATE customers_customer c SET {sets}, updated_at = now()
+                    FROM r WHERE c.id = r.id RETURNING c.*)
+        {event_insert("customers.Customer", "update", "changed")}""", params)  # noqa: S608
 
 
 def _restore_links_and_zones(cursor, params) -> None:
+    link, zone = "customers.ShipToLink", "customers.ShipToZone"
     cursor.execute(f"""
-        DELETE FROM customers_shiptolink k USING imports_importchange ch
-            JOIN {_join("b", "ch.number")} JOIN {_join("s", "ch.new")}
-        WHERE ch.batch_id = %(batch)s AND ch.kind = 'link_add'
-          AND k.billing_id = b.id AND k.shipping_id = s.id""", params)  # noqa: S608
+        WITH gone AS (
+            DELETE FROM customers_shiptolink k USING imports_importchange ch
+                JOIN {_join("b", "ch.number")} JOIN {_join("s", "ch.new")}
+            WHERE ch.batch_id = %(batch)s AND ch.kind = 'link_add'
+              AND k.billing_id = b.id AND k.shipping_id = s.id RETURNING k.*)
+        {event_insert(link, "delete", "gone")}""", params)  # noqa: S608
     cursor.execute(f"""
-        INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
-                                          created_at)
-        SELECT %(tenant)s, gen_random_uuid(), b.id, s.id, now()
-        FROM imports_importchange ch JOIN {_join("b", "ch.number")} JOIN {_join("s", "ch.old")}
-        WHERE ch.batch_id = %(batch)s AND ch.kind = 'link_remove'
-        ON CONFLICT (billing_id, shipping_id) DO NOTHING""", params)  # noqa: S608
+        WITH added AS (
+            INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
+                                              created_at)
+            SELECT %(tenant)s, gen_random_uuid(), b.id, s.id, now() FROM imports_importchange ch
+            JOIN {_join("b", "ch.number")} JOIN {_join("s", "ch.old")}
+            WHERE ch.batch_id = %(batch)s AND ch.kind = 'link_remove'
+            ON CONFLICT (billing_id, shipping_id) DO NOTHING RETURNING *)
+        {event_insert(link, "insert", "added")}""", params)  # noqa: S608
     cursor.execute(f"""
-        DELETE FROM customers_shiptozone z
-        USING imports_importchange ch JOIN {_join("c", "ch.number")}
-        WHERE ch.batch_id = %(batch)s AND ch.kind = 'zone_add'
-          AND z.customer_id = c.id AND z.region = ch.new""", params)  # noqa: S608
+        WITH gone AS (
+            DELETE FROM customers_shiptozone z
+            USING imports_importchange ch JOIN {_join("c", "ch.number")}
+            WHERE ch.batch_id = %(batch)s AND ch.kind = 'zone_add'
+              AND z.customer_id = c.id AND z.region = ch.new RETURNING z.*)
+        {event_insert(zone, "delete", "gone")}""", params)  # noqa: S608
     cursor.execute(f"""
-        INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
-        SELECT %(tenant)s, gen_random_uuid(), c.id, ch.old
-        FROM imports_importchange ch JOIN {_join("c", "ch.number")}
-        WHERE ch.batch_id = %(batch)s AND ch.kind = 'zone_remove'
-        ON CONFLICT (customer_id, region) DO NOTHING""", params)  # noqa: S608
+        WITH added AS (
+            INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
+            SELECT %(tenant)s, gen_random_uuid(), c.id, ch.old
+            FROM imports_importchange ch JOIN {_join("c", "ch.number")}
+            WHERE ch.batch_id = %(batch)s AND ch.kind = 'zone_remove'
+            ON CONFLICT (customer_id, region) DO NOTHING RETURNING *)
+        {event_insert(zone, "insert", "added")}""", params)  # noqa: S608
 
 
 def _delete_new_customers(cursor, params) -> list[dict]:

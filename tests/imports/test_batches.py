@@ -73,6 +73,10 @@ def test_apply_writes_valid_rows_and_undo_restores(alice, tmp_path,
         acme = Customer.objects.get(number="100")
         assert acme.city == "Austin" and not acme.zones.exists()
         assert list(Customer.objects.values_list("number", flat=True)) == ["100"]
+        # R14: the undo is in the history too, naming the batch.
+        event = Customer.pgh_event_model.objects.filter(pgh_obj_id=acme.pk).latest("pgh_id")
+        assert event.city == "Austin" and event.pgh_context.metadata["undo"] is True
+        assert event.pgh_context.metadata["import_batch"] == str(batch.public_id)
 
 
 @pytest.mark.django_db
