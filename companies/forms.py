@@ -5,6 +5,11 @@ from companies.tenancy import reachable_companies
 
 
 class CompanyChoiceField(forms.ModelChoiceField):
+    """A company by its public id: pages and posts never carry sequential ids (R3)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(to_field_name="public_id", **kwargs)
+
     def label_from_instance(self, obj):
         return f"{'— ' * obj.level}{obj.name} ({obj.code})"
 
@@ -61,7 +66,7 @@ class MemberForm(forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices)
     companies = forms.ModelMultipleChoiceField(
-        queryset=Company.objects.none(), required=False,
+        queryset=Company.objects.none(), required=False, to_field_name="public_id",
         help_text="Leave empty to reach every company; otherwise only these and their descendants.",
         widget=forms.CheckboxSelectMultiple,
     )

@@ -171,8 +171,8 @@ def test_limited_admin_cannot_create_a_root_or_move_a_company_out_of_reach(
     with alice.scope():
         assert not Company.objects.filter(code="LOOSE").exists()
         assert Company.objects.get(pk=regions["ny"].pk).parent_id == regions["east"].pk
-    response = client.post(alice.url("companies/add/"),
-                           {"name": "Boston", "code": "BOS", "parent": regions["east"].pk})
+    response = client.post(alice.url("companies/add/"), {
+        "name": "Boston", "code": "BOS", "parent": str(regions["east"].public_id)})
     assert response.status_code == 302
 
 
@@ -181,12 +181,12 @@ def test_limited_admin_cannot_grant_more_than_it_reaches(alice, regions, login):
     client = login(regions["admin"])
     for data in ({"email": "x@example.com", "role": "editor"},
                  {"email": "x@example.com", "role": "editor",
-                  "companies": [regions["west"].pk]}):
+                  "companies": [str(regions["west"].public_id)]}):
         response = client.post(alice.url("members/add/"), data)
         assert response.status_code == 200
         assert not get_user_model().objects.filter(email="x@example.com").exists()
     response = client.post(alice.url("members/add/"), {
-        "email": "x@example.com", "role": "editor", "companies": [regions["ny"].pk]})
+        "email": "x@example.com", "role": "editor", "companies": [str(regions["ny"].public_id)]})
     assert response.status_code == 302
     with alice.scope():
         added = Membership.objects.get(user__email="x@example.com")

@@ -172,7 +172,7 @@ def test_an_empty_company_is_deleted_and_the_tree_closes_the_gap(alice):
 def test_admin_adds_a_child_company_in_the_app(alice, login):
     """R6: the add form creates the company under the chosen parent."""
     response = login(alice.admin).post(alice.url("companies/add/"), {
-        "parent": alice.company.pk, "name": "Alice West", "code": "ALICE-WEST",
+        "parent": str(alice.company.public_id), "name": "Alice West", "code": "ALICE-WEST",
         "contact_email": "west@alice.example.com",
     })
     assert response.status_code == 302
@@ -195,7 +195,7 @@ def test_add_form_refuses_a_duplicate_code_beside_the_field(alice, login):
 def test_add_form_offers_no_parent_of_another_tenant(alice, bob, login):
     """R6: a parent id of another tenant is not a valid choice."""
     response = login(alice.admin).post(alice.url("companies/add/"), {
-        "parent": bob.company.pk, "name": "Sneaky", "code": "SNEAKY"})
+        "parent": str(bob.company.public_id), "name": "Sneaky", "code": "SNEAKY"})
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
     with scopes_disabled():
@@ -219,11 +219,11 @@ def test_move_form_moves_and_refuses_a_descendant(alice, login):
     ny = make_company(alice.tenant, "NY", "New York", parent=east)
     west = make_company(alice.tenant, "WEST", "West", parent=alice.company)
     client = login(alice.admin)
-    response = client.post(alice.url(f"companies/{east.public_id}/move/"), {"parent": ny.pk},
-                           follow=True)
+    move_url = alice.url(f"companies/{east.public_id}/move/")
+    response = client.post(move_url, {"parent": str(ny.public_id)}, follow=True)
     assert b"Pick a company this one can move under." in response.content
     assert _fresh(east).parent_id == alice.company.pk
-    response = client.post(alice.url(f"companies/{east.public_id}/move/"), {"parent": west.pk})
+    response = client.post(move_url, {"parent": str(west.public_id)})
     assert response.status_code == 302
     assert _fresh(east).parent_id == west.pk
     assert tree_problems() == []
