@@ -179,3 +179,13 @@ def test_progress_while_running(alice, login, batch):
     progress = client.get(url + "progress/").json()
     assert progress == {"done": 2000, "total": 5000, "finished": False, "reload": False,
                         "label": "Applying: 2,000 of 5,000 rows read"}
+
+
+def test_changes_are_paginated(alice, login, tmp_path):
+    """R38: the per-customer changes of a large file are shown a page at a time."""
+    path = wb.basic_file(tmp_path / "many.xlsx", [wb.customer(str(n)) for n in range(60)])
+    result = import_file(path, tenant=alice.tenant, company=alice.company, dry_run=False)
+    url = alice.url(f"imports/{result.batch.public_id}/")
+    page = login(alice.viewer).get(url).content.decode()
+    assert "Page 1 of 2" in page and "?changes=2" in page
+    assert "Page 2 of 2" in login(alice.viewer).get(url + "?changes=2").content.decode()
