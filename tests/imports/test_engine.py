@@ -199,3 +199,20 @@ def test_changes_are_recorded_per_field(alice, tmp_path, run_import):
     with scope(tenant=alice.tenant.pk):
         change = ImportChange.objects.get(batch=result.batch, field="city")
     assert (change.old, change.new, change.kind) == ("Austin", "Dallas", ChangeKind.CHANGE)
+
+
+def test_company_requiring_tax_fields(alice, tmp_path, run_import, customers):
+    """R9: when the company requires the six tax fields, a row without them is an error, and a
+    new customer needs them even when their columns were deleted."""
+    from companies.models import Company
+
+    with scope(tenant=alice.tenant.pk):
+        Company.objects.filter(pk=alice.company.pk).update(require_tax_fields=True)
+        alice.company.refresh_from_db()
+    result = run_import(wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100", City="")]))
+    assert [(i.row, i.column) for i in result.issues] == [(2, "Billing Customer City")]
+    titles = ["Billing Customer Number", "Billing Customer Name 1"]
+    result = run_import(wb.write_xlsx(tmp_path / "b.xlsx", titles, [["200", "Acme"]]))
+    assert result.status == "invalid"
+    assert "Billing Customer Address 1" in result.issues[0].column
+    assert customers() == {}
