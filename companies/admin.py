@@ -33,6 +33,13 @@ class TenantAdmin(admin.ModelAdmin):
 
     has_change_permission = has_view_permission
 
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is the tenant's address (/t/<slug>/, request emails): operators set it (R48).
+        return [] if request.user.is_superuser else ["slug"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
     def has_add_permission(self, request):
         return request.user.is_superuser  # new tenants come from operators (R48)
 

@@ -174,3 +174,16 @@ def test_admin_limited_to_some_companies_has_no_django_admin(alice, login):
     with scopes_disabled():
         hq_customer = Customer.objects.get(number="HQ-1")
     assert client.get(_admin_url(Customer, "change", hq_customer.pk)).status_code in (302, 403)
+
+
+def test_staff_admin_cannot_change_the_tenants_slug(alice, staff_admin, login):
+    """R44, R48: the slug is the tenant's address; only platform operators change it. A staff
+    admin may still rename the tenant."""
+    from companies.models import Tenant
+
+    response = login(staff_admin).post(_admin_url(Tenant, "change", alice.tenant.pk), {
+        "name": "Alice Renamed", "slug": "hijacked", "default_exemption_reason": "G",
+        "default_expiring_soon_days": 30})
+    assert response.status_code == 302
+    alice.tenant.refresh_from_db()
+    assert (alice.tenant.name, alice.tenant.slug) == ("Alice Renamed", "alice")
