@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
+from pghistory.middleware import HistoryMiddleware as PghistoryMiddleware
 
 from companies.models import Membership, Tenant
 from companies.tenancy import load_working_company
@@ -46,3 +47,31 @@ class TenantMiddleware:
             request.membership = membership
             request.working_company = load_working_company(request)
             return self.get_response(request)
+
+
+# URL kwargs that are keys in themselves: a certificate request link's token (R28), a password
+# reset link's token.
+SECRET_URL_KWARGS = ("token", "uidb64")
+
+
+def redacted_path(request) -> str:
+    """The request's path with its secret parts replaced, fit to be stored."""
+    path = request.path
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return path
+    for name in SECRET_URL_KWARGS:
+        value = match.kwargs.get(name)
+        if value:
+            path = path.replace(str(value), f"<{name}>")
+    return path
+
+
+class HistoryMiddleware(PghistoryMiddleware):
+    """pghistory's middleware, which stores the URL of each request with the history rows it
+    writes (R14), minus the URL's secrets: a request link's token must live only in the email
+    (R28), not in history rows that staff and database dumps read."""
+
+    def get_context(self, request):
+        return {**super().get_context(request), "url": redacted_path(request)}
