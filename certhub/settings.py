@@ -74,8 +74,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "companies.middleware.TenantMiddleware",
-    # Records the user and URL of each request with the history rows it writes (R14).
-    "pghistory.middleware.HistoryMiddleware",
+    # Records the user and URL of each request with the history rows it writes (R14); the
+    # URL's secrets (a request link's token) are left out.
+    "companies.middleware.HistoryMiddleware",
 ]
 
 ROOT_URLCONF = "certhub.urls"
