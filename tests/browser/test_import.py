@@ -18,7 +18,7 @@ def test_download_fill_upload_preview_apply_search_and_undo(page, screenshot, al
     make_customer(alice.company, "100", "Acme Tools", phone="512-555-0100")
     log_in(page, alice.editor.email, password)
     page.wait_for_url("**/t/**")
-    page.get_by_role("link", name="Imports").click()
+    page.get_by_role("link", name="Imports", exact=True).click()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="certhub-customers-basic.xlsx").click()
