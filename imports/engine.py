@@ -161,14 +161,14 @@ def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues) -> None:
     linked = "bool_or(side = 'billing')" if layout.kind == FULL else "false"
     cursor.execute(f"""
         CREATE TEMP TABLE imp_cust AS
-        SELECT number, {", ".join(_agg(f) for f in DETAIL_FIELDS)},
-               bool_or(side = 'billing') AS billing, bool_or(error) AS bad,
-               bool_or(zoned) AS zoned, {linked} AS linked, NULL::bigint AS customer_id,
-               count(*) AS records
-        FROM imp_rec GROUP BY number""")  # noqa: S608
+        SELECT g.*, c.id AS customer_id FROM (
+            SELECT number, {", ".join(_agg(f) for f in DETAIL_FIELDS)},
+                   bool_or(side = 'billing') AS billing, bool_or(error) AS bad,
+                   bool_or(zoned) AS zoned, {linked} AS linked, count(*) AS records
+            FROM imp_rec GROUP BY number) AS g
+        LEFT JOIN customers_customer c ON c.company_id = %s AND c.number = g.number""",  # noqa: S608
+                   [company_id])
     cursor.execute("CREATE UNIQUE INDEX ON imp_cust (number)")
-    cursor.execute("""UPDATE imp_cust m SET customer_id = c.id FROM customers_customer c
-                      WHERE c.company_id = %s AND c.number = m.number""", [company_id])
     for check in (_disagreements, _new_without_name, _locked_address):
         _flag(cursor, issues, *check(batch))
     _flag_skipped(cursor, issues)
