@@ -18,13 +18,6 @@ SCOPED_ADMINS = sorted(
 
 
 @pytest.fixture
-def staff_admin(alice):
-    alice.admin.is_staff = True
-    alice.admin.save(update_fields=["is_staff"])
-    return alice.admin
-
-
-@pytest.fixture
 def bobs_customer(bob):
     return make_customer(bob.company, "BOB-C-1", "Bobsled Secret Corp")
 
