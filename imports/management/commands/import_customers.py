@@ -67,16 +67,19 @@ class Command(BaseCommand):
 class _Bar:
     """A tqdm bar fed by the engine's progress callback (rows done of total)."""
 
-    def __enter__(self):
-        from tqdm import tqdm
+    bar = None
 
-        self.bar = tqdm(total=0, unit=" rows", file=sys.stderr)
+    def __enter__(self):
         return self.update
 
     def update(self, done: int, total: int) -> None:
-        self.bar.total = total
+        from tqdm import tqdm
+
+        if self.bar is None:  # made once the total is known (the workbook is open)
+            self.bar = tqdm(total=total, unit=" rows", file=sys.stderr)
         self.bar.n = done
         self.bar.refresh()
 
     def __exit__(self, *exc):
-        self.bar.close()
+        if self.bar is not None:
+            self.bar.close()
