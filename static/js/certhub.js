@@ -10,18 +10,35 @@ document.addEventListener("submit", (event) => {
   if (message && !window.confirm(message)) event.preventDefault();
 });
 
+// The top-bar menus (<details>): a click elsewhere or Escape closes them.
+const menus = () => document.querySelectorAll("details.switcher[open], details.user-menu[open]");
+document.addEventListener("click", (event) => {
+  menus().forEach((menu) => { if (!menu.contains(event.target)) menu.open = false; });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  menus().forEach((menu) => { menu.open = false; menu.querySelector("summary").focus(); });
+});
+
 // Progress bars: poll a JSON endpoint and update without a reload (imports, long tasks).
 document.querySelectorAll("[data-progress-url]").forEach((el) => {
   const bar = el.querySelector("progress");
   const label = el.querySelector("[data-progress-label]");
+  let delay = 700;
   const poll = async () => {
-    const response = await fetch(el.dataset.progressUrl, { headers: { Accept: "application/json" } });
-    if (!response.ok) return;
-    const data = await response.json();
-    if (bar) { bar.max = data.total || 1; bar.value = data.done; }
-    if (label) label.textContent = data.label;
-    if (data.finished) { if (data.reload) window.location.reload(); return; }
-    setTimeout(poll, 700);
+    try {
+      const response = await fetch(el.dataset.progressUrl, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const data = await response.json();
+      if (bar) { bar.max = data.total || 1; bar.value = data.done; }
+      if (label) label.textContent = data.label;
+      if (data.finished) { if (data.reload) window.location.reload(); return; }
+      delay = 700;
+    } catch (error) {
+      // A dropped connection: keep trying, more slowly, instead of freezing the bar.
+      delay = Math.min(delay * 2, 10000);
+    }
+    setTimeout(poll, delay);
   };
   poll();
 });
