@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
 from customers.locking import check_address_lock, check_main_address_lock
 from customers.models import Address, Contact, ContactChannel, Customer, ShipToLink, ShipToZone
-from customers.services import CUSTOMER_TEXT_FIELDS
+from customers.services import CUSTOMER_TEXT_FIELDS, check_link
 from customers.validation import clean_customer_values
 
 
@@ -31,7 +31,9 @@ class CustomerAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         _same_tenant(data, "company")
-        company = data.get("company")
+        # The company is read only once the customer exists (see CustomerAdmin).
+        company = data.get("company") or (self.instance.company if self.instance.company_id
+                                          else None)
         text = {name: data.get(name) or "" for name in CUSTOMER_TEXT_FIELDS if name in data}
         cleaned, errors = clean_customer_values(
             text, require_tax_fields=bool(company and company.require_tax_fields))
@@ -53,6 +55,17 @@ class AddressAdminForm(forms.ModelForm):
             raise ValidationError(errors)
         data.update(cleaned)
         check_address_lock(self.instance, data)
+        return data
+
+
+class ShipToLinkAdminForm(forms.ModelForm):
+
+    def clean(self):
+        data = super().clean()
+        _same_tenant(data, "billing", "shipping")
+        billing, shipping = data.get("billing"), data.get("shipping")
+        if billing and shipping:
+            check_link(billing=billing, shipping=shipping, exclude_pk=self.instance.pk)
         return data
 
 
@@ -78,6 +91,12 @@ class CustomerAdmin(TenantScopedAdmin):
     list_select_related = ["company", "tenant"]
     readonly_fields = ["public_id", "tax_ready", "created_at", "updated_at"]
     show_full_result_count = False  # no COUNT(*) over a million rows
+
+    def get_readonly_fields(self, request, obj=None):
+        # A customer never moves: its documents keep its company, and company-limited access
+        # (R2, R3) is checked against it. Moving is a new customer in the other company.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "tenant", "company"] if obj else fields
 
 
 @admin.register(Address)
@@ -120,7 +139,7 @@ class ShipToZoneAdmin(TenantScopedAdmin):
 
 @admin.register(ShipToLink)
 class ShipToLinkAdmin(TenantScopedAdmin):
-    form = _tenant_form("billing", "shipping")
+    form = ShipToLinkAdminForm
     list_display = ["billing", "shipping", "created_at", "tenant"]
     list_filter = ["tenant"]
     search_fields = ["billing__number", "billing__name1", "shipping__number", "shipping__name1"]

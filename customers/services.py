@@ -131,6 +131,22 @@ def zone_remove(*, zone: ShipToZone, actor=None) -> None:
     _delete(zone, actor)
 
 
+def check_link(*, billing: Customer, shipping: Customer, exclude_pk=None) -> None:
+    """R12, for every way a link is made (the app, the admin): another customer of the billing
+    customer's company, not linked to it yet."""
+    if shipping.company_id != billing.company_id:
+        raise ValidationError(
+            f"{shipping} is a customer of another company: link customers of "
+            f"{billing.company.name} only.")
+    if shipping.pk == billing.pk:
+        raise ValidationError("A customer cannot be its own shipping customer.")
+    links = ShipToLink.objects.filter(billing=billing, shipping=shipping)
+    if exclude_pk:
+        links = links.exclude(pk=exclude_pk)
+    if links.exists():
+        raise ValidationError(f"{shipping} is already linked to {billing}.")
+
+
 def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLink:
     """Link a shipping customer of the same company, found by its number (R12)."""
     number = (shipping_number or "").strip()
@@ -142,12 +158,10 @@ def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLi
             raise ValidationError({"shipping_number": (
                 f"No customer with number {number!r} in {billing.company.name}. Add the "
                 "shipping customer first, then link it.")})
-        if shipping.pk == billing.pk:
-            raise ValidationError(
-                {"shipping_number": "A customer cannot be its own shipping customer."})
-        if ShipToLink.objects.filter(billing=billing, shipping=shipping).exists():
-            raise ValidationError(
-                {"shipping_number": f"{shipping} is already linked to {billing}."})
+        try:
+            check_link(billing=billing, shipping=shipping)
+        except ValidationError as error:
+            raise ValidationError({"shipping_number": error.messages}) from error
         return ShipToLink.objects.create(tenant_id=billing.tenant_id, billing=billing,
                                          shipping=shipping)
 

@@ -3,9 +3,9 @@
 import pytest
 from django.apps import apps
 
-from customers.models import Address
+from customers.models import Address, Customer, ShipToLink
 from tests.customers.helpers import make_address, make_document
-from tests.factories import make_customer
+from tests.factories import make_company, make_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,72 @@ def test_history_is_read_only_in_the_admin(alice, staff, login):
                        {"post": "yes"}).status_code == 403
     with alice.scope():
         assert event_model.objects.get().pgh_label == "insert"
+
+
+def _change_data(client, url, **changes):
+    """The admin change form's current values as a POST, with `changes` on top."""
+    form = client.get(url).context["adminform"].form
+    data = {"_save": "Save"}
+    for name in form.fields:
+        value = form[name].value()
+        if value is True:
+            data[name] = "on"
+        elif value not in (None, False):
+            data[name] = value
+    return {**data, **changes}
+
+
+def test_admin_cannot_move_a_customer_to_another_company(alice, staff, login):
+    """R3, R44: a customer's company is read only once it exists: its documents keep the
+    company and company-limited access is checked against it."""
+    other = make_company(alice.tenant, "OTHER", parent=alice.company)
+    customer = make_customer(alice.company, "1", "Acme")
+    make_document(customer)
+    client = login(staff)
+    url = f"/admin/customers/customer/{customer.pk}/change/"
+    assert "company" not in client.get(url).context["adminform"].form.fields
+    response = client.post(url, _change_data(client, url, name1="Acme Two", company=other.pk))
+    assert response.status_code == 302
+    with alice.scope():
+        customer.refresh_from_db()
+        assert (customer.name1, customer.company_id) == ("Acme Two", alice.company.pk)
+        assert customer.documents.get().company_id == alice.company.pk
+
+
+def test_admin_adds_a_customer_in_the_company_picked(alice, staff, login):
+    """R7, R44 (control): on add, the company is still picked."""
+    other = make_company(alice.tenant, "OTHER", parent=alice.company)
+    client = login(staff)
+    response = client.post("/admin/customers/customer/add/", {
+        "tenant": alice.tenant.pk, "company": other.pk, "number": "N-1", "name1": "New",
+        "kind": "bill-to", "_save": "Save"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    with alice.scope():
+        assert Customer.objects.get(number="N-1").company_id == other.pk
+
+
+def _link_post(alice, billing, shipping):
+    return {"tenant": alice.tenant.pk, "billing": billing.pk, "shipping": shipping.pk,
+            "_save": "Save"}
+
+
+def test_admin_link_keeps_to_one_company(alice, staff, login):
+    """R12: the admin links a billing customer only to another customer of its company, the
+    service's rule: another company's customer and the customer itself are refused."""
+    sibling = make_company(alice.tenant, "SIB", parent=alice.company)
+    billing = make_customer(alice.company, "B-1", "Billing")
+    foreign = make_customer(sibling, "S-1", "Elsewhere")
+    client = login(staff)
+    response = client.post("/admin/customers/shiptolink/add/", _link_post(alice, billing, foreign))
+    assert response.status_code == 200
+    assert "is a customer of another company" in response.content.decode()
+    response = client.post("/admin/customers/shiptolink/add/", _link_post(alice, billing, billing))
+    assert "cannot be its own shipping customer" in response.content.decode()
+    with alice.scope():
+        assert not ShipToLink.objects.exists()
+    shipping = make_customer(alice.company, "S-2", "Dock", kind="ship-to")
+    response = client.post("/admin/customers/shiptolink/add/",
+                           _link_post(alice, billing, shipping))
+    assert response.status_code == 302
+    with alice.scope():
+        assert ShipToLink.objects.get().shipping_id == shipping.pk
