@@ -1,6 +1,6 @@
 from django import forms
 
-from imports.services import MAX_FILE_BYTES
+from companies.uploads import max_upload_bytes, too_large_message
 
 
 class UploadForm(forms.Form):
@@ -11,8 +11,8 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError("The file is larger than 50 MB.")
+        if upload.size > max_upload_bytes():  # R40; capped_upload refuses it sooner
+            raise forms.ValidationError(too_large_message(upload.name))
         return upload
 
 

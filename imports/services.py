@@ -20,13 +20,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scope
 
+from companies.uploads import max_upload_bytes, too_large_message
 from imports import engine
 from imports.engine import ImportBusy
 from imports.models import ImportBatch, ImportChange, Status
 from imports.reader import WorkbookRefused
 from imports.undo import undo
-
-MAX_FILE_BYTES = 52_428_800  # R40: files up to 50 MB are accepted
 
 
 def _storage_name(tenant) -> str:
@@ -70,8 +69,8 @@ def _save_result(batch: ImportBatch, result: engine.Result) -> None:
 
 def batch_create(*, tenant, company, user, uploaded_file, replace: bool) -> ImportBatch:
     """Store the upload and validate it in the background (R38, R40)."""
-    if uploaded_file.size > MAX_FILE_BYTES:
-        raise ValidationError("The file is larger than 50 MB.")
+    if uploaded_file.size > max_upload_bytes():  # R40; the web page refuses it sooner
+        raise ValidationError(too_large_message(uploaded_file.name or "The file"))
     from imports.tasks import validate_batch
 
     with transaction.atomic():

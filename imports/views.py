@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from companies.models import Company, Role
 from companies.tenancy import role_required, working_companies
+from companies.uploads import capped_upload
 from imports import services
 from imports.columns import TEMPLATE_FILE_NAMES
 from imports.export import export_customers
@@ -25,6 +26,7 @@ def _can_edit(request) -> bool:
     return request.membership.has_role(Role.EDITOR)
 
 
+@capped_upload  # a workbook over 50 MB is refused while it streams in (R40)
 def import_start(request, tenant_slug):
     """The Import Customers page: templates, upload, export and the company's batches."""
     company = request.working_company

@@ -2,6 +2,7 @@ import pytest
 from django_scopes import scope
 
 from imports.services import import_file
+from tests.streamed_upload import upload_temp  # noqa: F401  (a fixture of the cap tests)
 
 
 @pytest.fixture
