@@ -9,7 +9,9 @@
    new customers, re-import with a fifth changed, unchanged re-import, small and large;
 3. times django-import-export 4.x on the small files into an equivalent plain model, in its
    default, bulk and tuned bulk modes, for create and update;
-4. times the floor: calamine read + COPY + one INSERT ... ON CONFLICT of the large file;
+4. times the floors: calamine read + COPY + one INSERT ... ON CONFLICT of the large file,
+   into (a) a plain table and (b) a copy of customers_customer with all its indexes (P2's
+   reference);
 5. prints one line per target, and a cProfile of each CertHub import that misses its target.
 The bench makes its own tenant `bench-imports`, tables and media folder, and removes them.
 """
@@ -31,6 +33,7 @@ from bench import workbooks  # noqa: E402
 from bench.certhub_run import RESULT_MARK  # noqa: E402
 
 P1_MIN_RATIO, P2_NEW_MAX, P2_UNCHANGED_MAX = 20, 2, 1
+P1_REFERENCE_MODES = ("default", "bulk")  # SPEC P1: "its default or its bulk mode"
 P3_LARGE_MB, P3_BIG_MB = 300, 1024
 
 
@@ -153,17 +156,20 @@ def drop_reference_tables() -> None:
     floor.drop_table()
 
 
-def measure_floor(world, path: Path, rows: int, repeat: int = 2) -> float:
-    """The best of `repeat` runs into an empty table (the stricter floor)."""
+def measure_floor(world, path: Path, rows: int, repeat: int = 2) -> dict:
+    """The best of `repeat` runs into an empty table (the stricter floor), for each of the
+    two tables: plain (a) and the indexed copy of customers_customer (b, P2's reference)."""
     from bench import floor
 
     company = world.company("FLOOR")
-    best = None
-    for _ in range(repeat):
-        floor.empty_table()
-        seconds = floor.run_floor(path, company_id=company.pk)
-        best = seconds if best is None else min(best, seconds)
-        say(f"  floor new {rows:>9,}: {seconds:7.2f} s {rate(rows, seconds):>16}")
+    best = {}
+    for indexed in (False, True):
+        kind = "indexed" if indexed else "plain"
+        for _ in range(repeat):
+            floor.empty_table()
+            seconds = floor.run_floor(path, company=company, indexed=indexed)
+            best[kind] = min(best.get(kind, seconds), seconds)
+            say(f"  floor {kind:7} new {rows:>9,}: {seconds:7.2f} s {rate(rows, seconds):>16}")
     floor.empty_table()
     return best
 
@@ -222,7 +228,8 @@ def run(args) -> None:
                 f" {ch_big['seconds']:.2f} s, peak {ch_big['peak_rss_mb']:.0f} MB")
         say("django-import-export 4.x (same small files, plain model):")
         iie = measure_import_export(world, small, args.rows_small)
-        say("Floor (calamine + COPY + INSERT ... ON CONFLICT):")
+        say("Floors (calamine + COPY + INSERT ... ON CONFLICT; (a) plain table, "
+            "(b) copy of customers_customer with all its indexes):")
         floor_seconds = measure_floor(world, large["base"], args.rows_large)
 
         say("")
@@ -242,29 +249,34 @@ def report(args, ch_small, ch_large, ch_big, iie, floor_seconds) -> list[str]:
     small_k, large_k = f"{args.rows_small // 1000}k", f"{args.rows_large // 1000}k"
     for case, name in (("new", "create"), ("changed", "update")):
         certhub = args.rows_small / ch_small[case]["seconds"]
-        mode, seconds = min(((m, s) for (m, c), s in iie.items() if c == case),
-                            key=lambda item: item[1])
+        # P1's reference: the library's fastest of its default and its bulk mode (SPEC P1);
+        # "bulk+" (bulk with its other speed-ups) is printed for information only.
+        mode, seconds = min(((m, s) for (m, c), s in iie.items()
+                             if c == case and m in P1_REFERENCE_MODES), key=lambda item: item[1])
         reference = args.rows_small / seconds
         ratio = certhub / reference
         ok = ratio >= P1_MIN_RATIO
+        plus = args.rows_small / iie[("bulk+", case)]
         label = "create" if name == "create" else "update (a fifth changed)"
         say(f"P1 {label} {small_k}: certhub {certhub:,.0f} rows/s, import-export best "
             f"{reference:,.0f} rows/s ({mode}) -> ratio {ratio:.1f} (target >= {P1_MIN_RATIO})"
-            f" {verdict(ok)}")
+            f" {verdict(ok)}  [info: bulk+ {plus:,.0f} rows/s -> ratio {certhub / plus:.1f}]")
         if not ok:
             misses.append(f"P1 {name}")
+    plain, indexed = floor_seconds["plain"], floor_seconds["indexed"]
     for case, limit, name in (("new", P2_NEW_MAX, "new"),
                               ("unchanged", P2_UNCHANGED_MAX, "unchanged")):
         seconds = ch_large[case]["seconds"]
-        ratio = seconds / floor_seconds
+        ratio = seconds / indexed
         ok = ratio <= limit
         written = ""
         if case == "unchanged":
             events = ch_large[case]["events_written"]
             ok = ok and events == 0
             written = f", {events:,} customer history rows written (target 0)"
-        say(f"P2 {name} {large_k}: certhub {seconds:.2f} s, floor {floor_seconds:.2f} s -> "
-            f"{ratio:.2f}x (target <= {limit}){written} {verdict(ok)}")
+        say(f"P2 {name} {large_k}: certhub {seconds:.2f} s, floor (b) indexed {indexed:.2f} s -> "
+            f"{ratio:.2f}x (target <= {limit}){written} {verdict(ok)}  "
+            f"[floor (a) plain {plain:.2f} s -> {seconds / plain:.2f}x]")
         if not ok:
             misses.append(f"P2 {name}")
     changed = ch_large["changed"]["seconds"]
