@@ -6,12 +6,12 @@ is attached with `pghistory.context(...)`.
 """
 
 import pghistory
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Upper
+from django.db.models.functions import Concat, Upper
 
-from companies.models import EXEMPTION_REASONS, Company, TenantOwned, scoped_manager
+from companies.models import EXEMPTION_REASONS, Company, Tenant, TenantOwned, scoped_manager
 
 
 class CustomerKind(models.TextChoices):
@@ -30,14 +30,40 @@ def _tax_ready_expression():
     return q
 
 
+# Search (R13) reads one generated column: the searched fields upper-cased and joined by
+# separators no search term can hold (the search box splits terms on whitespace, which
+# includes these control characters). The ZIP comes last, after its own marker, so "ZIP starts
+# with" is "contains ZIP_MARK + term". One trigram index on it instead of one per field: every
+# GIN index costs much on each insert (an import of 100,000 customers, P2).
+SEARCH_SEPARATOR = "\x1f"
+ZIP_MARK = "\x1e"
+SEARCH_FIELDS = ["number", "name1", "email", "city"]
+
+
+def _search_text_expression():
+    parts = []
+    for name in SEARCH_FIELDS:
+        parts += [F(name), Value(SEARCH_SEPARATOR)]
+    parts[-1] = Value(ZIP_MARK)
+    return Upper(Concat(*parts, F("zip"), output_field=models.TextField()))
+
+
 class CustomerQuerySet(models.QuerySet):
     def tax_ready(self, ready: bool = True):
         return self.filter(tax_ready=ready)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# search_text is derived from other fields: history need not keep it.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+                 exclude=["search_text"])
 class Customer(TenantOwned):
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="customers")
+    # No single-column indexes on the foreign keys: the composite indexes below lead with
+    # them (tenant: customer_tenant_*; company: the unique number), and each index is paid
+    # for on every insert.
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="customers",
+                                db_index=False)
     number = models.CharField("customer number", max_length=50)
     alternate_id = models.CharField("alternate ID", max_length=50, blank=True)
     fein = models.CharField("FEIN", max_length=20, blank=True)
@@ -64,6 +90,8 @@ class Customer(TenantOwned):
         output_field=models.BooleanField(),
         db_persist=True,
     )
+    search_text = models.GeneratedField(expression=_search_text_expression(),
+                                        output_field=models.TextField(), db_persist=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -82,7 +110,7 @@ class Customer(TenantOwned):
         indexes = [
             models.Index(fields=["company", "name1", "id"], name="customer_company_name"),
             # Keyset pages over several companies or a whole tenant (R13): ordered index scans.
-            models.Index(fields=["company", "number", "id"], name="customer_company_number"),
+            # (Within a company, the unique (company, number) serves the number order.)
             models.Index(fields=["tenant", "name1", "id"], name="customer_tenant_name"),
             models.Index(fields=["tenant", "number", "id"], name="customer_tenant_number"),
             # The state filter and the not-tax-ready filter and count (R9), ordered by name;
@@ -91,12 +119,8 @@ class Customer(TenantOwned):
                          include=["company", "tax_ready"], name="customer_tenant_state_name"),
             models.Index(fields=["tenant", "name1", "id"], include=["company", "state"],
                          condition=Q(tax_ready=False), name="customer_not_tax_ready"),
-            models.Index(fields=["tenant", "zip"], name="customer_tenant_zip"),
-            GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="customer_number_trgm"),
-            GinIndex(OpClass(Upper("name1"), name="gin_trgm_ops"), name="customer_name_trgm"),
-            GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="customer_email_trgm"),
-            GinIndex(OpClass(Upper("city"), name="gin_trgm_ops"), name="customer_city_trgm"),
-            GinIndex(OpClass(Upper("zip"), name="gin_trgm_ops"), name="customer_zip_trgm"),
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"],
+                     name="customer_search_trgm"),
         ]
 
     def __str__(self):
@@ -212,7 +236,9 @@ class ContactChannel(TenantOwned):
 class ShipToZone(TenantOwned):
     """A region a customer ships to (R11)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="zones")
+    # The unique (customer, region) serves lookups by customer; no second index to maintain.
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="zones",
+                                 db_index=False)
     region = models.CharField(max_length=2)
 
     class Meta:

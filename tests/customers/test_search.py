@@ -40,6 +40,8 @@ def shop(alice):
     ("MA", ["00200"]),                # state
     ("787", ["00100"]),               # ZIP start
     ("m5h", ["00300"]),               # Canadian postal code start
+    ("8701", []),                     # inside a ZIP, not its start: no match
+    ("TX 78701", []),                 # no match across two fields
     ("nothing-like-this", []),
 ])
 def test_search_box_finds_by_each_field(shop, login, q, expected):
