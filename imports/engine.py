@@ -22,7 +22,7 @@ from imports.header import Layout, read_header
 from imports.history import event_insert, recorded_by_engine
 from imports.models import ImportBatch
 from imports.reader import open_sheet
-from imports.rows import DETAIL_FIELDS, ERROR, Issue, RowCleaner
+from imports.rows import DETAIL_FIELDS, ERROR, Issue, RowCleaner, digest_fields, stored_digest_sql
 
 LOCK_KEY = 7_114_002  # first key of pg_advisory_xact_lock(int, int); the company is the second
 COPY_CHUNK = 10_000  # rows per COPY; progress is reported between them
@@ -109,7 +109,8 @@ def _drop_temp_tables() -> None:
 def _load(cursor, sheet, layout: Layout, company, issues: _Issues, progress) -> int:
     cursor.execute("DROP TABLE IF EXISTS imp_rec, imp_cust")
     cursor.execute(f"CREATE TEMP TABLE imp_rec ({_REC_TABLE})")
-    cleaner = RowCleaner(layout, require_tax_fields=company.require_tax_fields)
+    cleaner = RowCleaner(layout, require_tax_fields=company.require_tax_fields,
+                         stored=_stored_digests(cursor, layout, company))
     raw = cursor.cursor  # psycopg's own cursor, for COPY
     if progress:
         progress(0, sheet.rows_total)
@@ -134,6 +135,24 @@ def _load(cursor, sheet, layout: Layout, company, issues: _Issues, progress) -> 
             progress(done, sheet.rows_total)
     cursor.execute("CREATE INDEX ON imp_rec (number)")
     return rows
+
+
+def _stored_digests(cursor, layout: Layout, company) -> dict:
+    """By side: {number: digest of the stored values of the side's fields}, so rows that
+    repeat what is stored skip cleaning (imports.rows). ~20 MB at 100,000 customers."""
+    sides = [BILLING, SHIPPING] if layout.kind == FULL else [BILLING]
+    by_fields, stored = {}, {}
+    for side in sides:
+        fields = digest_fields(layout, side)
+        if fields is None:
+            continue
+        key = tuple(fields)
+        if key not in by_fields:
+            cursor.execute(stored_digest_sql(fields, require_tax_fields=company
+                                             .require_tax_fields), [company.pk])
+            by_fields[key] = {number: bytes(value) for number, value in cursor.fetchall()}
+        stored[side] = by_fields[key]
+    return stored
 
 
 # --- 2. plan ----------------------------------------------------------------------------------
