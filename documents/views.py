@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_safe
 
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
@@ -62,6 +63,7 @@ def paginate(request, queryset, size: int = PAGE_SIZE):
     return page, query.urlencode()
 
 
+@require_safe
 def document_list(request, tenant_slug):
     form = DocumentFilterForm(request.GET or None)
     documents = (filter_documents(request, form)
@@ -72,6 +74,7 @@ def document_list(request, tenant_slug):
                    "query_string": query_string})
 
 
+@require_safe
 def customer_documents(request, tenant_slug, public_id):
     """The customer page's Documents tab: its documents and its coverage today (R20, R22)."""
     customer = get_customer(request, public_id)
@@ -118,6 +121,7 @@ def document_create(request, tenant_slug, public_id):
                   {"form": form, "customer": customer, "title": "Add document"})
 
 
+@require_safe
 def document_detail(request, tenant_slug, public_id):
     document = get_document(request, public_id)
     return render(request, "documents/document_detail.html",
@@ -143,6 +147,7 @@ def document_edit(request, tenant_slug, public_id):
                    "title": "Edit document"})
 
 
+@require_safe
 @xframe_options_sameorigin  # previewed in an iframe of the review page
 def document_file(request, tenant_slug, public_id):
     """The document's file, only through this permission check (R27); `?inline=1` previews

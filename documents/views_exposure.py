@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from customers.models import Customer
 from customers.regions import REGION_NAMES
@@ -51,6 +51,7 @@ def _page_number(request) -> int:
         return 1
 
 
+@require_safe
 def report(request, tenant_slug):
     scope = working_scope(request)
     number = _page_number(request)
@@ -92,6 +93,7 @@ def _get_export(request, public_id) -> ExposureExport:
                              public_id=public_id, requested_by=request.user)
 
 
+@require_safe
 def export_status(request, tenant_slug, public_id):
     """The export's page; as JSON, what static/js/certhub.js's progress bar polls."""
     export = _get_export(request, public_id)
@@ -108,6 +110,7 @@ def export_status(request, tenant_slug, public_id):
                   {"export": export, "download_url": download})
 
 
+@require_safe
 def export_download(request, tenant_slug, public_id):
     export = _get_export(request, public_id)
     if export.status != ExportStatus.DONE or not export.file:

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
@@ -90,6 +90,7 @@ def request_create(request, tenant_slug, public_id):
                   {"form": form, "customer": customer, "active_tab": "documents"})
 
 
+@require_safe
 def request_list(request, tenant_slug):
     """Requests of the working company (and below, when asked) with their status (R30)."""
     filters = RequestFilterForm(request.GET or None)

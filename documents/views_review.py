@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from companies.models import Role
 from companies.tenancy import role_required
@@ -16,6 +16,7 @@ from documents.selectors import get_document, next_pending, review_queue
 from documents.views import add_form_errors, paginate
 
 
+@require_safe
 def queue(request, tenant_slug):
     page, query_string = paginate(request, review_queue(request))
     return render(request, "documents/review_queue.html",

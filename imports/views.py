@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from companies.models import Company, Role
 from companies.tenancy import role_required, working_companies
@@ -57,6 +57,7 @@ def import_start(request, tenant_slug):
     })
 
 
+@require_safe
 def template_download(request, tenant_slug, kind):
     if kind not in TEMPLATE_FILE_NAMES:
         raise Http404("No such template.")
@@ -65,6 +66,7 @@ def template_download(request, tenant_slug, kind):
     return response
 
 
+@require_safe
 def export_download(request, tenant_slug):
     """The working company's customers (optionally with descendants) as a template (R42)."""
     import tempfile
@@ -84,6 +86,7 @@ def export_download(request, tenant_slug):
                         filename=f"{company.code}-customers-{template}.xlsx")
 
 
+@require_safe
 def batch_detail(request, tenant_slug, public_id):
     batch = get_batch(request, public_id)
     changes = ImportChange.objects.filter(batch=batch).order_by("number", "kind", "field")
@@ -95,6 +98,7 @@ def batch_detail(request, tenant_slug, public_id):
     })
 
 
+@require_safe
 def batch_progress(request, tenant_slug, public_id):
     """JSON for the progress bar (static/js/certhub.js): rows done of total."""
     batch = get_batch(request, public_id)
@@ -144,6 +148,7 @@ def _act(request, public_id, service, success: str):
     return redirect("imports:batch", tenant_slug=request.tenant.slug, public_id=batch.public_id)
 
 
+@require_safe
 def batch_errors_download(request, tenant_slug, public_id):
     """The uploaded file back with an error column added (R38)."""
     from imports.error_file import write_error_file

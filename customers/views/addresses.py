@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from companies.models import Role
 from companies.tenancy import role_required
@@ -26,8 +26,12 @@ def _back(customer, tenant_slug):
     return redirect("customers:addresses", tenant_slug=tenant_slug, public_id=customer.public_id)
 
 
-def addresses(request, tenant_slug, public_id, contact_form=None):
-    customer = get_customer(request, public_id)
+@require_safe
+def addresses(request, tenant_slug, public_id):
+    return _addresses_page(request, get_customer(request, public_id))
+
+
+def _addresses_page(request, customer, contact_form=None):
     return render_tab(request, customer, "addresses", "customers/customer_addresses.html", {
         "addresses": addresses_with_lock(customer),
         "contacts": customer.contacts.prefetch_related("channels"),
@@ -88,7 +92,7 @@ def contact_add(request, tenant_slug, public_id):
     if contact := submit(request, form, services.contact_create, customer=customer):
         messages.success(request, f"Contact {contact.name} added.")
         return _back(customer, tenant_slug)
-    return addresses(request, tenant_slug, public_id, contact_form=form)
+    return _addresses_page(request, customer, contact_form=form)
 
 
 @role_required(Role.EDITOR)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
@@ -28,6 +29,7 @@ def _scoped_list(request, scope: str):
     return qs.filter(company_id=request.working_company.pk)
 
 
+@require_safe
 def customer_list(request, tenant_slug):
     form = CustomerFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
@@ -69,6 +71,7 @@ def customer_create(request, tenant_slug):
                   {"form": form, "company": company, "title": "Add Customer"})
 
 
+@require_safe
 def customer_detail(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     settings = []

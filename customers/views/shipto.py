@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from companies.models import Role
 from companies.tenancy import role_required
@@ -30,6 +30,7 @@ def _render(request, customer, zone_form=None, link_form=None):
     })
 
 
+@require_safe
 def shipto(request, tenant_slug, public_id):
     return _render(request, get_customer(request, public_id))
 

@@ -18,13 +18,14 @@ VIEWER_MAY_POST = {
 }
 # Pages that read only and treat a POST like a GET: a viewer's POST there must write nothing.
 # (Better still, such views take GET only: then they answer 405 and need no entry here.)
-READ_PAGES = {
-    "companies:dashboard", "companies:list", "customers:list", "customers:detail",
-    "customers:addresses", "customers:shipto", "documents:list", "documents:detail",
-    "documents:customer_documents", "documents:file", "documents:review_queue",
-    "documents:exposure", "documents:exposure_export", "documents:exposure_download",
-    "documents:requests", "imports:batch", "imports:progress", "imports:errors",
-    "imports:export", "imports:template",
+READ_PAGES = {"companies:dashboard", "companies:list"}
+# Pages that take GET (and HEAD) only: a POST answers 405 whatever the role.
+GET_ONLY_PAGES = {
+    "customers:list", "customers:detail", "customers:addresses", "customers:shipto",
+    "documents:list", "documents:detail", "documents:customer_documents", "documents:file",
+    "documents:review_queue", "documents:exposure", "documents:exposure_export",
+    "documents:exposure_download", "documents:requests", "imports:batch", "imports:progress",
+    "imports:errors", "imports:export", "imports:template",
 }
 # Pages only admins (and owners) open (R2: users, companies, settings).
 ADMIN_URLS = {"companies:create", "companies:edit", "companies:move", "companies:delete",
@@ -72,7 +73,21 @@ def test_viewer_cannot_post(name, alice, login):
 
 
 def test_read_pages_are_tenant_urls():
-    assert set(TENANT_URLS) >= READ_PAGES
+    assert set(TENANT_URLS) >= READ_PAGES | GET_ONLY_PAGES
+
+
+@pytest.mark.parametrize("name", sorted(GET_ONLY_PAGES))
+def test_read_only_pages_refuse_post(name, alice, login):
+    """R2, R3: a page that only reads is marked safe-methods-only: an editor's POST answers
+    405 and writes nothing, while GET still opens it."""
+    url = _url(name, alice, Place(alice, alice.company, alice.editor))
+    client = login(alice.editor)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url)
+    assert response.status_code == 405, (url, response.status_code)
+    assert not _writes(queries.captured_queries), url
+    query = "?template=basic" if name == "imports:export" else ""
+    assert client.get(url + query).status_code in (200, 302), url
 
 
 @pytest.mark.parametrize("name", sorted(ADMIN_URLS))
