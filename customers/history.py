@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from pghistory.models import Events
 
 from companies.models import Company
@@ -98,12 +99,14 @@ def _subject(event, numbers: dict) -> str:
 def _fields(event_label: str) -> list[tuple[str, str]]:
     """(column, label) of the tracked model's fields, in the model's order."""
     model = apps.get_model(event_label).pgh_tracked_model
-    return [(f.attname, str(f.verbose_name)) for f in model._meta.concrete_fields
+    return [(f.attname, capfirst(f.verbose_name)) for f in model._meta.concrete_fields
             if f.attname not in HIDDEN_FIELDS]
 
 
 def _changes(event, companies: dict) -> list[Change]:
     def shown(name, value):
+        if isinstance(value, bool):
+            return "yes" if value else "no"
         return companies.get(value, value) if name == "company_id" else value
 
     data, diff = event.pgh_data or {}, event.pgh_diff or {}
@@ -123,7 +126,7 @@ def _changes(event, companies: dict) -> list[Change]:
 def customer_history(customer: Customer) -> list[HistoryEntry]:
     events = _events(customer)
     user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
-    users = {u.pk: u.email for u in get_user_model().objects.filter(pk__in=user_ids)}
+    users = {u.pk: u.display_name for u in get_user_model().objects.filter(pk__in=user_ids)}
     customer_ids = set()
     for event in events:
         if event.pgh_model == "customers.ShipToLinkEvent":
