@@ -23,6 +23,7 @@ from django_scopes import scope
 from companies.uploads import max_upload_bytes, too_large_message
 from imports import engine
 from imports.engine import ImportBusy
+from imports.locks import holding_company_lock, try_company_lock
 from imports.models import ImportBatch, ImportChange, Status
 from imports.reader import WorkbookRefused
 from imports.undo import undo
@@ -117,12 +118,17 @@ def batch_start_apply(batch: ImportBatch, *, user) -> ImportBatch:
 
 
 def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
-    """Apply the valid rows in one transaction (R39): all of them or none."""
+    """Apply the valid rows in one transaction (R39): all of them or none. The worker holds the
+    company's import lock throughout, which tells a running apply from a crashed one."""
     user_id = getattr(user, "pk", user)
     try:
-        with stored_file_path(batch.file.name) as path:
-            result = engine.run(path, batch=batch, apply=True, user_id=user_id,
-                                progress=_progress(batch))
+        with holding_company_lock(batch.company_id):
+            batch.refresh_from_db()
+            if batch.status not in (Status.READY, Status.APPLYING):
+                return batch  # marked failed (or finished) while it waited for the worker
+            with stored_file_path(batch.file.name) as path:
+                result = engine.run(path, batch=batch, apply=True, user_id=user_id,
+                                    progress=_progress(batch))
     except WorkbookRefused as refusal:
         return _fail(batch, str(refusal))
     except ImportBusy as busy:
@@ -136,6 +142,23 @@ def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
     batch.applied_by_id = user_id
     batch.applied_at = result.applied_at
     batch.save()
+    return batch
+
+
+def batch_mark_failed(batch: ImportBatch, *, user) -> ImportBatch:
+    """Recover a batch left "applying" by a worker that crashed (R40): allowed only while no
+    one holds the company's import lock (a running apply holds it from start to end). The
+    crashed apply's transaction rolled back, so nothing of it was written."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != Status.APPLYING:
+            raise ValidationError("Only a batch that is applying can be marked failed.")
+        if not try_company_lock(batch.company_id):  # held until this transaction ends
+            raise ValidationError("This import is still being applied; wait for it to finish.")
+        batch.status = Status.FAILED
+        batch.message = (f"Marked failed by {user}: its apply had stopped; nothing was "
+                         "written. Upload the file again to retry.")
+        batch.save(update_fields=["status", "message"])
     return batch
 
 

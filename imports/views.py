@@ -15,6 +15,7 @@ from imports import services
 from imports.columns import TEMPLATE_FILE_NAMES
 from imports.export import export_customers
 from imports.forms import ExportForm, UploadForm
+from imports.locks import company_lock_held
 from imports.models import ImportChange, Status
 from imports.selectors import get_batch, visible_batches
 from imports.templates import template_bytes
@@ -93,9 +94,16 @@ def batch_detail(request, tenant_slug, public_id):
     issues = batch.errors
     return render(request, "imports/batch_detail.html", {
         "batch": batch, "can_edit": _can_edit(request), "progress_label": progress_label(batch),
+        "can_mark_failed": _can_mark_failed(request, batch),
         "changes": Paginator(changes, 50).get_page(request.GET.get("changes")),
         "issues": Paginator(issues, 50).get_page(request.GET.get("issues")),
     })
+
+
+def _can_mark_failed(request, batch) -> bool:
+    """An admin may mark an applying batch failed once no worker holds its company's lock."""
+    return (batch.status == Status.APPLYING and request.membership.has_role(Role.ADMIN)
+            and not company_lock_held(batch.company_id))
 
 
 @require_safe
@@ -135,6 +143,13 @@ def batch_cancel(request, tenant_slug, public_id):
 @role_required(Role.EDITOR)
 def batch_undo(request, tenant_slug, public_id):
     return _act(request, public_id, services.batch_undo, "The import was undone.")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def batch_mark_failed(request, tenant_slug, public_id):
+    """Recover a batch whose apply stopped with its worker (R40): admins only."""
+    return _act(request, public_id, services.batch_mark_failed, "The import was marked failed.")
 
 
 def _act(request, public_id, service, success: str):

@@ -30,7 +30,7 @@ GET_ONLY_PAGES = {
 # Pages only admins (and owners) open (R2: users, companies, settings).
 ADMIN_URLS = {"companies:create", "companies:edit", "companies:move", "companies:delete",
               "companies:members", "companies:member_add", "companies:member_edit",
-              "companies:member_remove", "companies:settings"}
+              "companies:member_remove", "companies:settings", "imports:mark_failed"}
 EXTRA_KWARGS = {"imports:template": {"kind": "basic"}}
 
 
