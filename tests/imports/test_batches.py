@@ -1,16 +1,15 @@
 """Batches from upload to undo (R38-R40): preview, atomic apply, undo, one apply per company."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django_scopes import scope
 
 from customers.models import Customer
-from imports import engine, services
+from imports import services
 from imports.models import ImportBatch, ImportChange, Status
 from tests.factories import make_customer
 from tests.imports import workbooks as wb
+from tests.imports.locking import lock_held_elsewhere
 
 
 def _ready_batch(alice, path, django_capture_on_commit_callbacks, replace=False):
@@ -141,27 +140,10 @@ def test_two_batches_never_apply_at_once(alice, tmp_path, settings):
                                       replace=False)
         batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
     assert batch.status == Status.READY
-    holding, release = threading.Event(), threading.Event()
-
-    def first_apply_in_progress():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                engine.lock_company(cursor, alice.company.pk)
-                holding.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=first_apply_in_progress)
-    thread.start()
-    assert holding.wait(10)
-    try:
+    with lock_held_elsewhere(alice.company.pk):  # a first batch is being applied
         second = _apply(alice, batch)
         assert second.status == Status.READY
         assert "Another import is being applied" in second.message
         with scope(tenant=alice.tenant.pk):
             assert not Customer.objects.exists()
-    finally:
-        release.set()
-        thread.join()
     assert _apply(alice, batch).status == Status.APPLIED

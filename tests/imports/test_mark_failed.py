@@ -2,18 +2,18 @@
 only while no apply holds the company's import lock; a running apply holds it throughout."""
 
 import threading
-from contextlib import contextmanager
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django_scopes import scope
 
 from customers.models import Customer
-from imports import engine, services
+from imports import services
 from imports.locks import company_lock_held
 from imports.models import ImportBatch, Status
 from tests.imports import workbooks as wb
+from tests.imports.locking import lock_held_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -30,30 +30,6 @@ def applying(alice, tmp_path, django_capture_on_commit_callbacks):
         batch = services.batch_start_apply(batch, user=alice.editor)  # its task is not run
     assert batch.status == Status.APPLYING
     return batch
-
-
-@contextmanager
-def lock_held_elsewhere(company_id):
-    """Another database session (a live worker) holds the company's import lock."""
-    holding, release = threading.Event(), threading.Event()
-
-    def worker():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                engine.lock_company(cursor, company_id)
-                holding.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    assert holding.wait(10)
-    try:
-        yield
-    finally:
-        release.set()
-        thread.join()
 
 
 def _batch_url(alice, batch, action=""):
