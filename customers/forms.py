@@ -113,7 +113,7 @@ class CustomerFilterForm(forms.Form):
               ("all", "All companies I can see")]
     q = forms.CharField(required=False, label="Search",
                         widget=forms.TextInput(attrs={"type": "search", "placeholder":
-                                                      "Number, name, email, city, state, ZIP"}))
+                                                      "Number, name, city, ZIP…"}))
     scope = forms.ChoiceField(choices=SCOPES, required=False, label="Companies")
     kind = forms.ChoiceField(choices=[("", "Any kind"), *CustomerKind.choices], required=False)
     tax_ready = forms.ChoiceField(
