@@ -148,18 +148,34 @@ def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
 def batch_mark_failed(batch: ImportBatch, *, user) -> ImportBatch:
     """Recover a batch left "applying" by a worker that crashed (R40): allowed only while no
     one holds the company's import lock (a running apply holds it from start to end). The
-    crashed apply's transaction rolled back, so nothing of it was written."""
+    crashed apply's transaction rolled back, so nothing of it was written; unless the worker
+    died in the instant after that transaction committed: then the batch is applied."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != Status.APPLYING:
             raise ValidationError("Only a batch that is applying can be marked failed.")
         if not try_company_lock(batch.company_id):  # held until this transaction ends
             raise ValidationError("This import is still being applied; wait for it to finish.")
-        batch.status = Status.FAILED
-        batch.message = (f"Marked failed by {user}: its apply had stopped; nothing was "
-                         "written. Upload the file again to retry.")
-        batch.save(update_fields=["status", "message"])
+        batch.applied_at = _apply_committed_at(batch)
+        if batch.applied_at:
+            batch.status = Status.APPLIED
+            batch.message = ("Its worker stopped after the changes were written: they are in, "
+                             "and the import can be undone.")
+        else:
+            batch.status = Status.FAILED
+            batch.message = (f"Marked failed by {user}: its apply had stopped; nothing was "
+                             "written. Upload the file again to retry.")
+        batch.save(update_fields=["status", "message", "applied_at"])
     return batch
+
+
+def _apply_committed_at(batch: ImportBatch):
+    """When the batch's apply committed, or None: its writes carry the batch in their history
+    context (imports/history.py). A rare admin action, so an unindexed look is fine."""
+    from pghistory.models import Context
+
+    return (Context.objects.filter(metadata__import_batch=str(batch.public_id))
+            .order_by("created_at").values_list("created_at", flat=True).first())
 
 
 def batch_cancel(batch: ImportBatch, *, user) -> ImportBatch:

@@ -1,5 +1,7 @@
 """Import Customers pages (R31, R38-R42). Thin: fetch within the tenant, call the service."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +18,7 @@ from imports.columns import TEMPLATE_FILE_NAMES
 from imports.export import export_customers
 from imports.forms import ExportForm, UploadForm
 from imports.locks import company_lock_held
-from imports.models import ImportChange, Status
+from imports.models import ImportBatch, ImportChange, Status
 from imports.selectors import get_batch, visible_batches
 from imports.templates import template_bytes
 
@@ -149,17 +151,18 @@ def batch_undo(request, tenant_slug, public_id):
 @role_required(Role.ADMIN)
 def batch_mark_failed(request, tenant_slug, public_id):
     """Recover a batch whose apply stopped with its worker (R40): admins only."""
-    return _act(request, public_id, services.batch_mark_failed, "The import was marked failed.")
+    return _act(request, public_id, services.batch_mark_failed,
+                lambda batch: f"The import was marked {batch.get_status_display().lower()}.")
 
 
-def _act(request, public_id, service, success: str):
+def _act(request, public_id, service, success: str | Callable[[ImportBatch], str]):
     batch = get_batch(request, public_id)
     try:
-        service(batch, user=request.user)
+        batch = service(batch, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, success)
+        messages.success(request, success(batch) if callable(success) else success)
     return redirect("imports:batch", tenant_slug=request.tenant.slug, public_id=batch.public_id)
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django_scopes import scope
 
 from customers.models import Customer
-from imports import services
+from imports import engine, services
 from imports.locks import company_lock_held
 from imports.models import ImportBatch, Status
 from tests.imports import workbooks as wb
@@ -103,3 +103,21 @@ def test_a_running_apply_holds_the_lock_from_the_first_row(alice, applying, monk
         assert services.batch_apply(batch, user=alice.editor).status == Status.APPLIED
     assert seen and all(seen)
     assert not company_lock_held(alice.company.pk)
+
+
+def test_a_worker_that_died_after_writing_leaves_the_batch_applied(alice, login, applying):
+    """R39, R40: a worker that crashed just after the apply committed (before it recorded the
+    batch as applied): the action finds the committed writes and marks the batch applied, so
+    it can be undone, instead of failed."""
+    with scope(tenant=alice.tenant.pk):
+        batch = ImportBatch.objects.select_related("company").get(pk=applying.pk)
+        with services.stored_file_path(batch.file.name) as path:  # the worker's apply, then
+            engine.run(path, batch=batch, apply=True, user_id=alice.editor.pk)  # it dies
+    response = login(alice.admin).post(_batch_url(alice, applying, "mark-failed/"), follow=True)
+    assert "The import was marked applied." in response.content.decode()
+    with scope(tenant=alice.tenant.pk):
+        batch = ImportBatch.objects.select_related("company").get(pk=applying.pk)
+        assert batch.status == Status.APPLIED and batch.applied_at
+        assert Customer.objects.get().name1 == "Acme"
+        assert services.batch_undo(batch, user=alice.admin).status == Status.UNDONE
+        assert not Customer.objects.exists()
