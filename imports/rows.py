@@ -13,6 +13,7 @@ them again would return them unchanged and without errors.
 """
 
 from hashlib import md5
+from operator import itemgetter
 from typing import NamedTuple
 
 from customers.regions import REGION_NAMES, region_country
@@ -84,8 +85,11 @@ class RowCleaner:
         self.plans = {}
         for side, columns in self.sides:
             fields = [f for _, f in columns]
+            indexes = [i for i, _ in columns]
+            # Rows as wide as the header are cut by one C-level call; shorter ones cell by cell.
+            cut = itemgetter(*indexes) if len(indexes) > 1 else None
             self.plans[side] = (
-                [i for i, _ in columns],
+                indexes, fields, cut, max(indexes) + 1,
                 fields.index("number") if "number" in fields else None,
                 [fields.index(f) if f in fields else None for f in DETAIL_FIELDS])
         self.zone_index = layout.index_of(SHIPPING, ZONE)
@@ -102,20 +106,23 @@ class RowCleaner:
         width = len(cells)
         records, issues = [], []
         numbers = {}
-        for side, columns in self.sides:
-            indexes, number_at, detail_at = self.plans[side]
-            raw = [cells[i] if i < width else "" for i in indexes]
+        for side, plan in self.plans.items():
+            indexes, fields, cut, needed, number_at, detail_at = plan
+            if cut is not None and width >= needed:
+                raw = cut(cells)
+            else:
+                raw = [cells[i] if i < width else "" for i in indexes]
             number = raw[number_at].strip() if number_at is not None else ""
             if not number:
                 if side == BILLING and any(v.strip() for v in raw if v):
                     issues.append(Issue(row_no, self.titles[side]["number"],
                                         "The customer number is required."))
                 continue
-            expected = self.stored.get(side, {}).get(number)
+            expected = self.stored[side].get(number) if side in self.stored else None
             if expected is not None and _same(raw, expected):
                 record = self._stored_record(row_no, side, number, raw, detail_at)
             else:
-                values = {field: raw[k] for k, (_, field) in enumerate(columns)}
+                values = dict(zip(fields, raw, strict=True))
                 record, record_issues = self._record(row_no, side, values)
                 issues.extend(record_issues)
             numbers[side] = record[2]
@@ -146,11 +153,12 @@ class RowCleaner:
                 values["zip"] = padded
         cleaned, errors = clean_customer_values(values,
                                                 require_tax_fields=self.require_tax_fields)
-        issues.extend(Issue(row_no, titles[field], message) for field, message in errors.items())
+        if errors:
+            issues.extend(Issue(row_no, titles[f], message) for f, message in errors.items())
         zone = None
         if side == SHIPPING and self.zoned[SHIPPING] and cleaned.get("state") in REGION_NAMES:
             zone = cleaned["state"]
-        record = (row_no, side, cleaned["number"], *[cleaned.get(f) for f in DETAIL_FIELDS],
+        record = (row_no, side, cleaned["number"], *map(cleaned.get, DETAIL_FIELDS),
                   zone, None, self.zoned[side], bool(errors))
         return record, issues
 
