@@ -341,6 +341,23 @@ def test_request_missing_skips_covered_customers_and_open_requests(
     assert [m.to for m in mail.outbox] == [["e@exposed.example"]]
 
 
+def test_request_missing_leaves_the_emails_to_the_worker(
+        alice, login, django_capture_on_commit_callbacks):
+    """R30, R47: the bulk request writes the requests and queues one email task per request
+    once they are committed; the page sends no mail itself, however many customers."""
+    for number in ("E-1", "E-2", "E-3"):
+        add_zones(make_customer(alice.company, number, email=f"{number}@x.example"), "NV")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = login(alice.editor).post(alice.url("requests/missing/"))
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert len(callbacks) == 3  # each enqueues send_certificate_request
+    for callback in callbacks:
+        callback()
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "E-1@x.example", "E-2@x.example", "E-3@x.example"]
+
+
 # --- who may (R2, R3) --------------------------------------------------------------------------
 
 
