@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_scopes import scopes_disabled
 
 from companies import services
@@ -33,6 +33,7 @@ def home(request):
     return redirect("companies:dashboard", tenant_slug=membership.tenant.slug)
 
 
+@require_safe
 def dashboard(request, tenant_slug):
     from companies.dashboard import dashboard_panels
 
@@ -50,6 +51,7 @@ def company_pick(request, tenant_slug):
     return redirect(next_url)
 
 
+@require_safe
 def company_list(request, tenant_slug):
     companies = reachable_companies(request.membership).order_by("tree_id", "lft")
     return render(request, "companies/company_list.html", {"companies": companies})

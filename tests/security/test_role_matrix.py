@@ -18,9 +18,10 @@ VIEWER_MAY_POST = {
 }
 # Pages that read only and treat a POST like a GET: a viewer's POST there must write nothing.
 # (Better still, such views take GET only: then they answer 405 and need no entry here.)
-READ_PAGES = {"companies:dashboard", "companies:list"}
+READ_PAGES: set[str] = set()
 # Pages that take GET (and HEAD) only: a POST answers 405 whatever the role.
 GET_ONLY_PAGES = {
+    "companies:dashboard", "companies:list",
     "customers:list", "customers:detail", "customers:addresses", "customers:shipto",
     "documents:list", "documents:detail", "documents:customer_documents", "documents:file",
     "documents:review_queue", "documents:exposure", "documents:exposure_export",
