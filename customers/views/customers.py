@@ -42,7 +42,7 @@ def customer_list(request, tenant_slug):
     sort = data.get("sort") or "name"
     cursors = {"after": request.GET.get("after", ""), "before": request.GET.get("before", "")}
     if q:
-        page = search_page(qs, sort=sort, select_related=("company",), **cursors)
+        page = search_page(qs, term=q, sort=sort, select_related=("company",), **cursors)
     else:
         page = keyset_page(qs.select_related("company"), sort=sort, **cursors)
         page.count, page.count_is_capped = capped_count(qs)
