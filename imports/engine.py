@@ -28,9 +28,11 @@ LOCK_KEY = 7_114_002  # first key of pg_advisory_xact_lock(int, int); the compan
 COPY_CHUNK = 10_000  # rows per COPY; progress is reported between them
 MAX_STORED_ISSUES = 10_000
 
-_REC_TABLE = ", ".join(
-    ["row_no integer", "side text", "number text", *[f"{f} text" for f in DETAIL_FIELDS],
-     "zone text", "link_to text", "zoned boolean", "error boolean"])
+_REC_COLUMNS = [("row_no", "int4"), ("side", "text"), ("number", "text"),
+                *[(f, "text") for f in DETAIL_FIELDS], ("zone", "text"), ("link_to", "text"),
+                ("zoned", "bool"), ("error", "bool")]
+_REC_TABLE = ", ".join(f"{name} {kind}" for name, kind in _REC_COLUMNS)
+_REC_TYPES = [kind for _, kind in _REC_COLUMNS]
 
 
 class ImportBusy(Exception):  # noqa: N818
@@ -118,7 +120,9 @@ def _load(cursor, sheet, layout: Layout, company, issues: _Issues, progress) -> 
     pending = True
     while pending:
         pending = False
-        with raw.copy("COPY imp_rec FROM STDIN") as copy:
+        # Binary COPY: the server reads each value as is, with no text parsing or escapes.
+        with raw.copy("COPY imp_rec FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(_REC_TYPES)
             for row_no, cells in sheet.rows:
                 done += 1
                 records, row_issues = cleaner.clean(row_no, cells)
