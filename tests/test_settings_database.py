@@ -54,3 +54,12 @@ def test_without_database_url_an_embedded_postgresql_starts_in_the_data_folder()
         assert (folder / "postgres" / "PG_VERSION").exists()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_connections_run_without_jit(db):
+    """P4: PostgreSQL's JIT compiling, tens of ms a query, is off for the app's connections."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
