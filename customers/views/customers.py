@@ -31,12 +31,15 @@ def _scoped_list(request, scope: str):
 
 @require_safe
 def customer_list(request, tenant_slug):
-    form = CustomerFilterForm(request.GET)
+    params = request.GET.copy()
+    # The top-bar search looks in every company the user may see; the plain list shows the
+    # working company (R7) unless asked for more. The form shows the scope used.
+    if not params.get("scope"):
+        params["scope"] = "all" if params.get("q", "").strip() else "company"
+    form = CustomerFilterForm(params)
     data = form.cleaned_data if form.is_valid() else {}
     q = data.get("q", "")
-    # The top-bar search looks in every company the user may see; the plain list shows the
-    # working company (R7) unless asked for more.
-    scope = data.get("scope") or ("all" if q else "company")
+    scope = data.get("scope") or "company"
     qs = filter_customers(_scoped_list(request, scope), q=q, kind=data.get("kind", ""),
                           tax_ready=data.get("tax_ready", ""), state=data.get("state", ""))
     sort = data.get("sort") or "name"
@@ -46,7 +49,6 @@ def customer_list(request, tenant_slug):
     else:
         page = keyset_page(qs.select_related("company"), sort=sort, **cursors)
         page.count, page.count_is_capped = capped_count(qs)
-    params = request.GET.copy()
     for name in ("after", "before"):
         params.pop(name, None)
     return render(request, "customers/customer_list.html", {

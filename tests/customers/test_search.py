@@ -200,3 +200,12 @@ def test_list_four_cases(alice, bob, login, client):
     assert login(bob.viewer).get(alice.url("customers/")).status_code == 404
     assert "Add Customer" not in login(alice.viewer).get(alice.url("customers/")).content.decode()
     assert "Add Customer" in login(alice.editor).get(alice.url("customers/")).content.decode()
+
+
+def test_top_bar_search_shows_the_scope_it_used(shop, login):
+    """R13: a search from the top bar looks in every company the user sees, and the list's
+    Companies filter says so."""
+    alice, _ = shop
+    response = login(alice.viewer).get(alice.url("customers/"), {"q": "farms"})
+    assert '<option value="all" selected>' in response.content.decode()
+    assert _numbers(response) == ["00300"]
