@@ -41,6 +41,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scope, scopes_disabled  # noqa: E402
 
+from bench.tenants import copy_rows, make_tenant, reset_tenant  # noqa: E402
+
 SLUG = "bench-customers"
 TARGET_MS = 100.0
 TABLES = ["customers_contactchannel", "customers_contact", "customers_address",
@@ -69,45 +71,6 @@ WORDS_B = ["Supply", "Hardware", "Builders", "Foods", "Medical", "Farms", "Elect
            "Florist", "Pharmacy", "Hospital", "Academy", "Transport", "Welding", "Bakery"]
 SUFFIX = ["Inc.", "LLC", "Co.", "Corp.", "Ltd.", "Group", ""]
 
-
-def reset_tenant():
-    from companies.models import Tenant
-
-    with scopes_disabled():
-        old = Tenant.objects.filter(slug=SLUG).first()
-    if old is None:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        for table in [*TABLES, "companies_membership", "companies_company"]:
-            cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", [old.pk])  # noqa: S608
-        cursor.execute("DELETE FROM companies_tenant WHERE id = %s", [old.pk])
-        cursor.execute("SET session_replication_role = origin")
-
-
-def make_tenant():
-    from django.contrib.auth import get_user_model
-
-    from companies.models import Membership, Role, Tenant
-    from companies.services import company_create
-
-    tenant = Tenant.objects.create(slug=SLUG, name="Bench Customers")
-    User = get_user_model()
-    owner = User.objects.filter(email="bench-customers@example.com").first() or \
-        User.objects.create_user(email="bench-customers@example.com", password=uuid.uuid4().hex)
-    with scope(tenant=tenant.pk):
-        Membership.objects.create(tenant=tenant, user=owner, role=Role.OWNER)
-        companies = {}
-        for code, parent, _ in TREE:
-            companies[code] = company_create(tenant=tenant, name=f"Company {code}", code=code,
-                                             parent=companies.get(parent))
-    return tenant, owner, companies
-
-
-def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def secondary_indexes(cursor, tables) -> list[tuple[str, str]]:
@@ -240,8 +203,9 @@ def main() -> int:
             total = Customer.objects.count()
         print(f"Reusing the kept tenant: {total:,} customers")
     else:
-        reset_tenant()
-        tenant, owner, companies = make_tenant()
+        reset_tenant(SLUG, TABLES)
+        tenant, owner, companies = make_tenant(
+            SLUG, "Bench Customers", [(code, parent) for code, parent, _ in TREE])
         started = time.perf_counter()
         counts = load(tenant, companies, total)
         print(f"Loaded in {time.perf_counter() - started:.1f} s: " +
@@ -283,7 +247,7 @@ def main() -> int:
         print(f"P4 {label}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries "
               f"(target p95 < {TARGET_MS:.0f} ms: {'PASS' if p95 < TARGET_MS else 'FAIL'})")
     if "--keep" not in args and "--reuse" not in args:
-        reset_tenant()
+        reset_tenant(SLUG, TABLES)
     return 0 if worst < TARGET_MS else 1
 
 

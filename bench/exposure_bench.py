@@ -37,60 +37,19 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_scopes import scope, scopes_disabled  # noqa: E402
+
+from bench.tenants import copy_rows, make_tenant, reset_tenant  # noqa: E402
 
 SLUG = "bench-exposure"
 TARGET_SECONDS = 2.0
+TABLES = ["documents_exposureexport", "documents_document", "customers_shiptolink",
+          "customers_shiptozone", "customers_customer"]
 RUNS = 5
 STATES = ["AL", "AZ", "CA", "CO", "CT", "FL", "GA", "IL", "IN", "MA", "MD", "MI", "MN", "MO",
           "NC", "NJ", "NY", "OH", "OR", "PA", "TN", "TX", "VA", "WA", "WI"]
 TREE = [("BX", None), ("BX-EAST", "BX"), ("BX-WEST", "BX"), ("BX-NY", "BX-EAST"),
         ("BX-TX", "BX-WEST"), ("BX-CA", "BX-WEST"), ("OTHER", None)]
 
-
-def reset_tenant():
-    from companies.models import Tenant
-
-    with scopes_disabled():
-        old = Tenant.objects.filter(slug=SLUG).first()
-    if old is None:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        for table in ("documents_exposureexport", "documents_document", "customers_shiptolink",
-                      "customers_shiptozone", "customers_customer",
-                      "companies_membership_companies", "companies_membership",
-                      "companies_company"):
-            column = "membership_id IN (SELECT id FROM companies_membership WHERE tenant_id = %s)" \
-                if table == "companies_membership_companies" else "tenant_id = %s"
-            cursor.execute(f"DELETE FROM {table} WHERE {column}", [old.pk])  # noqa: S608
-        cursor.execute("DELETE FROM companies_tenant WHERE id = %s", [old.pk])
-        cursor.execute("SET session_replication_role = origin")
-
-
-def make_tenant():
-    from django.contrib.auth import get_user_model
-
-    from companies.models import Membership, Role, Tenant
-    from companies.services import company_create
-
-    tenant = Tenant.objects.create(slug=SLUG, name="Bench Exposure")
-    User = get_user_model()
-    owner = User.objects.filter(email="bench-exposure@example.com").first() or \
-        User.objects.create_user(email="bench-exposure@example.com", password=uuid.uuid4().hex)
-    with scope(tenant=tenant.pk):
-        Membership.objects.create(tenant=tenant, user=owner, role=Role.OWNER)
-        companies = {}
-        for code, parent in TREE:
-            companies[code] = company_create(tenant=tenant, name=f"Company {code}", code=code,
-                                             parent=companies.get(parent))
-    return tenant, owner, companies
-
-
-def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def load(tenant, companies, customers_in_subtree: int) -> dict:
@@ -174,8 +133,8 @@ def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     customers = int(args[0]) if args else 100_000
     setup_test_environment()  # the test Client's host is allowed
-    reset_tenant()
-    tenant, owner, companies = make_tenant()
+    reset_tenant(SLUG, TABLES)
+    tenant, owner, companies = make_tenant(SLUG, "Bench Exposure", TREE)
     started = time.perf_counter()
     counts = load(tenant, companies, customers)
     print(f"Loaded in {time.perf_counter() - started:.1f} s: " +
@@ -198,7 +157,7 @@ def main() -> int:
           f"(min {min(times):.3f}, max {max(times):.3f}), {queries} queries; "
           f"target < {TARGET_SECONDS:.1f} s: {'PASS' if median < TARGET_SECONDS else 'FAIL'}")
     if "--keep" not in sys.argv:
-        reset_tenant()
+        reset_tenant(SLUG, TABLES)
     return 0 if median < TARGET_SECONDS else 1
 
 
