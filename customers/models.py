@@ -12,6 +12,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Upper
 
 from companies.models import EXEMPTION_REASONS, Company, Tenant, TenantOwned, scoped_manager
+from customers import history_conditions
 
 
 class CustomerKind(models.TextChoices):
@@ -54,8 +55,10 @@ class CustomerQuerySet(models.QuerySet):
 
 
 # search_text is derived from other fields: history need not keep it.
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-                 exclude=["search_text"])
+@pghistory.track(history_conditions.insert_event(), history_conditions.update_event(),
+                 history_conditions.delete_event(), exclude=["search_text"],
+                 attrs={"tenant": history_conditions.unindexed_copy(Tenant),
+                        "company": history_conditions.unindexed_copy(Company)})
 class Customer(TenantOwned):
     # No single-column indexes on the foreign keys: the composite indexes below lead with
     # them (tenant: customer_tenant_*; company: the unique number), and each index is paid
@@ -232,7 +235,8 @@ class ContactChannel(TenantOwned):
         return f"{self.get_kind_display()}: {self.value}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+@pghistory.track(history_conditions.insert_event(), history_conditions.delete_event(),
+                 attrs={"tenant": history_conditions.unindexed_copy(Tenant)})
 class ShipToZone(TenantOwned):
     """A region a customer ships to (R11)."""
 
@@ -251,7 +255,8 @@ class ShipToZone(TenantOwned):
         return self.region
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+@pghistory.track(history_conditions.insert_event(), history_conditions.delete_event(),
+                 attrs={"tenant": history_conditions.unindexed_copy(Tenant)})
 class ShipToLink(TenantOwned):
     """A billing customer's link to a shipping customer of the same company (R12)."""
 

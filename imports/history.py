@@ -2,8 +2,9 @@
 
 pghistory's per-row triggers cost ~150 µs a row (two PL/pgSQL exception blocks each), which
 would dominate a 100,000-row import. For its own statements the engine therefore switches the
-customer, zone and link history triggers off (pgtrigger's transaction-local ignore list, no
-privileges needed) and writes the very rows they would have written: one INSERT ... SELECT per
+customer, zone and link history triggers off (a transaction-local setting their WHEN clause
+reads, see customers.history_conditions; no privileges needed, and the per-row trigger function
+is not even called) and writes the very rows they would have written: one INSERT ... SELECT per
 statement, from the statement's RETURNING rows, under one pghistory context that names the user
 and the batch. Column lists come from the event models, so they follow model changes.
 """
@@ -13,21 +14,10 @@ import uuid
 from contextlib import contextmanager
 
 import pghistory
-import pghistory.trigger
-import pgtrigger
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 
-TRACKED = ["customers.Customer", "customers.ShipToZone", "customers.ShipToLink"]
-
-
-def _pgids() -> list[str]:
-    ids = []
-    for model, trigger in pgtrigger.registered():
-        if model._meta.label in TRACKED and isinstance(trigger, pghistory.trigger.Event):
-            pgid = trigger.get_pgid(model)
-            ids += [pgid, f"{model._meta.db_table}:{pgid}"]
-    return ids
+from customers import history_conditions
 
 
 def event_insert(model_label: str, label: str, source: str) -> str:
@@ -62,8 +52,7 @@ def recorded_by_engine(cursor, **metadata):
                                               updated_at = EXCLUDED.updated_at""",
             [context_id, json.dumps(context.metadata if context else metadata,
                                     cls=DjangoJSONEncoder)])
-        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)",
-                       ["{" + ",".join(_pgids()) + "}"])
+        cursor.execute("SELECT set_config(%s, 'on', true)", [history_conditions.SETTING])
         yield context_id
         # (After an error the transaction rolls back, and the setting with it.)
-        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+        cursor.execute("SELECT set_config(%s, 'off', true)", [history_conditions.SETTING])

@@ -92,7 +92,9 @@ class ImportChange(models.Model):
     its batch, and its manager is scoped through the batch's tenant.
     """
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    # No index on batch alone: change_batch_number (batch, number) leads with it.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes",
+                              db_index=False)
     number = models.CharField(max_length=50)
     customer_id = models.BigIntegerField(null=True, blank=True)  # no FK: undo may delete it
     field = models.CharField(max_length=30, blank=True)

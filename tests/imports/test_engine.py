@@ -191,6 +191,25 @@ def test_history_names_the_batch_and_user(alice, tmp_path, run_import):
         assert event.pgh_context.metadata["user"] == alice.editor.pk
 
 
+def test_history_is_written_once_and_triggers_work_again_after(alice, tmp_path, run_import):
+    """R14: the engine's own history rows replace the triggers' (one event per write, not two),
+    and a save in the same transaction after the import is recorded by the trigger again."""
+    from django.db import transaction
+
+    from customers.models import Customer, ShipToZone
+
+    with transaction.atomic():
+        run_import(wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100", Ship="TX")]))
+        with scope(tenant=alice.tenant.pk):
+            customer = Customer.objects.get(number="100")
+            customer.city = "Waco"
+            customer.save()
+            events = Customer.pgh_event_model.objects.filter(pgh_obj_id=customer.pk)
+            assert [e.pgh_label for e in events.order_by("pgh_id")] == ["insert", "update"]
+            zone_events = ShipToZone.pgh_event_model.objects.filter(customer_id=customer.pk)
+            assert [e.pgh_label for e in zone_events] == ["insert"]
+
+
 def test_changes_are_recorded_per_field(alice, tmp_path, run_import):
     """R39: the batch keeps the before-values it overwrote."""
     make_customer(alice.company, "100", "Acme", city="Austin")
