@@ -31,6 +31,7 @@ sys.path.insert(0, str(BENCH.parent))
 
 from bench import workbooks  # noqa: E402
 from bench.certhub_run import RESULT_MARK  # noqa: E402
+from bench.djangoenv import settle  # noqa: E402
 
 P1_MIN_RATIO, P2_NEW_MAX, P2_UNCHANGED_MAX = 20, 2, 1
 P1_REFERENCE_MODES = ("default", "bulk")  # SPEC P1: "its default or its bulk mode"
@@ -72,6 +73,7 @@ def certhub_import(path: Path, company, *, profile: bool = False) -> dict:
                "--company", str(company.pk)]
     if profile:
         command.append("--profile")
+    settle()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     marked = [line for line in done.stdout.splitlines() if line.startswith(RESULT_MARK)]
     if done.returncode or not marked:
@@ -121,6 +123,7 @@ def measure_import_export(world, files: dict, rows: int) -> dict:
     for mode in MODES:
         BenchCustomer.objects.all().delete()
         for case, path in (("new", files["base"]), ("changed", files["changed"])):
+            settle()
             seconds, totals = run_import(path, mode=mode, company=company)
             stored = BenchCustomer.objects.filter(company=company).count()
             if stored != rows:
@@ -167,6 +170,7 @@ def measure_floor(world, path: Path, rows: int, repeat: int = 2) -> dict:
         kind = "indexed" if indexed else "plain"
         for _ in range(repeat):
             floor.empty_table()
+            settle()
             seconds = floor.run_floor(path, company=company, indexed=indexed)
             best[kind] = min(best.get(kind, seconds), seconds)
             say(f"  floor {kind:7} new {rows:>9,}: {seconds:7.2f} s {rate(rows, seconds):>16}")
