@@ -92,9 +92,13 @@ class ImportChange(models.Model):
     its batch, and its manager is scoped through the batch's tenant.
     """
 
-    # No index on batch alone: change_batch_number (batch, number) leads with it.
+    # No index on batch alone: change_batch_number (batch, number) leads with it. No database
+    # constraint either, as on pghistory's event rows: the engine writes tens of thousands of
+    # changes for the batch it holds, and PostgreSQL would check each against the batch at
+    # commit (~10% of a 10,000-row import). Deleting a batch still deletes its changes
+    # (Django's cascade).
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes",
-                              db_index=False)
+                              db_index=False, db_constraint=False)
     number = models.CharField(max_length=50)
     customer_id = models.BigIntegerField(null=True, blank=True)  # no FK: undo may delete it
     field = models.CharField(max_length=30, blank=True)

@@ -117,6 +117,24 @@ def test_apply_is_atomic(alice, tmp_path, django_capture_on_commit_callbacks):
 
 
 @pytest.mark.django_db
+def test_deleting_a_batch_deletes_its_changes(alice, tmp_path,
+                                              django_capture_on_commit_callbacks):
+    """R39: a batch's changes go with it (Django's cascade: no database constraint ties them,
+    see ImportChange.batch)."""
+    make_customer(alice.company, "100", "Acme", city="Austin")
+    batch = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [
+        wb.customer("100", Name_1="Acme", City="Dallas")]), django_capture_on_commit_callbacks)
+    batch_id = batch.pk
+    with scope(tenant=alice.tenant.pk):
+        assert ImportChange.objects.filter(batch=batch).exists()
+        batch.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM imports_importchange WHERE batch_id = %s",
+                       [batch_id])
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db
 def test_cancel(alice, tmp_path, django_capture_on_commit_callbacks):
     """R38: a ready batch can be cancelled instead of applied."""
     batch = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [wb.customer("1")]),
