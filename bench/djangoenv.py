@@ -23,8 +23,7 @@ def setup() -> None:
 
 def settle() -> None:
     """CHECKPOINT before a timed run, so that no run pays for writing out the pages the one
-    before it dirtied (a checkpoint in the middle of a run made figures drift by a fifth).
-    Needs a superuser or the pg_checkpoint role; skipped without them."""
+    before it dirtied. Needs a superuser or the pg_checkpoint role; skipped without them."""
     from django.db import DatabaseError, connection, transaction
 
     try:

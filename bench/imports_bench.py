@@ -91,24 +91,33 @@ def _counts(counts: dict) -> str:
     return ", ".join(f"{k} {v:,}" for k, v in counts.items() if isinstance(v, int) and v)
 
 
-def measure_certhub(world, files: dict, rows: int, label: str) -> dict:
-    """New, a fifth changed, unchanged: three imports into one fresh company."""
-    company = world.company(f"CH-{label.upper()}")
-    results = {}
-    for case, path in (("new", files["base"]), ("changed", files["changed"]),
-                       ("unchanged", files["changed"])):
-        result = certhub_import(path, company)
-        if result["customers"] != rows:
-            raise RuntimeError(f"expected {rows} customers after {case}, found {result}")
-        results[case] = result
-        if case == "unchanged":  # P2: re-importing the unchanged file writes nothing
-            result["events_written"] = (result["customer_events"]
-                                        - results["changed"]["customer_events"])
-        say(f"  certhub {case:9} {rows:>9,}: {result['seconds']:7.2f} s "
-            f"{rate(rows, result['seconds']):>16}, peak {result['peak_rss_mb']:5.0f} MB "
-            f"({_counts(result['counts'])})")
-    results["company"] = company
-    return results
+def measure_certhub(world, files: dict, rows: int, label: str, repeat: int = 2) -> dict:
+    """New, a fifth changed, unchanged: three imports into a fresh company, `repeat` times;
+    each case keeps its best run, as the floors do (a run's figure drifts by a tenth or more
+    on a shared machine)."""
+    best, peaks = {}, {}
+    for attempt in range(1, repeat + 1):
+        company = world.company(f"CH-{label.upper()}-{attempt}")
+        results = {}
+        for case, path in (("new", files["base"]), ("changed", files["changed"]),
+                           ("unchanged", files["changed"])):
+            result = certhub_import(path, company)
+            if result["customers"] != rows:
+                raise RuntimeError(f"expected {rows} customers after {case}, found {result}")
+            results[case] = result
+            if case == "unchanged":  # P2: re-importing the unchanged file writes nothing
+                result["events_written"] = (result["customer_events"]
+                                            - results["changed"]["customer_events"])
+            say(f"  certhub {case:9} {rows:>9,}: {result['seconds']:7.2f} s "
+                f"{rate(rows, result['seconds']):>16}, peak {result['peak_rss_mb']:5.0f} MB "
+                f"({_counts(result['counts'])})")
+            peaks[case] = max(peaks.get(case, 0), result["peak_rss_mb"])
+            if case not in best or result["seconds"] < best[case]["seconds"]:
+                best[case] = result
+        best["company"] = company
+    for case, peak in peaks.items():  # P3 bounds the worst run, not the best
+        best[case]["peak_rss_mb"] = peak
+    return best
 
 
 # --- django-import-export ----------------------------------------------------------------------
