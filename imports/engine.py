@@ -335,14 +335,6 @@ _FILE_LINKS = """(SELECT DISTINCT b.number AS billing_number, b.customer_id AS b
                   WHERE r.link_to IS NOT NULL AND NOT b.bad AND NOT s.bad) AS l"""
 
 
-def _file_zones(created: bool) -> str:
-    """The file's zones of the customers this import creates, or of those it found."""
-    return f"""(SELECT DISTINCT m.customer_id, r.zone FROM imp_rec r
-                JOIN imp_cust m ON m.number = r.number
-                WHERE r.zone IS NOT NULL AND NOT m.bad AND {"" if created else "NOT "}m.created
-                ) AS z"""  # noqa: S608
-
-
 def _zone_add_sql() -> str:
     return f"""{_INSERT_CHANGE} SELECT %(batch)s, z.number, 'zone', '', z.zone, 'zone_add'
         FROM {_FILE_ZONES} WHERE z.created OR NOT EXISTS (
@@ -404,7 +396,8 @@ def _write(cursor, company, counts: dict, *, context: dict) -> None:
                 WITH added AS (
                     INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
                     SELECT %(tenant)s, gen_random_uuid(), z.customer_id, z.zone
-                    FROM {_file_zones(created)} {on_conflict} RETURNING *)
+                    FROM {_FILE_ZONES} WHERE {"" if created else "NOT "}z.created
+                    {on_conflict} RETURNING *)
                 {event_insert("customers.ShipToZone", "insert", "added")}""",  # noqa: S608
                 params)
     if counts["links_added"]:
