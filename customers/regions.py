@@ -35,18 +35,24 @@ def region_country(region: str) -> str | None:
     return None
 
 
-def normalise_address(*, state: str, country: str, zip: str) -> tuple[str, str, str, dict]:
+def normalise_address(*, state: str, country: str | None, zip: str,
+                      ) -> tuple[str, str, str, dict]:
     """Clean state, country and ZIP together; returns (state, country, zip, errors by field).
 
-    A US or Canadian state without a country sets the country; US and Canadian states and
-    postal codes are checked; other countries keep free text (R10).
+    A US or Canadian state without a country sets the country; any other state needs one
+    (`country=None`: not given, the stored country stays, so that check is left out). US and
+    Canadian states and postal codes are checked; other countries keep free text (R10).
     """
-    state, country, zip = state.strip(), country.strip().upper(), zip.strip()
+    given = country is not None
+    state, country, zip = state.strip(), (country or "").strip().upper(), zip.strip()
     errors: dict[str, str] = {}
     if state and region_country(state.upper()):
         state = state.upper()
     if state and not country:
         country = region_country(state) or ""
+        if not country and given:
+            errors["country"] = (f"{state!r} is no US or Canadian state code: give the "
+                                 "country (ISO code, e.g. DE).")
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         errors["country"] = f"{country!r} is not a two-letter ISO country code (e.g. US, CA)."
     if country == "US":

@@ -56,7 +56,7 @@ def clean_customer_values(values: dict[str, str], *, require_tax_fields: bool = 
     errors: dict[str, str] = {}
     if not _ADDRESS_FIELDS.isdisjoint(cleaned):
         state, country, zip_code, address_errors = normalise_address(
-            state=cleaned.get("state", ""), country=cleaned.get("country", ""),
+            state=cleaned.get("state", ""), country=cleaned.get("country"),
             zip=cleaned.get("zip", ""))
         for name, value in (("state", state), ("country", country), ("zip", zip_code)):
             if name in cleaned or (name == "country" and value):

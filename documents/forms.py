@@ -3,10 +3,12 @@ the request to scope their choices; services do the writes."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from companies.models import EXEMPTION_REASONS
 from customers.models import Address, Customer
 from customers.regions import region_choices
+from customers.settings_resolution import effective_setting, setting_display
 from documents.files import is_document_file
 from documents.models import DISPLAY_STATUSES, DocumentType
 
@@ -46,7 +48,8 @@ class DocumentDetailsForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}))
     exemption_reason = forms.ChoiceField(
         choices=[("", "—"), *EXEMPTION_REASONS], required=False,
-        help_text="Left blank, the customer's effective exemption reason applies.")
+        help_text="Left blank, the effective exemption reason of the address picked applies "
+                  "(the customer's for no address or the main address).")
     signed_date = forms.DateField(required=False, widget=DateInput())
     effective_date = forms.DateField(widget=DateInput())
     expiration_date = forms.DateField(required=False, widget=DateInput(),
@@ -59,6 +62,12 @@ class DocumentDetailsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.customer = customer
         self.fields["address"].choices = address_choices(customer, current_address)
+        if self.initial.get("exemption_reason") is None:
+            value, source = effective_setting("exemption_reason", customer=customer,
+                                              tenant=customer.tenant)
+            # Help texts are rendered as HTML: the company name in `source` is escaped.
+            self.fields["exemption_reason"].help_text += escape(
+                f" The customer's is {setting_display('exemption_reason', value)} ({source}).")
 
     def clean(self):
         data = super().clean()

@@ -23,7 +23,7 @@ from companies.models import Company, Tenant
 from companies.tenancy import reachable_companies_q
 from customers.models import ChannelKind, ContactChannel, Customer
 from customers.regions import REGION_NAMES
-from documents.models import CertificateRequest, RequestStatus
+from documents.models import CertificateRequest, Document, DocumentStatus, RequestStatus
 
 DEFAULT_EXPIRY_DAYS = 14
 MAX_EXPIRY_DAYS = 90
@@ -90,8 +90,10 @@ def email_choices(customer: Customer) -> list[tuple[str, str]]:
     choices = []
     if customer.email:
         choices.append((customer.email, f"{customer.email} (customer)"))
+    # An inactive address's emails are not offered (R17).
     channels = ContactChannel.objects.filter(
-        Q(contact__customer=customer) | Q(address__customer=customer), kind=ChannelKind.EMAIL,
+        Q(contact__customer=customer) | Q(address__customer=customer, address__is_active=True),
+        kind=ChannelKind.EMAIL,
     ).select_related("contact", "address").order_by("value")
     for channel in channels:
         owner = channel.contact.name if channel.contact_id else f"address {channel.address}"
@@ -101,9 +103,37 @@ def email_choices(customer: Customer) -> list[tuple[str, str]]:
     return choices
 
 
+def pending_regions(company_ids: list[int]) -> dict[int, set[str]]:
+    """{customer id: regions of its pending documents} in these companies: asked and answered,
+    waiting for review, so not asked for again (R30)."""
+    answered: dict[int, set[str]] = {}
+    rows = Document.objects.filter(company_id__in=company_ids, status=DocumentStatus.PENDING)
+    for customer_id, regions in rows.values_list("customer_id", "regions"):
+        answered.setdefault(customer_id, set()).update(regions)
+    return answered
+
+
+def regions_to_request(tenant_id: int, company_ids: list[int],
+                       customer_id: int | None = None) -> dict[int, list[str]]:
+    """{customer id: regions still to ask for}: its exposed regions (R23) less those its pending
+    documents cover; customers with nothing left are left out (R30)."""
+    from documents.coverage import Scope, exposed_customers
+
+    exposed = exposed_customers(Scope(tenant_id, company_ids, customer_id))
+    answered = pending_regions(company_ids)
+    wanted = {}
+    for pk, regions in exposed:
+        left = [r for r in regions if r not in answered.get(pk, ())]
+        if left:
+            wanted[pk] = left
+    return wanted
+
+
 def requested_regions(customer: Customer) -> list[str]:
-    """The default regions of a request: the customer's ship-to zones (R28)."""
-    return list(customer.zones.values_list("region", flat=True))
+    """The default regions of a request: what the customer is exposed in and has not already
+    answered with a pending document (R28, R30)."""
+    wanted = regions_to_request(customer.tenant_id, [customer.company_id], customer.pk)
+    return wanted.get(customer.pk, [])
 
 
 def find_by_token(token: str) -> CertificateRequest | None:
@@ -274,12 +304,9 @@ def customers_without_open_request(customer_ids: list[int]) -> list[int]:
 def request_missing(*, tenant: Tenant, actor, companies: QuerySet[Company], base_url: str,
                     message: str = "") -> tuple[list[CertificateRequest], list[Customer]]:
     """One request to every customer with exposure in these companies, for its exposed
-    regions, skipping those with an open request (R30). Returns (sent, skipped for lack of
-    an email)."""
-    from documents.coverage import Scope, exposed_customers
-
-    scope_ = Scope(tenant.pk, list(companies.values_list("pk", flat=True)))
-    exposed = dict(exposed_customers(scope_))
+    regions, skipping those with an open request and regions its pending documents answer
+    (R30). Returns (sent, skipped for lack of an email)."""
+    exposed = regions_to_request(tenant.pk, list(companies.values_list("pk", flat=True)))
     candidates = customers_without_open_request(list(exposed))
     customers = Customer.objects.filter(pk__in=candidates).order_by("company_id", "number")
     sent, no_email = [], []

@@ -103,9 +103,9 @@ def document_pick_customer(request, tenant_slug):
 def document_create(request, tenant_slug, public_id):
     """Upload a document for a customer; it arrives pending in the review queue (R20, R21)."""
     customer = get_customer(request, public_id)
-    form = DocumentUploadForm(request.POST or None, request.FILES or None, customer=customer,
-                              initial={"exemption_reason":
-                                       services.default_exemption_reason(customer)})
+    # No pre-filled exemption reason: left blank, the picked address's effective reason
+    # applies, else the customer's (R19).
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_create(

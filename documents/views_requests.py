@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
@@ -65,6 +67,8 @@ class RequestFilterForm(forms.Form):
     status = forms.ChoiceField(required=False,
                                choices=[("", "Any status"), *services.DISPLAY_STATUSES])
     descendants = forms.BooleanField(label="Include companies below", required=False)
+    # Set by "Request missing certificates" to list the requests it just sent (R30).
+    since = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
 
 def base_url(request) -> str:
@@ -101,6 +105,8 @@ def request_list(request, tenant_slug):
                 .annotate(document_count=Count("documents")).order_by("-created_at", "-pk"))
     if data.get("status"):
         requests = services.with_display_status(requests, data["status"])
+    if data.get("since"):
+        requests = requests.filter(created_at__gte=data["since"])
     if data.get("q"):
         q = data["q"].strip()
         requests = requests.filter(Q(customer__name1__icontains=q) | Q(customer__number=q)
@@ -160,14 +166,19 @@ def request_missing(request, tenant_slug):
     """"Request missing certificates": the working company and everything below it (R30)."""
     if request.working_company is None:
         raise PermissionDenied("No company to work in.")
+    started = timezone.now()
     sent, no_email = services.request_missing(
         tenant=request.tenant, actor=request.user, base_url=base_url(request),
         companies=working_companies(request, include_descendants=True))
     messages.success(request, f"{len(sent)} request{'s' if len(sent) != 1 else ''} sent to "
-                              "customers with exposure and no open request.")
+                              "customers with exposure, no open request and no pending "
+                              "document for those regions" + (": listed below." if sent else "."))
     if no_email:
         names = ", ".join(f"{c.name1} #{c.number}" for c in no_email[:10])
         more = f" and {len(no_email) - 10} more" if len(no_email) > 10 else ""
         messages.warning(request, f"No email address for {names}{more}: add one to request "
                                   "their certificates.")
-    return redirect("documents:requests", tenant_slug=tenant_slug)
+    url = reverse("documents:requests", kwargs={"tenant_slug": tenant_slug})
+    if sent:  # the requests just sent, in the subtree the send covered
+        url += "?" + urlencode({"descendants": "on", "since": started.isoformat()})
+    return redirect(url)

@@ -19,6 +19,7 @@ from customers.selectors import (
     get_contact,
     get_customer,
 )
+from customers.settings_resolution import address_settings
 from customers.views import render_tab, service_errors, submit
 
 
@@ -32,8 +33,10 @@ def addresses(request, tenant_slug, public_id):
 
 
 def _addresses_page(request, customer, contact_form=None):
+    addresses = list(addresses_with_lock(customer))
+    address_settings(addresses, tenant=request.tenant, customer=customer)
     return render_tab(request, customer, "addresses", "customers/customer_addresses.html", {
-        "addresses": addresses_with_lock(customer),
+        "addresses": addresses,
         "contacts": customer.contacts.prefetch_related("channels"),
         "contact_form": contact_form or ContactForm(), "channel_form": ChannelForm(),
     })

@@ -11,7 +11,7 @@ from customers import services
 from customers.forms import CustomerFilterForm, CustomerForm
 from customers.search import capped_count, filter_customers, keyset_page, search_page
 from customers.selectors import get_customer, main_address_is_locked, visible_customers
-from customers.settings_resolution import effective_setting, setting_display
+from customers.settings_resolution import effective_settings
 from customers.views import render_tab, service_errors, submit
 
 
@@ -76,12 +76,7 @@ def customer_create(request, tenant_slug):
 @require_safe
 def customer_detail(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
-    settings = []
-    for name, label in (("exemption_reason", "Exemption reason"),
-                        ("expiring_soon_days", "Expiring soon")):
-        value, source = effective_setting(name, customer=customer, tenant=request.tenant)
-        settings.append({"label": label, "value": setting_display(name, value),
-                         "source": source})
+    settings = effective_settings(customer=customer, tenant=request.tenant)
     return render_tab(request, customer, "details", "customers/customer_detail.html", {
         "settings": settings, "main_address_locked": main_address_is_locked(customer),
         "document_count": customer.documents.count(),
