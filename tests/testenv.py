@@ -15,3 +15,11 @@ if not os.environ.get("DATABASE_URL"):
 
     root = Path(__file__).resolve().parent.parent
     os.environ["DATABASE_URL"] = embedded_database_url(root / "var" / "postgres")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots", default="", metavar="DIR",
+        help="save the browser tests' screenshots in DIR (e.g. docs/screenshots); "
+             "without it they go to a temporary folder",
+    )

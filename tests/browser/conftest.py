@@ -9,7 +9,6 @@ import pytest
 # are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM = os.environ.get("CERTHUB_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -37,11 +36,22 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def screenshots_dir(request, tmp_path_factory) -> Path:
+    """Where screenshots go: a temporary folder, or `--screenshots docs/screenshots` to update the
+    README's pictures (so a plain run leaves the tracked files alone)."""
+    asked = request.config.getoption("screenshots")
+    if not asked:
+        return tmp_path_factory.mktemp("screenshots")
+    folder = Path(asked).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture
-def screenshot(page):
-    def _shot(name: str):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def screenshot(page, screenshots_dir):
+    def _shot(name: str, of=None):
+        (of or page).screenshot(path=str(screenshots_dir / f"{name}.png"), full_page=True)
 
     return _shot
 

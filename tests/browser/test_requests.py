@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("
 
 
 def test_send_a_request_and_answer_it_through_the_link(page, browser, live_server, alice,
-                                                       password, tmp_path):
+                                                       password, tmp_path, screenshot):
     """R28-R30: an editor sends a request; the customer opens the emailed link with no login,
     uploads a certificate; it arrives pending and the request shows fulfilled."""
     customer = make_customer(alice.company, "C-3001", "Prairie Feed & Seed",
@@ -49,7 +49,7 @@ def test_send_a_request_and_answer_it_through_the_link(page, browser, live_serve
     first.get_by_label("Document type:").select_option("resale")
     first.get_by_label("Regions it covers:").fill("TX")
     first.get_by_label("Effective date:").fill("2025-02-01")
-    _shoot(visitor, "request")
+    screenshot("request", of=visitor)
     visitor.get_by_role("button", name="Send documents").click()
     visitor.wait_for_load_state()
     assert "Thank you" in visitor.get_by_test_id("public-upload-done").inner_text()
@@ -67,9 +67,3 @@ def test_send_a_request_and_answer_it_through_the_link(page, browser, live_serve
         DocumentStatus.PENDING, ["TX"], request.pk)
     assert request.status == RequestStatus.FULFILLED
 
-
-def _shoot(page, name):
-    from tests.browser.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
