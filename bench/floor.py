@@ -17,6 +17,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from python_calamine import CalamineWorkbook
 
+from bench.workbooks import COLUMNS as TITLES
+
 TABLE = "bench_floor_customer"
 INDEXED_TABLE = "bench_floor_indexed"
 COLUMNS = [
@@ -76,15 +78,17 @@ def _upsert_indexed(cursor, company) -> None:
 
 
 def run_floor(path: Path, *, company, indexed: bool = False) -> float:
-    """Seconds from the file to rows committed in the plain (or the indexed) table."""
+    """Seconds from the file to rows committed in the plain (or the indexed) table. The file
+    holds the basic template's columns, all of them or some (P6's file has five)."""
     start = time.perf_counter()
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     rows = iter(sheet.iter_rows())
-    next(rows)  # the header
+    present = [COLUMNS[TITLES.index(title)] for title in next(rows)]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE floor_load ({', '.join(c + ' text' for c in COLUMNS)})"
-                       " ON COMMIT DROP")
-        with cursor.copy(f"COPY floor_load ({_COLUMN_LIST}) FROM STDIN") as copy:
+        # Columns absent from the file stay empty, as the template's blank cells would.
+        load_columns = ", ".join(f"{c} text DEFAULT ''" for c in COLUMNS)
+        cursor.execute(f"CREATE TEMP TABLE floor_load ({load_columns}) ON COMMIT DROP")
+        with cursor.copy(f"COPY floor_load ({', '.join(present)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([_text(value) for value in row])
         (_upsert_indexed if indexed else _upsert_plain)(cursor, company)

@@ -197,14 +197,14 @@ def basic_rows(count: int, *, changed: bool = False, seed: int = 1) -> Iterator[
         yield row
 
 
-def write_workbook(path: Path, rows) -> Path:
+def write_workbook(path: Path, rows, header: list[str] = COLUMNS) -> Path:
     """Write the header and rows with openpyxl's write-only mode (constant memory)."""
     from openpyxl import Workbook
 
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Customers")
-    sheet.append(COLUMNS)
+    sheet.append(header)
     for row in rows:
         # An empty cell, not an empty string, is what Excel writes for a blank.
         sheet.append([None if value == "" else value for value in row])
@@ -273,3 +273,18 @@ if __name__ == "__main__":
             print(big_workbook())
         else:
             print(basic_workbook(int(arg)), basic_workbook(int(arg), changed=True))
+
+
+# --- the largest file of P6: every row Excel allows, five columns ----------------------------
+
+HUGE_ROWS = 1_048_575  # a sheet's 1,048,576 rows less the header
+HUGE_COLUMNS = [0, 3, 9, 10, 11]  # number, name 1, state, country, ZIP (SPEC P6)
+
+
+def huge_workbook(count: int = HUGE_ROWS) -> Path:
+    """The cached P6 file: 1,048,575 basic-template rows of five columns (~23 MB)."""
+    path = DATA_DIR / f"huge-v{VERSION}-{count}.xlsx"
+    if not path.exists():
+        rows = ([row[i] for i in HUGE_COLUMNS] for row in basic_rows(count, seed=11))
+        write_workbook(path, rows, header=[COLUMNS[i] for i in HUGE_COLUMNS])
+    return path
