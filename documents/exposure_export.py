@@ -15,11 +15,11 @@ from django.utils import timezone
 from django_scopes import scope
 from django_tasks import task
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from companies.models import Company, Tenant
 from customers.models import Customer
 from customers.regions import REGION_NAMES
+from customers.xlsx import row
 from documents.coverage import Scope, exposure_summary, iter_exposed_customers
 from documents.models import Document, ExportStatus, ExposureExport
 from documents.selectors import expiring_soon
@@ -49,16 +49,6 @@ def write_exposure_export(*, export_id: int, tenant_id: int, company_ids: list[i
             raise
 
 
-def _text_row(sheet, values) -> list:
-    """Every value as text, never a formula (a value starting with = stays text)."""
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
-        cell.data_type = "s"
-        cells.append(cell)
-    return cells
-
-
 def _write(export: ExposureExport, coverage_scope: Scope) -> None:
     total, customers_count, by_region = exposure_summary(coverage_scope)
     ExposureExport.objects.filter(pk=export.pk).update(
@@ -66,35 +56,35 @@ def _write(export: ExposureExport, coverage_scope: Scope) -> None:
     workbook = Workbook(write_only=True)
 
     regions = workbook.create_sheet("Exposure by region")
-    regions.append(_text_row(regions, ["Region", "Name", "Exposed customers"]))
+    regions.append(row(regions, ["Region", "Name", "Exposed customers"]))
     for region, count in by_region:
-        regions.append(_text_row(regions, [region, REGION_NAMES.get(region, ""), count]))
-    regions.append(_text_row(regions, ["Total", "", total]))
+        regions.append(row(regions, [region, REGION_NAMES.get(region, ""), count]))
+    regions.append(row(regions, ["Total", None, total]))
 
     sheet = workbook.create_sheet("Exposed customers")
-    sheet.append(_text_row(sheet, ["Company", "Customer number", "Name", "Kind", "City",
+    sheet.append(row(sheet, ["Company", "Customer number", "Name", "Kind", "City",
                                    "State", "Exposed regions"]))
     done = 0
     for rows in iter_exposed_customers(coverage_scope, batch=BATCH):
         by_id = Customer.objects.select_related("company").in_bulk([pk for pk, _ in rows])
         for pk, exposed in rows:
             c = by_id[pk]
-            sheet.append(_text_row(sheet, [c.company.code, c.number, c.name1,
+            sheet.append(row(sheet, [c.company.code, c.number, c.name1,
                                            c.get_kind_display(), c.city, c.state,
                                            ", ".join(exposed)]))
         done += len(rows)
         ExposureExport.objects.filter(pk=export.pk).update(rows_done=done)
 
     soon = workbook.create_sheet("Expiring soon")
-    soon.append(_text_row(soon, ["Company", "Customer number", "Name", "Type", "Regions",
+    soon.append(row(soon, ["Company", "Customer number", "Name", "Type", "Regions",
                                  "Expires", "Days left"]))
     documents = expiring_soon(
         Document.objects.filter(company_id__in=coverage_scope.company_ids),
         tenant=export.tenant).select_related("customer", "company").order_by("expiration_date")
     for d in documents.iterator(chunk_size=BATCH):
-        soon.append(_text_row(soon, [d.company.code, d.customer.number, d.customer.name1,
+        soon.append(row(soon, [d.company.code, d.customer.number, d.customer.name1,
                                      d.get_doc_type_display(), ", ".join(d.regions),
-                                     d.expiration_date.isoformat(), d.days_left]))
+                                     d.expiration_date, d.days_left]))
 
     day = timezone.localdate().isoformat()
     with tempfile.TemporaryFile() as handle:

@@ -72,11 +72,11 @@ def test_report_paginates_customers(alice, login):
     assert [c.number for c, _ in second.context["exposed"]] == [f"N{n:03}" for n in range(50, 55)]
 
 
-def test_xlsx_download_runs_as_a_task_and_holds_text(alice, exposed, login,
-                                                     django_capture_on_commit_callbacks):
-    """R23, R47: the download is written by a background task into a stored workbook with the
-    regions, the exposed customers and the expiring documents, every value as text (a name
-    starting with = stays text)."""
+def test_xlsx_download_runs_as_a_task_with_text_numbers_and_dates(
+        alice, exposed, login, django_capture_on_commit_callbacks):
+    """R23, R47, R42: the download is written by a background task into a stored workbook with
+    the regions, the exposed customers and the expiring documents; text as text cells (a name
+    starting with = stays text), counts and days left as number cells, dates as date cells."""
     client = login(alice.viewer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(alice.url("exposure/export/"))
@@ -94,15 +94,22 @@ def test_xlsx_download_runs_as_a_task_and_holds_text(alice, exposed, login,
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.sheetnames == ["Exposure by region", "Exposed customers", "Expiring soon"]
     regions = [[c.value for c in row] for row in workbook["Exposure by region"].iter_rows()]
-    assert regions[1:] == [["TX", "Texas", "2"], ["CA", "California", "1"],
-                           ["OK", "Oklahoma", "1"], ["Total", None, "4"]]
+    assert regions[1:] == [["TX", "Texas", 2], ["CA", "California", 1],
+                           ["OK", "Oklahoma", 1], ["Total", None, 4]]
+    counts = [row[2] for row in workbook["Exposure by region"].iter_rows(min_row=2)]
+    assert all(c.data_type == "n" for c in counts)
     customers = list(workbook["Exposed customers"].iter_rows(min_row=2))
     first = [c.value for c in customers[0]]
     assert first[:3] == ["ALICE-HQ", "A-1", '=HYPERLINK("http://x")']
     assert first[-1] == "CA, TX"
     assert all(c.data_type == "s" for row in customers for c in row if c.value is not None)
-    expiring = [[c.value for c in row] for row in workbook["Expiring soon"].iter_rows(min_row=2)]
-    assert expiring[0][1] == "C-1" and expiring[0][-1] == "5"
+    expiring = list(workbook["Expiring soon"].iter_rows(min_row=2))
+    *text, expires, days_left = expiring[0]
+    assert [c.value for c in text[:3]] == ["ALICE-HQ", "C-1", "Covered"]
+    assert all(c.data_type == "s" for c in text)
+    assert expires.is_date and expires.value.date() == TODAY + datetime.timedelta(days=5)
+    assert expires.number_format == "yyyy-mm-dd"
+    assert days_left.data_type == "n" and days_left.value == 5
 
 
 def test_export_belongs_to_its_requester(alice, exposed, login,

@@ -1,0 +1,39 @@
+"""The characters text may hold (R49): one place for the rule, used by forms, imports and writers.
+
+PostgreSQL cannot store NUL; an .xlsx file (XML 1.0) cannot hold the other C0 control
+characters except tab, line feed and carriage return, nor unpaired surrogates, U+FFFE or U+FFFF.
+Pure: no models, so every app (companies' forms too) may use it.
+"""
+
+import re
+
+# NUL and the C0 controls but tab (09), LF (0A) and CR (0D); lone surrogates; the noncharacters
+# U+FFFE and U+FFFF.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+def code_point(character: str) -> str:
+    """`U+000B` for "\\x0b"."""
+    return f"U+{ord(character):04X}"
+
+
+def forbidden_characters(text: str) -> list[str]:
+    """The distinct forbidden characters of `text`, in order of appearance ([] when none)."""
+    return list(dict.fromkeys(FORBIDDEN.findall(text)))
+
+
+def forbidden_message(label: str, text: str) -> str | None:
+    """The error for a field (or column) whose value holds forbidden characters, else None."""
+    found = forbidden_characters(text)
+    if not found:
+        return None
+    listed = ", ".join(code_point(c) for c in found)
+    noun = "a character" if len(found) == 1 else "characters"
+    return f"{label} holds {noun} that cannot be stored ({listed}); remove it."
+
+
+def storable(text: str) -> str:
+    """`text` with each forbidden character replaced by U+FFFD, for writers (R49): a value
+    stored before the rule still writes, and the mark shows where a character was dropped."""
+    return FORBIDDEN.sub(REPLACEMENT, text)
