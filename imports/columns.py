@@ -66,6 +66,10 @@ TEMPLATES: dict[str, list[Column]] = {
     FULL: [*BILLING_COLUMNS, *SHIPPING_COLUMNS],
 }
 KEY_TITLE = "Billing Customer Number"
+# CertHub's own optional titles, in either template (R38, R42): the company a row belongs to
+# (exports with descendants), and the messages of the "Download with errors" file (ignored).
+COMPANY_CODE_TITLE = "Company Code"
+ERRORS_TITLE = "CertHub Errors"
 SHIPPING_KEY_TITLE = "Shipping Customer Number"
 TEMPLATE_FILE_NAMES = {kind: f"certhub-customers-{kind}.xlsx" for kind in TEMPLATES}
 

@@ -16,6 +16,8 @@ from datetime import datetime
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
+from companies.models import Company, Membership
+from companies.tenancy import reachable_companies_q
 from customers.models import TAX_FIELDS
 from imports.columns import BILLING, FULL, SHIPPING, title_for
 from imports.header import Layout, read_header
@@ -30,7 +32,7 @@ MAX_STORED_ISSUES = 10_000
 
 _REC_COLUMNS = [("row_no", "int4"), ("side", "text"), ("number", "text"),
                 *[(f, "text") for f in DETAIL_FIELDS], ("zone", "text"), ("link_to", "text"),
-                ("zoned", "bool"), ("error", "bool")]
+                ("zoned", "bool"), ("error", "bool"), ("company_id", "int8")]
 _REC_TABLE = ", ".join(f"{name} {kind}" for name, kind in _REC_COLUMNS)
 _REC_TYPES = [kind for _, kind in _REC_COLUMNS]
 
@@ -76,12 +78,14 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
     layout = read_header(sheet.header)
     result = Result(template=layout.kind, rows_total=sheet.rows_total)
     issues = _Issues()
+    targets = _target_companies(batch, layout)
     try:
         with connection.cursor() as cursor:
-            rows = _load(cursor, sheet, layout, company, issues, progress)
+            rows = _load(cursor, sheet, layout, targets, issues, progress)
             with transaction.atomic():
                 if apply:
-                    lock_company(cursor, company.pk)
+                    for company_id in sorted(targets.ids):  # one order: no deadlock
+                        lock_company(cursor, company_id)
                 _plan(cursor, layout, batch, issues)
                 result.counts = _counts(cursor, batch, rows, issues)
                 result.applied = apply and (skip_errors or not issues.errors)
@@ -108,11 +112,40 @@ def _drop_temp_tables() -> None:
 # --- 1. load ----------------------------------------------------------------------------------
 
 
-def _load(cursor, sheet, layout: Layout, company, issues: _Issues, progress) -> int:
+@dataclass
+class _Targets:
+    """The companies the rows may go to: the batch's, and with a `Company Code` column those
+    below it that the uploader reaches (R42)."""
+
+    company_id: int
+    by_code: dict[str, int]
+    tax_required: set[int]
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self.by_code.values())
+
+
+def _target_companies(batch: ImportBatch, layout: Layout) -> _Targets:
+    company = Company.objects.get(pk=batch.company_id)  # its tree position as stored now
+    companies = Company.objects.filter(pk=company.pk)
+    if layout.company_index is not None:
+        companies = Company.objects.filter(company.subtree_q())
+        if batch.created_by_id:  # the command line (no user) reaches every company
+            membership = Membership.objects.filter(user_id=batch.created_by_id).first()
+            companies = (companies.filter(reachable_companies_q(membership)) if membership
+                         else companies.filter(pk=company.pk))
+    rows = list(companies.values_list("code", "pk", "require_tax_fields"))
+    return _Targets(company.pk, {code: pk for code, pk, _ in rows},
+                    {pk for _, pk, required in rows if required})
+
+
+def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues, progress) -> int:
     cursor.execute("DROP TABLE IF EXISTS imp_rec, imp_cust")
     cursor.execute(f"CREATE TEMP TABLE imp_rec ({_REC_TABLE})")
-    cleaner = RowCleaner(layout, require_tax_fields=company.require_tax_fields,
-                         stored=_stored_digests(cursor, layout, company))
+    cleaner = RowCleaner(layout, company_id=targets.company_id, companies=targets.by_code,
+                         tax_required=targets.tax_required,
+                         stored=_stored_digests(cursor, layout, targets.ids))
     raw = cursor.cursor  # psycopg's own cursor, for COPY
     if progress:
         progress(0, sheet.rows_total)
@@ -137,15 +170,16 @@ def _load(cursor, sheet, layout: Layout, company, issues: _Issues, progress) -> 
                     break
         if progress:
             progress(done, sheet.rows_total)
-    cursor.execute("CREATE INDEX ON imp_rec (number)")
+    cursor.execute("CREATE INDEX ON imp_rec (number, company_id)")
     # Autovacuum never sees temp tables; statistics of the join columns only (cheap).
-    cursor.execute("ANALYZE imp_rec (number, zone, link_to)")
+    cursor.execute("ANALYZE imp_rec (number, company_id, zone, link_to)")
     return rows
 
 
-def _stored_digests(cursor, layout: Layout, company) -> dict:
-    """By side: {number: digest of the stored values of the side's fields}, so rows that
-    repeat what is stored skip cleaning (imports.rows). ~20 MB at 100,000 customers."""
+def _stored_digests(cursor, layout: Layout, company_ids: list[int]) -> dict:
+    """By side: {company id: {number: digest of the stored values of the side's fields}}, so
+    rows that repeat what is stored skip cleaning (imports.rows). ~20 MB at 100,000
+    customers."""
     sides = [BILLING, SHIPPING] if layout.kind == FULL else [BILLING]
     by_fields, stored = {}, {}
     for side in sides:
@@ -154,9 +188,10 @@ def _stored_digests(cursor, layout: Layout, company) -> dict:
             continue
         key = tuple(fields)
         if key not in by_fields:
-            cursor.execute(stored_digest_sql(fields, require_tax_fields=company
-                                             .require_tax_fields), [company.pk])
-            by_fields[key] = {number: bytes(value) for number, value in cursor.fetchall()}
+            cursor.execute(stored_digest_sql(fields), [company_ids])
+            digests = by_fields[key] = {}
+            for company_id, number, value in cursor.fetchall():
+                digests.setdefault(company_id, {})[number] = bytes(value)
         stored[side] = by_fields[key]
     return stored
 
@@ -182,23 +217,22 @@ def _agg(f: str) -> str:
 
 
 def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues) -> None:
-    company_id = batch.company_id
-    # A new customer's id is drawn from the table's sequence here (a preview leaves a gap in
-    # it, as a rolled-back insert would), so that the zone, link and change rows can refer to
-    # it before it is written.
+    # A customer is a (company, number): one company, or with a `Company Code` column the
+    # company each row names (R42). A new customer's id is drawn from the table's sequence
+    # here (a preview leaves a gap in it, as a rolled-back insert would), so that the zone,
+    # link and change rows can refer to it before it is written.
     linked = "bool_or(side = 'billing')" if layout.kind == FULL else "false"
     cursor.execute(f"""
         CREATE TEMP TABLE imp_cust AS
         SELECT g.*, coalesce(c.id, nextval(pg_get_serial_sequence('customers_customer', 'id')))
-               AS customer_id, c.id IS NULL AS created FROM (
-            SELECT number, {", ".join(_agg(f) for f in DETAIL_FIELDS)},
+               AS customer_id, c.id IS NULL AS created, g.state <> c.state AS moved FROM (
+            SELECT company_id, number, {", ".join(_agg(f) for f in DETAIL_FIELDS)},
                    bool_or(side = 'billing') AS billing, bool_or(error) AS bad,
                    bool_or(zoned) AS zoned, {linked} AS linked, count(*) AS records
-            FROM imp_rec GROUP BY number) AS g
-        LEFT JOIN customers_customer c ON c.company_id = %s AND c.number = g.number""",  # noqa: S608
-                   [company_id])
-    cursor.execute("CREATE UNIQUE INDEX ON imp_cust (number)")
-    cursor.execute("ANALYZE imp_cust (number, customer_id, created)")
+            FROM imp_rec GROUP BY company_id, number) AS g
+        LEFT JOIN customers_customer c ON c.company_id = g.company_id AND c.number = g.number""")  # noqa: S608, E501
+    cursor.execute("CREATE UNIQUE INDEX ON imp_cust (number, company_id)")
+    cursor.execute("ANALYZE imp_cust (number, company_id, customer_id, created)")
     for check in (_disagreements, _new_without_name, _locked_address):
         _flag(cursor, issues, *check(batch))
     _flag_skipped(cursor, issues)
@@ -218,10 +252,13 @@ def _present_fields(layout: Layout) -> list[str]:
     return [f for f in DETAIL_FIELDS if f in fields]
 
 
+_SAME = "r.number = {a}.number AND r.company_id = {a}.company_id"  # a record of customer {a}
+
+
 def _rows_of(alias: str = "m") -> str:
-    return f"""(SELECT array_agg(row_no ORDER BY row_no) FROM imp_rec r WHERE r.number =
-               {alias}.number), (SELECT array_agg(side ORDER BY row_no) FROM imp_rec r
-               WHERE r.number = {alias}.number)"""  # noqa: S608
+    same = _SAME.format(a=alias)
+    return f"""(SELECT array_agg(row_no ORDER BY row_no) FROM imp_rec r WHERE {same}),
+               (SELECT array_agg(side ORDER BY row_no) FROM imp_rec r WHERE {same})"""  # noqa: S608
 
 
 def _fields_array(condition: str, fields=DETAIL_FIELDS) -> str:
@@ -232,11 +269,12 @@ def _fields_array(condition: str, fields=DETAIL_FIELDS) -> str:
 
 def _disagreements(batch):
     """R35: one customer's rows must agree on every detail; a blank against a value counts."""
-    differs = " OR ".join(f"count(DISTINCT {f}) > 1" for f in DETAIL_FIELDS)
-    sql = f"""SELECT number, array_agg(row_no ORDER BY row_no), array_agg(side ORDER BY row_no),
-                     {_fields_array("count(DISTINCT {f}) > 1")}
-              FROM imp_rec WHERE number IN (SELECT number FROM imp_cust WHERE records > 1)
-              GROUP BY number HAVING {differs}"""  # noqa: S608
+    differs = " OR ".join(f"count(DISTINCT r.{f}) > 1" for f in DETAIL_FIELDS)
+    sql = f"""SELECT m.customer_id, m.number, array_agg(r.row_no ORDER BY r.row_no),
+                     array_agg(r.side ORDER BY r.row_no),
+                     {_fields_array("count(DISTINCT r.{f}) > 1")}
+              FROM imp_rec r JOIN imp_cust m ON {_SAME.format(a="m")}
+              WHERE m.records > 1 GROUP BY m.customer_id, m.number HAVING {differs}"""  # noqa: S608
 
     def message(number, rows, fields):
         listed = ", ".join(str(r) for r in rows)
@@ -247,12 +285,12 @@ def _disagreements(batch):
 
 def _new_without_name(batch):
     """R33: a new customer needs a name (and the tax fields when the company requires them)."""
-    required = ["name1"] + (
-        [f for f in TAX_FIELDS if f != "name1"] if batch.company.require_tax_fields else [])
-    condition = " OR ".join(f"coalesce(m.{f}, '') = ''" for f in required)
-    sql = f"""SELECT m.number, {_rows_of()}, {_fields_array("coalesce(m.{f}, '') = ''", required)}
-              FROM imp_cust m
-              WHERE m.created AND NOT m.bad AND ({condition})"""  # noqa: S608
+    # The other tax fields only in a company that requires them (the row's company, R42).
+    missing = "('{f}' = 'name1' OR co.require_tax_fields) AND coalesce(m.{f}, '') = ''"
+    any_missing = " OR ".join(missing.format(f=f) for f in TAX_FIELDS)
+    sql = f"""SELECT m.customer_id, m.number, {_rows_of()}, {_fields_array(missing, TAX_FIELDS)}
+              FROM imp_cust m JOIN companies_company co ON co.id = m.company_id
+              WHERE m.created AND NOT m.bad AND ({any_missing})"""  # noqa: S608
 
     def message(number, rows, fields):
         return f"Customer {number} is new and needs a value here."
@@ -263,7 +301,8 @@ def _locked_address(batch):
     """R18: tax components of a main address that documents refer to cannot change."""
     components = ["country", "state", "city", "zip"]
     changed = " OR ".join(f"m.{f} <> c.{f}" for f in components)
-    sql = f"""SELECT m.number, {_rows_of()}, {_fields_array("m.{f} <> c.{f}", components)}
+    sql = f"""SELECT m.customer_id, m.number, {_rows_of()},
+                     {_fields_array("m.{f} <> c.{f}", components)}
               FROM imp_cust m JOIN customers_customer c ON c.id = m.customer_id
               WHERE NOT m.bad AND ({changed}) AND EXISTS (SELECT 1 FROM documents_document d
                     WHERE d.customer_id = c.id AND d.uses_main_address)"""  # noqa: S608
@@ -278,27 +317,29 @@ def _locked_address(batch):
 def _flag(cursor, issues: _Issues, sql: str, params: list, message) -> None:
     cursor.execute(sql, params)
     bad = []
-    for number, rows, sides, fields in cursor.fetchall():
-        bad.append(number)
+    for customer_id, number, rows, sides, fields in cursor.fetchall():
+        bad.append(customer_id)
         text = message(number, rows, fields)
         for row, side in dict(zip(rows, sides, strict=True)).items():
             columns = ", ".join(title_for(side, f) for f in fields) or title_for(side, "number")
             issues.add(Issue(row, columns, text))
     if bad:
-        cursor.execute("UPDATE imp_cust SET bad = true WHERE number = ANY(%s)", [bad])
+        cursor.execute("UPDATE imp_cust SET bad = true WHERE customer_id = ANY(%s)", [bad])
 
 
 def _flag_skipped(cursor, issues: _Issues) -> None:
     """Rows of a customer that another row puts in error are skipped too; say so."""
-    cursor.execute("""SELECT r.row_no, r.side, r.number FROM imp_rec r
-                      JOIN imp_cust m ON m.number = r.number WHERE m.bad AND NOT r.error""")
+    cursor.execute(f"""SELECT r.row_no, r.side, r.number FROM imp_rec r
+                       JOIN imp_cust m ON {_SAME.format(a="m")}
+                       WHERE m.bad AND NOT r.error""")  # noqa: S608
     for row, side, number in cursor.fetchall():
         if row not in issues.error_rows:
             issues.add(Issue(row, title_for(side, "number"), f"Customer {number} is skipped: "
                              "another of its rows has errors."))
 
 
-_INSERT_CHANGE = "INSERT INTO imports_importchange (batch_id, number, field, old, new, kind)"
+_INSERT_CHANGE = ("INSERT INTO imports_importchange "
+                  "(batch_id, company_id, number, field, old, new, kind)")
 
 
 def _changes_sql(present: list[str]) -> str:
@@ -306,7 +347,7 @@ def _changes_sql(present: list[str]) -> str:
         return "SELECT 1"
     values = ", ".join(f"('{f}', c.{f}, m.{f})" for f in present)
     return f"""{_INSERT_CHANGE}
-        SELECT %(batch)s, m.number, v.field, v.old, v.new,
+        SELECT %(batch)s, m.company_id, m.number, v.field, v.old, v.new,
                CASE WHEN v.new = '' THEN 'erase' ELSE 'change' END
         FROM imp_cust m JOIN customers_customer c ON c.id = m.customer_id
         CROSS JOIN LATERAL (VALUES {values}) AS v(field, old, new)
@@ -321,22 +362,29 @@ def _changed(present: list[str]) -> str:
 
 
 def _new_sql() -> str:
-    return f"""{_INSERT_CHANGE} SELECT %(batch)s, m.number, '', '', coalesce(m.name1, ''), 'new'
+    return f"""{_INSERT_CHANGE}
+               SELECT %(batch)s, m.company_id, m.number, '', '', coalesce(m.name1, ''), 'new'
                FROM imp_cust m WHERE m.created AND NOT m.bad"""  # noqa: S608
 
 
-_FILE_ZONES = """(SELECT DISTINCT m.number, m.customer_id, m.created, r.zone FROM imp_rec r
-                  JOIN imp_cust m ON m.number = r.number
-                  WHERE r.zone IS NOT NULL AND NOT m.bad) AS z"""
-_FILE_LINKS = """(SELECT DISTINCT b.number AS billing_number, b.customer_id AS billing_id,
-                         s.number AS shipping_number, s.customer_id AS shipping_id
-                  FROM imp_rec r JOIN imp_cust b ON b.number = r.number
-                  JOIN imp_cust s ON s.number = r.link_to
-                  WHERE r.link_to IS NOT NULL AND NOT b.bad AND NOT s.bad) AS l"""
+# The zones a file adds: the basic template's `Shipping Customer State`, and in the full
+# template a shipping customer's state when the file creates it or changes its state (R36), so
+# that an unchanged export adds none (R42).
+_FILE_ZONES = f"""(SELECT DISTINCT m.company_id, m.number, m.customer_id, m.created, r.zone
+                  FROM imp_rec r JOIN imp_cust m ON {_SAME.format(a="m")}
+                  WHERE r.zone IS NOT NULL AND NOT m.bad
+                        AND (r.side = 'billing' OR m.created OR m.moved)) AS z"""  # noqa: S608
+_FILE_LINKS = f"""(SELECT DISTINCT b.company_id, b.number AS billing_number,
+                         b.customer_id AS billing_id, s.number AS shipping_number,
+                         s.customer_id AS shipping_id
+                  FROM imp_rec r JOIN imp_cust b ON {_SAME.format(a="b")}
+                  JOIN imp_cust s ON s.number = r.link_to AND s.company_id = r.company_id
+                  WHERE r.link_to IS NOT NULL AND NOT b.bad AND NOT s.bad) AS l"""  # noqa: S608
 
 
 def _zone_add_sql() -> str:
-    return f"""{_INSERT_CHANGE} SELECT %(batch)s, z.number, 'zone', '', z.zone, 'zone_add'
+    return f"""{_INSERT_CHANGE}
+        SELECT %(batch)s, z.company_id, z.number, 'zone', '', z.zone, 'zone_add'
         FROM {_FILE_ZONES} WHERE z.created OR NOT EXISTS (
               SELECT 1 FROM customers_shiptozone s
               WHERE s.customer_id = z.customer_id AND s.region = z.zone)"""  # noqa: S608
@@ -344,27 +392,30 @@ def _zone_add_sql() -> str:
 
 def _link_add_sql() -> str:
     return f"""{_INSERT_CHANGE}
-        SELECT %(batch)s, l.billing_number, 'link', '', l.shipping_number, 'link_add'
+        SELECT %(batch)s, l.company_id, l.billing_number, 'link', '', l.shipping_number,
+               'link_add'
         FROM {_FILE_LINKS} WHERE NOT EXISTS (SELECT 1 FROM customers_shiptolink k
               WHERE k.billing_id = l.billing_id AND k.shipping_id = l.shipping_id)"""  # noqa: S608
 
 
-_ZONES_NOT_IN_FILE = """customers_shiptozone s JOIN imp_cust m ON m.customer_id = s.customer_id
+_ZONES_NOT_IN_FILE = f"""customers_shiptozone s JOIN imp_cust m ON m.customer_id = s.customer_id
     WHERE m.zoned AND NOT m.bad AND NOT EXISTS (
-        SELECT 1 FROM imp_rec r WHERE r.number = m.number AND r.zone = s.region)"""
-_LINKS_NOT_IN_FILE = """customers_shiptolink k JOIN imp_cust m ON m.customer_id = k.billing_id
+        SELECT 1 FROM imp_rec r WHERE {_SAME.format(a="m")} AND r.zone = s.region)"""  # noqa: S608
+_LINKS_NOT_IN_FILE = f"""customers_shiptolink k JOIN imp_cust m ON m.customer_id = k.billing_id
     JOIN customers_customer sc ON sc.id = k.shipping_id
     WHERE m.linked AND NOT m.bad AND NOT EXISTS (
-        SELECT 1 FROM imp_rec r WHERE r.number = m.number AND r.link_to = sc.number)"""
+        SELECT 1 FROM imp_rec r WHERE {_SAME.format(a="m")} AND r.link_to = sc.number)"""  # noqa: S608
 
 
 def _zone_remove_sql() -> str:
-    return f"""{_INSERT_CHANGE} SELECT %(batch)s, m.number, 'zone', s.region, '', 'zone_remove'
+    return f"""{_INSERT_CHANGE}
+               SELECT %(batch)s, m.company_id, m.number, 'zone', s.region, '', 'zone_remove'
                FROM {_ZONES_NOT_IN_FILE}"""  # noqa: S608
 
 
 def _link_remove_sql() -> str:
-    return f"""{_INSERT_CHANGE} SELECT %(batch)s, m.number, 'link', sc.number, '', 'link_remove'
+    return f"""{_INSERT_CHANGE}
+               SELECT %(batch)s, m.company_id, m.number, 'link', sc.number, '', 'link_remove'
                FROM {_LINKS_NOT_IN_FILE}"""  # noqa: S608
 
 
@@ -373,7 +424,7 @@ def _link_remove_sql() -> str:
 
 def _write(cursor, company, counts: dict, *, context: dict) -> None:
     """The writes the plan counted; a statement with nothing to do is not run at all."""
-    params = {"tenant": company.tenant_id, "company": company.pk, **context}
+    params = {"tenant": company.tenant_id, **context}
     if counts["fields_changed"]:
         _update_customers(cursor, params)
     if counts["new"]:
@@ -430,7 +481,7 @@ def _insert_customers(cursor, params) -> None:
             INSERT INTO customers_customer (id, tenant_id, public_id, company_id, number,
                                             {columns}, kind, exemption_reason, created_at,
                                             updated_at)
-            SELECT m.customer_id, %(tenant)s, gen_random_uuid(), %(company)s, m.number, {values},
+            SELECT m.customer_id, %(tenant)s, gen_random_uuid(), m.company_id, m.number, {values},
                    CASE WHEN m.billing THEN 'bill-to' ELSE 'ship-to' END, '', now(), now()
             FROM imp_cust m WHERE m.created AND NOT m.bad
             RETURNING *)
@@ -446,9 +497,9 @@ def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
     existing, not_tax_ready = cursor.fetchone()
     cursor.execute("""
         SELECT count(*) FILTER (WHERE kind = 'new'),
-               count(DISTINCT number) FILTER (WHERE kind <> 'new' AND number NOT IN (
-                   SELECT number FROM imports_importchange WHERE batch_id = %(batch)s
-                   AND kind = 'new')),
+               count(DISTINCT (company_id, number)) FILTER (WHERE kind <> 'new' AND
+                   (company_id, number) NOT IN (SELECT company_id, number
+                   FROM imports_importchange WHERE batch_id = %(batch)s AND kind = 'new')),
                count(*) FILTER (WHERE kind = 'erase'),
                count(*) FILTER (WHERE kind IN ('change', 'erase')),
                count(*) FILTER (WHERE kind = 'zone_add'),

@@ -8,6 +8,8 @@ from openpyxl.utils import get_column_letter
 
 from imports.columns import (
     BASIC,
+    COMPANY_CODE_TITLE,
+    ERRORS_TITLE,
     FULL,
     KEY_TITLE,
     SHIPPING,
@@ -21,12 +23,17 @@ from imports.reader import WorkbookRefused
 
 _FULL_ONLY = {c.key: c for c in TEMPLATES[FULL] if c.side == SHIPPING}
 _FULL_ONLY.pop(normalise_title("Shipping Customer State"))
+# CertHub's own titles, valid in either template: the company code routes rows (R42); the
+# error file's messages are ignored (R38).
+_COMPANY_CODE = normalise_title(COMPANY_CODE_TITLE)
+_OWN = {_COMPANY_CODE, normalise_title(ERRORS_TITLE)}
 
 
 @dataclass(frozen=True)
 class Layout:
     kind: str
     columns: tuple[tuple[int, Column], ...]  # (index in the row, column), in file order
+    company_index: int | None = None  # the `Company Code` column (R42), when present
 
     def side(self, side: str) -> list[tuple[int, str]]:
         """(index, field) of one side's customer fields present in the file."""
@@ -56,22 +63,25 @@ def read_header(header: tuple[str, ...]) -> Layout:
     keys = [normalise_title(title) for title in header]
     kind = FULL if any(key in _FULL_ONLY for key in keys) else BASIC
     by_key = {column.key: column for column in TEMPLATES[kind]}
-    columns, seen = [], {}
+    columns, seen, company_index = [], {}, None
     for index, (title, key) in enumerate(zip(header, keys, strict=True)):
         letter = get_column_letter(index + 1)
         if not key:
             raise WorkbookRefused(f"Column {letter} has no title; give it one of the "
                                   f"{kind} template's titles or delete the column.")
-        if key not in by_key:
+        if key not in by_key and key not in _OWN:
             raise _refuse_title(title, letter, kind)
         if key in seen:
             raise WorkbookRefused(f'The column title "{title}" appears twice (columns '
                                   f"{seen[key]} and {letter}).")
         seen[key] = letter
-        columns.append((index, by_key[key]))
+        if key == _COMPANY_CODE:
+            company_index = index
+        elif key in by_key:
+            columns.append((index, by_key[key]))
     if normalise_title(KEY_TITLE) not in seen:
         raise WorkbookRefused(f'The key column "{KEY_TITLE}" is missing.')
     if kind == FULL and normalise_title(SHIPPING_KEY_TITLE) not in seen:
         raise WorkbookRefused(
             f'This file has full-template columns but lacks "{SHIPPING_KEY_TITLE}".')
-    return Layout(kind=kind, columns=tuple(columns))
+    return Layout(kind=kind, columns=tuple(columns), company_index=company_index)

@@ -99,6 +99,10 @@ class ImportChange(models.Model):
     # (Django's cascade).
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes",
                               db_index=False, db_constraint=False)
+    # The customer's company: the batch's, or with a `Company Code` column the row's (R42).
+    # Like the batch, no index and no database constraint (written in bulk by the engine).
+    company = models.ForeignKey(Company, on_delete=models.DO_NOTHING, null=True, blank=True,
+                                related_name="+", db_index=False, db_constraint=False)
     number = models.CharField(max_length=50)
     customer_id = models.BigIntegerField(null=True, blank=True)  # no FK: undo may delete it
     field = models.CharField(max_length=30, blank=True)

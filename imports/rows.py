@@ -12,13 +12,22 @@ cleaning: stored values were cleaned when written, and cleaning is idempotent, s
 them again would return them unchanged and without errors.
 """
 
+from collections.abc import Container
 from hashlib import md5
 from operator import itemgetter
 from typing import NamedTuple
 
 from customers.regions import REGION_NAMES, region_country
 from customers.validation import clean_customer_values
-from imports.columns import BILLING, FIELD_NAMES, FULL, SHIPPING, ZONE, title_for
+from imports.columns import (
+    BILLING,
+    COMPANY_CODE_TITLE,
+    FIELD_NAMES,
+    FULL,
+    SHIPPING,
+    ZONE,
+    title_for,
+)
 from imports.header import Layout
 from imports.reader import NumberText
 
@@ -50,6 +59,7 @@ def pad_zip(value: str, country: str, state: str) -> str | None:
 
 
 DIGEST_SEPARATOR = "\x1f"
+_NONE: dict = {}
 
 
 def digest_fields(layout: Layout, side: str) -> list[str] | None:
@@ -61,21 +71,29 @@ def digest_fields(layout: Layout, side: str) -> list[str] | None:
     return fields
 
 
-def stored_digest_sql(fields: list[str], *, require_tax_fields: bool) -> str:
-    """(number, digest) of a company's customers (param: company id). With the tax fields
-    required, only tax-ready customers: the others would now be row errors (R9)."""
-    joined = ", ".join(fields)
-    tax = " AND tax_ready" if require_tax_fields else ""
-    return (f"SELECT number, decode(md5(concat_ws(E'\\x1f', {joined})), 'hex') "  # noqa: S608
-            f"FROM customers_customer WHERE company_id = %s{tax}")
+def stored_digest_sql(fields: list[str]) -> str:
+    """(company id, number, digest) of the customers of some companies (param: their ids). In
+    a company that requires the tax fields, only tax-ready customers: the others would now be
+    row errors (R9)."""
+    joined = ", ".join(f"c.{f}" for f in fields)
+    return (f"SELECT c.company_id, c.number, "  # noqa: S608
+            f"decode(md5(concat_ws(E'\\x1f', {joined})), 'hex') FROM customers_customer c "
+            "JOIN companies_company co ON co.id = c.company_id "
+            "WHERE c.company_id = ANY(%s) AND (c.tax_ready OR NOT co.require_tax_fields)")
 
 
 class RowCleaner:
-    def __init__(self, layout: Layout, *, require_tax_fields: bool = False,
+    def __init__(self, layout: Layout, *, company_id: int | None = None,
+                 companies: dict[str, int] | None = None, tax_required: Container[int] = (),
                  stored: dict | None = None):
-        """`stored`: by side, {customer number: digest of its stored values} (or None)."""
+        """`company_id`: the picked company, which takes the rows without a company code;
+        `companies`: {code: id} of the companies a `Company Code` cell may name (R42);
+        `tax_required`: ids of the companies that require the tax fields (R9);
+        `stored`: by side, {company id: {customer number: digest of its stored values}}."""
         self.layout = layout
-        self.require_tax_fields = require_tax_fields
+        self.company_id = company_id
+        self.companies = companies or {}
+        self.tax_required = tax_required
         self.sides = [(BILLING, layout.side(BILLING))]
         if layout.kind == FULL:
             self.sides.append((SHIPPING, layout.side(SHIPPING)))
@@ -102,8 +120,18 @@ class RowCleaner:
                       and layout.index_of(SHIPPING, "state") is not None}
 
     def clean(self, row_no: int, cells: tuple[str, ...]) -> tuple[list[tuple], list[Issue]]:
-        """The records of one row (for COPY) and its issues. A blank row gives neither."""
+        """The records of one row (for COPY, each ending with its company id) and its issues.
+        A blank row gives neither."""
         width = len(cells)
+        company_id = self.company_id
+        index = self.layout.company_index
+        code = cells[index].strip() if index is not None and index < width else ""
+        if code:
+            company_id = self.companies.get(code)
+            if company_id is None:
+                return [], [Issue(row_no, COMPANY_CODE_TITLE, f"{code!r} is not the code of the "
+                                  "picked company or of a company below it that you can reach.")]
+        require_tax_fields = company_id in self.tax_required
         records, issues = [], []
         numbers = {}
         for side, plan in self.plans.items():
@@ -118,12 +146,13 @@ class RowCleaner:
                     issues.append(Issue(row_no, self.titles[side]["number"],
                                         "The customer number is required."))
                 continue
-            expected = self.stored[side].get(number) if side in self.stored else None
+            stored = self.stored.get(side)
+            expected = stored.get(company_id, _NONE).get(number) if stored else None
             if expected is not None and _same(raw, expected):
                 record = self._stored_record(row_no, side, number, raw, detail_at)
             else:
                 values = dict(zip(fields, raw, strict=True))
-                record, record_issues = self._record(row_no, side, values)
+                record, record_issues = self._record(row_no, side, values, require_tax_fields)
                 issues.extend(record_issues)
             numbers[side] = record[2]
             records.append(record)
@@ -131,7 +160,7 @@ class RowCleaner:
             return [], issues
         if records[0][1] == BILLING:
             records[0] = self._billing_extras(row_no, cells, records[0], numbers, issues)
-        return records, issues
+        return [(*record, company_id) for record in records], issues
 
     def _stored_record(self, row_no, side, number, raw, detail_at) -> tuple:
         """The record of cells equal to the stored values: what cleaning would give."""
@@ -142,7 +171,8 @@ class RowCleaner:
             zone = state if state in REGION_NAMES else None
         return (row_no, side, number, *details, zone, None, self.zoned[side], False)
 
-    def _record(self, row_no: int, side: str, values: dict) -> tuple[tuple, list[Issue]]:
+    def _record(self, row_no: int, side: str, values: dict,
+                require_tax_fields: bool) -> tuple[tuple, list[Issue]]:
         titles = self.titles[side]
         issues = []
         if "zip" in values:
@@ -151,8 +181,7 @@ class RowCleaner:
                 issues.append(Issue(row_no, titles["zip"], f"The ZIP code {values['zip']} was "
                                     f"stored as a number; padded to {padded}.", WARNING))
                 values["zip"] = padded
-        cleaned, errors = clean_customer_values(values,
-                                                require_tax_fields=self.require_tax_fields)
+        cleaned, errors = clean_customer_values(values, require_tax_fields=require_tax_fields)
         if errors:
             issues.extend(Issue(row_no, titles[f], message) for f, message in errors.items())
         zone = None

@@ -11,7 +11,8 @@ from customers.models import Customer
 from imports.history import event_insert, recorded_by_engine
 from imports.rows import DETAIL_FIELDS
 
-_CUSTOMER = "customers_customer {alias} ON {alias}.company_id = %(company)s AND {alias}.number = {number}"  # noqa: E501
+# The customer of a change `ch` (in the change's company: R42 routes rows to several).
+_CUSTOMER = "customers_customer {alias} ON {alias}.company_id = ch.company_id AND {alias}.number = {number}"  # noqa: E501
 
 
 def _join(alias: str, number: str) -> str:

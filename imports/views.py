@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
-from companies.models import Company, Role
+from companies.models import Role
 from companies.tenancy import role_required, working_companies
 from companies.uploads import capped_upload
 from imports import services
@@ -78,12 +78,12 @@ def export_download(request, tenant_slug):
     form = ExportForm(request.GET)
     if company is None or not form.is_valid():
         raise Http404("Pick a company and a template.")
-    ids = [company.pk]
-    if form.cleaned_data["descendants"]:
-        ids = list(Company.objects.filter(company.subtree_q()).values_list("pk", flat=True))
+    descendants = form.cleaned_data["descendants"]
+    ids = list(working_companies(request, include_descendants=descendants)
+               .values_list("pk", flat=True))
     template = form.cleaned_data["template"]
     target = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
-    export_customers(target, company_ids=ids, template=template)
+    export_customers(target, company_ids=ids, template=template, company_code=descendants)
     target.seek(0)
     return FileResponse(target, as_attachment=True, content_type=XLSX,
                         filename=f"{company.code}-customers-{template}.xlsx")
@@ -92,7 +92,8 @@ def export_download(request, tenant_slug):
 @require_safe
 def batch_detail(request, tenant_slug, public_id):
     batch = get_batch(request, public_id)
-    changes = ImportChange.objects.filter(batch=batch).order_by("number", "kind", "field")
+    changes = (ImportChange.objects.filter(batch=batch).select_related("company")
+               .order_by("number", "kind", "field"))
     issues = batch.errors
     return render(request, "imports/batch_detail.html", {
         "batch": batch, "can_edit": _can_edit(request), "progress_label": progress_label(batch),

@@ -71,6 +71,8 @@ def test_cleaner_record_for_stored_values_equals_the_cleaned_record(alice):
     from hashlib import md5
 
     digest = md5("\x1f".join(stored).encode(), usedforsecurity=False).digest()
-    fast = RowCleaner(layout, stored={"billing": {"100": digest}}).clean(2, cells)
-    slow = RowCleaner(layout).clean(2, cells)
+    stored = {"billing": {alice.company.pk: {"100": digest}}}
+    fast_cleaner = RowCleaner(layout, company_id=alice.company.pk, stored=stored)
+    fast = fast_cleaner.clean(2, cells)
+    slow = RowCleaner(layout, company_id=alice.company.pk).clean(2, cells)
     assert fast == slow and fast[1] == []

@@ -1,5 +1,6 @@
 """`export_customers FILE --tenant SLUG --company CODE [--template basic|full] [--descendants]`
-(R42): a company's customers as a template workbook; importing it unchanged changes nothing."""
+(R42): a company's customers as a template workbook; importing it unchanged changes nothing.
+With --descendants a `Company Code` column routes each row back to its company."""
 
 from django.core.management.base import BaseCommand
 from django_scopes import scope
@@ -25,5 +26,6 @@ class Command(BaseCommand):
             if descendants:
                 ids = list(Company.objects.filter(company_obj.subtree_q())
                            .values_list("pk", flat=True))
-            rows = export_customers(file, company_ids=ids, template=template)
+            rows = export_customers(file, company_ids=ids, template=template,
+                                    company_code=descendants)
         self.stdout.write(self.style.SUCCESS(f"Wrote {rows:,} rows to {file}."))
