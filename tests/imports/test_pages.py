@@ -142,7 +142,7 @@ def test_download_with_errors(alice, bob, login, client, batch):
     response = login(alice.editor).get(url)
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][-1] == "Errors"
+    assert rows[0][-1] == "CertHub Errors"
     assert rows[3][0] == "300" and "Billing Customer Email" in rows[3][-1]
     assert rows[1][-1] is None
 
