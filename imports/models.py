@@ -3,9 +3,8 @@ made (ImportChange: the preview before applying, the undo record after)."""
 
 from django.conf import settings
 from django.db import models
-from django_scopes import ScopedManager
 
-from companies.models import Company, TenantOwned
+from companies.models import Company, TenantOwned, scoped_manager
 from customers.models import Customer
 
 
@@ -110,7 +109,7 @@ class ImportChange(models.Model):
     new = models.TextField(blank=True)
     kind = models.CharField(max_length=12, choices=ChangeKind.choices)
 
-    objects = ScopedManager(tenant="batch__tenant")
+    objects = scoped_manager(tenant="batch__tenant")
 
     class Meta:
         ordering = ["number", "kind", "field"]
