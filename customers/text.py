@@ -37,3 +37,37 @@ def storable(text: str) -> str:
     """`text` with each forbidden character replaced by U+FFFD, for writers (R49): a value
     stored before the rule still writes, and the mark shows where a character was dropped."""
     return FORBIDDEN.sub(REPLACEMENT, text)
+
+
+def has_forbidden(text: str) -> bool:
+    """True when `text` holds a character that cannot be stored (one C-level search)."""
+    return FORBIDDEN.search(text) is not None
+
+
+# Invisible: format characters that look like nothing (BOM, zero-width space, zero-width
+# non-joiner and joiner, word joiner). With no-break spaces, at either end of a customer number
+# or a column title they are removed before matching, like ordinary spaces (R49), so
+# "TS-1\u200b" is the customer "TS-1".
+INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
+_INVISIBLE_ANYWHERE = re.compile(f"[{INVISIBLE}]")
+_ENDS = INVISIBLE + "\u00a0\u2007\u202f"
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without spaces, no-break spaces and invisible format characters at either end."""
+    while True:
+        stripped = text.strip().strip(_ENDS)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The code points of the invisible format characters anywhere in `text`, each once."""
+    return list(dict.fromkeys(code_point(c) for c in _INVISIBLE_ANYWHERE.findall(text)))
+
+
+def remove_invisible(text: str) -> str:
+    """`text` without any invisible format character (to tell a user that two titles differ
+    only by them; never used to store a value)."""
+    return _INVISIBLE_ANYWHERE.sub("", text)
