@@ -6,6 +6,8 @@ written once. The titles are CertCapture's, so its files load unchanged.
 
 from dataclasses import dataclass
 
+from customers.text import strip_invisible
+
 BILLING = "billing"
 SHIPPING = "shipping"
 BASIC = "basic"
@@ -47,7 +49,8 @@ class Column:
 
 
 def normalise_title(title: str) -> str:
-    return str(title).strip().casefold()
+    """Trimmed of spaces, no-break spaces and invisible format characters (R49), casefolded."""
+    return strip_invisible(str(title)).casefold()
 
 
 def title_for(side: str, field: str) -> str:

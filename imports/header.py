@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
+from customers.text import invisible_characters, remove_invisible
 from imports.columns import (
     BASIC,
     COMPANY_CODE_TITLE,
@@ -52,6 +53,12 @@ class Layout:
 def _refuse_title(title: str, letter: str, kind: str) -> WorkbookRefused:
     valid = [c.title for c in TEMPLATES[kind]]
     by_key = {normalise_title(t): t for t in valid}
+    visible = normalise_title(remove_invisible(title))
+    if visible in by_key:
+        return WorkbookRefused(
+            f'The column title "{title}" (column {letter}) differs from "{by_key[visible]}" '
+            f"only by invisible characters ({', '.join(invisible_characters(title))}); "
+            "type the title again without them.")
     closest = difflib.get_close_matches(normalise_title(title), list(by_key), n=1, cutoff=0.0)
     hint = f' The closest valid title is "{by_key[closest[0]]}".' if closest else ""
     return WorkbookRefused(

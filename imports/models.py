@@ -69,8 +69,21 @@ class ImportBatch(TenantOwned):
         return self.counts.get("errors", 0)
 
     @property
+    def errors_summary(self) -> str:
+        return errors_summary(self.counts)
+
+    @property
     def valid_rows(self) -> int:
         return max(self.counts.get("rows", 0) - self.counts.get("error_rows", 0), 0)
+
+
+def errors_summary(counts: dict) -> str:
+    """"7 errors in 6 rows" (messages and the rows they are in), "0 errors" when none."""
+    errors, rows = counts.get("errors", 0), counts.get("error_rows", 0)
+    if not errors:
+        return "0 errors"
+    return (f"{errors:,} error{'s' if errors != 1 else ''} in {rows:,} "
+            f"row{'s' if rows != 1 else ''}")
 
 
 class ChangeKind(models.TextChoices):

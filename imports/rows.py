@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from customers.regions import REGION_NAMES, region_country
+from customers.text import code_point, forbidden_characters, has_forbidden, strip_invisible
 from customers.validation import clean_customer_values
 from imports.columns import (
     BILLING,
@@ -29,7 +30,7 @@ from imports.columns import (
     title_for,
 )
 from imports.header import Layout
-from imports.reader import NumberText
+from imports.reader import NumberText, ProblemRow, column_letter
 
 # Columns of the engine's record table after row number, side and customer number.
 DETAIL_FIELDS = [name for name in FIELD_NAMES if name != "number"]
@@ -44,18 +45,21 @@ class Issue(NamedTuple):
 
 
 def pad_zip(value: str, country: str, state: str) -> str | None:
-    """R34: a US ZIP Excel stored as a number lost its leading zeros; give them back."""
-    if not isinstance(value, NumberText) or not value.isdigit():
+    """R34: a US ZIP Excel stored as a number lost its leading zeros; give them back: up to 5
+    digits to five, 6 to 9 digits to ZIP+4 (`787012345` -> `78701-2345`). None when the value
+    is not such a number (or is a 5-digit ZIP already)."""
+    if not isinstance(value, NumberText):
+        return None
+    digits = value.replace("-", "")  # a "Zip Code + 4" number format shows the dash already
+    if not digits.isdigit() or len(digits) > 9 or digits == value and len(digits) == 5:
         return None
     country = country.strip().upper()
     if not (country == "US" or (not country and region_country(state.strip().upper()) == "US")):
         return None
-    if len(value) < 5:
-        return value.zfill(5)
-    if 5 < len(value) < 9:
-        padded = value.zfill(9)
-        return f"{padded[:5]}-{padded[5:]}"
-    return None
+    if len(digits) <= 5:
+        return digits.zfill(5)
+    padded = digits.zfill(9)
+    return f"{padded[:5]}-{padded[5:]}"
 
 
 DIGEST_SEPARATOR = "\x1f"
@@ -114,6 +118,8 @@ class RowCleaner:
         self.titles = {side: {f: title_for(side, f) for f in FIELD_NAMES}
                        for side in (BILLING, SHIPPING)}
         self.zone_title = "Shipping Customer State"
+        # Every present column: (index, title), for checks of a whole row.
+        self.present = [(i, c.title) for i, c in layout.columns]
         # Which record's zones the file states (for "replace", R37).
         self.zoned = {BILLING: self.zone_index is not None,
                       SHIPPING: layout.kind == FULL
@@ -121,7 +127,8 @@ class RowCleaner:
 
     def clean(self, row_no: int, cells: tuple[str, ...]) -> tuple[list[tuple], list[Issue]]:
         """The records of one row (for COPY, each ending with its company id) and its issues.
-        A blank row gives neither."""
+        A blank row gives neither; a row with any value but no billing customer number is a row
+        error (R33), in both templates."""
         width = len(cells)
         company_id = self.company_id
         index = self.layout.company_index
@@ -134,26 +141,35 @@ class RowCleaner:
         require_tax_fields = company_id in self.tax_required
         records, issues = [], []
         numbers = {}
+        if type(cells) is ProblemRow or has_forbidden("".join(cells)):
+            issues = self._cell_issues(row_no, cells)
+        bad = bool(issues)
         for side, plan in self.plans.items():
             indexes, fields, cut, needed, number_at, detail_at = plan
             if cut is not None and width >= needed:
                 raw = cut(cells)
             else:
                 raw = [cells[i] if i < width else "" for i in indexes]
-            number = raw[number_at].strip() if number_at is not None else ""
+            number = strip_invisible(raw[number_at]) if number_at is not None else ""
             if not number:
-                if side == BILLING and any(v.strip() for v in raw if v):
-                    issues.append(Issue(row_no, self.titles[side]["number"],
-                                        "The customer number is required."))
+                if side == BILLING:
+                    if not bad and any(cells[i].strip() for i, _ in self.present
+                                          if i < width):
+                        issues.append(Issue(row_no, self.titles[side]["number"],
+                                            "The customer number is required."))
+                    break
                 continue
             stored = self.stored.get(side)
             expected = stored.get(company_id, _NONE).get(number) if stored else None
-            if expected is not None and _same(raw, expected):
+            if not bad and expected is not None and _same(raw, expected):
                 record = self._stored_record(row_no, side, number, raw, detail_at)
             else:
                 values = dict(zip(fields, raw, strict=True))
+                values["number"] = number
                 record, record_issues = self._record(row_no, side, values, require_tax_fields)
                 issues.extend(record_issues)
+                if bad and not record[-1]:
+                    record = (*record[:-1], True)
             numbers[side] = record[2]
             records.append(record)
         if not records:
@@ -161,6 +177,24 @@ class RowCleaner:
         if records[0][1] == BILLING:
             records[0] = self._billing_extras(row_no, cells, records[0], numbers, issues)
         return [(*record, company_id) for record in records], issues
+
+    def _cell_issues(self, row_no: int, cells: tuple[str, ...]) -> list[Issue]:
+        """Cells of present columns that cannot be read as a value (formulas without a
+        computed value, errors, numbers past 15 digits: R33, R34) or that hold characters
+        that cannot be stored (R49)."""
+        problems = getattr(cells, "problems", {})
+        issues = []
+        for index, title in self.present:
+            cell = f"{column_letter(index)}{row_no}"
+            if index in problems:
+                issues.append(Issue(row_no, title, f"Cell {cell}: {problems[index]}."))
+            elif index < len(cells) and (points := [code_point(c) for c in
+                                                    forbidden_characters(cells[index])]):
+                issues.append(Issue(row_no, title, f"Cell {cell} holds "
+                                    f"{'a character' if len(points) == 1 else 'characters'} "
+                                    f"that cannot be stored ({', '.join(points)}); remove "
+                                    f"{'it' if len(points) == 1 else 'them'}."))
+        return issues
 
     def _stored_record(self, row_no, side, number, raw, detail_at) -> tuple:
         """The record of cells equal to the stored values: what cleaning would give."""
@@ -178,8 +212,9 @@ class RowCleaner:
         if "zip" in values:
             padded = pad_zip(values["zip"], values.get("country", ""), values.get("state", ""))
             if padded:
-                issues.append(Issue(row_no, titles["zip"], f"The ZIP code {values['zip']} was "
-                                    f"stored as a number; padded to {padded}.", WARNING))
+                number = values["zip"].replace("-", "").lstrip("0") or "0"
+                issues.append(Issue(row_no, titles["zip"], f"The ZIP code {number} was stored "
+                                    f"as a number; read as {padded}.", WARNING))
                 values["zip"] = padded
         cleaned, errors = clean_customer_values(values, require_tax_fields=require_tax_fields)
         if errors:

@@ -7,13 +7,14 @@ import sys
 from django.core.management.base import BaseCommand
 
 from imports.management.commands._lookup import add_file_tenant_company, tenant_and_company
+from imports.models import errors_summary
 from imports.services import import_file
 
 SUMMARY = [("rows", "rows read"), ("new", "new customers"), ("updated", "updated"),
            ("unchanged", "unchanged"), ("erased", "fields erased"),
            ("zones_added", "ship-to zones added"), ("zones_removed", "ship-to zones removed"),
            ("links_added", "links added"), ("links_removed", "links removed"),
-           ("not_tax_ready", "not tax-ready"), ("errors", "errors"), ("warnings", "warnings")]
+           ("not_tax_ready", "not tax-ready"), ("errors", None), ("warnings", "warnings")]
 
 
 class Command(BaseCommand):
@@ -51,7 +52,8 @@ class Command(BaseCommand):
         more = result.counts.get("errors", 0) + result.counts.get("warnings", 0)
         if more > len(result.issues):
             self.stdout.write(f"... {more - len(result.issues)} more issues not shown.")
-        self.stdout.write(", ".join(f"{result.counts.get(key, 0):,} {label}"
+        self.stdout.write(", ".join(f"{result.counts.get(key, 0):,} {label}" if label
+                                    else errors_summary(result.counts)
                                     for key, label in SUMMARY))
         if result.status == "applied":
             self.stdout.write(self.style.SUCCESS(
