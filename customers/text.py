@@ -53,6 +53,12 @@ _INVISIBLE_ANYWHERE = re.compile(f"[{INVISIBLE}]")
 _ENDS = INVISIBLE + "\u00a0\u2007\u202f"
 
 
+def without_forbidden(text: str) -> str:
+    """`text` with its forbidden characters removed: only for values already refused (an
+    import's row in error still reaches the database's work tables), never to store them."""
+    return FORBIDDEN.sub("", text)
+
+
 def strip_invisible(text: str) -> str:
     """`text` without spaces, no-break spaces and invisible format characters at either end."""
     while True:

@@ -136,7 +136,6 @@ class Package:
     date1904: bool = False
     recalculated_on_open: bool = False  # calcPr fullCalcOnLoad: cached values were not computed
     merged: list[str] = field(default_factory=list)  # "A2:A4" references
-    rows_estimate: int = 0
     # What the scan of the worksheet's XML found that python-calamine cannot read right.
     careful: set[str] = field(default_factory=set)
     patterned_styles: tuple[bytes, ...] = ()  # b's="3"' of the styles with digit patterns
@@ -302,6 +301,8 @@ def _verify_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: Package
 
 
 _LETTERS_DIGITS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
+_PAST_O = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+                          b"a" * 15 + b"Z" * 11 + b"0" * 10)
 _LAST_REF = re.compile(rb"""\br="\$?[A-Za-z]{0,3}\$?(\d{1,7})\"""")
 
 
@@ -309,30 +310,34 @@ def _scan(sheet: Package, tail: bytes, chunk: bytes) -> bytes:
     """Note, with C-speed searches only, what the worksheet holds that python-calamine would
     read wrong: formulas (`f>` ends every formula element, whatever its prefix), error cells,
     digit-pattern number formats, references past column ZZ or past Z, attributes in single
-    quotes; its merged ranges (after the cells) and an estimate of its rows. A chunk ends
-    anywhere, so the end of the previous one (`tail`) is searched again; returns the new tail."""
-    window = tail + chunk
+    quotes; its merged ranges (after the cells) and the row of its last cell with content. A
+    chunk ends anywhere, so the seam with the previous one (`tail`) is searched too; returns
+    the new tail."""
     careful = sheet.careful
-    sheet.rows_estimate += chunk.count(b"row>")
-    if b"f>" in window:
-        careful.add("formula")
-    if b't="e"' in window:
-        careful.add("error")
-    if b"='" in window:
-        careful.add("quotes")
-    if any(style in window for style in sheet.patterned_styles):
-        careful.add("number format")
-    letters = window.translate(_LETTERS_DIGITS)
-    if b'"AAA0' in letters:
-        careful.add("far column")
-    if "wide" not in careful and b'"AA0' in letters:
-        careful.add("wide")
+    for window in (tail + chunk[:64], chunk):
+        if b"f>" in window:
+            careful.add("formula")
+        if b't="e"' in window:
+            careful.add("error")
+        if b"='" in window:
+            careful.add("quotes")
+        if any(style in window for style in sheet.patterned_styles):
+            careful.add("number format")
+        letters = window.translate(_LETTERS_DIGITS)
+        if b'"AA' in letters:  # a value of two capitals or more: maybe a far reference
+            if b'"AAA0' in letters:
+                careful.add("far column")
+            if b'"AA0' in letters:
+                careful.add("wide")
+        if "past O" not in careful and b'"Z0' in window.translate(_PAST_O):
+            careful.add("past O")
+        if b"mergeCell" in window:
+            sheet.merged.extend(ref.decode("ascii", "replace") for ref in _MERGE.findall(window))
+    window = tail + chunk
     end = window.rfind(b"c>")
     if end >= 0:
         refs = _LAST_REF.findall(window, max(end - 4096, 0), end)
         sheet.last_cell_row = int(refs[-1]) if refs else MAX_ROWS
-    if b"mergeCell" in window:
-        sheet.merged.extend(ref.decode("ascii", "replace") for ref in _MERGE.findall(window))
     return chunk[-512:]
 
 
@@ -893,14 +898,15 @@ def cell_text(value) -> str | None:
 
 def _grid_cells(package: Package) -> int:
     """An upper bound of the cells python-calamine would lay out for the worksheet."""
-    width = 702 if "wide" in package.careful else 26  # ZZ or Z, from the scan
+    careful = package.careful  # from the scan: references past ZZ are read carefully anyway
+    width = 702 if "wide" in careful else 26 if "past O" in careful else 15
     return width * (package.last_cell_row or MAX_ROWS)
 
 
 def open_sheet(path) -> Sheet:
     """Check the file, then open its one worksheet; the header is the first non-blank row."""
     package = check_container(path)
-    plain = not (package.careful - {"wide"}) and _grid_cells(package) <= FAST_CELLS
+    plain = not (package.careful - {"wide", "past O"}) and _grid_cells(package) <= FAST_CELLS
     parsed = _calamine_rows(package) if plain else None
     if parsed is None:
         plain, parsed = False, _careful_rows(package)
@@ -921,9 +927,8 @@ def open_sheet(path) -> Sheet:
         raise WorkbookRefused("The worksheet is empty: it has no header row.")
     while header and not header[-1]:
         header = header[:-1]
-    estimate = package.last_cell_row if plain else package.rows_estimate
     return Sheet(header=header, header_row=header_row,
-                 rows_total=max(estimate - header_row, 0), rows=_data_rows(parsed))
+                 rows_total=max(package.last_cell_row - header_row, 0), rows=_data_rows(parsed))
 
 
 def _data_rows(parsed: Parsed) -> Iterator[tuple[int, tuple[str, ...]]]:

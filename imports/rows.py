@@ -18,7 +18,13 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from customers.regions import REGION_NAMES, region_country
-from customers.text import code_point, forbidden_characters, has_forbidden, strip_invisible
+from customers.text import (
+    code_point,
+    forbidden_characters,
+    has_forbidden,
+    strip_invisible,
+    without_forbidden,
+)
 from customers.validation import clean_customer_values
 from imports.columns import (
     BILLING,
@@ -143,6 +149,9 @@ class RowCleaner:
         numbers = {}
         if type(cells) is ProblemRow or has_forbidden("".join(cells)):
             issues = self._cell_issues(row_no, cells)
+            # The row is in error; its records still mark the customer bad, without the
+            # characters the database cannot take.
+            cells = tuple(without_forbidden(cell) for cell in cells)
         bad = bool(issues)
         for side, plan in self.plans.items():
             indexes, fields, cut, needed, number_at, detail_at = plan

@@ -66,3 +66,24 @@ def test_download_fill_upload_preview_apply_search_and_undo(page, screenshot, al
     with scope(tenant=alice.tenant.pk):
         assert not Customer.objects.filter(number="NEW-1").exists()
         assert Customer.objects.get(number="100").phone == "512-555-0100"
+
+
+def test_field_case_merged_clone_rows_upload_preview_apply(page, alice, password):
+    """R33, R35, R43: a real user's workbook (../shared/field-cases: clone rows made by merging
+    cells) goes through upload, preview and apply: one customer with three ship-to zones."""
+    log_in(page, alice.editor.email, password)
+    page.wait_for_url("**/t/**")
+    page.get_by_role("link", name="Imports", exact=True).click()
+    page.get_by_label("Workbook (.xlsx)").set_input_files(
+        "/work/shared/field-cases/merged_cells_clone_rows.xlsx")
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url("**/imports/*-*/")
+    page.wait_for_selector("[data-testid=changes]")
+    counts = page.get_by_test_id("counts").inner_text()
+    assert "0 errors" in counts and "MC-1" in page.get_by_test_id("changes").inner_text()
+    page.get_by_role("button", name="Apply 3 valid rows").click()
+    page.wait_for_selector("text=Changes made")
+    with scope(tenant=alice.tenant.pk):
+        customer = Customer.objects.get(number="MC-1")
+        assert sorted(customer.zones.values_list("region", flat=True)) == [
+            "CA", "NV", "OR"]
