@@ -30,12 +30,19 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # With DEBUG off, production settings must be given; stop the start-up if one is missing.
 _REQUIRED_IN_PRODUCTION = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"]
+MIN_SECRET_KEY_LENGTH = 50  # Django's own deployment check asks as much (security.W009)
 if not DEBUG:
     missing = [name for name in _REQUIRED_IN_PRODUCTION if not env(name)]
     if missing:
         raise ImproperlyConfigured(
             f"DJANGO_DEBUG is off, so these settings are required: {', '.join(missing)}. "
             "Set them in the environment, or set DJANGO_DEBUG=1 for local use."
+        )
+    if len(env("DJANGO_SECRET_KEY")) < MIN_SECRET_KEY_LENGTH:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is {len(env('DJANGO_SECRET_KEY'))} characters long; with "
+            f"DJANGO_DEBUG off it must be at least {MIN_SECRET_KEY_LENGTH} random characters. "
+            "Make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
 
 SECRET_KEY = env("DJANGO_SECRET_KEY") or "insecure-local-development-key-do-not-use-in-production"
@@ -61,6 +68,7 @@ INSTALLED_APPS = [
     "customers",
     "documents",
     "imports",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Records the 403s and 404s of tenant pages, the tenant middleware's own 404 included (R52).
+    "security.middleware.SecurityLogMiddleware",
     "companies.middleware.TenantMiddleware",
     # Records the user and URL of each request with the history rows it writes (R14); the
     # URL's secrets (a request link's token) are left out.
@@ -191,7 +201,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("CERTHUB_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Trust X-Forwarded-Proto only behind a proxy that sets it and strips a client's own:
+    # otherwise any client could claim HTTPS (R45).
+    if env_bool("CERTHUB_TRUST_X_FORWARDED_PROTO", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("CERTHUB_HSTS_SECONDS", "31536000"))

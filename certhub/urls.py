@@ -11,6 +11,7 @@ tenant_patterns = [
     path("customers/", include("customers.urls")),
     path("", include("documents.urls")),
     path("imports/", include("imports.urls")),
+    path("security-log/", include("security.urls")),
 ]
 
 urlpatterns = [

@@ -35,6 +35,7 @@ class TenantMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         tenant = Tenant.objects.filter(slug=slug).first()
+        request.requested_tenant = tenant  # for the security log of denied accesses (R52)
         if tenant is None:
             raise Http404("No such tenant.")
         with scope(tenant=tenant.pk):

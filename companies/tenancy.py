@@ -24,6 +24,22 @@ def role_required(role: str):
     return decorator
 
 
+def post_role_required(role: str):
+    """A page every member reads, where a POST needs `role` (403 below it, R3). Checked before
+    the body is read, so a refused upload is never parsed nor stored (R56)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST" and not request.membership.has_role(role):
+                raise PermissionDenied(f"This needs the {role} role.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 def reachable_companies_q(membership: Membership, prefix: str = "") -> Q:
     """Companies a membership reaches: all, or the subtrees of its limited companies (R2)."""
     limited = list(membership.companies.all())

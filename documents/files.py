@@ -8,9 +8,13 @@ downloads go only through permission-checked views that return `file_response`.
 import hashlib
 import posixpath
 import uuid
+import warnings
 from urllib.parse import quote
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from PIL import Image
+from pypdf import PdfReader
 
 # The cap, for the documents views and services that import it from here.
 from companies.uploads import capped_upload as capped_upload
@@ -51,9 +55,43 @@ def read_head(uploaded_file) -> bytes:
     return head
 
 
-def is_document_file(uploaded_file) -> bool:
-    """A PDF, PNG, JPEG or TIFF by its magic bytes (R20)."""
-    return sniff_content_type(read_head(uploaded_file)) in DOCUMENT_TYPES
+TYPE_LABELS = {PDF: "PDF", PNG: "PNG image", JPEG: "JPEG image", TIFF: "TIFF image"}
+PILLOW_FORMATS = {PNG: "PNG", JPEG: "JPEG", TIFF: "TIFF"}
+
+
+def _opens_as(uploaded_file, content_type: str) -> bool:
+    """Whether the whole file parses as `content_type`: pypdf reads the PDF's cross-reference
+    table and page tree; Pillow decodes the image (its first frame), a decompression bomb
+    counting as not an image."""
+    uploaded_file.seek(0)
+    try:
+        if content_type == PDF:
+            return len(PdfReader(uploaded_file).pages) > 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(uploaded_file, formats=[PILLOW_FORMATS[content_type]]) as image:
+                image.load()
+        return True
+    except Exception:  # any parser error (they have many types) means "not this type"
+        return False
+    finally:
+        uploaded_file.seek(0)
+
+
+def check_document_file(uploaded_file) -> str:
+    """The content type of a document file (R20, R55): a PDF, PNG, JPEG or TIFF by its first
+    bytes that also opens as that type, so a file that only starts like one (HTML behind
+    `%PDF-`) is refused. Returns e.g. "application/pdf"; raises ValidationError naming the
+    file and what is wrong with it."""
+    name = clean_original_name(uploaded_file.name)
+    content_type = sniff_content_type(read_head(uploaded_file))
+    if content_type is None:
+        raise ValidationError(f"{name} is not a PDF, PNG, JPEG or TIFF file.")
+    if not _opens_as(uploaded_file, content_type):
+        label = TYPE_LABELS[content_type]
+        raise ValidationError(f"{name} starts like a {label} but does not open as one: it is "
+                              f"damaged or another kind of file. Save it again as a {label}.")
+    return content_type
 
 
 def sha256_of(uploaded_file) -> str:

@@ -9,7 +9,7 @@ from companies.models import EXEMPTION_REASONS
 from customers.models import Address, Customer
 from customers.regions import region_choices
 from customers.settings_resolution import effective_setting, setting_display
-from documents.files import is_document_file
+from documents.files import check_document_file
 from documents.models import DISPLAY_STATUSES, DocumentType
 
 MAIN_ADDRESS = "main"
@@ -111,9 +111,8 @@ class DocumentUploadForm(DocumentDetailsForm):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        # The bytes decide, not the name or the browser's content type (R20).
-        if not is_document_file(uploaded):
-            raise ValidationError("This file is not a PDF, PNG, JPEG or TIFF document.")
+        # The bytes decide, not the name or the browser's content type (R20, R55).
+        check_document_file(uploaded)
         return uploaded
 
 

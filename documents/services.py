@@ -11,7 +11,7 @@ from django.utils import timezone
 from companies.models import EXEMPTION_REASONS, Tenant
 from customers.models import Address, Customer
 from customers.regions import REGION_NAMES
-from documents.files import delete_stored_file, is_document_file, store_file
+from documents.files import check_document_file, delete_stored_file, store_file
 from documents.models import Document, DocumentStatus, DocumentType
 
 DOCUMENT_FOLDER = "documents"
@@ -77,15 +77,17 @@ def document_create(*, tenant: Tenant, customer: Customer, actor, uploaded_file,
                     certificate_request=None, history: dict | None = None) -> Document:
     """Store an uploaded document as pending (R20, R21).
 
-    The file must be a PDF, PNG, JPEG or TIFF by its magic bytes. A blank exemption reason takes
-    the effective setting. `history` adds keys to the history context (e.g. a request link).
+    The file must be a PDF, PNG, JPEG or TIFF that opens as one (R55). A blank exemption reason
+    takes the effective setting. `history` adds keys to the history context (e.g. a request link).
     """
     if customer.tenant_id != tenant.pk:
         raise ValidationError("The customer belongs to another tenant.")
     if uploaded_file is None:
         raise ValidationError({"file": "Attach the document file."})
-    if not is_document_file(uploaded_file):
-        raise ValidationError({"file": "The file must be a PDF, PNG, JPEG or TIFF document."})
+    try:
+        check_document_file(uploaded_file)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     _check_address(customer=customer, address=address)
     document = Document(
         tenant=tenant, customer=customer, company_id=customer.company_id, address=address,
@@ -127,6 +129,21 @@ def document_update(*, document: Document, actor, **fields) -> Document:
     return document
 
 
+def _check_stored_file(document: Document) -> None:
+    """A file stored before R55 (or by hand) must still open as its type to be marked valid."""
+    if not document.file:
+        return
+    try:
+        with document.file.open("rb") as stored:
+            check_document_file(stored)
+    except OSError as error:
+        raise ValidationError("The document's file cannot be read; mark it invalid and ask "
+                              "for the file again.") from error
+    except ValidationError as error:
+        raise ValidationError(f"{error.messages[0]} Mark it invalid and ask for the file "
+                              "again.") from error
+
+
 @transaction.atomic
 def document_review(*, document: Document, actor, valid: bool, reason: str = "") -> Document:
     """Mark a document valid or invalid; invalid needs a reason (R21). A voided document stays
@@ -137,6 +154,8 @@ def document_review(*, document: Document, actor, valid: bool, reason: str = "")
     reason = reason.strip()
     if not valid and not reason:
         raise ValidationError({"reason": "Say why the document is invalid."})
+    if valid:
+        _check_stored_file(document)
     document.status = DocumentStatus.VALID if valid else DocumentStatus.INVALID
     document.status_reason = "" if valid else reason
     document.reviewed_by = actor

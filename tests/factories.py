@@ -59,7 +59,30 @@ def make_customer(company, number, name="Customer", **fields):
 
 
 # Documents (R20-R23) ------------------------------------------------------------------------
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def _document_file(kind: str) -> bytes:
+    """A small file that parses as its type (R55): a one-page PDF, or a 2x2 image."""
+    import io
+
+    out = io.BytesIO()
+    if kind == "PDF":
+        from pypdf import PdfWriter
+
+        writer = PdfWriter()
+        writer.add_blank_page(72, 72)
+        writer.write(out)
+    else:
+        from PIL import Image
+
+        Image.new("RGB", (2, 2), "white").save(out, kind)
+    return out.getvalue()
+
+
+PDF_BYTES = _document_file("PDF")
+PNG_BYTES = _document_file("PNG")
+JPEG_BYTES = _document_file("JPEG")
+TIFF_BYTES = _document_file("TIFF")
 
 
 def make_document(customer, regions, status="valid", *, effective=None, expiration=None,

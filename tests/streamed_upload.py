@@ -25,8 +25,14 @@ class StreamedBody:
         tail = f"\r\n--{self.BOUNDARY}--\r\n".encode()
         self.parts = [start, head, size - len(head), tail]
         self.length = len(start) + size + len(tail)
+        self.consumed = 0  # bytes the server has read so far
 
     def read(self, size=-1):
+        data = self._read(size)
+        self.consumed += len(data)
+        return data
+
+    def _read(self, size=-1):
         while self.parts:
             part = self.parts[0]
             if isinstance(part, int):

@@ -100,3 +100,27 @@ def test_storage_and_email_come_from_the_environment():
         "django.core.mail.backends.smtp.EmailBackend", "smtp.example.com", 587)
     local = settings_of(production_env(), "STORAGES")["STORAGES"]["default"]
     assert local["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_a_short_secret_key_stops_start_up_with_debug_off():
+    """R45: with DEBUG off, a secret key under 50 characters stops the start-up, saying how
+    long it is and how to make one; 50 characters start."""
+    result = run(["manage.py", "check"], production_env(DJANGO_SECRET_KEY="s" * 10 + "x" * 39))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY is 49 characters long" in result.stderr
+    assert "at least 50" in result.stderr
+    assert settings_of(production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(38)),
+                       "DEBUG") == {"DEBUG": False}  # 51 characters
+    debug = production_env(DJANGO_DEBUG="1", DJANGO_SECRET_KEY="short")
+    assert settings_of(debug, "DEBUG") == {"DEBUG": True}
+
+
+def test_x_forwarded_proto_is_trusted_only_when_the_operator_says_so():
+    """R45: by default X-Forwarded-Proto is not trusted (any client can send it); with
+    CERTHUB_TRUST_X_FORWARDED_PROTO=1 (behind a proxy that sets it) it is."""
+    assert settings_of(production_env(), "SECURE_PROXY_SSL_HEADER") == {
+        "SECURE_PROXY_SSL_HEADER": None}
+    trusted = production_env(CERTHUB_TRUST_X_FORWARDED_PROTO="1")
+    assert settings_of(trusted, "SECURE_PROXY_SSL_HEADER") == {
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}

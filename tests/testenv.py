@@ -7,7 +7,8 @@ Without DATABASE_URL they use the embedded PostgreSQL, as the app does (R45).
 import os
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-0123456789abcdefghijklmnop")
+# At least 50 characters: a shorter key stops the start-up without debug (R45).
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-" + "0123456789abcdef" * 3)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("CERTHUB_SSL_REDIRECT", "0")
 if not os.environ.get("DATABASE_URL"):

@@ -14,11 +14,16 @@ from customers.selectors import address_is_locked, main_address_is_locked
 from documents import services
 from documents.models import Document, DocumentStatus, DocumentType
 from documents.selectors import document_history
-from tests.factories import PDF_BYTES, make_customer, make_document
+from tests.factories import (
+    JPEG_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    TIFF_BYTES,
+    make_customer,
+    make_document,
+)
 
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(20)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(20)
-TIFF = b"II*\x00\x08\x00\x00\x00" + bytes(20)
+PNG, JPEG, TIFF = PNG_BYTES, JPEG_BYTES, TIFF_BYTES
 HTML = b"<!doctype html><script>alert(document.cookie)</script>"
 
 

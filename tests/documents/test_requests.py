@@ -15,7 +15,7 @@ from django_scopes import scope, scopes_disabled
 from customers.models import ChannelKind, Contact, ContactChannel, ShipToZone
 from documents.models import CertificateRequest, Document, DocumentStatus, RequestStatus
 from tests.documents.test_files import CAP, StreamedBody
-from tests.factories import PDF_BYTES, make_customer, make_document
+from tests.factories import PDF_BYTES, PNG_BYTES, make_customer, make_document
 
 LINK = re.compile(r"http://testserver/r/([A-Za-z0-9_-]+)/")
 
@@ -164,7 +164,7 @@ def test_upload_arrives_as_pending_documents_and_fulfils_the_request(alice, visi
     request, history naming the request link), and the request is fulfilled."""
     request, token = send(customer)
     files = [SimpleUploadedFile("tx.pdf", PDF_BYTES),
-             SimpleUploadedFile("ca.png", b"\x89PNG\r\n\x1a\n" + bytes(30))]
+             SimpleUploadedFile("ca.png", PNG_BYTES)]
     data = _upload_data(files)
     data["form-1-regions"] = "CA"
     response = visitor.post(f"/r/{token}/", data)
@@ -408,12 +408,10 @@ def test_history_of_the_request_names_who_sent_it(alice, customer, send):
     assert event.pgh_context.metadata["user"] == alice.editor.pk
 
 
-def test_guessing_links_is_throttled(db, visitor, monkeypatch, settings):
+def test_guessing_links_is_throttled(db, visitor, monkeypatch):
     """R28: a client that tries many unknown links is told to wait (429) for a while."""
     from documents import views_public
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "throttle-test"}}
     monkeypatch.setattr(views_public, "MISS_LIMIT", 3)
     statuses = [visitor.get(f"/r/guess-{n}/").status_code for n in range(5)]
     assert statuses == [404, 404, 404, 429, 429]

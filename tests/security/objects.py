@@ -92,6 +92,18 @@ def certificate_request(place: Place):
                    sent_by=place.user)
 
 
+def open_link(place: Place) -> str:
+    """The token of a new open certificate request: the key of a public upload page (R28)."""
+    from documents.models import CertificateRequest
+    from documents.requests import new_token
+
+    token, token_hash = new_token()
+    _create(place, CertificateRequest, customer=customer(place), company=place.company,
+            regions=["TX"], email="ap@example.com", token_hash=token_hash,
+            expires_at=timezone.now() + datetime.timedelta(days=14), sent_by=place.user)
+    return token
+
+
 def export(place: Place):
     from documents.models import ExportStatus, ExposureExport
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from tests.security import objects
 from tests.security.objects import Place
 from tests.security.test_isolation_matrix import URL_KINDS, _objects, _walk
 from tests.security.test_role_matrix import EXTRA_KWARGS
@@ -31,8 +32,8 @@ def _url(name, alice):
     if name in URL_KINDS:
         kwargs = _objects(name, Place(alice, alice.company, alice.admin))
     kwargs.update(EXTRA_KWARGS.get(name, {}))
-    if name == "public:request_upload":
-        kwargs["token"] = "unknown-token"
+    if name == "public:request_upload":  # an open link: an unknown one answers 404 at once
+        kwargs["token"] = objects.open_link(Place(alice, alice.company, alice.admin))
     if name == "accounts:password_reset_confirm":
         kwargs.update(uidb64="MQ", token="set-password")
     pattern_kwargs = {k for n, converters in _walk(get_resolver().url_patterns) if n == name

@@ -32,6 +32,8 @@ GET_ONLY_PAGES = {
 ADMIN_URLS = {"companies:create", "companies:edit", "companies:move", "companies:delete",
               "companies:members", "companies:member_add", "companies:member_edit",
               "companies:member_remove", "companies:settings", "imports:mark_failed"}
+# Pages only owners open (R52: the security log).
+OWNER_URLS = {"security:log"}
 EXTRA_KWARGS = {"imports:template": {"kind": "basic"}}
 
 
@@ -49,15 +51,16 @@ def _url(name, world, place):
 
 
 def test_every_admin_url_exists():
-    assert set(TENANT_URLS) >= ADMIN_URLS
+    assert set(TENANT_URLS) >= ADMIN_URLS | OWNER_URLS
     assert set(VIEWER_MAY_POST) <= set(TENANT_URLS)
 
 
 def _writes(queries) -> list[str]:
-    """Statements that change data, the session's own row aside."""
+    """Statements that change data, the session's own row and the security log's entry of the
+    refusal (R52) aside."""
     return [q["sql"] for q in queries
             if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-            and "django_session" not in q["sql"]]
+            and "django_session" not in q["sql"] and "security_securityevent" not in q["sql"]]
 
 
 @pytest.mark.parametrize("name", [n for n in TENANT_URLS if n not in VIEWER_MAY_POST])
@@ -107,6 +110,14 @@ def test_admin_opens_admin_pages(name, alice, login):
     client = login(alice.admin)
     assert client.get(url).status_code in (200, 405)
     assert client.post(url).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("name", sorted(OWNER_URLS))
+def test_only_owners_open_owner_pages(name, alice, login):
+    """R2, R52: an admin gets 403 on the owners' pages; the owner opens them."""
+    url = _url(name, alice, Place(alice, alice.company, alice.admin))
+    assert login(alice.admin).get(url).status_code == 403
+    assert login(alice.owner).get(url).status_code == 200
 
 
 @pytest.mark.parametrize("name", sorted(VIEWER_MAY_POST))
