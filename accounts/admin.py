@@ -1,11 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts.models import User
+from companies.forms import StorableTextMixin
+
+
+class UserAdminChangeForm(StorableTextMixin, UserChangeForm):
+    """R49: names and emails refuse characters that cannot be stored."""
+
+
+class UserAdminCreationForm(StorableTextMixin, AdminUserCreationForm):
+    """R49, as above."""
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_superuser", "is_active", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active"]

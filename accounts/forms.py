@@ -1,9 +1,10 @@
 from django.contrib.auth.forms import PasswordResetForm
 
 from accounts.tasks import send_password_reset
+from companies.forms import StorableTextMixin
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(StorableTextMixin, PasswordResetForm):
     """Password reset whose email is made and sent by the background worker.
 
     Only the user's id goes into the task queue: the worker makes the reset token itself, so

@@ -1,4 +1,4 @@
-from django import forms, http
+from django import http
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,11 +6,13 @@ from mptt.admin import DraggableMPTTAdmin
 
 from companies import services
 from companies.admin_scoping import TenantScopedAdmin, admin_tenant_ids
+from companies.forms import StorableTextModelForm
 from companies.models import Company, Membership, Tenant
 
 
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
+    form = StorableTextModelForm  # R49
     list_display = ["name", "slug", "default_exemption_reason", "default_expiring_soon_days",
                     "created_at"]
     search_fields = ["name", "slug"]
@@ -54,7 +56,7 @@ def _acting_membership(user, tenant_id) -> Membership | None:
     return Membership.objects.with_scopes_disabled().filter(user=user, tenant_id=tenant_id).first()
 
 
-class MembershipAdminForm(forms.ModelForm):
+class MembershipAdminForm(StorableTextModelForm):
     """Applies the app's rules on roles (R2): the admin is no back door around them."""
 
     acting_user = None  # set per request by MembershipAdmin.get_form

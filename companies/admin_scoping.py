@@ -13,6 +13,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 
+from companies.forms import StorableTextModelForm
 from companies.models import Membership, Role, Tenant
 from companies.tenancy import tenant_path
 
@@ -63,6 +64,7 @@ class TenantScopedAdmin(admin.ModelAdmin):
     """Base for the admin of every tenant-owned model."""
 
     tenant_field = "tenant"
+    form = StorableTextModelForm  # R49; an admin's own form derives from it too
 
     def _tenant_ids(self, request):
         if not hasattr(request, "_admin_tenant_ids"):

@@ -1,7 +1,52 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 
 from companies.models import Company, Role, Tenant
 from companies.tenancy import reachable_companies
+from customers.text import forbidden_message
+
+
+class StorableText:
+    """R49 for one form field: its to_python, refusing first a value as sent that holds a
+    character PostgreSQL or an .xlsx cannot hold (before any trimming or parsing), with an
+    error naming the field and the character's code point. A file: its name is checked."""
+
+    code = "forbidden_character"
+
+    def __init__(self, to_python, label: str):
+        self.to_python = to_python
+        self.label = label
+
+    def __call__(self, value):
+        for item in value if isinstance(value, list | tuple) else [value]:
+            text = getattr(item, "name", item)
+            message = forbidden_message(self.label, text) if isinstance(text, str) else None
+            if message:
+                raise ValidationError(message, code=self.code)
+        return self.to_python(value)
+
+
+class StorableTextMixin:
+    """Every text and file field of the form refuses forbidden characters (R49). The base of
+    every form in CertHub, the admin's included, through the two classes below (a test walks
+    them); set up when the form is cleaned, after the subclass may have changed its fields."""
+
+    def full_clean(self):
+        for name, field in self.fields.items():
+            if (isinstance(field, forms.CharField | forms.FileField)
+                    and not isinstance(field.to_python, StorableText)):
+                field.to_python = StorableText(field.to_python,
+                                               str(field.label or pretty_name(name)))
+        super().full_clean()
+
+
+class StorableTextForm(StorableTextMixin, forms.Form):
+    """The base of CertHub's forms (R49)."""
+
+
+class StorableTextModelForm(StorableTextMixin, forms.ModelForm):
+    """The base of CertHub's model forms, the admin's included (R49)."""
 
 
 class CompanyChoiceField(forms.ModelChoiceField):
@@ -14,7 +59,7 @@ class CompanyChoiceField(forms.ModelChoiceField):
         return f"{'— ' * obj.level}{obj.name} ({obj.code})"
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyForm(StorableTextModelForm):
     class Meta:
         model = Company
         fields = [
@@ -48,7 +93,7 @@ def _require_parent_if_limited(field, membership) -> None:
         field.empty_label = None
 
 
-class CompanyMoveForm(forms.Form):
+class CompanyMoveForm(StorableTextForm):
     parent = CompanyChoiceField(
         queryset=Company.objects.none(), required=False, empty_label="(none: make it a root)",
         label="New parent",
@@ -62,7 +107,7 @@ class CompanyMoveForm(forms.Form):
         _require_parent_if_limited(self.fields["parent"], membership)
 
 
-class MemberForm(forms.Form):
+class MemberForm(StorableTextForm):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices)
     companies = forms.ModelMultipleChoiceField(
@@ -87,7 +132,7 @@ class MemberEditForm(MemberForm):
         del self.fields["email"]
 
 
-class TenantSettingsForm(forms.ModelForm):
+class TenantSettingsForm(StorableTextModelForm):
     class Meta:
         model = Tenant
         fields = ["name", "default_exemption_reason", "default_expiring_soon_days"]

@@ -2,12 +2,12 @@
 validation (R8-R10), the locked tax components (R18), one tenant per record. History is read
 only."""
 
-from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
+from companies.forms import StorableTextModelForm
 from customers.locking import check_address_lock, check_main_address_lock
 from customers.models import Address, Contact, ContactChannel, Customer, ShipToLink, ShipToZone
 from customers.services import CUSTOMER_TEXT_FIELDS, check_link
@@ -26,7 +26,7 @@ def _same_tenant(data: dict, *relations: str) -> None:
 # filter), where a class-level queryset would query outside any scope.
 
 
-class CustomerAdminForm(forms.ModelForm):
+class CustomerAdminForm(StorableTextModelForm):
 
     def clean(self):
         data = super().clean()
@@ -44,7 +44,7 @@ class CustomerAdminForm(forms.ModelForm):
         return data
 
 
-class AddressAdminForm(forms.ModelForm):
+class AddressAdminForm(StorableTextModelForm):
 
     def clean(self):
         data = super().clean()
@@ -58,7 +58,7 @@ class AddressAdminForm(forms.ModelForm):
         return data
 
 
-class ShipToLinkAdminForm(forms.ModelForm):
+class ShipToLinkAdminForm(StorableTextModelForm):
 
     def clean(self):
         data = super().clean()
@@ -72,7 +72,7 @@ class ShipToLinkAdminForm(forms.ModelForm):
 def _tenant_form(*relations: str):
     """A plain admin form whose relations must be of the record's tenant."""
 
-    class Form(forms.ModelForm):
+    class Form(StorableTextModelForm):
         def clean(self):
             data = super().clean()
             _same_tenant(data, *relations)

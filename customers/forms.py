@@ -2,6 +2,7 @@
 
 from django import forms
 
+from companies.forms import StorableTextForm, StorableTextModelForm
 from customers.models import TAX_FIELDS, Address, ChannelKind, Contact, Customer, CustomerKind
 from customers.regions import region_choices
 from customers.services import ADDRESS_FIELDS, CUSTOMER_OTHER_FIELDS, CUSTOMER_TEXT_FIELDS
@@ -11,7 +12,7 @@ INHERIT_LABELS = {"exemption_reason": "Exemption reason (blank: inherit)",
                   "expiring_soon_days": "Expiring soon, days (blank: inherit)"}
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(StorableTextModelForm):
     """The customer record (R8). Field rules come from `clean_customer_values` (R9, R10), the
     same function the import engine uses, so the web and imports agree."""
 
@@ -62,7 +63,7 @@ class CustomerForm(forms.ModelForm):
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
 
 
-class AddressForm(forms.ModelForm):
+class AddressForm(StorableTextModelForm):
     class Meta:
         model = Address
         fields = ADDRESS_FIELDS
@@ -79,7 +80,7 @@ class AddressForm(forms.ModelForm):
         return data
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(StorableTextModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title"]
@@ -88,13 +89,13 @@ class ContactForm(forms.ModelForm):
         pass
 
 
-class ChannelForm(forms.Form):
+class ChannelForm(StorableTextForm):
     kind = forms.ChoiceField(choices=ChannelKind.choices)
     value = forms.CharField(max_length=254, label="Phone or email")
     label = forms.CharField(max_length=50, required=False, help_text="e.g. office, mobile, AP")
 
 
-class ZoneForm(forms.Form):
+class ZoneForm(StorableTextForm):
     region = forms.ChoiceField(label="State or province", choices=[])
 
     def __init__(self, *args, **kwargs):
@@ -102,11 +103,11 @@ class ZoneForm(forms.Form):
         self.fields["region"].choices = [("", "Pick a state or province"), *region_choices()]
 
 
-class LinkForm(forms.Form):
+class LinkForm(StorableTextForm):
     shipping_number = forms.CharField(label="Shipping customer number", max_length=50)
 
 
-class CustomerFilterForm(forms.Form):
+class CustomerFilterForm(StorableTextForm):
     """The list's search box and filters (R13); every field is optional."""
 
     SCOPES = [("company", "Working company"), ("subtree", "With its descendants"),

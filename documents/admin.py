@@ -1,18 +1,18 @@
 """Admin of documents (R44): list columns, search and filters; files and review stamps are read
 only (a new document comes through an upload, which checks the file). History is read only."""
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
+from companies.forms import StorableTextModelForm
 from customers.admin import EventAdmin
 from customers.regions import REGION_NAMES
 from documents.models import CertificateRequest, Document, ExposureExport, Note
 from documents.notes import note_remove
 
 
-class DocumentAdminForm(forms.ModelForm):
+class DocumentAdminForm(StorableTextModelForm):
     """No Meta here: the admin builds the form per request (its choices scoped to the user's
     tenants), so nothing queries a tenant-scoped manager at import."""
 

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 
+from companies.forms import StorableTextForm
 from companies.models import EXEMPTION_REASONS
 from customers.models import Address, Customer
 from customers.regions import region_choices
@@ -39,7 +40,7 @@ def main_address(customer: Customer) -> str:
         or "no address yet"
 
 
-class DocumentDetailsForm(forms.Form):
+class DocumentDetailsForm(StorableTextForm):
     """The fields of a document a person fills in or corrects (R20)."""
 
     doc_type = forms.ChoiceField(label="Type", choices=DocumentType.choices)
@@ -116,7 +117,7 @@ class DocumentUploadForm(DocumentDetailsForm):
         return uploaded
 
 
-class CustomerPickForm(forms.Form):
+class CustomerPickForm(StorableTextForm):
     """The documents list's "Add document": which customer, by number (R20)."""
 
     number = forms.CharField(label="Customer number", max_length=50)
@@ -138,7 +139,7 @@ class CustomerPickForm(forms.Form):
         return number
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StorableTextForm):
     """The decision on a document in the review queue (R21)."""
 
     VALID, INVALID, VOID = "valid", "invalid", "void"
@@ -156,7 +157,13 @@ class ReviewForm(forms.Form):
         return data
 
 
-class DocumentFilterForm(forms.Form):
+class VoidForm(StorableTextForm):
+    """The reason given when voiding from the document page (R21)."""
+
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class DocumentFilterForm(StorableTextForm):
     status = forms.ChoiceField(choices=[("", "Any status"), *DISPLAY_STATUSES], required=False)
     region = forms.ChoiceField(choices=[("", "Any region"), *region_choices()], required=False)
     expiring_soon = forms.BooleanField(label="Expiring soon", required=False)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from companies.forms import StorableTextForm
 from customers.selectors import get_customer
 from documents import notes as services
 from documents.files import (
@@ -26,7 +27,7 @@ from documents.selectors import get_document
 NOTES_PER_PAGE = 50
 
 
-class NoteForm(forms.Form):
+class NoteForm(StorableTextForm):
     text = forms.CharField(label="Comment", required=False, max_length=10_000,
                            widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(label="File", required=False)
@@ -42,7 +43,7 @@ class NoteForm(forms.Form):
         return data
 
 
-class NoteEditForm(forms.Form):
+class NoteEditForm(StorableTextForm):
     value = forms.CharField(max_length=10_000)
 
     def __init__(self, *args, note, **kwargs):

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from companies.forms import StorableTextForm
 from customers.regions import REGION_NAMES
 from documents import requests as services
 from documents.files import capped_upload, check_document_file, max_upload_bytes, size_label
@@ -41,7 +42,7 @@ GONE_REASONS = {
 }
 
 
-class PublicUploadForm(forms.Form):
+class PublicUploadForm(StorableTextForm):
     file = forms.FileField(required=False,
                            widget=forms.ClearableFileInput(
                                attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
+from companies.forms import StorableTextForm
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
 from customers.regions import REGION_NAMES
@@ -43,7 +44,7 @@ class RegionsField(forms.CharField):
             raise ValidationError(f"Unknown region: {', '.join(unknown)}.")
 
 
-class RequestForm(forms.Form):
+class RequestForm(StorableTextForm):
     regions = RegionsField(label="Regions asked for")
     email = forms.ChoiceField(label="Send to")
     message = forms.CharField(required=False, max_length=2000,
@@ -62,7 +63,7 @@ class RequestForm(forms.Form):
                 "This customer has no email address: add one to the customer or a contact.")
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(StorableTextForm):
     q = forms.CharField(label="Customer", required=False)
     status = forms.ChoiceField(required=False,
                                choices=[("", "Any status"), *services.DISPLAY_STATUSES])

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from companies.models import Role
 from companies.tenancy import role_required
 from documents import services
-from documents.forms import DocumentDetailsForm, ReviewForm
+from documents.forms import DocumentDetailsForm, ReviewForm, VoidForm
 from documents.models import DocumentStatus
 from documents.selectors import get_document, next_pending, review_queue
 from documents.views import add_form_errors, paginate
@@ -82,9 +82,12 @@ def _to_next(request, tenant_slug, document):
 def void(request, tenant_slug, public_id):
     """Void from the document page (R21)."""
     document = get_document(request, public_id)
+    form = VoidForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
         services.document_void(document=document, actor=request.user,
-                               reason=request.POST.get("reason", ""))
+                               reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -1,9 +1,10 @@
 from django import forms
 
+from companies.forms import StorableTextForm
 from companies.uploads import max_upload_bytes, too_large_message
 
 
-class UploadForm(forms.Form):
+class UploadForm(StorableTextForm):
     file = forms.FileField(label="Workbook (.xlsx)",
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
     replace = forms.BooleanField(
@@ -16,6 +17,6 @@ class UploadForm(forms.Form):
         return upload
 
 
-class ExportForm(forms.Form):
+class ExportForm(StorableTextForm):
     template = forms.ChoiceField(choices=[("basic", "Basic"), ("full", "Full")], initial="basic")
     descendants = forms.BooleanField(required=False, label="With descendant companies")
