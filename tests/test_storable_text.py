@@ -143,3 +143,20 @@ def test_public_upload_page_refuses_forbidden_characters(alice, visitor, custome
     assert "(U+0000)" in response.content.decode()
     with alice.scope():
         assert not Document.objects.exists()
+
+
+def test_void_reason_refuses_forbidden_characters(alice, login):
+    """R49: the reason typed when voiding a document is checked like any field: refused with
+    its message, the document left as it was."""
+    from documents.models import DocumentStatus
+    from tests.factories import make_customer, make_document
+
+    document = make_document(make_customer(alice.company, "1"), ["TX"])
+    client = login(alice.editor)
+    response = client.post(alice.url(f"documents/{document.public_id}/void/"),
+                           {"reason": "dup\x00licate"}, follow=True)
+    assert "Reason holds a character that cannot be stored (U+0000)" in \
+        response.content.decode()
+    with alice.scope():
+        document.refresh_from_db()
+    assert document.status == DocumentStatus.VALID
