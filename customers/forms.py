@@ -122,4 +122,7 @@ class CustomerFilterForm(StorableTextForm):
         label="Tax-ready")
     state = forms.CharField(required=False, max_length=50,
                             widget=forms.TextInput(attrs={"size": 4}))
+    status = forms.ChoiceField(
+        choices=[("", "Active"), ("inactive", "Inactive"), ("all", "Active and inactive")],
+        required=False, label="Status")
     sort = forms.ChoiceField(choices=[("name", "Name"), ("number", "Number")], required=False)

@@ -53,6 +53,10 @@ class CustomerQuerySet(models.QuerySet):
     def tax_ready(self, ready: bool = True):
         return self.filter(tax_ready=ready)
 
+    def active(self):
+        """Customers the accounting system still lists (R59)."""
+        return self.filter(is_active=True)
+
 
 # search_text is derived from other fields: history need not keep it.
 @pghistory.track(history_conditions.insert_event(), history_conditions.update_event(),
@@ -86,6 +90,10 @@ class Customer(TenantOwned):
                             default=CustomerKind.BILL_TO)
     exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
     expiring_soon_days = models.PositiveIntegerField(null=True, blank=True)
+    # R59: a customer the accounting system no longer lists (a mirror import left it out) is
+    # inactive: kept with its documents and history, out of the default list, exposure and
+    # request sending. A database default too, as the import engine inserts by SQL.
+    is_active = models.BooleanField("active", default=True, db_default=True)
     tax_ready = models.GeneratedField(
         expression=models.Case(
             models.When(_tax_ready_expression(), then=Value(True)), default=Value(False)
@@ -124,6 +132,10 @@ class Customer(TenantOwned):
                          condition=Q(tax_ready=False), name="customer_not_tax_ready"),
             GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"],
                      name="customer_search_trgm"),
+            # Inactive customers (R59) by company: the dashboard's counts and the list's
+            # "inactive" filter; few rows, so nearly free to keep.
+            models.Index(fields=["company", "name1", "id"], condition=Q(is_active=False),
+                         name="customer_inactive"),
         ]
 
     def __str__(self):

@@ -57,8 +57,14 @@ def with_search_fields(qs: QuerySet[Customer]) -> QuerySet[Customer]:
 
 
 def filter_customers(qs: QuerySet[Customer], *, q: str = "", kind: str = "",
-                     tax_ready: str = "", state: str = "") -> QuerySet[Customer]:
+                     tax_ready: str = "", state: str = "",
+                     status: str = "") -> QuerySet[Customer]:
+    """status: "" active customers only (the default view, R59), "inactive", or "all"."""
     qs = with_search_fields(qs)
+    if status == "inactive":
+        qs = qs.filter(is_active=False)
+    elif status != "all":
+        qs = qs.filter(is_active=True)
     if q:
         qs = qs.filter(search_q(q))
     if kind:

@@ -101,6 +101,14 @@ def customer_update(*, customer: Customer, actor=None, **values) -> Customer:
     return customer
 
 
+def customer_set_active(*, customer: Customer, active: bool, actor=None) -> Customer:
+    """Make a customer active again (or inactive) by hand (R59); recorded in its history."""
+    with transaction.atomic(), _history(actor):
+        customer.is_active = active
+        customer.save(update_fields=["is_active", "updated_at"])
+    return customer
+
+
 def customer_delete(*, customer: Customer, actor=None) -> None:
     """Delete a customer with no documents; its addresses, zones and links go with it."""
     with transaction.atomic(), _history(actor):

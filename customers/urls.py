@@ -12,6 +12,7 @@ urlpatterns = [
     path(customer, customers.customer_detail, name="detail"),
     path(customer + "edit/", customers.customer_edit, name="edit"),
     path(customer + "delete/", customers.customer_delete, name="delete"),
+    path(customer + "active/", customers.customer_toggle_active, name="toggle_active"),
     # ShipTo tab (R11, R12)
     path(customer + "shipto/", shipto.shipto, name="shipto"),
     path(customer + "shipto/zones/add/", shipto.zone_add, name="zone_add"),

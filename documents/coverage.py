@@ -1,7 +1,7 @@
 """Coverage and exposure, set-based in SQL (R22, R23).
 
-A customer NEEDS coverage in each of its ship-to zones, and, when it is a linked shipping
-customer, in the state of its main address. It is COVERED in region X on date D by a valid
+An active customer (R59) NEEDS coverage in each of its ship-to zones, and, when it is a linked
+shipping customer, in the state of its main address. It is COVERED in region X on date D by a valid
 document of its own with X in its regions and in effect on D (effective <= D, expiration null or
 >= D); a shipping customer is also covered in the state of its main address by such a document
 of any billing customer linked to it (one level deep). EXPOSURE is a need with no coverage.
@@ -26,8 +26,10 @@ from customers.regions import REGION_NAMES
 # customer's company and number, so lists sort without reading customers again.
 _IN_EFFECT = """d.tenant_id = %(tenant)s AND d.status = 'valid' AND d.effective_date <= %(on)s
       AND (d.expiration_date IS NULL OR d.expiration_date >= %(on)s)"""
+# An inactive customer (R59) needs nothing in a report over companies; asked about alone (its
+# own page), it shows its coverage as before.
 _IN_SCOPE = """c.tenant_id = %(tenant)s AND c.company_id = ANY(%(companies)s)
-      AND (%(customer)s::bigint IS NULL OR c.id = %(customer)s::bigint)"""
+      AND (%(customer)s::bigint IS NULL AND c.is_active OR c.id = %(customer)s::bigint)"""
 # Composed of the constant fragments above only; values always go as parameters.
 _NEEDS_AND_COVERED = f"""
 WITH needs AS (

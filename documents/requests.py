@@ -167,6 +167,13 @@ def _clean(*, regions, email: str, expires_in_days: int) -> tuple[list[str], str
     return regions, email
 
 
+def _check_active(customer: Customer) -> None:
+    """R59: an inactive customer (no longer in the accounting system) is sent no requests."""
+    if not customer.is_active:
+        raise ValidationError(f"{customer} is inactive: make it active again before asking "
+                              "it for documents.")
+
+
 def _send_later(request: CertificateRequest, base_url: str) -> None:
     from documents.tasks import send_certificate_request
 
@@ -179,6 +186,7 @@ def request_create(*, tenant: Tenant, actor, customer: Customer, regions: list[s
                    message: str = "", base_url: str,
                    expires_in_days: int = DEFAULT_EXPIRY_DAYS) -> CertificateRequest:
     """Ask a customer for documents; the email goes from the worker (R28, R47)."""
+    _check_active(customer)
     regions, email = _clean(regions=regions, email=email, expires_in_days=expires_in_days)
     with transaction.atomic(), pghistory.context(user=getattr(actor, "pk", None)):
         request = CertificateRequest.objects.create(
@@ -209,6 +217,7 @@ def request_resend(*, request: CertificateRequest, actor, base_url: str,
     """Send again with a new token and a new expiry; the old link stops working (R30)."""
     with transaction.atomic(), pghistory.context(user=getattr(actor, "pk", None)):
         request = _locked_unanswered(request, "resent")
+        _check_active(request.customer)
         request.status = RequestStatus.SENT
         request.token_hash = new_token()[1]  # the old link dies now, not when the email goes
         request.expires_at = timezone.now() + datetime.timedelta(days=expires_in_days)

@@ -23,7 +23,7 @@ from imports.columns import BILLING, FULL, SHIPPING, title_for
 from imports.header import Layout, read_header
 from imports.history import event_insert, recorded_by_engine
 from imports.models import ImportBatch
-from imports.reader import open_sheet
+from imports.reader import WorkbookRefused, open_sheet
 from imports.rows import DETAIL_FIELDS, ERROR, Issue, RowCleaner, digest_fields, stored_digest_sql
 
 LOCK_KEY = 7_114_002  # first key of pg_advisory_xact_lock(int, int); the company is the second
@@ -82,18 +82,22 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
     try:
         with connection.cursor() as cursor:
             rows = _load(cursor, sheet, layout, targets, issues, progress)
+            if batch.mirror and not rows:
+                raise WorkbookRefused(
+                    "This file is declared the company's whole customer list but holds no "
+                    "customers: applying it would make every customer inactive.")
             with transaction.atomic():
                 if apply:
                     for company_id in sorted(targets.ids):  # one order: no deadlock
                         lock_company(cursor, company_id)
-                _plan(cursor, layout, batch, issues)
+                _plan(cursor, layout, batch, issues, targets.ids)
                 result.counts = _counts(cursor, batch, rows, issues)
                 result.applied = apply and (skip_errors or not issues.errors)
                 if result.applied:
                     with recorded_by_engine(cursor, user=user_id,
                                             import_batch=str(batch.public_id)) as context_id:
                         _write(cursor, company, result.counts,
-                               context={"pgh_context": context_id})
+                               context={"pgh_context": context_id, "batch": batch.pk})
                     cursor.execute("SELECT now()")
                     result.applied_at = cursor.fetchone()[0]
     finally:
@@ -216,7 +220,8 @@ def _agg(f: str) -> str:
     return f"max({f}) AS {f}"
 
 
-def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues) -> None:
+def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues,
+          company_ids: list[int]) -> None:
     # A customer is a (company, number): one company, or with a `Company Code` column the
     # company each row names (R42). A new customer's id is drawn from the table's sequence
     # here (a preview leaves a gap in it, as a rolled-back insert would), so that the zone,
@@ -243,6 +248,9 @@ def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues) -> None:
     if batch.replace:
         cursor.execute(_zone_remove_sql(), {"batch": batch.pk})
         cursor.execute(_link_remove_sql(), {"batch": batch.pk})
+    cursor.execute(_REACTIVATE_SQL, {"batch": batch.pk})
+    if batch.mirror:
+        cursor.execute(_DEACTIVATE_SQL, {"batch": batch.pk, "companies": company_ids})
 
 
 def _present_fields(layout: Layout) -> list[str]:
@@ -419,14 +427,35 @@ def _link_remove_sql() -> str:
                FROM {_LINKS_NOT_IN_FILE}"""  # noqa: S608
 
 
+# R59: an inactive customer that a file lists is active again; with a mirror file, an active
+# customer of the companies the file covers (the picked one; with a `Company Code` column those
+# its rows may go to) that the file does not list, not even in a row with errors, becomes
+# inactive. The change rows carry the customer's id: applying and undo write from them.
+_INSERT_STATUS_CHANGE = ("INSERT INTO imports_importchange "
+                         "(batch_id, company_id, number, customer_id, field, old, new, kind)")
+_REACTIVATE_SQL = f"""{_INSERT_STATUS_CHANGE}
+    SELECT %(batch)s, m.company_id, m.number, c.id, 'is_active', 'inactive', 'active',
+           'reactivate'
+    FROM imp_cust m JOIN customers_customer c ON c.id = m.customer_id
+    WHERE NOT m.bad AND NOT m.created AND NOT c.is_active"""  # noqa: S608
+_DEACTIVATE_SQL = f"""{_INSERT_STATUS_CHANGE}
+    SELECT %(batch)s, c.company_id, c.number, c.id, 'is_active', c.name1, '', 'deactivate'
+    FROM customers_customer c
+    WHERE c.company_id = ANY(%(companies)s) AND c.is_active
+      AND NOT EXISTS (SELECT 1 FROM imp_cust m
+                      WHERE m.number = c.number AND m.company_id = c.company_id)"""  # noqa: S608
+
+
 # --- 3. write ---------------------------------------------------------------------------------
 
 
 def _write(cursor, company, counts: dict, *, context: dict) -> None:
     """The writes the plan counted; a statement with nothing to do is not run at all."""
     params = {"tenant": company.tenant_id, **context}
-    if counts["fields_changed"]:
+    if counts["fields_changed"] or counts["reactivated"]:
         _update_customers(cursor, params)
+    if counts["deactivated"]:
+        set_active(cursor, params, kind="deactivate", active=False)
     if counts["new"]:
         _insert_customers(cursor, params)
     for table, label, alias, sql, count in (
@@ -462,13 +491,29 @@ def _write(cursor, company, counts: dict, *, context: dict) -> None:
 
 
 def _update_customers(cursor, params) -> None:
+    """The file's values, and active again for an inactive customer it lists (R59)."""
     sets = ", ".join(f"{f} = coalesce(m.{f}, c.{f})" for f in DETAIL_FIELDS)
     cursor.execute(f"""
         WITH changed AS (
-            UPDATE customers_customer c SET {sets}, updated_at = now()
+            UPDATE customers_customer c SET {sets}, is_active = true, updated_at = now()
             FROM imp_cust m WHERE c.id = m.customer_id AND NOT m.bad
-            AND {_changed(DETAIL_FIELDS)} RETURNING c.*)
+            AND ({_changed(DETAIL_FIELDS)} OR NOT c.is_active) RETURNING c.*)
         {event_insert("customers.Customer", "update", "changed")}""", params)  # noqa: S608
+
+
+def set_active(cursor, params, *, kind: str, active: bool) -> None:
+    """Set is_active of the customers of the batch's change rows of `kind` that do not hold it
+    yet, with their history rows (the engine's deactivation, undo's restores; R59).
+    params: batch, pgh_context."""
+    cursor.execute(f"""
+        WITH changed AS (
+            UPDATE customers_customer c SET is_active = %(active)s, updated_at = now()
+            FROM imports_importchange ch
+            WHERE ch.batch_id = %(batch)s AND ch.kind = %(kind)s AND c.id = ch.customer_id
+              AND c.is_active <> %(active)s RETURNING c.*)
+        {event_insert("customers.Customer", "update", "changed")}""",  # noqa: S608
+                   {**params, "kind": kind, "active": active})
+
 
 
 def _insert_customers(cursor, params) -> None:
@@ -497,7 +542,8 @@ def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
     existing, not_tax_ready = cursor.fetchone()
     cursor.execute("""
         SELECT count(*) FILTER (WHERE kind = 'new'),
-               count(DISTINCT (company_id, number)) FILTER (WHERE kind <> 'new' AND
+               count(DISTINCT (company_id, number)) FILTER (
+                   WHERE kind NOT IN ('new', 'deactivate') AND
                    (company_id, number) NOT IN (SELECT company_id, number
                    FROM imports_importchange WHERE batch_id = %(batch)s AND kind = 'new')),
                count(*) FILTER (WHERE kind = 'erase'),
@@ -505,10 +551,12 @@ def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
                count(*) FILTER (WHERE kind = 'zone_add'),
                count(*) FILTER (WHERE kind = 'zone_remove'),
                count(*) FILTER (WHERE kind = 'link_add'),
-               count(*) FILTER (WHERE kind = 'link_remove')
+               count(*) FILTER (WHERE kind = 'link_remove'),
+               count(*) FILTER (WHERE kind = 'deactivate'),
+               count(*) FILTER (WHERE kind = 'reactivate')
         FROM imports_importchange WHERE batch_id = %(batch)s""", {"batch": batch.pk})
     (new, updated, erased, fields_changed, zones_added, zones_removed, links_added,
-     links_removed) = cursor.fetchone()
+     links_removed, deactivated, reactivated) = cursor.fetchone()
     return {
         "rows": rows, "error_rows": len(issues.error_rows), "new": new, "updated": updated,
         "unchanged": existing - updated, "erased": erased, "fields_changed": fields_changed,
@@ -516,6 +564,7 @@ def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
         "warnings": issues.warnings, "not_tax_ready": not_tax_ready,
         "zones_added": zones_added, "zones_removed": zones_removed,
         "links_added": links_added, "links_removed": links_removed,
+        "deactivated": deactivated, "reactivated": reactivated,
     }
 
 

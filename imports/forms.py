@@ -9,6 +9,10 @@ class UploadForm(StorableTextForm):
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
     replace = forms.BooleanField(
         required=False, label="Replace ship-to zones and links with those in the file")
+    mirror = forms.BooleanField(
+        required=False, label="This file is the company's whole customer list",
+        help_text="Customers of the company missing from the file become inactive; the "
+                  "preview lists them first.")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -34,6 +34,10 @@ class ImportBatch(TenantOwned):
     replace = models.BooleanField(
         "replace ship-to zones and links", default=False,
         help_text="Replace ship-to zones and links with those in the file (R37).")
+    mirror = models.BooleanField(
+        "whole customer list", default=False,
+        help_text="This file is the company's whole customer list: customers missing from it "
+                  "become inactive (R59).")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALIDATING)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
@@ -94,6 +98,8 @@ class ChangeKind(models.TextChoices):
     ZONE_REMOVE = "zone_remove", "Ship-to zone removed"
     LINK_ADD = "link_add", "Link added"
     LINK_REMOVE = "link_remove", "Link removed"
+    DEACTIVATE = "deactivate", "Made inactive"  # missing from a mirror file (R59)
+    REACTIVATE = "reactivate", "Active again"  # an inactive customer back in a file (R59)
 
 
 class ImportChange(models.Model):

@@ -68,15 +68,17 @@ def _save_result(batch: ImportBatch, result: engine.Result) -> None:
 # --- batches from the web -----------------------------------------------------------------------
 
 
-def batch_create(*, tenant, company, user, uploaded_file, replace: bool) -> ImportBatch:
-    """Store the upload and validate it in the background (R38, R40)."""
+def batch_create(*, tenant, company, user, uploaded_file, replace: bool,
+                 mirror: bool = False) -> ImportBatch:
+    """Store the upload and validate it in the background (R38, R40); `mirror`: the file is
+    the company's whole customer list (R59)."""
     if uploaded_file.size > max_upload_bytes():  # R40; the web page refuses it sooner
         raise ValidationError(too_large_message(uploaded_file.name or "The file"))
     from imports.tasks import validate_batch
 
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            tenant=tenant, company=company, created_by=user, replace=replace,
+            tenant=tenant, company=company, created_by=user, replace=replace, mirror=mirror,
             original_name=Path(uploaded_file.name or "upload.xlsx").name[:255],
             status=Status.VALIDATING)
         batch.file.name = _store(tenant, uploaded_file)
@@ -230,9 +232,11 @@ class ImportResult:
         return {"applied": 0, "valid": 0, "invalid": 1, "refused": 2}[self.status]
 
 
-def import_file(path, *, tenant, company, user=None, replace=False, dry_run=False,
-                skip_errors=False, progress=None) -> ImportResult:
-    """Import a workbook into `company`: validate, then apply unless `dry_run`.
+def import_file(path, *, tenant, company, user=None, replace=False, mirror=False,
+                dry_run=False, skip_errors=False, progress=None) -> ImportResult:
+    """Import a workbook into `company`: validate, then apply unless `dry_run`. With `mirror`
+    the file is the company's whole customer list: customers missing from it become inactive
+    (R59).
 
     Rows with errors stop the import (nothing written) unless `skip_errors`. A dry run leaves no
     trace; otherwise the batch is kept (applied, or failed with the reason) and can be undone.
@@ -241,15 +245,17 @@ def import_file(path, *, tenant, company, user=None, replace=False, dry_run=Fals
     with scope(tenant=tenant.pk):
         if dry_run:
             with transaction.atomic():
-                result = _import(path, tenant, company, user, replace, False, True, progress)
+                result = _import(path, tenant, company, user, replace, mirror, False, True,
+                                 progress)
                 transaction.set_rollback(True)
             return result
-        return _import(path, tenant, company, user, replace, True, skip_errors, progress)
+        return _import(path, tenant, company, user, replace, mirror, True, skip_errors, progress)
 
 
-def _import(path, tenant, company, user, replace, apply, skip_errors, progress) -> ImportResult:
+def _import(path, tenant, company, user, replace, mirror, apply, skip_errors,
+            progress) -> ImportResult:
     batch = ImportBatch.objects.create(
-        tenant=tenant, company=company, created_by=user, replace=replace,
+        tenant=tenant, company=company, created_by=user, replace=replace, mirror=mirror,
         original_name=path.name[:255], status=Status.VALIDATING)
     if apply:
         with open(path, "rb") as source:

@@ -1,13 +1,15 @@
 """Undoing an applied batch (R39), set-based from its ImportChange rows.
 
 Every field the batch changed is restored when it still holds what the batch wrote; zones and
-links it added are removed and those it removed come back; customers it created are deleted when
-nothing has touched them since. What could not be restored is returned, to be listed.
+links it added are removed and those it removed come back; customers it made inactive (R59) are
+active again and those it brought back inactive; customers it created are deleted when nothing
+has touched them since. What could not be restored is returned, to be listed.
 """
 
 from django.db import connection
 
 from customers.models import Customer
+from imports.engine import set_active
 from imports.history import event_insert, recorded_by_engine
 from imports.rows import DETAIL_FIELDS
 
@@ -39,6 +41,9 @@ def undo(batch, *, user_id) -> list[dict]:
             params["pgh_context"] = context_id
             _restore_links_and_zones(cursor, params)
             _restore_fields(cursor, params)
+            # R59: customers the batch made inactive are active again, and the reverse.
+            set_active(cursor, params, kind="deactivate", active=True)
+            set_active(cursor, params, kind="reactivate", active=False)
         not_restored += _delete_new_customers(cursor, params)
     return not_restored
 

@@ -18,7 +18,7 @@ from imports.columns import TEMPLATE_FILE_NAMES
 from imports.export import export_customers
 from imports.forms import ExportForm, UploadForm
 from imports.locks import company_lock_held
-from imports.models import ImportBatch, ImportChange, Status
+from imports.models import ChangeKind, ImportBatch, ImportChange, Status
 from imports.selectors import get_batch, visible_batches
 from imports.templates import template_bytes
 
@@ -42,7 +42,7 @@ def import_start(request, tenant_slug):
                 batch = services.batch_create(
                     tenant=request.tenant, company=company, user=request.user,
                     uploaded_file=form.cleaned_data["file"],
-                    replace=form.cleaned_data["replace"])
+                    replace=form.cleaned_data["replace"], mirror=form.cleaned_data["mirror"])
             except ValidationError as error:
                 form.add_error("file", error)
             else:
@@ -93,11 +93,15 @@ def batch_detail(request, tenant_slug, public_id):
     batch = get_batch(request, public_id)
     changes = (ImportChange.objects.filter(batch=batch).select_related("company")
                .order_by("number", "kind", "field"))
+    # R59: the company's customers missing from a mirror file, listed apart.
+    missing = changes.filter(kind=ChangeKind.DEACTIVATE)
+    changes = changes.exclude(kind=ChangeKind.DEACTIVATE)
     issues = batch.errors
     return render(request, "imports/batch_detail.html", {
         "batch": batch, "can_edit": _can_edit(request), "progress_label": progress_label(batch),
         "can_mark_failed": _can_mark_failed(request, batch),
         "changes": Paginator(changes, 50).get_page(request.GET.get("changes")),
+        "missing": Paginator(missing, 50).get_page(request.GET.get("missing")),
         "issues": Paginator(issues, 50).get_page(request.GET.get("issues")),
     })
 

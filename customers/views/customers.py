@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
@@ -41,7 +41,8 @@ def customer_list(request, tenant_slug):
     q = data.get("q", "")
     scope = data.get("scope") or "company"
     qs = filter_customers(_scoped_list(request, scope), q=q, kind=data.get("kind", ""),
-                          tax_ready=data.get("tax_ready", ""), state=data.get("state", ""))
+                          tax_ready=data.get("tax_ready", ""), state=data.get("state", ""),
+                          status=data.get("status", ""))
     sort = data.get("sort") or "name"
     cursors = {"after": request.GET.get("after", ""), "before": request.GET.get("before", "")}
     if q:
@@ -96,6 +97,18 @@ def customer_edit(request, tenant_slug, public_id):
         "form": form, "company": customer.company, "title": f"Edit {customer.name1}",
         "main_address_locked": main_address_is_locked(customer),
     })
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def customer_toggle_active(request, tenant_slug, public_id):
+    """Make a customer active again, or inactive (R59)."""
+    customer = get_customer(request, public_id)
+    services.customer_set_active(customer=customer, active=not customer.is_active,
+                                 actor=request.user)
+    messages.success(request, f"Customer {customer} is now "
+                              f"{'active' if customer.is_active else 'inactive'}.")
+    return redirect("customers:detail", tenant_slug=tenant_slug, public_id=public_id)
 
 
 @role_required(Role.EDITOR)

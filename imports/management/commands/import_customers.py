@@ -1,6 +1,7 @@
-"""`import_customers FILE --tenant SLUG --company CODE [--dry-run] [--replace] [--skip-errors]`
-(R41): the web's engine for scheduled syncs. Exit codes: 0 applied (or valid with --dry-run),
-1 rows had errors (nothing applied unless --skip-errors), 2 the file was refused."""
+"""`import_customers FILE --tenant SLUG --company CODE [--dry-run] [--replace] [--skip-errors]
+[--mirror]` (R41, R59): the web's engine for scheduled syncs. Exit codes: 0 applied (or valid
+with --dry-run), 1 rows had errors (nothing applied unless --skip-errors), 2 the file was
+refused."""
 
 import sys
 
@@ -14,6 +15,7 @@ SUMMARY = [("rows", "rows read"), ("new", "new customers"), ("updated", "updated
            ("unchanged", "unchanged"), ("erased", "fields erased"),
            ("zones_added", "ship-to zones added"), ("zones_removed", "ship-to zones removed"),
            ("links_added", "links added"), ("links_removed", "links removed"),
+           ("deactivated", "made inactive"), ("reactivated", "active again"),
            ("not_tax_ready", "not tax-ready"), ("errors", None), ("warnings", "warnings")]
 
 
@@ -27,12 +29,17 @@ class Command(BaseCommand):
                             help="Replace ship-to zones and links with those in the file.")
         parser.add_argument("--skip-errors", action="store_true",
                             help="Apply the valid rows even when other rows have errors.")
+        parser.add_argument("--mirror", action="store_true",
+                            help="The file is the company's whole customer list: customers "
+                                 "missing from it become inactive (R59).")
 
-    def handle(self, *args, file, tenant, company, dry_run, replace, skip_errors, **options):
+    def handle(self, *args, file, tenant, company, dry_run, replace, skip_errors, mirror,
+               **options):
         tenant_obj, company_obj = tenant_and_company(tenant, company)
         with self._progress() as progress:
             result = import_file(file, tenant=tenant_obj, company=company_obj, replace=replace,
-                                 dry_run=dry_run, skip_errors=skip_errors, progress=progress)
+                                 mirror=mirror, dry_run=dry_run, skip_errors=skip_errors,
+                                 progress=progress)
         self._report(result, dry_run)
         sys.exit(result.exit_code)
 
