@@ -25,6 +25,7 @@ URL_KINDS = {
     "customers:detail": {"public_id": "customer"},
     "customers:edit": {"public_id": "customer"},
     "customers:delete": {"public_id": "customer"},
+    "customers:toggle_active": {"public_id": "customer"},
     "customers:shipto": {"public_id": "customer"},
     "customers:zone_add": {"public_id": "customer"},
     "customers:zone_remove": {"public_id": "customer", "zone_id": "zone"},
