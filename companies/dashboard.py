@@ -1,5 +1,9 @@
 """Dashboard panels. Each app registers a function that returns its panels for a request,
-so the dashboard shows what the later apps add without companies importing them."""
+so the dashboard shows what the later apps add without companies importing them.
+
+A panel is a card ({"title", "value", "note", "url", "tone"}), or, when it has a "template", a
+figure drawn full width under the cards: the template is included with the panel's "map" or
+"chart" (the exposure map and the expiry chart, R62)."""
 
 _providers = []
 

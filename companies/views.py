@@ -37,7 +37,10 @@ def home(request):
 def dashboard(request, tenant_slug):
     from companies.dashboard import dashboard_panels
 
-    return render(request, "companies/dashboard.html", {"panels": dashboard_panels(request)})
+    panels = dashboard_panels(request)
+    return render(request, "companies/dashboard.html", {
+        "panels": [panel for panel in panels if "template" not in panel],
+        "figures": [panel for panel in panels if "template" in panel]})
 
 
 @require_POST

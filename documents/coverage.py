@@ -67,10 +67,13 @@ by_customer AS (
     FROM (SELECT * FROM exposures ORDER BY customer_id, region) sorted GROUP BY customer_id
 )
 """  # noqa: S608
-_PAGE = """
-    SELECT customer_id, regions FROM by_customer ORDER BY company_id, number, customer_id
+# The customers listed: all exposed ones, or those exposed in one region when one is asked (R62).
+_LISTED = "(%(region)s::varchar IS NULL OR %(region)s::varchar = ANY(regions))"
+_PAGE = f"""
+    SELECT customer_id, regions FROM by_customer WHERE {_LISTED}
+    ORDER BY company_id, number, customer_id
     LIMIT %(limit)s OFFSET %(offset)s
-"""
+"""  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -85,17 +88,18 @@ class Scope:
     def params(self, **extra) -> dict:
         return {"tenant": self.tenant_id, "companies": list(self.company_ids),
                 "customer": self.customer_id, "on": self.on or timezone.localdate(),
-                "regions": list(REGION_NAMES), **extra}
+                "regions": list(REGION_NAMES), "region": None, **extra}
 # The planner cannot estimate unnest() over the regions arrays and guesses millions of rows; at
 # that cost PostgreSQL JIT-compiles the query, which takes longer (~1.5 s) than running it. The
 # sets also sort in memory rather than on disk. SET LOCAL: both end with the transaction.
 _SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '32MB'"
 
-# The report's three parts as tagged rows of one statement.
+# The report's three parts as tagged rows of one statement; the customers row carries the
+# number of them listed (in the region asked for) in its fourth column.
 _REPORT = f"""
     SELECT 0, region, count(*), NULL::bigint, NULL::varchar[] FROM exposures GROUP BY region
     UNION ALL
-    SELECT 1, NULL, count(*), NULL, NULL FROM by_customer
+    SELECT 1, NULL, count(*), count(*) FILTER (WHERE {_LISTED}), NULL FROM by_customer
     UNION ALL
     (SELECT 2, NULL, NULL, customer_id, regions FROM ({_PAGE}) page)
 """  # noqa: S608
@@ -112,18 +116,21 @@ def _fetch(scope: Scope, select: str, **extra) -> list[tuple]:
 class ExposureReport:
     total: int  # customer and region pairs
     customers: int
-    by_region: list[tuple[str, int]]  # most exposed first
+    by_region: list[tuple[str, int]]  # (region, exposed customers there), most exposed first
     page: list[tuple[int, list[str]]]  # (customer id, exposed regions) in number order
+    listed: int  # the exposed customers listed: those exposed in `region` when one is asked
 
 
-def exposure_report(scope: Scope, *, limit: int | None = 0, offset: int = 0) -> ExposureReport:
-    """Counts by region, the number of exposed customers and one page of them, from ONE
-    evaluation of the exposure set: the parts come back as tagged rows of one statement."""
-    rows = _fetch(scope, _REPORT, limit=limit, offset=offset)
+def exposure_report(scope: Scope, *, limit: int | None = 0, offset: int = 0,
+                    region: str | None = None) -> ExposureReport:
+    """Counts by region, the number of exposed customers and one page of them (only those
+    exposed in `region` when given, R62), from ONE evaluation of the exposure set: the parts
+    come back as tagged rows of one statement."""
+    rows = _fetch(scope, _REPORT, limit=limit, offset=offset, region=region)
     by_region = sorted(((r[1], r[2]) for r in rows if r[0] == 0), key=lambda x: (-x[1], x[0]))
-    customers = next(r[2] for r in rows if r[0] == 1)
+    customers, listed = next((r[2], r[3]) for r in rows if r[0] == 1)
     page = [(r[3], r[4]) for r in rows if r[0] == 2]
-    return ExposureReport(sum(n for _, n in by_region), customers, by_region, page)
+    return ExposureReport(sum(n for _, n in by_region), customers, by_region, page, listed)
 
 
 def exposure_summary(scope: Scope) -> tuple[int, int, list[tuple[str, int]]]:
@@ -132,11 +139,11 @@ def exposure_summary(scope: Scope) -> tuple[int, int, list[tuple[str, int]]]:
     return report.total, report.customers, report.by_region
 
 
-def exposed_customers(scope: Scope, *, limit: int | None = None,
-                      offset: int = 0) -> list[tuple[int, list[str]]]:
+def exposed_customers(scope: Scope, *, limit: int | None = None, offset: int = 0,
+                      region: str | None = None) -> list[tuple[int, list[str]]]:
     """[(customer id, [exposed regions]), ...] ordered by company and customer number; all of
-    them by default (e.g. to request missing certificates, R30)."""
-    return _fetch(scope, _PAGE, limit=limit, offset=offset)
+    them by default (e.g. to request missing certificates, R30), or those exposed in `region`."""
+    return _fetch(scope, _PAGE, limit=limit, offset=offset, region=region)
 
 
 def iter_exposed_customers(scope: Scope, batch: int = 2_000) -> Iterator[list[tuple]]:

@@ -1,9 +1,12 @@
 """Dashboard panels of documents: exposures (R23), pending reviews (R21), expiring soon (R19),
-for the working company and the companies below it."""
+for the working company and the companies below it; the exposure map and the 12-month expiry
+chart (R62)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from companies.dashboard import register
+from documents.charts import expiry_chart, exposure_map
 from documents.coverage import exposure_summary
 
 
@@ -19,10 +22,11 @@ def document_panels(request):
     if request.working_company is None:
         return []
     slug = request.tenant.slug
-    total, customers, _ = exposure_summary(working_scope(request))
+    total, customers, by_region = exposure_summary(working_scope(request))
     pending = review_queue(request).count()
     soon = expiring_soon(working_documents(request), tenant=request.tenant).count()
     exposure_url = reverse("documents:exposure", kwargs={"tenant_slug": slug})
+    chart = expiry_chart(working_documents(request), timezone.localdate())
     return [
         {"title": "Exposures", "value": f"{total:,}", "url": exposure_url,
          "note": f"{customers:,} customers ship where no valid certificate is in effect",
@@ -34,4 +38,9 @@ def document_panels(request):
          "url": reverse("documents:list", kwargs={"tenant_slug": slug})
          + "?expiring_soon=on&descendants=on",
          "note": "Valid documents about to expire", "tone": "warn" if soon else ""},
+        # Figures, drawn full width under the cards (R62).
+        {"title": "Exposed customers by region", "template": "documents/_exposure_map.html",
+         "map": exposure_map(by_region, exposure_url)},
+        {"title": "Valid documents expiring, next 12 months",
+         "template": "documents/_expiry_chart.html", "chart": chart},
     ]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from customers.models import Customer
 from customers.regions import REGION_NAMES
+from documents.charts import exposure_map
 from documents.coverage import Scope, exposed_customers, exposure_report
 from documents.exposure_export import start_export
 from documents.files import file_response
@@ -26,8 +27,10 @@ class ExposedCustomers:
     with the report (one evaluation of the exposure set); any other slice is one more query.
     Each page's customers load in one query."""
 
-    def __init__(self, scope: Scope, count: int, offset: int, rows: list):
+    def __init__(self, scope: Scope, count: int, offset: int, rows: list,
+                 region: str | None = None):
         self.scope, self._count, self.prefetched = scope, count, {offset: rows}
+        self.region = region
 
     def count(self) -> int:
         return self._count
@@ -39,7 +42,7 @@ class ExposedCustomers:
         rows = self.prefetched.get(page.start)
         if rows is None:
             rows = exposed_customers(self.scope, limit=page.stop - page.start,
-                                     offset=page.start)
+                                     offset=page.start, region=self.region)
         customers = Customer.objects.select_related("company").in_bulk([pk for pk, _ in rows])
         return [(customers[pk], regions) for pk, regions in rows]
 
@@ -53,14 +56,22 @@ def _page_number(request) -> int:
 
 @require_safe
 def report(request, tenant_slug):
+    """The report; `?region=XX` lists only the customers exposed in XX (the map's links, R62)."""
     scope = working_scope(request)
     number = _page_number(request)
-    data = exposure_report(scope, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-    last = max(1, math.ceil(data.customers / PAGE_SIZE))
+    region = request.GET.get("region", "").strip().upper() or None
+    region_error = None
+    if region is not None and region not in REGION_NAMES:
+        region_error = f"{region[:10]!r} is not a US or Canadian region code: all regions shown."
+        region = None
+    data = exposure_report(scope, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE,
+                           region=region)
+    last = max(1, math.ceil(data.listed / PAGE_SIZE))
     if number > last:  # past the end: show the last page, as Paginator.get_page does
         number = last
-        data = exposure_report(scope, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-    exposed = ExposedCustomers(scope, data.customers, (number - 1) * PAGE_SIZE, data.page)
+        data = exposure_report(scope, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE,
+                               region=region)
+    exposed = ExposedCustomers(scope, data.listed, (number - 1) * PAGE_SIZE, data.page, region)
     page = Paginator(exposed, PAGE_SIZE).get_page(number)
     soon = (expiring_soon(working_documents(request), tenant=request.tenant)
             .select_related("customer", "company").order_by("expiration_date", "id"))
@@ -68,9 +79,12 @@ def report(request, tenant_slug):
                      .order_by("-created_at").first())
     return render(request, "documents/exposure_report.html", {
         "total": data.total, "customers_count": data.customers,
-        "by_region": [(region, REGION_NAMES.get(region, region), count)
-                      for region, count in data.by_region],
-        "page_obj": page, "exposed": page.object_list, "query_string": "",
+        "map": exposure_map(data.by_region, reverse("documents:exposure",
+                                                     kwargs={"tenant_slug": tenant_slug})),
+        "region": region, "region_name": REGION_NAMES.get(region), "region_error": region_error,
+        "listed_count": data.listed,
+        "page_obj": page, "exposed": page.object_list,
+        "query_string": f"region={region}" if region else "",
         "expiring": soon[:EXPIRING_LIMIT], "expiring_count": soon.count(),
         "expiring_limit": EXPIRING_LIMIT, "latest_export": latest_export})
 

@@ -59,4 +59,3 @@ def test_upload_a_document_and_validate_it_in_the_queue(page, screenshot, alice,
     assert page.get_by_test_id("exposure-total").inner_text() == "2"
     exposed = page.get_by_test_id("exposed-customer-list").inner_text()
     assert "Oak Valley Electric" in exposed and "OK" in exposed and "TX" not in exposed
-    screenshot("exposure")

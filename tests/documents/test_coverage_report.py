@@ -45,7 +45,7 @@ def test_report_counts_lists_and_expiring(alice, exposed, login):
     response = login(alice.viewer).get(alice.url("exposure/"))
     assert response.context["total"] == 4
     assert response.context["customers_count"] == 3
-    assert [(r, c) for r, _, c in response.context["by_region"]] == [
+    assert [(r, c) for r, _, c, _ in response.context["map"]["rows"]] == [
         ("TX", 2), ("CA", 1), ("OK", 1)]
     listed = {customer.number: regions for customer, regions in response.context["exposed"]}
     assert listed == {"A-1": ["CA", "TX"], "SHIP": ["OK"], "B-1": ["TX"]}
