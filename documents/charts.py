@@ -23,9 +23,10 @@ MONTHS = 12
 
 @functools.cache
 def region_shapes() -> dict:
-    """{"view_box": [x, y, width, height], "regions": {code: {"d": path, "label": [x, y] or
-    None, "dot": true for a region too small to draw}}} for the US states, DC and the
-    Canadian provinces and territories."""
+    """{"view_box": [x, y, width, height], "regions": {code: {"d": path, "label": [x, y],
+    optionally "callout": true and "leader": [x, y] for a code printed beside its region,
+    "dot": true for a region too small to draw}}} for the US states, DC and the Canadian
+    provinces and territories, in SVG units."""
     return json.loads((Path(__file__).with_name("region_map.json")).read_text())
 
 
@@ -36,7 +37,9 @@ class MapRegion:
     count: int  # exposed customers there
     shade: int  # 0 (none) .. SHADES
     path: str  # SVG path data
-    label: list | None  # [x, y] of the code printed on the map, for regions big enough
+    label: list  # [x, y] where the code is printed: inside the region, or beside it
+    leader: list | None  # [x, y] on a small region, which a line joins to its code beside it
+    callout: bool  # the code is printed beside the region (it is too small to hold it)
     url: str | None  # the exposure report of the customers exposed there; None when none is
 
 
@@ -71,6 +74,7 @@ def exposure_map(by_region: list[tuple[str, int]], report_url: str) -> dict:
         count = counts.get(code, 0)
         regions.append(MapRegion(code, str(REGION_NAMES.get(code, code)), count,
                                  shade_of(count, bounds), shape["d"], shape["label"],
+                                 shape.get("leader"), shape.get("callout", False),
                                  f"{report_url}?region={code}" if count else None))
     regions.sort(key=lambda region: shapes["regions"][region.code].get("dot", False))  # on top
     legend = [(0, "None")]

@@ -28,7 +28,9 @@ WIDTH = 960  # px of the drawing; the height follows the shapes
 TOLERANCE = 1.1  # px: how far a simplified border may stray from Natural Earth's
 MIN_SHAPE = 20.0  # px²: a region smaller than this is drawn as a dot
 MIN_ISLAND = 5.0  # px²: smaller rings are dropped (a region's largest ring always stays)
-MIN_LABEL_AREA = 500.0  # px²: regions smaller than this get no code printed on the map
+MIN_LABEL_AREA = 500.0  # px²: smaller regions get their code beside them (a callout)
+CALLOUT_COLUMN = (852, 470)  # px: x of the Atlantic column of callouts, for anchors below y
+CALLOUT_STEP = 16  # px between callouts in the column
 DOT_RADIUS = 5  # px: a region too small to draw is a dot this size
 WEST_LIMIT = -171.0  # degrees: islands wholly west of this (the far Aleutians) are left out
 HAWAII_OFFSET = (150.0, -10.0)  # px: Hawaii's top-left from California's west and south ends
@@ -128,6 +130,26 @@ def dot(x: int, y: int, r: int = DOT_RADIUS) -> str:
     return f"M{x - r} {y}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0z"
 
 
+def place_callouts(regions: dict) -> None:
+    """Give each region too small for its code (it has an "anchor" point instead of a "label")
+    a label outside it, joined to the anchor by a leader line ("leader"): the small states of
+    the northeast in a column in the Atlantic, north to south; Hawaii beside its inset; any
+    other just above and to the right of it."""
+    low = 0.0
+    small = [shape for shape in regions.values() if shape["label"] is None]
+    for shape in sorted(small, key=lambda shape: shape["anchor"][1]):
+        x, y = shape.pop("anchor")
+        if shape is regions["HI"]:
+            shape.update(label=[x + 40, y - 10], callout=True)
+        elif x > CALLOUT_COLUMN[0] - 80 and y > CALLOUT_COLUMN[1]:
+            low = max(y, low + CALLOUT_STEP)
+            shape.update(label=[CALLOUT_COLUMN[0], low], leader=[x, y], callout=True)
+        else:
+            shape.update(label=[x + 16, y - 14], leader=[x, y], callout=True)
+    for shape in regions.values():
+        shape.pop("anchor", None)
+
+
 def build(source: Path) -> dict:
     topology = json.loads(source.read_text())
     arcs_lonlat = decode_arcs(topology)
@@ -170,15 +192,17 @@ def build(source: Path) -> dict:
             if len(deduped) >= 4:
                 rings.append(deduped)
         if max(map(area, rings), default=0) < MIN_SHAPE:  # too small to see (DC): a dot
-            x, y = centroid(ring_points(ring_arcs[0], projected))
-            regions[region] = {"d": dot(round(x), round(y)), "label": None, "dot": True}
+            x, y = (round(c) for c in centroid(ring_points(ring_arcs[0], projected)))
+            regions[region] = {"d": dot(x, y), "label": None, "anchor": [x, y], "dot": True}
             continue
         rings.sort(key=area, reverse=True)
         rings = rings[:1] + [ring for ring in rings[1:] if area(ring) >= MIN_ISLAND]
-        largest = rings[0]
-        label = ([round(c) for c in centroid(largest)] if area(largest) >= MIN_LABEL_AREA
-                 else None)
-        regions[region] = {"d": path_data(rings), "label": label}
+        middle = [round(c) for c in centroid(rings[0])]
+        big = area(rings[0]) >= MIN_LABEL_AREA
+        regions[region] = {"d": path_data(rings), "label": middle if big else None}
+        if not big:
+            regions[region]["anchor"] = middle
+    place_callouts(regions)
     all_y = [y for i in used for _, y in projected[i]]
     return {
         "source": "Natural Earth 4.1.0, 1:50m admin 1 states and provinces (public domain), "

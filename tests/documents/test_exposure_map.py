@@ -114,6 +114,17 @@ def test_report_map_shades_and_links_each_region(alice, exposed, login):
     assert re.findall(r"</span>([^<]+)</li>", legend) == ["None", "1–2", "3", "4", "5", "6"]
 
 
+def test_small_regions_have_their_code_and_shade_beside_them(alice, login):
+    """R62: a region too small to hold its code (DC, a dot) has it beside it, with a swatch of
+    its shade, inside its link."""
+    zones(make_customer(alice.company, "DC-0"), "DC")
+    html = login(alice.viewer).get(alice.url("exposure/")).content.decode()
+    link = re.search(r'<a href="[^"]*\?region=DC" data-region="DC">(.*?)</a>', html, re.S)
+    assert 'class="region shade-5" data-region="DC" data-count="1"' in link.group(1)
+    assert re.search(r'<rect class="swatch shade-5"[^>]*/><text class="region-label callout"'
+                     r'[^>]*>DC</text>', link.group(1))
+
+
 def test_report_table_agrees_with_the_map(alice, exposed, login):
     """R62: the accessible table beside the map gives the same counts, each region linking to
     its customers; regions off the map (Puerto Rico) are in the table too."""
