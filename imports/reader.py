@@ -6,20 +6,25 @@ sizes (zip bombs). The workbook is then found through the package's relationship
 (`_rels/.rels` -> officeDocument -> its worksheet), whatever the part names (backslashes, no
 `xl/` folder) or the namespace (transitional or Strict Open XML, any prefix).
 
-The worksheet is read by this module's own streaming parser (expat, the C parser of the standard
-library), row by row: memory stays that of one row plus the shared strings, whatever the cell
-references (a value in XFD1048576 is refused by a message naming it, never laid out as a grid).
-python-calamine, used before, builds the sheet as a dense grid (a value in A1 and one in
-GR1048576 took 6.4 GB; one in XFD1048576 aborted the process) and does not tell a formula without
-a computed value from a blank, nor give number formats; working around that would have meant a
-second pass over the same XML. Measured on the 100,000-row benchmark file: calamine 0.8 s, this
-reader about 2 s (see the README's import figures).
+Two readers, chosen by a scan of the worksheet's XML made while its bytes are verified anyway
+(C-speed byte searches only, `_scan`):
+- python-calamine (Rust) reads plain sheets: no formulas, error cells or digit-pattern number
+  formats, and a grid it can lay out in bounded memory. It is fast (the 100,000-row benchmark
+  file: 0.8 s) but lays every sheet out as a dense grid (a value in A1 and one in GR1048576 took
+  6.4 GB; one in XFD1048576 aborted the process), reads a formula without a computed value and
+  an error cell as blank, and knows no number formats.
+- this module's own streaming parser (expat) reads the rest: row by row, sparse (memory of one
+  row plus the shared strings, whatever the references), knowing formulas, errors, number
+  formats and merged ranges. It is the one place that knows what a cell shows; it is ~10 times
+  slower than calamine (the same 100,000 rows: ~13 s), so it is not used for every sheet.
+The scan costs ~0.3 s of CPU on that benchmark file (74 MB of sheet XML).
 
 What a cell gives, as text (R33, R34): a formula its cached value; numbers exactly ("123", never
 "123.0"), with the zero padding of their number format (`000000`, `00000-0000`), dates ISO. A
 cell Excel would show as an error, a formula never computed, or a number of more than 15 digits
 (Excel keeps 15) gives "" and a problem naming the cell; such a row arrives as a `ProblemRow`.
-A merged range's value is in every cell it covers. Knows no ORM.
+A merged range's value is in every cell it covers. A value past column GR refuses the file,
+naming the cell. Knows no ORM.
 """
 
 import datetime
@@ -155,14 +160,20 @@ class _Zip:
         """A small part (relationships, workbook, styles), already checked for DOCTYPEs."""
         try:
             return ElementTree.fromstring(self.archive.read(info))  # noqa: S314 (prolog checked)
-        except ElementTree.ParseError as error:
-            raise WorkbookRefused(
-                f"The workbook part {info.filename} is not well-formed XML ({error}); "
-                "the file is refused.") from error
+        except (ElementTree.ParseError, LookupError, ValueError) as error:
+            raise _not_xml(info.filename, error) from error
 
     def relationships(self, source: str) -> list[tuple[str, zipfile.ZipInfo | None, str]]:
         """(type suffix such as 'worksheet', target part or None, target name) of a part."""
         return [(kind, info, name) for _, kind, info, name in _relationship_elements(self, source)]
+
+
+def _not_xml(name: str, error: Exception) -> WorkbookRefused:
+    """A part expat cannot read: malformed XML, or an encoding it does not know."""
+    if isinstance(error, expat.ExpatError):
+        error = f"{expat.errors.messages[error.code]}, line {error.lineno}"
+    return WorkbookRefused(f"The workbook part {name} is not well-formed XML ({error}); the "
+                           "file is refused.")
 
 
 def _local(tag: str) -> str:
@@ -571,10 +582,8 @@ def _parse(parser, archive: zipfile.ZipFile, info: zipfile.ZipInfo):
             while chunk := part.read(PARSE_CHUNK):
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
-        except expat.ExpatError as error:
-            raise WorkbookRefused(f"The workbook part {info.filename} is not well-formed XML "
-                                  f"({expat.errors.messages[error.code]}); the file is "
-                                  "refused.") from error
+        except (expat.ExpatError, LookupError) as error:
+            raise _not_xml(info.filename, error) from error
 
 
 # --- the worksheet -----------------------------------------------------------------------------
@@ -749,7 +758,9 @@ class _Merges:
     """Merged ranges with more than one cell: the top-left cell's value (or problem) shows in
     every cell of the range, as in Excel (R33)."""
 
-    def __init__(self, refs: list[str]):
+    def __init__(self, refs: list[str], last_row: int):
+        """`last_row`: the last row with cells of its own; a range reaching below it is
+        formatting, not rows of data (a range over a whole column must not make a million)."""
         self.by_top: dict[int, list[tuple[int, int, int]]] = {}  # row -> (col1, col2, row2)
         self.active: list[tuple[int, int, int, str, str | None]] = []
         for ref in refs:
@@ -759,7 +770,7 @@ class _Merges:
                 continue
             (c1, r1), (c2, r2) = ((_column_index(m.group(1)), int(m.group(2))) for m in matches)
             c1, c2, r1, r2 = min(c1, c2), max(c1, c2), min(r1, r2), max(r1, r2)
-            c2, r2 = min(c2, MAX_COLUMNS - 1), min(r2, MAX_ROWS)
+            c2, r2 = min(c2, MAX_COLUMNS - 1), min(r2, last_row or MAX_ROWS, MAX_ROWS)
             if (c1, r1) != (c2, r2) and c1 < MAX_COLUMNS:
                 self.by_top.setdefault(r1, []).append((c1, c2, r2))
 
@@ -827,11 +838,8 @@ def _careful_rows(package: Package) -> Parsed:
                         yield from reader.done
                         reader.done = []
                 parser.Parse(carry, True)
-            except expat.ExpatError as error:
-                raise WorkbookRefused(
-                    f"The worksheet {package.sheet.filename} is not well-formed XML "
-                    f"({expat.errors.messages[error.code]}, line {error.lineno}); the file is "
-                    "refused.") from error
+            except (expat.ExpatError, LookupError) as error:
+                raise _not_xml(package.sheet.filename, error) from error
         yield from reader.done
 
 
@@ -906,11 +914,13 @@ def _grid_cells(package: Package) -> int:
 def open_sheet(path) -> Sheet:
     """Check the file, then open its one worksheet; the header is the first non-blank row."""
     package = check_container(path)
-    plain = not (package.careful - {"wide", "past O"}) and _grid_cells(package) <= FAST_CELLS
+    # A grid far larger than the XML could fill is a sparse sheet: read it sparsely.
+    limit = min(FAST_CELLS, 1_000_000 + package.sheet.file_size // 2)
+    plain = not (package.careful - {"wide", "past O"}) and _grid_cells(package) <= limit
     parsed = _calamine_rows(package) if plain else None
     if parsed is None:
         plain, parsed = False, _careful_rows(package)
-    merges = _Merges(package.merged)
+    merges = _Merges(package.merged, package.last_cell_row)
     if merges:
         parsed = merges.rows(parsed)
     header = None

@@ -136,3 +136,30 @@ def test_full_template_without_shipping_number_refused():
     """R32: a full-template file must have Shipping Customer Number."""
     with pytest.raises(WorkbookRefused, match="Shipping Customer Number"):
         read_header(("Billing Customer Number", "Shipping Customer Name 1"))
+
+
+def test_merge_over_a_whole_column_makes_no_million_rows(tmp_path):
+    """R33, R43: a merged range counts in the rows it covers that hold data; one reaching to row
+    1,048,576 (formatting) makes no empty rows below them, so the file is read at once."""
+    from tests.imports.packages import write_package
+
+    rows = [["Billing Customer Number", "Billing Customer Name 1"], ["M-1", "Same name"],
+            ["M-2", ""]]
+    path = write_package(tmp_path / "m.xlsx", rows, merges=("B2:B1048576",))
+    started = time.monotonic()
+    sheet = open_sheet(path)
+    assert list(sheet.rows) == [(2, ("M-1", "Same name")), (3, ("M-2", "Same name"))]
+    assert time.monotonic() - started < 2
+
+
+def test_unknown_xml_encoding_is_refused(tmp_path):
+    """R43: a part declaring an encoding no parser knows is refused with the reason (found by
+    fuzzing: it escaped as a LookupError)."""
+    path = wb.basic_file(tmp_path / "plain.xlsx", [wb.customer("1")])
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        workbook = archive.read("xl/workbook.xml")
+    workbook = b'<?xml version="1.0" encoding="UTF-9"?>' + workbook.split(b"?>", 1)[-1]
+    bad = wb.rewrite_zip(path, tmp_path / "enc.xlsx", replace={"xl/workbook.xml": workbook})
+    assert "not well-formed XML" in refusal(bad)
