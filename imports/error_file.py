@@ -19,6 +19,9 @@ from imports.rows import ERROR
 from imports.services import stored_file_path
 from imports.templates import header_sheet
 
+# A cell the import could not read (an error value, a formula never computed) goes back as an
+# error value, so that the file uploaded as it is reports it again instead of erasing (R33).
+UNREADABLE = "#N/A"
 FAULT_FILL = PatternFill(fill_type="solid", fgColor="FFFFC7CE")  # Excel's "Bad" red
 AUTHOR = "CertHub"
 
@@ -39,7 +42,9 @@ def write_error_file(batch) -> bytes:
         for row_no, cells in sheet.rows:
             for _ in range(row_no - written - 1):  # rows the reader skipped stay where they were
                 out.append([])
-            cells = [_value(out, v) for v in cells[:width]] + [None] * (width - len(cells))
+            problems = getattr(cells, "problems", {})  # cells with no value to read
+            cells = [UNREADABLE if i in problems else _value(out, v)
+                     for i, v in enumerate(cells[:width])] + [None] * (width - len(cells))
             out.append(_mark(out, cells, by_row.get(row_no, []), index_of))
             written = row_no
     buffer = io.BytesIO()

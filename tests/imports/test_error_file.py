@@ -96,3 +96,32 @@ def test_error_file_download_from_the_page(alice, faulty, login):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=1, column=len(HEADER) + 1).value == ERRORS_TITLE
     assert sheet.cell(row=3, column=HEADER.index("Billing Customer Email") + 1).comment
+
+
+def test_error_file_keeps_unreadable_cells_unreadable(alice, tmp_path):
+    """R38, R33: a cell the import could not read (a formula never computed) comes back as an
+    error value, so the file uploaded again as it is reports it again and never erases the
+    stored value."""
+    from tests.factories import make_customer
+
+    make_customer(alice.company, "100", "Acme", phone="512-555-0101")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(wb.BASIC)
+    sheet.append(wb.basic_rows([wb.customer("100", Name_1="Acme")])[0])
+    sheet.cell(row=2, column=wb.BASIC.index("Billing Customer Phone") + 1, value="=1+1")
+    workbook.save(tmp_path / "formula.xlsx")
+    first = import_file(tmp_path / "formula.xlsx", tenant=alice.tenant, company=alice.company,
+                        user=alice.editor)
+    assert _issues(first) == [(2, "Billing Customer Phone")]
+    with scope(tenant=alice.tenant.pk):
+        content = write_error_file(first.batch)
+    phone = load_workbook(io.BytesIO(content)).active.cell(
+        row=2, column=wb.BASIC.index("Billing Customer Phone") + 1)
+    assert phone.value == "#N/A" and phone.data_type == "e" and phone.comment
+    (tmp_path / "again.xlsx").write_bytes(content)
+    again = import_file(tmp_path / "again.xlsx", tenant=alice.tenant, company=alice.company,
+                        user=alice.editor, skip_errors=True)
+    assert _issues(again) == [(2, "Billing Customer Phone")]
+    with scope(tenant=alice.tenant.pk):
+        assert Customer.objects.get(number="100").phone == "512-555-0101"
