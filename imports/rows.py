@@ -138,7 +138,7 @@ class RowCleaner:
         width = len(cells)
         company_id = self.company_id
         index = self.layout.company_index
-        code = cells[index].strip() if index is not None and index < width else ""
+        code = strip_invisible(cells[index]) if index is not None and index < width else ""
         if code:
             company_id = self.companies.get(code)
             if company_id is None:

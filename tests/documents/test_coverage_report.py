@@ -123,3 +123,24 @@ def test_export_belongs_to_its_requester(alice, exposed, login,
     assert client.get(alice.url(f"exposure/exports/{export.public_id}/")).status_code == 404
     download = client.get(alice.url(f"exposure/exports/{export.public_id}/download/"))
     assert download.status_code == 404
+
+
+def test_xlsx_holds_a_value_stored_before_the_character_rule(alice, exposed, login,
+                                                            django_capture_on_commit_callbacks):
+    """R49: a customer name holding U+000B (stored before the rule) does not fail the
+    exposure workbook: it is written with U+FFFD in its place."""
+    from customers.models import Customer
+
+    with alice.scope():
+        Customer.objects.filter(pk=exposed["b"].pk).update(name1="Bra\x0bvo")
+    client = login(alice.viewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(alice.url("exposure/export/"))
+    with alice.scope():
+        export = ExposureExport.objects.get()
+    assert export.status == ExportStatus.DONE, export.error
+    download = client.get(alice.url(f"exposure/exports/{export.public_id}/download/"))
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    names = [row[2] for row in workbook["Exposed customers"].iter_rows(min_row=2,
+                                                                        values_only=True)]
+    assert "Bra\ufffdvo" in names

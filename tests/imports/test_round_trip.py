@@ -113,12 +113,13 @@ def test_full_import_adds_a_state_zone_only_when_it_creates_or_moves_the_shippin
 
 def test_company_code_routes_rows_to_the_companies_below(alice, bob, tree, tmp_path):
     """R42: a `Company Code` cell routes its row to that company, which must be the picked one
-    or below it; a blank cell means the picked company; an unknown code, another tenant's, or
-    one above the picked company is a row error naming the row and the column."""
+    or below it (spaces and invisible characters around the code ignored, R49); a blank cell
+    means the picked company; an unknown code, another tenant's, or one above the picked
+    company is a row error naming the row and the column."""
     west = tree["west"]
     header = [COMPANY_CODE_TITLE, *wb.BASIC]
     rows = [[code, *wb.basic_rows([wb.customer(number)])[0]] for code, number in [
-        ("WEST-CA", "N-1"), ("", "N-2"), (" WEST ", "N-3"), ("NOPE", "N-4"),
+        ("WEST-CA", "N-1"), ("", "N-2"), ("\u00a0WEST\u200b ", "N-3"), ("NOPE", "N-4"),
         (bob.company.code, "N-5"), (alice.company.code, "N-6")]]
     path = wb.write_xlsx(tmp_path / "codes.xlsx", header, rows)
     result = import_file(path, tenant=alice.tenant, company=west, user=alice.editor,
