@@ -226,3 +226,5 @@ LOGGING = {
 
 # History event models get a tenant-scoped manager like every tenant-owned model (R4).
 PGHISTORY_BASE_MODEL = "companies.history.Event"
+# Every event table refuses UPDATE and DELETE (R54); see companies.history.unprotected().
+PGHISTORY_APPEND_ONLY = True

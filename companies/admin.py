@@ -5,7 +5,7 @@ from django.db import transaction
 from mptt.admin import DraggableMPTTAdmin
 
 from companies import services
-from companies.admin_scoping import TenantScopedAdmin, admin_tenant_ids
+from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin, admin_tenant_ids
 from companies.forms import StorableTextModelForm
 from companies.models import Company, Membership, Tenant
 
@@ -176,3 +176,32 @@ class CompanyAdmin(TenantScopedAdmin, DraggableMPTTAdmin):
             return http.HttpResponse("FAIL, invalid move.")
         self.message_user(request, f"{company.name} moved.")
         return http.HttpResponse("OK")
+
+
+class EventAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    """History rows (R14, R54): read only for everyone."""
+
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "who", "tenant"]
+    list_filter = ["tenant", "pgh_label"]
+    date_hierarchy = "pgh_created_at"
+    ordering = ["-pgh_created_at"]
+    show_full_result_count = False
+    list_select_related = ["pgh_context", "tenant"]
+
+    @admin.display(description="context")
+    def who(self, obj):
+        return obj.pgh_context.metadata if obj.pgh_context_id else "-"
+
+
+class TenantEventAdmin(EventAdmin):
+    """A tenant's settings history reaches its tenant through `pgh_obj`."""
+
+    tenant_field = "pgh_obj"
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj", "who"]
+    list_filter = ["pgh_label"]
+    list_select_related = ["pgh_context", "pgh_obj"]
+
+
+admin.site.register(Company.pgh_event_model, EventAdmin)
+admin.site.register(Membership.pgh_event_model, EventAdmin)
+admin.site.register(Tenant.pgh_event_model, TenantEventAdmin)

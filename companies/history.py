@@ -1,15 +1,26 @@
-"""The base of every history event model (settings.PGHISTORY_BASE_MODEL) (R4, R14).
+"""Bases of the history event models (settings.PGHISTORY_BASE_MODEL) (R4, R14, R54).
 
 pghistory copies a tracked model's `tenant` into its event model, but gives the event model an
 unscoped manager: history rows, which hold every field's old values, would then be readable
-across tenants by a forgotten query. This base gives them the same scoped manager as the
-models they track. The class keeps pghistory's name, `Event`, because pghistory names the
-generated models after it (`CustomerEvent`), and their tables and migrations stay as they are.
+across tenants by a forgotten query. These bases give them the same scoped manager as the
+models they track. `Event` keeps pghistory's name because pghistory names the generated models
+after it (`CustomerEvent`), and their tables and migrations stay as they are. The tenant's own
+events (its settings) reach their tenant through `pgh_obj`.
+
+Every event table is append-only (settings.PGHISTORY_APPEND_ONLY): a trigger refuses UPDATE and
+DELETE; only `manage.py prune_history` (and `demo --reset` for the demo tenants) switch it off,
+for their own transaction (`unprotected()`).
 """
 
+from contextlib import contextmanager
+
+import pgtrigger
+from django.apps import apps
 from pghistory import models as pghistory_models
 
-from companies.models import scoped_manager
+from companies.scoping import scoped_manager
+
+APPEND_ONLY_TRIGGER = "append_only"
 
 
 class Event(pghistory_models.Event):
@@ -17,3 +28,27 @@ class Event(pghistory_models.Event):
 
     class Meta:
         abstract = True
+
+
+class TenantSettingsEvent(pghistory_models.Event):
+    """Base of Tenant's event model: a row reaches its tenant through `pgh_obj`."""
+
+    objects = scoped_manager(pghistory_models.EventQuerySet, tenant="pgh_obj")
+
+    class Meta:
+        abstract = True
+
+
+def event_models() -> list:
+    """Every history event model of the project."""
+    return [m for m in apps.get_models() if issubclass(m, pghistory_models.Event)
+            and not m._meta.abstract and m._meta.app_label != "pghistory"]
+
+
+@contextmanager
+def unprotected():
+    """Within: the append-only triggers of every event table let UPDATE and DELETE through,
+    on this connection only. For the retention command (and the demo reset), nothing else."""
+    uris = [f"{m._meta.label}:{APPEND_ONLY_TRIGGER}" for m in event_models()]
+    with pgtrigger.ignore(*uris):
+        yield

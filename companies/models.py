@@ -1,16 +1,17 @@
 """Tenants, memberships with roles, and each tenant's company tree (R1-R7)."""
 
-import inspect
 import uuid
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_scopes import ScopedManager
-from django_scopes.manager import DisabledQuerySet
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
+
+from companies import history
+from companies.scoping import scoped_manager
 
 # Entity use codes used as exemption reasons (R19).
 EXEMPTION_REASONS = [
@@ -35,6 +36,14 @@ EXEMPTION_REASONS = [
 DEFAULT_EXPIRING_SOON_DAYS = 30
 
 
+# History (R54): a tenant's settings, its companies, memberships and their roles.
+def _history_events():
+    """Fresh trackers for one model (pghistory binds them to the model it tracks)."""
+    return pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
+
+
+@pghistory.track(*_history_events(), model_name="TenantEvent",
+                 base_model=history.TenantSettingsEvent)
 class Tenant(models.Model):
     """A client organisation. The root of every scope: not itself tenant-owned."""
 
@@ -54,45 +63,6 @@ class Tenant(models.Model):
         return self.name
 
 
-class RefusedQuerySet(DisabledQuerySet):
-    """What a scoped manager gives outside a tenant scope: every way of reading or writing
-    through it raises ScopeError (R4, R51).
-
-    django-scopes' own DisabledQuerySet lists the methods it refuses, and `.exists()`,
-    `.contains()`, `.in_bulk()`, `.exclude()`, `.explain()` and the async methods are not among
-    them: `Customer.objects.exists()` answered across tenants. Here everything public is refused
-    except creating rows (`create`, `bulk_create`: the row names its tenant and the database
-    refuses one that crosses tenants), `using` and `none`.
-    """
-
-
-_ALLOWED_WITHOUT_SCOPE = {"create", "acreate", "bulk_create", "abulk_create", "using", "none",
-                          "as_manager"}
-for _name in dir(models.QuerySet):
-    _value = inspect.getattr_static(models.QuerySet, _name)
-    if (not _name.startswith("_") and inspect.isfunction(_value)
-            and _name not in _ALLOWED_WITHOUT_SCOPE):
-        setattr(RefusedQuerySet, _name, DisabledQuerySet.error)
-for _name in ("_fetch_all", "__iter__", "__aiter__", "__len__", "__bool__", "__getitem__"):
-    setattr(RefusedQuerySet, _name, DisabledQuerySet.error)
-
-
-def scoped_manager(queryset_class=models.QuerySet, manager_class=models.Manager,
-                   tenant: str = "tenant"):
-    """A manager whose queries raise unless a tenant scope is active (R4); `tenant` is the
-    path to the tenant (e.g. "batch__tenant")."""
-    manager = ScopedManager(tenant=tenant,
-                            _manager_class=manager_class.from_queryset(queryset_class))
-
-    class StrictScopedManager(manager.__class__):
-        def get_queryset(self):
-            queryset = super().get_queryset()
-            if isinstance(queryset, DisabledQuerySet):
-                return RefusedQuerySet(self.model, using=self._db,
-                                       missing_scopes=queryset.missing_scopes)
-            return queryset
-
-    return StrictScopedManager()
 
 
 class TenantOwned(models.Model):
@@ -141,6 +111,8 @@ class CompanyTreeManager(TreeManager):
         raise ValueError("Root companies cannot be reordered; they are listed by creation.")
 
 
+# The tree fields move whenever a sibling is added: the parent link records the position.
+@pghistory.track(*_history_events(), exclude=["lft", "rght", "tree_id", "level"])
 class Company(MPTTModel, TenantOwned):
     name = models.CharField(max_length=200)
     code = models.CharField(max_length=50, help_text="Short code, unique in the tenant.")
@@ -185,6 +157,7 @@ class Company(MPTTModel, TenantOwned):
         )
 
 
+@pghistory.track(*_history_events())
 class Membership(TenantOwned):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -214,3 +187,4 @@ class Membership(TenantOwned):
     def is_limited(self) -> bool:
         """Limited to some companies (and their descendants) rather than reaching all (R2)."""
         return bool(self.companies.all())  # the middleware prefetches them
+

@@ -6,7 +6,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
+from companies.admin import EventAdmin
+from companies.admin_scoping import TenantScopedAdmin
 from companies.forms import StorableTextModelForm
 from customers.locking import check_address_lock, check_main_address_lock
 from customers.models import Address, Contact, ContactChannel, Customer, ShipToLink, ShipToZone
@@ -144,21 +145,6 @@ class ShipToLinkAdmin(TenantScopedAdmin):
     list_filter = ["tenant"]
     search_fields = ["billing__number", "billing__name1", "shipping__number", "shipping__name1"]
     raw_id_fields = ["billing", "shipping"]
-
-
-class EventAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
-    """History rows (R14): read only for everyone."""
-
-    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "who", "tenant"]
-    list_filter = ["tenant", "pgh_label"]
-    date_hierarchy = "pgh_created_at"
-    ordering = ["-pgh_created_at"]
-    show_full_result_count = False
-    list_select_related = ["pgh_context", "tenant"]
-
-    @admin.display(description="context")
-    def who(self, obj):
-        return obj.pgh_context.metadata if obj.pgh_context_id else "-"
 
 
 for _name in ("CustomerEvent", "AddressEvent", "ContactEvent", "ContactChannelEvent",

@@ -18,6 +18,11 @@ UNSCOPED_ALLOWED = {
 }
 
 
+# The tenant's own history (its settings, R54) reaches it through `pgh_obj`, which its scoped
+# manager filters on (companies.history.TenantSettingsEvent).
+TENANT_HISTORY = {"companies.TenantEvent"}
+
+
 def _label(model) -> str:
     return f"{model._meta.app_label}.{model.__name__}"
 
@@ -66,7 +71,7 @@ def test_every_relation_to_a_tenant_is_called_tenant():
         for model in ALL_MODELS
         for field in model._meta.get_fields()
         if field.is_relation and field.concrete and field.related_model is Tenant
-        and field.name != "tenant"
+        and field.name != "tenant" and _label(model) not in TENANT_HISTORY
     ]
     assert odd == []
 
