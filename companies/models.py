@@ -105,6 +105,18 @@ class CompanyTreeManager(TreeManager):
             cursor.execute("SELECT nextval('companies_company_tree_id_seq')")
             return cursor.fetchone()[0]
 
+    def rebuild(self, *args, **kwargs):
+        # mptt's rebuild numbers the trees it sees from 1: run in one tenant's scope it gives
+        # that tenant's trees other tenants' tree ids, and the next write corrupts both (R53).
+        raise NotImplementedError(
+            "Company.objects.rebuild() would renumber tree ids across tenants; run "
+            "`manage.py check_company_tree --tenant SLUG --repair` (companies.services."
+            "tree_repair) instead.")
+
+    def partial_rebuild(self, *args, **kwargs):
+        raise NotImplementedError(
+            "Repair a tenant's tree with `manage.py check_company_tree --tenant SLUG --repair`.")
+
     def _create_tree_space(self, target_tree_id, num_trees=1):
         # mptt renumbers every later tree to order roots; across tenants that would make tree
         # ids collide, so roots are kept in creation order instead.

@@ -6,6 +6,7 @@ tree can corrupt it.
 """
 
 import secrets
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -262,3 +263,123 @@ def company_delete(*, company: Company) -> None:
         )
     company.delete()
 
+
+
+# --- checking and repairing a tree (R53) ------------------------------------------------------
+
+
+def tree_problems(tenant: Tenant) -> list[str]:
+    """What is wrong with the tenant's tree, one line per company or tree id; [] when the mptt
+    fields (tree id, lft, rght, level) agree with the parent links and no tree id is shared."""
+    return _tree_plan(tenant).problems
+
+
+@transaction.atomic
+def tree_repair(tenant: Tenant) -> int:
+    """Recompute the tenant's mptt fields from its parent links, under its tree lock; returns
+    how many companies changed. Only this tenant's rows are written: a root whose tree id is
+    also another tenant's (or another root's) gets a new one from the sequence. Siblings keep
+    their order. Raises ValidationError when parent links form a cycle (nothing written)."""
+    lock_tree(tenant)
+    plan = _tree_plan(tenant)
+    if plan.unreachable:
+        raise ValidationError(
+            f"Companies {', '.join(plan.unreachable)} are not under any root company "
+            "(their parent links form a cycle); fix their parents first.")
+    with connection.cursor() as cursor:
+        for root_id in plan.new_tree_ids:
+            cursor.execute("SELECT nextval('companies_company_tree_id_seq')")
+            plan.assign_tree_id(root_id, cursor.fetchone()[0])
+        changed = plan.changed()
+        if changed:
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(changed))
+            cursor.execute(
+                f"""UPDATE companies_company c SET tree_id = v.tree_id, lft = v.lft,
+                           rght = v.rght, level = v.level
+                    FROM (VALUES {values}) AS v(id, tree_id, lft, rght, level)
+                    WHERE c.id = v.id AND c.tenant_id = %s""",  # noqa: S608
+                [x for row in changed for x in row] + [tenant.pk])
+    return len(changed)
+
+
+class _Node(NamedTuple):
+    id: int
+    parent_id: int | None
+    code: str
+    name: str
+    tree_id: int
+    lft: int
+    rght: int
+    level: int
+
+
+class _TreePlan:
+    """The tenant's companies as stored, and as their parent links say they should be."""
+
+    def __init__(self, nodes: list[_Node], foreign_tree_ids: set[int]):
+        self.stored = {node.id: node for node in nodes}
+        self.expected: dict[int, list] = {}  # id: [tree_id, lft, rght, level]
+        self.root_of: dict[int, int] = {}
+        self.new_tree_ids: list[int] = []  # roots whose tree id is shared
+        self.problems: list[str] = []
+        children: dict[int | None, list[_Node]] = {}
+        for node in nodes:
+            children.setdefault(node.parent_id, []).append(node)
+        for siblings in children.values():
+            siblings.sort(key=lambda n: (n.lft, n.name, n.id))  # the stored order, then name
+        seen = set()
+        for root in sorted(children.get(None, []), key=lambda n: (n.tree_id, n.id)):
+            if root.tree_id in foreign_tree_ids or root.tree_id in seen:
+                whose = ("another tenant" if root.tree_id in foreign_tree_ids
+                         else "another root company of this tenant")
+                self.problems.append(f"{root.code}: tree id {root.tree_id} is shared with {whose}")
+                self.new_tree_ids.append(root.id)
+            seen.add(root.tree_id)
+            self._number(root, children)
+        self.unreachable = sorted(n.code for n in nodes if n.id not in self.expected)
+        self.problems += [f"{code}: not under any root company (its parents form a cycle)"
+                          for code in self.unreachable]
+        for pk, (tree_id, lft, rght, level) in self.expected.items():
+            node = self.stored[pk]
+            if (node.tree_id, node.lft, node.rght, node.level) != (tree_id, lft, rght, level):
+                self.problems.append(
+                    f"{node.code}: tree {node.tree_id}, lft {node.lft}, rght {node.rght}, "
+                    f"level {node.level}; expected tree {tree_id}, lft {lft}, rght {rght}, "
+                    f"level {level}")
+
+    def _number(self, root: _Node, children) -> None:
+        """Nested-set numbers of the root's tree, depth first (no recursion: deep trees)."""
+        counter, stack = 1, [(root, 0, False)]
+        while stack:
+            node, level, closing = stack.pop()
+            if closing:
+                self.expected[node.id][2] = counter
+            else:
+                self.expected[node.id] = [root.tree_id, counter, None, level]
+                self.root_of[node.id] = root.id
+                stack.append((node, level, True))
+                kids = reversed(children.get(node.id, []))
+                stack += [(child, level + 1, False) for child in kids]
+            counter += 1
+
+    def assign_tree_id(self, root_id: int, tree_id: int) -> None:
+        for pk, root in self.root_of.items():
+            if root == root_id:
+                self.expected[pk][0] = tree_id
+
+    def changed(self) -> list[tuple]:
+        """(id, tree_id, lft, rght, level) of the companies whose stored values differ."""
+        return [(pk, *values) for pk, values in self.expected.items()
+                if tuple(values) != self.stored[pk][4:]]
+
+
+def _tree_plan(tenant: Tenant) -> _TreePlan:
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT id, parent_id, code, name, tree_id, lft, rght, level
+                          FROM companies_company WHERE tenant_id = %s ORDER BY id""", [tenant.pk])
+        nodes = [_Node(*row) for row in cursor.fetchall()]
+        cursor.execute("""SELECT DISTINCT tree_id FROM companies_company
+                          WHERE tenant_id <> %s AND tree_id = ANY(%s)""",
+                       [tenant.pk, list({n.tree_id for n in nodes})])
+        foreign = {tree_id for (tree_id,) in cursor.fetchall()}
+    return _TreePlan(nodes, foreign)
