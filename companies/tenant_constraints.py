@@ -165,7 +165,10 @@ def apply(connection, models) -> list[str]:
 
     Raises CrossTenantRows, before creating anything, when existing rows cross tenants.
     """
+    tables = set(connection.introspection.table_names())
+    models = [m for m in models if m._meta.db_table in tables]  # (tables made elsewhere: none)
     refs, throughs = references(models), through_tables(models)
+    refs = [r for r in refs if r.target_table in tables]
     with connection.cursor() as cursor:
         cursor.execute("SELECT conname FROM pg_constraint UNION ALL "
                        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
