@@ -70,8 +70,10 @@ def remove_tenant(slug: str) -> None:
     History triggers are switched off for it where the database allows
     (session_replication_role needs a superuser); otherwise the deletes run twice, the
     second pass removing the history rows the first one wrote."""
+    from companies.history import unprotected  # history is append-only (R54)
+
     ids_sql = "SELECT id FROM companies_tenant WHERE slug = %s"
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), unprotected(), connection.cursor() as cursor:
         cursor.execute(ids_sql, [slug])
         if not cursor.fetchone():
             return
