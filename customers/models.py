@@ -69,8 +69,11 @@ class Customer(TenantOwned):
     # for on every insert.
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
                                db_index=False)
+    # db_constraint=False here and on zones and links: the tenant foreign key (R51,
+    # companies.tenant_constraints) on (company_id, tenant_id) is this column's constraint; it
+    # proves the company exists too, so an imported row pays one lookup, not two.
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="customers",
-                                db_index=False)
+                                db_index=False, db_constraint=False)
     number = models.CharField("customer number", max_length=50)
     alternate_id = models.CharField("alternate ID", max_length=50, blank=True)
     fein = models.CharField("FEIN", max_length=20, blank=True)
@@ -254,7 +257,7 @@ class ShipToZone(TenantOwned):
 
     # The unique (customer, region) serves lookups by customer; no second index to maintain.
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="zones",
-                                 db_index=False)
+                                 db_index=False, db_constraint=False)  # (see Customer.company)
     region = models.CharField(max_length=2)
 
     class Meta:
@@ -272,8 +275,11 @@ class ShipToZone(TenantOwned):
 class ShipToLink(TenantOwned):
     """A billing customer's link to a shipping customer of the same company (R12)."""
 
-    billing = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="shipping_links")
-    shipping = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="billing_links")
+    # (db_constraint=False: see Customer.company)
+    billing = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="shipping_links",
+                                db_constraint=False)
+    shipping = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="billing_links",
+                                 db_constraint=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

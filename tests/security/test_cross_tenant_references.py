@@ -78,6 +78,10 @@ def _field(ref):
     return model, model._meta.get_field(name)
 
 
+def _field_of(ref):
+    return _field(ref)[1]
+
+
 def test_the_walk_finds_the_references():
     """R51: the walk sees the references the issue names (a customer's company, a link, a zone,
     an address, a document, a note, a request, a batch) and the membership's companies."""
@@ -136,6 +140,20 @@ def test_a_reference_into_another_tenant_is_refused(alice, bob, ref):
         with transaction.atomic():
             model.objects.filter(pk=row.pk).update(**{field.attname: getattr(row, field.attname)})
             _commit_checks()
+
+
+@pytest.mark.parametrize("ref", [r for r in REFERENCES if not _field_of(r).db_constraint],
+                         ids=lambda r: r.label)
+def test_a_column_whose_only_constraint_is_the_tenant_key_refuses_a_missing_row(alice, ref):
+    """R51: the columns imports write in bulk (a customer's company, a zone's or a link's
+    customer) have the tenant foreign key as their only constraint; it refuses a row that
+    does not exist as well."""
+    model, field = _field(ref)
+    row = next(r for r in _rows(alice)[model._meta.label] if getattr(r, field.attname))
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        model._base_manager.filter(pk=row.pk).update(**{field.attname: 10**12})
+        _commit_checks()
+    assert refused.value.__cause__.diag.constraint_name == ref.name
 
 
 @pytest.mark.parametrize("through", THROUGH_TABLES, ids=lambda t: t.label)
