@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('companies', '0003_history_of_tenants_companies_memberships'),
-        ('customers', '0008_history_append_only'),
+        ('customers', '0009_history_append_only'),
     ]
 
     operations = [

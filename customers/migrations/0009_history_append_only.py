@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0007_customer_fillfactor'),
+        ('customers', '0008_customer_is_active'),
     ]
 
     operations = [
