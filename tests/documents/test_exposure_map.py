@@ -223,6 +223,18 @@ def test_dashboard_chart_counts_valid_documents_expiring_each_month(alice, login
     assert "12 months: 5 in all" in html
 
 
+def test_dashboard_without_expiring_documents_says_so(alice, login):
+    """R62: with no valid document expiring within the year, the chart's place says so, and
+    the map of a company without exposure is all in the "none" shade."""
+    make_document(make_customer(alice.company, "C-1"), ["TX"])  # never expires
+    html = login(alice.viewer).get(alice.url()).content.decode()
+    assert "Nothing expires in the next 12 months" in html
+    assert '<g class="bar"' not in html
+    assert {region["class"] for region in map_regions(html).values()} == {"region shade-0"}
+    assert table_rows(html, "exposure-by-region") == [
+        ["No exposureEvery ship-to zone is covered today."]]
+
+
 def test_map_and_chart_cost_few_queries(alice, exposed, login, django_assert_max_num_queries):
     """R62: the map reuses each page's one exposure statement (no query of its own); the chart
     is one grouped query on the dashboard."""
