@@ -143,7 +143,6 @@ class Package:
     merged: list[str] = field(default_factory=list)  # "A2:A4" references
     # What the scan of the worksheet's XML found that python-calamine cannot read right.
     careful: set[str] = field(default_factory=set)
-    patterned_styles: tuple[bytes, ...] = ()  # b's="3"' of the styles with digit patterns
     last_cell_row: int = 0  # the row of the last cell with content
     styles_map: dict = field(default_factory=dict)  # see `_read_styles`
 
@@ -210,9 +209,10 @@ def check_container(path) -> Package:
             _check_part_prolog(archive, info)
         found = _find_parts(package, str(path))
         found.styles_map = _read_styles(package, found)
-        found.patterned_styles = tuple(
-            f's="{index}"'.encode() for index, style in found.styles_map.items()
-            if style[0] == "pattern")
+        if any(style[0] == "pattern" for style in found.styles_map.values()):
+            # A style showing numbers by a digit pattern: the sheet is read carefully whether
+            # or not its cells use it (searching for `s="3"` would miss `s = '3'`).
+            found.careful.add("number format")
         for info in infos:
             _verify_part(archive, info, found if info is found.sheet else None)
     return found
@@ -311,30 +311,28 @@ def _verify_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: Package
         sheet.merged = list(dict.fromkeys(sheet.merged))
 
 
-_LETTERS_DIGITS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
-_PAST_O = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-                          b"a" * 15 + b"Z" * 11 + b"0" * 10)
+# Capitals, digits and both quotes folded, so one search finds a reference however its
+# attribute is written (`r="XFD1"`, `r = 'XFD1'`).
+_LETTERS_DIGITS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'",
+                                  b"A" * 26 + b"0" * 10 + b'"')
+_PAST_O = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'",
+                          b"a" * 15 + b"Z" * 11 + b"0" * 10 + b'"')
 _LAST_REF = re.compile(rb"""\br="\$?[A-Za-z]{0,3}\$?(\d{1,7})\"""")
 
 
 def _scan(sheet: Package, tail: bytes, chunk: bytes) -> bytes:
     """Note, with C-speed searches only, what the worksheet holds that python-calamine would
-    read wrong: formulas (`f>` ends every formula element, whatever its prefix), error cells,
-    digit-pattern number formats, references past column ZZ or past Z, attributes in single
-    quotes; its merged ranges (after the cells) and the row of its last cell with content. A
-    chunk ends anywhere, so the seam with the previous one (`tail`) is searched too; returns
-    the new tail."""
+    read wrong: formulas (`f>` ends every formula element, whatever its prefix), error cells and
+    references past column ZZ, Z or O (however the attribute is quoted or spaced); its merged
+    ranges (after the cells) and the row of its last cell with content. A chunk ends anywhere,
+    so the seam with the previous one (`tail`) is searched too; returns the new tail."""
     careful = sheet.careful
     for window in (tail + chunk[:64], chunk):
         if b"f>" in window:
             careful.add("formula")
-        if b't="e"' in window:
-            careful.add("error")
-        if b"='" in window:
-            careful.add("quotes")
-        if any(style in window for style in sheet.patterned_styles):
-            careful.add("number format")
         letters = window.translate(_LETTERS_DIGITS)
+        if b'"e"' in letters:  # t="e", t = 'e': an error cell
+            careful.add("error")
         if b'"AA' in letters:  # a value of two capitals or more: maybe a far reference
             if b'"AAA0' in letters:
                 careful.add("far column")

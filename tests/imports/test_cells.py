@@ -192,15 +192,19 @@ print("peak_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 @pytest.mark.parametrize(("far", "outcome"), [("O1048576", "read 1"), ("Z1048576", "read 1"),
                                               ("GR1048576", "read 1"),
-                                              ("XFD1048576", "refused")])
+                                              ("XFD1048576", "refused"),
+                                              ("XFD2 spaced", "refused")])
 def test_far_cells_read_sparsely_in_bounded_memory(tmp_path, far, outcome):
     """R43: a value in A1 and one far away is read sparsely or refused by a message naming the
-    cell, in a child process that exits normally, far under 1 GB and within 2 s."""
+    cell, in a child process that exits normally, far under 1 GB and within 2 s (also with the
+    reference written `r = 'XFD2'`, as XML allows)."""
     path = wb.basic_file(tmp_path / "plain.xlsx", [])
+    far, _, spaced = far.partition(" ")
+    attribute = f"r = '{far}'" if spaced else f'r="{far}"'
     sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
              '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Billing Customer Number</t>'
-             f'</is></c></row><row r="1048576"><c r="{far}"><v>1</v></c></row></sheetData>'
-             "</worksheet>")
+             f'</is></c></row><row r="{far.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}"><c {attribute}>'
+             "<v>1</v></c></row></sheetData></worksheet>")
     path = wb.rewrite_zip(path, tmp_path / "far.xlsx",
                           replace={"xl/worksheets/sheet1.xml": sheet.encode()})
     started = time.monotonic()
@@ -214,3 +218,21 @@ def test_far_cells_read_sparsely_in_bounded_memory(tmp_path, far, outcome):
         assert far in done.stdout
     peak_kb = int(done.stdout.rsplit("peak_kb", 1)[1])
     assert peak_kb < 300 * 1024  # far under 1 GB
+
+
+def test_error_cell_written_with_spaces_and_single_quotes(tmp_path, run_import, customers):
+    """R33: an error cell is an error however its type attribute is written (`t = 'e'`)."""
+    path = write_package(tmp_path / "e.xlsx", [TITLES, ["Q-1", "Quoted", Raw("<v>#N/A</v>")]])
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b'<c r="C2">', b"<c r=\"C2\" t = 'e'>")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    result = run_import(path)
+    assert errors(result) == [(2, "Billing Customer Phone",
+                               "Cell C2: the cell shows the error #N/A.")]
+    assert customers() == {}
