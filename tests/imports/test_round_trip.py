@@ -191,3 +191,16 @@ def test_export_page_holds_a_value_stored_before_the_character_rule(alice, login
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     name = sheet["D2"]
     assert name.value == "=Vertical\ufffdTab" and name.data_type == "s" and name.quotePrefix
+
+
+def test_command_line_round_trip_with_descendants(alice, tree, tmp_path, capsys):
+    """R41, R42: `export_customers --descendants` then `import_customers` of that file into the
+    same company exits 0 and changes nothing (the command line reaches every company below)."""
+    before = _snapshot(alice)
+    path = _export(alice, tmp_path / "export.xlsx", "full", descendants=True)
+    with pytest.raises(SystemExit) as exited:
+        call_command("import_customers", str(path), "--tenant", alice.tenant.slug,
+                     "--company", alice.company.code)
+    assert exited.value.code == 0
+    assert "0 new customers, 0 updated, 9 unchanged" in capsys.readouterr().out
+    assert _snapshot(alice) == before
