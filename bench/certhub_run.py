@@ -1,6 +1,7 @@
 """One CertHub import in a process of its own, for imports_bench.py (P1-P3).
 
-Run by the bench as `python bench/certhub_run.py FILE --company ID [--replace] [--profile]`;
+Run by the bench as
+`python bench/certhub_run.py FILE --company ID [--replace] [--mapping NAME] [--profile]`;
 prints a profile when asked, then one line `BENCH-RESULT {json}` with the seconds spent in
 `imports.services.import_file` (file to committed rows, validation and history included), its
 status and counts, the rows and history events now stored, and the process's peak resident
@@ -65,6 +66,7 @@ def main(argv=None) -> None:
     parser.add_argument("file", type=Path)
     parser.add_argument("--company", type=int, required=True, help="the company's database id")
     parser.add_argument("--replace", action="store_true")
+    parser.add_argument("--mapping", default="", help="a column mapping of the company (R58)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the import")
     args = parser.parse_args(argv)
 
@@ -87,7 +89,7 @@ def main(argv=None) -> None:
         if profiler:
             profiler.enable()
         result = import_file(args.file, tenant=company.tenant, company=company,
-                             replace=args.replace)
+                             replace=args.replace, mapping=args.mapping)
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - start

@@ -46,6 +46,7 @@ P2_NEW_MAX, P2_UNCHANGED_MAX = 1.5, 0.5
 P3_LARGE_MB, P3_BIG_MB = 300, 1024
 P6_MAX, P6_UNCHANGED_MAX, P6_MB, P6_PROGRESS_GAP = 1.5, 0.5, 1024, 2.0
 MANAGE = str(BENCH.parent / "manage.py")
+CSV_MAX_RATIO = 1.2  # R58, issue 14: a mapped CSV against the same rows as a template .xlsx
 
 
 def parse_args(argv=None):
@@ -87,12 +88,14 @@ def verdict(ok: bool) -> str:
 # --- CertHub, one import per child process ------------------------------------------------------
 
 
-def certhub_import(path: Path, company, *, profile: bool = False) -> dict:
+def certhub_import(path: Path, company, *, profile: bool = False, mapping: str = "") -> dict:
     """Run import_file in a fresh process; returns what bench/certhub_run.py reports."""
     command = [sys.executable, str(BENCH / "certhub_run.py"), str(path),
                "--company", str(company.pk)]
     if profile:
         command.append("--profile")
+    if mapping:
+        command += ["--mapping", mapping]
     settle()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     marked = [line for line in done.stdout.splitlines() if line.startswith(RESULT_MARK)]
@@ -139,6 +142,32 @@ def measure_certhub(world, files: dict, rows: int, label: str, repeat: int = 2) 
     for case, peak in peaks.items():  # P3 bounds the worst run, not the best
         best[case]["peak_rss_mb"] = peak
         best[case]["all_seconds"] = runs[case]
+    return best
+
+
+def measure_mapped_csv(world, workbook: Path, rows: int, repeat: int = 2) -> dict:
+    """R58: the rows of the large workbook as an accounting export's CSV (other titles, read
+    through a saved mapping) against the workbook itself, new customers into fresh companies.
+    The two are imported in pairs, in alternating order, so that both meet the same table size
+    and the same load; {"csv": best run, "xlsx": best run}."""
+    from bench.mapped_csv import MAPPING_NAME, mapped_csv, save_mapping
+
+    path = mapped_csv(workbook)
+    best = {}
+    for attempt in range(1, repeat + 1):
+        pair = [("xlsx", workbook, ""), ("csv", path, MAPPING_NAME)]
+        for kind, source, mapping in pair if attempt % 2 else reversed(pair):
+            company = world.company(f"CH-R58-{kind.upper()}-{attempt}")
+            if mapping:
+                save_mapping(company)
+            result = certhub_import(source, company, mapping=mapping)
+            if result["customers"] != rows:
+                raise RuntimeError(f"expected {rows} customers from {source.name}: {result}")
+            say(f"  certhub {'mapped csv' if mapping else 'same xlsx'} {rows:>9,}: "
+                f"{result['seconds']:7.2f} s {rate(rows, result['seconds']):>16}, "
+                f"peak {result['peak_rss_mb']:5.0f} MB")
+            if kind not in best or result["seconds"] < best[kind]["seconds"]:
+                best[kind] = result
     return best
 
 
@@ -432,6 +461,7 @@ def run(args) -> None:
         say("CertHub import_file (a process each):")
         ch_small = measure_certhub(world, small, args.rows_small, "small")
         ch_large = measure_certhub(world, large, args.rows_large, "large")
+        ch_csv = measure_mapped_csv(world, large["base"], args.rows_large)
         ch_big = None
         if big:
             ch_big = certhub_import(big, world.company("CH-BIG"))
@@ -451,6 +481,7 @@ def run(args) -> None:
 
         say("")
         misses = report(args, ch_small, ch_large, ch_big, iie, floor_seconds, p1_bound)
+        report_csv(args, ch_csv)
         if huge:
             report_huge(huge)
         if args.profile:
@@ -521,6 +552,16 @@ def report(args, ch_small, ch_large, ch_big, iie, floor_seconds, p1_bound) -> li
     else:
         say("P3 peak RSS largest file: skipped (use --big)")
     return misses
+
+
+def report_csv(args, ch_csv) -> None:
+    """R58 (issue 14): a mapped CSV imports within CSV_MAX_RATIO of the same rows as a template
+    workbook (new customers, each the best of its runs in measure_mapped_csv's pairs)."""
+    csv_seconds, xlsx_seconds = ch_csv["csv"]["seconds"], ch_csv["xlsx"]["seconds"]
+    ratio = csv_seconds / xlsx_seconds
+    say(f"R58 mapped CSV {args.rows_large // 1000}k: certhub {csv_seconds:.2f} s, same rows as "
+        f"template .xlsx {xlsx_seconds:.2f} s -> {ratio:.2f}x (target <= {CSV_MAX_RATIO}) "
+        f"{verdict(ratio <= CSV_MAX_RATIO)}")
 
 
 def main(argv=None) -> None:

@@ -3,17 +3,27 @@
 from django.contrib import admin
 
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
-from imports.models import ImportBatch, ImportChange
+from imports.models import ColumnMapping, ImportBatch, ImportChange
 
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     list_display = ["original_name", "company", "tenant", "template", "status", "rows_total",
                     "created_by", "created_at", "applied_at"]
-    list_filter = ["status", "template", "replace", "tenant"]
+    list_filter = ["status", "template", "replace", "mirror", "tenant"]
     search_fields = ["original_name", "company__name", "company__code", "created_by__email"]
     list_select_related = ["company", "tenant", "created_by"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    """Column mappings (R58) are made and changed on the mapping page only."""
+
+    list_display = ["name", "company", "tenant", "created_by", "updated_at"]
+    list_filter = ["tenant"]
+    search_fields = ["name", "company__name", "company__code"]
+    list_select_related = ["company", "tenant", "created_by"]
 
 
 @admin.register(ImportChange)

@@ -20,10 +20,12 @@ from companies.models import Company, Membership
 from companies.tenancy import reachable_companies_q
 from customers.models import TAX_FIELDS
 from imports.columns import BILLING, FULL, SHIPPING, title_for
+from imports.csv_reader import open_table
 from imports.header import Layout, read_header
 from imports.history import event_insert, recorded_by_engine
-from imports.models import ImportBatch
-from imports.reader import WorkbookRefused, open_sheet
+from imports.mapping import TitlesRefused, mapped_layout, titles_key
+from imports.models import ColumnMapping, ImportBatch
+from imports.reader import WorkbookRefused
 from imports.rows import DETAIL_FIELDS, ERROR, Issue, RowCleaner, digest_fields, stored_digest_sql
 
 LOCK_KEY = 7_114_002  # first key of pg_advisory_xact_lock(int, int); the company is the second
@@ -44,6 +46,7 @@ class ImportBusy(Exception):  # noqa: N818
 @dataclass
 class Result:
     template: str = ""
+    read_as: str = ""  # how a CSV was read (R58); "" for a workbook
     rows_total: int = 0
     counts: dict = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)  # capped at MAX_STORED_ISSUES
@@ -74,9 +77,10 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
     """Validate the file against the batch's company; apply it too when asked (and when it has
     no row errors, unless skip_errors). Raises WorkbookRefused before anything is written."""
     company = batch.company
-    sheet = open_sheet(path)
-    layout = read_header(sheet.header)
-    result = Result(template=layout.kind, rows_total=sheet.rows_total)
+    sheet = open_table(path, name=batch.original_name)
+    layout = layout_of(sheet.header, batch)
+    result = Result(template=layout.kind, read_as=getattr(sheet, "described", ""),
+                    rows_total=sheet.rows_total)
     issues = _Issues()
     targets = _target_companies(batch, layout)
     try:
@@ -104,6 +108,28 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
         _drop_temp_tables()
     result.issues = sorted(issues.kept, key=lambda i: (i.row, i.level != ERROR))
     return result
+
+
+def layout_of(header: tuple[str, ...], batch: ImportBatch) -> Layout:
+    """The template's Layout of the file's titles (R31, R32), else through the batch's mapping
+    or, found by the titles, a mapping the company saved (R58; then set on `batch`). Raises
+    TitlesRefused (R32's message) when the titles are not the template's and nothing maps
+    them."""
+    if batch.mapping_id:
+        return mapped_layout(header, batch.mapping.pairs)
+    try:
+        return read_header(header)
+    except WorkbookRefused as refusal:
+        saved = (ColumnMapping.objects.filter(company_id=batch.company_id,
+                                              titles_key=titles_key(header))
+                 .order_by("-updated_at").first())
+        if saved is None:
+            raise TitlesRefused(
+                f"{refusal} Its columns can be mapped to the template's: \"Map the columns of "
+                "this file\" on its import page saves a mapping, which `import_customers "
+                "--mapping NAME` uses too.") from refusal
+        batch.mapping = saved
+        return mapped_layout(header, saved.pairs)
 
 
 def _drop_temp_tables() -> None:

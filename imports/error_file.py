@@ -1,6 +1,7 @@
-"""The uploaded workbook back for fixing (R38): its rows and columns where they were, a
-`CertHub Errors` column with each row's errors (CertHub's own title, ignored when the file is
-uploaded again), and each faulty cell filled and carrying its messages as a comment."""
+"""The uploaded workbook (or CSV, R58, written back as a workbook) for fixing (R38): its rows
+and columns where they were, a `CertHub Errors` column with each row's errors (CertHub's own
+title, ignored when the file is uploaded again), and each faulty cell filled and carrying its
+messages as a comment."""
 
 import io
 from collections import defaultdict
@@ -14,7 +15,8 @@ from openpyxl.styles import PatternFill
 from customers.text import storable
 from customers.xlsx import text_cell
 from imports.columns import ERRORS_TITLE, normalise_title
-from imports.reader import NumberText, open_sheet
+from imports.csv_reader import open_table
+from imports.reader import NumberText
 from imports.rows import ERROR
 from imports.services import stored_file_path
 from imports.templates import header_sheet
@@ -33,7 +35,7 @@ def write_error_file(batch) -> bytes:
         if issue.get("level", ERROR) == ERROR:
             by_row[issue["row"]].append((issue["column"], issue["message"]))
     with stored_file_path(batch.file.name) as path:
-        sheet = open_sheet(path)
+        sheet = open_table(path, name=batch.original_name)
         width = len(sheet.header)
         index_of = {normalise_title(title): i for i, title in enumerate(sheet.header)}
         workbook = Workbook(write_only=True)

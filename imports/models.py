@@ -23,6 +23,31 @@ class Status(models.TextChoices):
     UNDONE = "undone", "Undone"
 
 
+class ColumnMapping(TenantOwned):
+    """A company's saved pairing of a file's own titles with the template's (R58): applied by
+    itself to any file with the same titles (`titles_key`), or by name
+    (`import_customers --mapping NAME`)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    titles = models.JSONField(default=list, help_text="The file's titles, in its order.")
+    titles_key = models.CharField(max_length=64, help_text="See imports.mapping.titles_key.")
+    # {template title: the file's title, or "" for a field the file does not fill}
+    pairs = models.JSONField(default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["company", "name"],
+                                               name="mapping_name_unique_in_company")]
+        indexes = [models.Index(fields=["company", "titles_key"], name="mapping_titles")]
+
+    def __str__(self):
+        return self.name
+
+
 class ImportBatch(TenantOwned):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="import_batches")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -38,6 +63,12 @@ class ImportBatch(TenantOwned):
         "whole customer list", default=False,
         help_text="This file is the company's whole customer list: customers missing from it "
                   "become inactive (R59).")
+    # R58: how a CSV was read ("CSV, UTF-8, comma-separated"), the mapping its columns were
+    # read through, and whether its refusal (titles not the template's) offers a mapping.
+    read_as = models.CharField(max_length=100, blank=True)
+    mapping = models.ForeignKey(ColumnMapping, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+")
+    mappable = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALIDATING)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
@@ -59,6 +90,13 @@ class ImportBatch(TenantOwned):
 
     def __str__(self):
         return f"{self.original_name or 'Import'} ({self.get_status_display()})"
+
+    @property
+    def can_map(self) -> bool:
+        """Its file may be (re)mapped: refused for its titles, or checked through a mapping."""
+        return bool(self.file) and (
+            (self.status == Status.FAILED and self.mappable)
+            or (self.status == Status.READY and self.mapping_id is not None))
 
     @property
     def is_running(self) -> bool:

@@ -22,19 +22,24 @@ from django_scopes import scope
 
 from companies.uploads import max_upload_bytes, too_large_message
 from imports import engine
+from imports.csv_reader import is_csv, open_table
 from imports.engine import ImportBusy
 from imports.locks import holding_company_lock, try_company_lock
-from imports.models import ImportBatch, ImportChange, Status
+from imports.mapping import TitlesRefused, check_pairs, titles_key
+from imports.models import ColumnMapping, ImportBatch, ImportChange, Status
 from imports.reader import WorkbookRefused
 from imports.undo import undo
 
 
-def _storage_name(tenant) -> str:
-    return f"tenants/{tenant.public_id}/imports/{uuid.uuid4().hex}.xlsx"
+def _storage_name(tenant, suffix: str) -> str:
+    return f"tenants/{tenant.public_id}/imports/{uuid.uuid4().hex}{suffix}"
 
 
-def _store(tenant, source) -> str:
-    return default_storage.save(_storage_name(tenant), File(source, name="upload.xlsx"))
+def _store(tenant, source, original_name: str) -> str:
+    """Store an upload under a generated name that keeps its kind (.csv or .xlsx, R58)."""
+    suffix = ".csv" if is_csv(original_name) else ".xlsx"
+    return default_storage.save(_storage_name(tenant, suffix),
+                                File(source, name=f"upload{suffix}"))
 
 
 @contextmanager
@@ -45,7 +50,8 @@ def stored_file_path(name: str):
         return
     except NotImplementedError:
         pass
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as local, default_storage.open(name) as src:
+    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as local, \
+            default_storage.open(name) as src:
         shutil.copyfileobj(src, local)
         local.flush()
         yield Path(local.name)
@@ -59,6 +65,7 @@ def _progress(batch: ImportBatch):
 
 def _save_result(batch: ImportBatch, result: engine.Result) -> None:
     batch.template = result.template
+    batch.read_as = result.read_as
     batch.rows_total = result.rows_total
     batch.rows_done = result.rows_total
     batch.counts = result.counts
@@ -81,7 +88,7 @@ def batch_create(*, tenant, company, user, uploaded_file, replace: bool,
             tenant=tenant, company=company, created_by=user, replace=replace, mirror=mirror,
             original_name=Path(uploaded_file.name or "upload.xlsx").name[:255],
             status=Status.VALIDATING)
-        batch.file.name = _store(tenant, uploaded_file)
+        batch.file.name = _store(tenant, uploaded_file, batch.original_name)
         batch.save(update_fields=["file"])
         transaction.on_commit(lambda: validate_batch.enqueue(batch_id=batch.pk,
                                                              tenant_id=tenant.pk))
@@ -94,7 +101,7 @@ def batch_validate(batch: ImportBatch) -> ImportBatch:
         with stored_file_path(batch.file.name) as path:
             result = engine.run(path, batch=batch, apply=False, progress=_progress(batch))
     except WorkbookRefused as refusal:
-        return _fail(batch, str(refusal))
+        return _fail(batch, str(refusal), mappable=isinstance(refusal, TitlesRefused))
     _save_result(batch, result)
     batch.status = Status.READY
     # A batch cancelled while it was being checked stays cancelled.
@@ -209,10 +216,67 @@ def batch_undo(batch: ImportBatch, *, user) -> ImportBatch:
     return batch
 
 
-def _fail(batch: ImportBatch, message: str) -> ImportBatch:
+def _fail(batch: ImportBatch, message: str, *, mappable: bool = False) -> ImportBatch:
     batch.status = Status.FAILED
     batch.message = message[:1000]
+    batch.mappable = mappable
     batch.save()
+    return batch
+
+
+# --- column mappings (R58) ----------------------------------------------------------------------
+
+
+def batch_file_head(batch: ImportBatch, *, rows: int) -> tuple[tuple[str, ...], list[tuple]]:
+    """The titles of the batch's file and its first `rows` data rows (for the mapping page);
+    ValidationError when the file cannot be read."""
+    try:
+        with stored_file_path(batch.file.name) as path:
+            sheet = open_table(path, name=batch.original_name)
+            head = []
+            for _, cells in sheet.rows:
+                if len(head) >= rows:
+                    break
+                if any(str(cell).strip() for cell in cells):
+                    head.append(cells)
+    except WorkbookRefused as refusal:
+        raise ValidationError(str(refusal)) from refusal
+    return sheet.header, head
+
+
+def mapping_save(*, company, user, name: str, header, pairs: dict[str, str]) -> ColumnMapping:
+    """Save the company's mapping `name` (replacing one of that name) for files with these
+    titles: pairs is {template title: file title or ""}. ValidationError, by template title,
+    when the key is not mapped or a column serves two fields."""
+    errors = check_pairs(pairs)
+    if errors:
+        raise ValidationError(errors)
+    missing = [t for t in pairs.values() if t and t not in header]
+    if missing:
+        raise ValidationError(f'The file has no column "{missing[0]}".')
+    mapping, _ = ColumnMapping.objects.update_or_create(
+        tenant_id=company.tenant_id, company=company, name=name.strip(),
+        defaults={"titles": list(header), "titles_key": titles_key(header),
+                  "pairs": dict(pairs), "created_by": user})
+    return mapping
+
+
+def batch_map(batch: ImportBatch, *, user, name: str, pairs: dict[str, str]) -> ImportBatch:
+    """Save the mapping and check the batch's file again through it (R58), in the background."""
+    from imports.tasks import validate_batch
+
+    header, _ = batch_file_head(batch, rows=0)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if not batch.can_map:
+            raise ValidationError("This import can no longer be mapped.")
+        mapping = mapping_save(company=batch.company, user=user, name=name, header=header,
+                               pairs=pairs)
+        batch.mapping, batch.mappable, batch.message = mapping, False, ""
+        batch.status, batch.rows_done = Status.VALIDATING, 0
+        batch.save(update_fields=["mapping", "mappable", "message", "status", "rows_done"])
+        transaction.on_commit(lambda: validate_batch.enqueue(batch_id=batch.pk,
+                                                             tenant_id=batch.tenant_id))
     return batch
 
 
@@ -233,38 +297,46 @@ class ImportResult:
 
 
 def import_file(path, *, tenant, company, user=None, replace=False, mirror=False,
-                dry_run=False, skip_errors=False, progress=None) -> ImportResult:
+                mapping: str = "", dry_run=False, skip_errors=False,
+                progress=None) -> ImportResult:
     """Import a workbook into `company`: validate, then apply unless `dry_run`. With `mirror`
     the file is the company's whole customer list: customers missing from it become inactive
-    (R59).
+    (R59). `mapping` names a column mapping the company saved (R58); without it, a saved
+    mapping for the file's titles is used when they are not the template's.
 
     Rows with errors stop the import (nothing written) unless `skip_errors`. A dry run leaves no
     trace; otherwise the batch is kept (applied, or failed with the reason) and can be undone.
     """
     path = Path(path)
     with scope(tenant=tenant.pk):
+        saved = None
+        if mapping:
+            saved = ColumnMapping.objects.filter(company=company, name=mapping).first()
+            if saved is None:
+                return ImportResult("refused", message=(
+                    f'No column mapping named "{mapping}" for {company.name}; save one on the '
+                    "Import page (Map the columns of this file) first."))
+        options = {"replace": replace, "mirror": mirror, "mapping": saved}
         if dry_run:
             with transaction.atomic():
-                result = _import(path, tenant, company, user, replace, mirror, False, True,
-                                 progress)
+                result = _import(path, tenant, company, user, options, False, True, progress)
                 transaction.set_rollback(True)
             return result
-        return _import(path, tenant, company, user, replace, mirror, True, skip_errors, progress)
+        return _import(path, tenant, company, user, options, True, skip_errors, progress)
 
 
-def _import(path, tenant, company, user, replace, mirror, apply, skip_errors,
-            progress) -> ImportResult:
+def _import(path, tenant, company, user, options, apply, skip_errors, progress) -> ImportResult:
     batch = ImportBatch.objects.create(
-        tenant=tenant, company=company, created_by=user, replace=replace, mirror=mirror,
-        original_name=path.name[:255], status=Status.VALIDATING)
+        tenant=tenant, company=company, created_by=user, original_name=path.name[:255],
+        status=Status.VALIDATING, **options)
     if apply:
         with open(path, "rb") as source:
-            batch.file.name = _store(tenant, source)
+            batch.file.name = _store(tenant, source, batch.original_name)
     try:
         result = engine.run(path, batch=batch, apply=apply, skip_errors=skip_errors,
                             user_id=getattr(user, "pk", None), progress=progress)
     except WorkbookRefused as refusal:
-        _fail(batch, str(refusal))
+        _fail(batch, str(refusal), mappable=isinstance(refusal, TitlesRefused))
         return ImportResult("refused", message=str(refusal), batch=batch)
     _save_result(batch, result)
     if result.applied:

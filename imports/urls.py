@@ -1,6 +1,6 @@
 from django.urls import path
 
-from imports import views
+from imports import views, views_mapping
 
 app_name = "imports"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("<uuid:public_id>/undo/", views.batch_undo, name="undo"),
     path("<uuid:public_id>/mark-failed/", views.batch_mark_failed, name="mark_failed"),
     path("<uuid:public_id>/errors.xlsx", views.batch_errors_download, name="errors"),
+    path("<uuid:public_id>/map/", views_mapping.batch_map, name="map"),
 ]

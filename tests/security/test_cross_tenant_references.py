@@ -28,7 +28,7 @@ def _rows(world) -> dict[str, list]:
     model, in the world's tenant, by model label."""
     from customers.models import Address, Contact, ContactChannel, ShipToLink, ShipToZone
     from documents.models import CertificateRequest, ExposureExport, Note
-    from imports.models import ImportBatch
+    from imports.models import ColumnMapping, ImportBatch
 
     tenant = world.tenant
     child = make_company(tenant, f"{tenant.slug}-child", parent=world.company)
@@ -61,8 +61,11 @@ def _rows(world) -> dict[str, list]:
             "documents.Note": [create(Note, customer=billing, kind="comment", text="Hi"),
                                create(Note, document=document, kind="comment", text="Hi")],
             "documents.ExposureExport": [create(ExposureExport, company=world.company)],
-            "imports.ImportBatch": [create(ImportBatch, company=world.company)],
         }
+        mapping = create(ColumnMapping, company=world.company, name="Export")
+        rows["imports.ColumnMapping"] = [mapping]
+        rows["imports.ImportBatch"] = [create(ImportBatch, company=world.company,
+                                              mapping=mapping)]
     return rows
 
 

@@ -66,6 +66,7 @@ URL_KINDS = {
     "imports:undo": {"public_id": "batch"},
     "imports:mark_failed": {"public_id": "batch"},
     "imports:errors": {"public_id": "batch"},
+    "imports:map": {"public_id": "batch"},
 }
 
 # Kinds that belong to the tenant rather than to a company: a limited membership is not

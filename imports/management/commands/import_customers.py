@@ -1,7 +1,7 @@
 """`import_customers FILE --tenant SLUG --company CODE [--dry-run] [--replace] [--skip-errors]
-[--mirror]` (R41, R59): the web's engine for scheduled syncs. Exit codes: 0 applied (or valid
-with --dry-run), 1 rows had errors (nothing applied unless --skip-errors), 2 the file was
-refused."""
+[--mirror] [--mapping NAME]` (R41, R58, R59): the web's engine for scheduled syncs. FILE is a
+template .xlsx or a .csv. Exit codes: 0 applied (or valid with --dry-run), 1 rows had errors
+(nothing applied unless --skip-errors), 2 the file was refused."""
 
 import sys
 
@@ -20,7 +20,8 @@ SUMMARY = [("rows", "rows read"), ("new", "new customers"), ("updated", "updated
 
 
 class Command(BaseCommand):
-    help = "Import customers from a basic or full template .xlsx into a company (R41)."
+    help = ("Import customers from a basic or full template .xlsx, or a .csv, into a company "
+            "(R41, R58).")
 
     def add_arguments(self, parser):
         add_file_tenant_company(parser)
@@ -32,13 +33,17 @@ class Command(BaseCommand):
         parser.add_argument("--mirror", action="store_true",
                             help="The file is the company's whole customer list: customers "
                                  "missing from it become inactive (R59).")
+        parser.add_argument("--mapping", default="", metavar="NAME",
+                            help="Read the file's columns through the company's saved column "
+                                 "mapping NAME (R58).")
 
     def handle(self, *args, file, tenant, company, dry_run, replace, skip_errors, mirror,
-               **options):
+               mapping, **options):
         tenant_obj, company_obj = tenant_and_company(tenant, company)
         with self._progress() as progress:
             result = import_file(file, tenant=tenant_obj, company=company_obj, replace=replace,
-                                 mirror=mirror, dry_run=dry_run, skip_errors=skip_errors,
+                                 mirror=mirror, mapping=mapping, dry_run=dry_run,
+                                 skip_errors=skip_errors,
                                  progress=progress)
         self._report(result, dry_run)
         sys.exit(result.exit_code)
@@ -54,6 +59,10 @@ class Command(BaseCommand):
         if result.status == "refused":
             self.stderr.write(f"Refused: {result.message}")
             return
+        if result.batch.read_as:
+            self.stdout.write(f"Read as {result.batch.read_as}.")
+        if result.batch.mapping_id:
+            self.stdout.write(f"Columns mapped by {result.batch.mapping.name}.")
         for issue in result.issues:
             self.stdout.write(f"Row {issue.row}, {issue.column}: {issue.level}: {issue.message}")
         more = result.counts.get("errors", 0) + result.counts.get("warnings", 0)
