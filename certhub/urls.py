@@ -21,4 +21,6 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     # Certificate request links for customers without an account (R29).
     path("r/", include("documents.public_urls")),
+    # The emailed link of an invitation to a tenant (R50).
+    path("invitations/<str:token>/", company_views.invitation_accept, name="invitation_accept"),
 ]

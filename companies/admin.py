@@ -7,7 +7,7 @@ from mptt.admin import DraggableMPTTAdmin
 from companies import services
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin, admin_tenant_ids
 from companies.forms import StorableTextModelForm
-from companies.models import Company, Membership, Tenant
+from companies.models import Company, Invitation, Membership, Tenant
 
 
 @admin.register(Tenant)
@@ -205,3 +205,19 @@ class TenantEventAdmin(EventAdmin):
 admin.site.register(Company.pgh_event_model, EventAdmin)
 admin.site.register(Membership.pgh_event_model, EventAdmin)
 admin.site.register(Tenant.pgh_event_model, TenantEventAdmin)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    """Invitations are made and withdrawn on the members page, where the actor's limits apply
+    (R50); here they are read only. The token's hash is not shown."""
+
+    list_display = ["email", "tenant", "role", "status", "invited_by", "created_at",
+                    "expires_at"]
+    list_filter = ["role", "tenant"]
+    search_fields = ["email", "tenant__name"]
+    exclude = ["token_hash"]
+
+    @admin.display(description="status")
+    def status(self, obj):
+        return obj.status()

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
 
@@ -138,3 +139,31 @@ class TenantSettingsForm(StorableTextModelForm):
         fields = ["name", "default_exemption_reason", "default_expiring_soon_days"]
         labels = {"default_exemption_reason": "Default exemption reason",
                   "default_expiring_soon_days": "Expiring soon, days before expiry"}
+
+
+class NewAccountForm(StorableTextForm):
+    """The invitee without an account chooses a password (R50)."""
+
+    full_name = forms.CharField(label="Your name", max_length=150, required=False)
+    password1 = forms.CharField(label="Password", strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=password_validation.password_validators_help_text_html())
+    password2 = forms.CharField(label="Password again", strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first:
+            user = get_user_model()(email=self.email, full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

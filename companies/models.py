@@ -200,3 +200,48 @@ class Membership(TenantOwned):
         """Limited to some companies (and their descendants) rather than reaching all (R2)."""
         return bool(self.companies.all())  # the middleware prefetches them
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+class Invitation(TenantOwned):
+    """An admin's invitation of an email address to the tenant (R50). Nothing of an account is
+    touched until the invitee opens the emailed link and accepts: then the membership is made.
+    The link's token lives only in the email; the row keeps its SHA-256."""
+
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    companies = models.ManyToManyField(
+        Company, blank=True, related_name="limited_invitations",
+        help_text="Empty: every company; otherwise these and their descendants.")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    # Limited to companies when made: if those companies are deleted before acceptance the
+    # invitation must not turn into one reaching every company.
+    is_limited = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenant", "email"], name="invitation_tenant_email")]
+
+    def __str__(self):
+        return f"{self.email} to {self.tenant} ({self.role})"
+
+    def status(self, now=None) -> str:
+        from django.utils import timezone
+
+        if self.accepted_at:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= (now or timezone.now()):
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING

@@ -15,6 +15,8 @@ PROJECT_APPS = ["companies", "customers", "documents", "imports"]
 UNSCOPED_ALLOWED = {
     "companies.Membership_companies":
         "rows of Membership.companies, read only through a membership fetched in its scope",
+    "companies.Invitation_companies":
+        "rows of Invitation.companies, read only through an invitation fetched in its scope",
 }
 
 

@@ -48,6 +48,18 @@ def membership(place: Place):
     return make_membership(place.tenant, role="viewer", companies=[place.company])
 
 
+def invitation(place: Place):
+    from companies.invitations import INVITATION_DAYS, new_token
+    from companies.models import Invitation
+
+    item = _create(place, Invitation, email=f"{_number().lower()}@example.com",
+                   invited_by=place.user, is_limited=True, token_hash=new_token()[1],
+                   expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS))
+    with place.scope():
+        item.companies.set([place.company])
+    return item
+
+
 def _create(place: Place, model, **fields):
     with place.scope():
         return model.objects.create(tenant=place.tenant, **fields)
@@ -171,7 +183,8 @@ def channel(place: Place, parent):
                    kind=ChannelKind.PHONE, value="555-0100")
 
 
-TOP_KINDS = {"company": company, "membership": membership, "customer": customer,
+TOP_KINDS = {"company": company, "membership": membership, "invitation": invitation,
+             "customer": customer,
              "document": document, "note": note, "request": certificate_request,
              "export": export, "batch": batch}
 CHILD_KINDS = {"zone": zone, "link": link, "address": address, "contact": contact,

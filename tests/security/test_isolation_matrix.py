@@ -22,6 +22,7 @@ URL_KINDS = {
     "companies:delete": {"public_id": "company"},
     "companies:member_edit": {"public_id": "membership"},
     "companies:member_remove": {"public_id": "membership"},
+    "companies:invitation_revoke": {"public_id": "invitation"},
     "customers:detail": {"public_id": "customer"},
     "customers:edit": {"public_id": "customer"},
     "customers:delete": {"public_id": "customer"},
@@ -70,8 +71,9 @@ URL_KINDS = {
 }
 
 # Kinds that belong to the tenant rather than to a company: a limited membership is not
-# refused them by company (the membership rules of R2 decide, see tests/companies).
-TENANT_LEVEL_KINDS = {"membership"}
+# refused them by company. (None now: members and invitations reach companies, and a limited
+# admin reaches only those limited to its own companies, R50.)
+TENANT_LEVEL_KINDS: set[str] = set()
 
 
 def _walk(patterns, names=(), converters=None):

@@ -3,7 +3,7 @@ choices of the app's forms (new company's parent, move, members' companies) incl
 
 import re
 
-from companies.models import Company, Membership
+from companies.models import Company, Invitation
 from tests.factories import make_company
 
 
@@ -33,5 +33,5 @@ def test_forms_take_public_ids_and_refuse_database_ids(alice, login):
     assert taken.status_code == 302
     with alice.scope():
         assert not Company.objects.filter(code="BY-PK").exists()
-        member = Membership.objects.get(user__email="limited@example.com")
-        assert list(member.companies.all()) == [alice.company]
+        invited = Invitation.objects.get(email="limited@example.com")
+        assert list(invited.companies.all()) == [alice.company]

@@ -34,6 +34,8 @@ def _url(name, alice):
     kwargs.update(EXTRA_KWARGS.get(name, {}))
     if name == "public:request_upload":  # an open link: an unknown one answers 404 at once
         kwargs["token"] = objects.open_link(Place(alice, alice.company, alice.admin))
+    if name == "invitation_accept":
+        kwargs["token"] = "unknown-token"
     if name == "accounts:password_reset_confirm":
         kwargs.update(uidb64="MQ", token="set-password")
     pattern_kwargs = {k for n, converters in _walk(get_resolver().url_patterns) if n == name

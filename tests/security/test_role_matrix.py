@@ -31,7 +31,8 @@ GET_ONLY_PAGES = {
 # Pages only admins (and owners) open (R2: users, companies, settings).
 ADMIN_URLS = {"companies:create", "companies:edit", "companies:move", "companies:delete",
               "companies:members", "companies:member_add", "companies:member_edit",
-              "companies:member_remove", "companies:settings", "imports:mark_failed"}
+              "companies:member_remove", "companies:invitation_revoke", "companies:settings",
+              "imports:mark_failed"}
 # Pages only owners open (R52: the security log).
 OWNER_URLS = {"security:log"}
 EXTRA_KWARGS = {"imports:template": {"kind": "basic"}}
