@@ -48,13 +48,16 @@ def test_an_unreachable_companys_id_is_recorded(alice):
     assert (event.kind, event.tenant, event.user) == (EventKind.NOT_FOUND, alice.tenant, limited)
 
 
-def test_a_tenant_without_membership_is_recorded_for_that_tenant(alice, bob):
+def test_a_tenant_without_membership_is_recorded_for_that_tenant(alice, bob, login):
     """R52: alice's admin opening bob's tenant gets 404; the entry is bob's, so bob's owners
-    see who knocked."""
+    see that a non-member knocked, without the account being named to them (R50: they learn
+    nothing of accounts outside their tenant); superusers see who in the admin."""
     assert _client(alice.admin).get(bob.url("customers/")).status_code == 404
     [event] = _events()
     assert (event.kind, event.tenant, event.user, event.detail) == (
         EventKind.NOT_FOUND, bob.tenant, alice.admin, "Not a member of this tenant.")
+    html = login(bob.owner).get(bob.url("security-log/")).content.decode()
+    assert "an account that is not a member" in html and alice.admin.email not in html
 
 
 def test_a_role_too_low_is_recorded(alice):
