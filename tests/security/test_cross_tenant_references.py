@@ -26,6 +26,7 @@ THROUGH_TABLES = tenant_constraints.through_tables(MODELS)
 def _rows(world) -> dict[str, list]:
     """One row (or more, so that every nullable reference is set on one) of every tenant-owned
     model, in the world's tenant, by model label."""
+    from companies.models import Invitation
     from customers.models import Address, Contact, ContactChannel, ShipToLink, ShipToZone
     from documents.models import CertificateRequest, ExposureExport, Note
     from imports.models import ColumnMapping, ImportBatch
@@ -48,6 +49,9 @@ def _rows(world) -> dict[str, list]:
         rows = {
             "companies.Company": [child],
             "companies.Membership": [make_membership(tenant, companies=[world.company])],
+            "companies.Invitation": [create(
+                Invitation, email="pat@example.com", token_hash=uuid.uuid4().hex,
+                expires_at=timezone.now() + datetime.timedelta(days=1))],
             "customers.Customer": [billing, shipping],
             "customers.Address": [address],
             "customers.Contact": [contact],
