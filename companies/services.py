@@ -99,26 +99,6 @@ def check_membership_removal(*, actor_membership: Membership | None, membership:
 
 
 @transaction.atomic
-def membership_add(
-    *, tenant: Tenant, actor_membership: Membership | None, email: str, role: str, companies=()
-) -> tuple[Membership, str | None]:
-    """Add a user (created if needed) to the tenant; returns a one-time password for new users."""
-    check_membership_change(actor_membership=actor_membership, role=role, companies=companies)
-    User = get_user_model()
-    password = None
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        password = secrets.token_urlsafe(12)
-        user = User.objects.create_user(email=email, password=password)
-    # Filtered by tenant as well as scoped: the admin calls this with scopes disabled.
-    if Membership.objects.filter(tenant=tenant, user=user).exists():
-        raise ValidationError({"email": f"{email} is already a member of this tenant."})
-    membership = Membership.objects.create(tenant=tenant, user=user, role=role)
-    membership.companies.set(companies)
-    return membership, password
-
-
-@transaction.atomic
 def membership_update(
     *, membership: Membership, actor_membership: Membership | None, role: str, companies=()
 ) -> Membership:
