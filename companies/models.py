@@ -200,6 +200,7 @@ class Membership(TenantOwned):
         """Limited to some companies (and their descendants) rather than reaching all (R2)."""
         return bool(self.companies.all())  # the middleware prefetches them
 
+
 class InvitationStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     ACCEPTED = "accepted", "Accepted"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0002_tenant_constraints'),
+        ('companies', '0003_history_of_tenants_companies_memberships'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
