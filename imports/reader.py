@@ -8,15 +8,18 @@ sizes (zip bombs). The workbook is then found through the package's relationship
 
 Two readers, chosen by a scan of the worksheet's XML made while its bytes are verified anyway
 (C-speed byte searches only, `_scan`):
-- python-calamine (Rust) reads plain sheets: no formulas, error cells or digit-pattern number
-  formats, and a grid it can lay out in bounded memory. It is fast (the 100,000-row benchmark
-  file: 0.8 s) but lays every sheet out as a dense grid (a value in A1 and one in GR1048576 took
-  6.4 GB; one in XFD1048576 aborted the process), reads a formula without a computed value and
-  an error cell as blank, and knows no number formats.
+- python-calamine (Rust) reads plain sheets: no formula without a computed value, no error
+  cell, no digit-pattern number format, and a grid it can lay out in bounded memory (formulas
+  with computed values are plain: calamine reads those values). It is fast (the 100,000-row
+  benchmark file: 0.8 s) but lays every sheet out as a dense grid (a value in A1 and one in
+  GR1048576 took 6.4 GB; one in XFD1048576 aborted the process), reads a formula without a
+  computed value and an error cell as blank, and knows no number formats.
 - this module's own streaming parser (expat) reads the rest: row by row, sparse (memory of one
   row plus the shared strings, whatever the references), knowing formulas, errors, number
   formats and merged ranges. It is the one place that knows what a cell shows; it is ~10 times
   slower than calamine (the same 100,000 rows: ~13 s), so it is not used for every sheet.
+  (Tried first for every sheet; also tried with closures instead of methods: no faster, the
+  cost is one Python call per element.)
 The scan costs ~0.3 s of CPU on that benchmark file (74 MB of sheet XML).
 
 What a cell gives, as text (R33, R34): a formula its cached value; numbers exactly ("123", never
@@ -144,6 +147,9 @@ class Package:
     # What the scan of the worksheet's XML found that python-calamine cannot read right.
     careful: set[str] = field(default_factory=set)
     last_cell_row: int = 0  # the row of the last cell with content
+    formula_marks: tuple | None = None  # see `_formula_marks`
+    formulas: bool = False
+    main_declarations: int = 0  # of the main namespace: more than one could change prefixes
     styles_map: dict = field(default_factory=dict)  # see `_read_styles`
 
 
@@ -309,6 +315,8 @@ def _verify_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: Package
         ) from error
     if sheet is not None:
         sheet.merged = list(dict.fromkeys(sheet.merged))
+        if sheet.formulas and sheet.main_declarations != 1:
+            sheet.careful.add("formula")
 
 
 # Capitals, digits and both quotes folded, so one search finds a reference however its
@@ -320,16 +328,50 @@ _PAST_O = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'",
 _LAST_REF = re.compile(rb"""\br="\$?[A-Za-z]{0,3}\$?(\d{1,7})\"""")
 
 
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
+_MAIN_URIS = tuple(uri.encode() for uri in MAIN_NAMESPACES)
+
+
+def _formula_marks(head: bytes, recalculated: bool) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    """(what shows a formula, what shows a formula without a computed value) in this sheet's
+    XML, written with the prefix its root element gives the main namespace. A formula: `f>`
+    (ends every formula element, whatever its prefix) or `<f` (starts a self-closed one, such
+    as a shared formula's). Without a value: a formula or an empty value as the cell's last
+    child (`</f></c>`, `<f .../></c>`, `<v/></c>`, `<v></v>`), XlsxWriter's `<v>0</v>` in a
+    workbook to be recalculated on opening, and whitespace between tags (indented XML, where
+    these could hide). Formulas with computed values are read by calamine, which reads the
+    values. No root element found: every sheet is read carefully."""
+    root = _ROOT.search(head, 0, PROLOG_BYTES)
+    if root is None:
+        return (b"",), (b"",)
+    p = (root.group(1) + b":") if root.group(1) else b""
+    marks = (b"</" + p + b"f></" + p + b"c>", b"/></" + p + b"c>", b"<" + p + b"v></" + p + b"v>",
+             b">\n", b">\r", b">\t", b"> <")
+    if recalculated:
+        marks += (b"</" + p + b"f><" + p + b"v>0</" + p + b"v>",)
+    return (b"f>", b"<" + p + b"f"), marks
+
+
 def _scan(sheet: Package, tail: bytes, chunk: bytes) -> bytes:
     """Note, with C-speed searches only, what the worksheet holds that python-calamine would
-    read wrong: formulas (`f>` ends every formula element, whatever its prefix), error cells and
-    references past column ZZ, Z or O (however the attribute is quoted or spaced); its merged
-    ranges (after the cells) and the row of its last cell with content. A chunk ends anywhere,
-    so the seam with the previous one (`tail`) is searched too; returns the new tail."""
+    read wrong: formulas without a computed value (`_formula_marks`; or any formula when the
+    main namespace is declared more than once, which could give cells another prefix), error
+    cells and references past column ZZ, Z or O (however the attribute is quoted or spaced);
+    its merged ranges (after the cells) and the row of its last cell with content. A chunk ends
+    anywhere, so the seam with the previous one (`tail`) is searched too; returns the new
+    tail."""
     careful = sheet.careful
+    if sheet.formula_marks is None:
+        sheet.formula_marks = _formula_marks(chunk, sheet.recalculated_on_open)
+    formula, no_value = sheet.formula_marks
+    seam = tail[-128:] + chunk[:128] if tail else b""  # counted twice at worst: read carefully
+    for window in (seam, chunk):
+        sheet.main_declarations += sum(window.count(uri) for uri in _MAIN_URIS)
     for window in (tail + chunk[:64], chunk):
-        if b"f>" in window:
-            careful.add("formula")
+        if any(mark in window for mark in formula):
+            sheet.formulas = True
+            if any(mark in window for mark in no_value):
+                careful.add("formula")
         letters = window.translate(_LETTERS_DIGITS)
         if b'"e"' in letters:  # t="e", t = 'e': an error cell
             careful.add("error")
@@ -667,7 +709,7 @@ class _SheetParser:
     def end(self, name):
         local = name[name.rfind("}") + 1:]
         if local == "v":
-            self.value = "".join(self.text)
+            self.value = "".join(self.text) if self.text is not None else ""
             self.text = None
         elif local == "c":
             self.cell()

@@ -236,3 +236,37 @@ def test_error_cell_written_with_spaces_and_single_quotes(tmp_path, run_import, 
     assert errors(result) == [(2, "Billing Customer Phone",
                                "Cell C2: the cell shows the error #N/A.")]
     assert customers() == {}
+
+
+@pytest.mark.parametrize("cell", ['<c r="C2">\n  <f>1+1</f>\n</c>', '<c r="C2"><f>1+1</f><v/></c>',
+                                  '<c r="C2"><f t="shared" si="0" ref="C2:C3"/></c>'])
+def test_formula_without_value_however_written(tmp_path, run_import, customers, cell):
+    """R33: a formula without a computed value is a row error however the XML is written
+    (indented, an empty value, a shared formula with no value), while formulas with values are
+    read fast (the scan sends only the former to the careful reader)."""
+    path = write_package(tmp_path / "f.xlsx", [TITLES, ["W-1", "Written", "placeholder"]])
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    start = sheet.index('<c r="C2"')
+    parts["xl/worksheets/sheet1.xml"] = (sheet[:start] + cell
+                                         + sheet[sheet.index("</c>", start) + 4:]).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    result = run_import(path)
+    assert [(row, column) for row, column, _ in errors(result)] == [(2, "Billing Customer Phone")]
+    assert customers() == {}
+
+
+def test_formulas_with_values_are_read_by_the_fast_reader(tmp_path):
+    """R33, R43: formulas with computed values need no careful reading (speed), and count as
+    those values."""
+    from imports.reader import check_container, open_sheet
+
+    path = write_package(tmp_path / "v.xlsx", [
+        TITLES, ["V-1", Raw('<f>"A"&amp;"B"</f><v>AB</v>', t="str"), Raw("<f>1+1</f><v>2</v>")]])
+    assert "formula" not in check_container(path).careful
+    assert list(open_sheet(path).rows) == [(2, ("V-1", "AB", "2"))]

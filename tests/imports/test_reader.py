@@ -163,3 +163,13 @@ def test_unknown_xml_encoding_is_refused(tmp_path):
     workbook = b'<?xml version="1.0" encoding="UTF-9"?>' + workbook.split(b"?>", 1)[-1]
     bad = wb.rewrite_zip(path, tmp_path / "enc.xlsx", replace={"xl/workbook.xml": workbook})
     assert "not well-formed XML" in refusal(bad)
+
+
+def test_value_element_holding_text_runs_does_not_crash(tmp_path):
+    """R43: a malformed cell (`<v><t>x</t></v>`, found by fuzzing) is read, never a crash."""
+    from tests.imports.packages import Raw, write_package
+
+    path = write_package(tmp_path / "v.xlsx", [["Billing Customer Number", "Billing Customer Zip"],
+                                               ["V-1", Raw("<v><t>x</t></v>")], [2, 42]],
+                         number_formats={"A3": "000000"})  # a digit pattern: the careful reader
+    assert [row_no for row_no, _ in open_sheet(path).rows] == [2, 3]
