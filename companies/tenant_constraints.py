@@ -221,6 +221,8 @@ def apply(connection, models) -> list[str]:
 
 def remove(connection, models) -> None:
     """Drop what `apply` created (the migration's reverse)."""
+    tables = set(connection.introspection.table_names())
+    models = [m for m in models if m._meta.db_table in tables]
     with connection.cursor() as cursor:
         for through in through_tables(models):
             cursor.execute(f'DROP TRIGGER IF EXISTS "{through.name}" ON "{through.table}"')
