@@ -11,11 +11,12 @@ class RefusedQuerySet(DisabledQuerySet):
     """What a scoped manager gives outside a tenant scope: every way of reading or writing
     through it raises ScopeError (R4, R51).
 
-    django-scopes' own DisabledQuerySet lists the methods it refuses, and `.exists()`,
-    `.contains()`, `.in_bulk()`, `.exclude()`, `.explain()` and the async methods are not among
-    them: `Customer.objects.exists()` answered across tenants. Here everything public is refused
-    except creating rows (`create`, `bulk_create`: the row names its tenant and the database
-    refuses one that crosses tenants), `using` and `none`.
+    django-scopes' own DisabledQuerySet lists the methods it refuses; `.exists()`, `.explain()`,
+    `.exclude()`, `.distinct()`, `.select_related()` and the other chaining methods are not
+    among them, so `Customer.objects.exists()` or `Customer.objects.exclude(...).exists()`
+    answered across tenants. Here every public method is refused except creating rows
+    (`create`, `bulk_create`: the row names its tenant, and the database refuses one that
+    crosses tenants), `using` and `none`.
     """
 
 
