@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "django_tasks",
+    "workers",  # before django_tasks_db: its db_worker command (with a heartbeat) wins
     "django_tasks_db",
     "accounts",
     "companies",
@@ -136,6 +137,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+CSRF_FAILURE_VIEW = "certhub.errors.csrf_failure"
 # The log-in form's field is "username" (holding the email); axes would otherwise look for
 # "email", record failures with no name and never lock the account for the right password.
 AXES_USERNAME_FORM_FIELD = "username"

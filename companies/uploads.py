@@ -106,9 +106,13 @@ def upload_too_large_response(request, message: str):
                   {"message": message, "back_url": back}, status=413)
 
 
-def capped_upload(view=None, *, max_files: int = 1):
+def capped_upload(view=None, *, max_files: int = 1, refusal_in_view: bool = False):
     """Decorate a view that accepts up to `max_files` files: the caps are installed before the
     body is parsed and an over-size upload answers 413 with a message.
+
+    With `refusal_in_view`, the view itself answers a refused upload (`upload_refused(request)`
+    is the message): it shows the message next to the field and keeps what the user typed
+    (R61). It is then called without the CSRF check, so it must write nothing in that case.
 
     Upload handlers can only change before CSRF protection reads POST, hence Django's
     documented pattern: the outer view is csrf_exempt, the inner one csrf_protect. A refused
@@ -116,7 +120,8 @@ def capped_upload(view=None, *, max_files: int = 1):
     part of the body the caps threw away. Put role checks outside (above) this decorator.
     """
     if view is None:
-        return lambda view: capped_upload(view, max_files=max_files)
+        return lambda view: capped_upload(view, max_files=max_files,
+                                          refusal_in_view=refusal_in_view)
     protected = csrf_protect(view)
 
     @csrf_exempt
@@ -129,6 +134,8 @@ def capped_upload(view=None, *, max_files: int = 1):
             if refused:
                 for uploaded in request.FILES.values():
                     uploaded.close()
+                if refusal_in_view:
+                    return view(request, *args, **kwargs)
                 return upload_too_large_response(request, refused)
         return protected(request, *args, **kwargs)
 

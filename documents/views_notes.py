@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from companies.forms import StorableTextForm
+from companies.uploads import upload_refused
 from customers.selectors import get_customer
 from documents import notes as services
 from documents.files import (
@@ -32,12 +33,19 @@ class NoteForm(StorableTextForm):
                            widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(label="File", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, refused: str | None = None, **kwargs):
+        """`refused`: the upload cap's message when it refused the file (the form is then
+        invalid, with the message at the file field and the comment kept)."""
         super().__init__(*args, **kwargs)
+        self.refused = refused
         self.fields["file"].help_text = f"Any file up to {size_label(max_upload_bytes())}."
 
     def clean(self):
         data = super().clean()
+        if self.refused:
+            self.add_error("file", f"{self.refused} Nothing was saved; your comment is kept "
+                           "below: choose a smaller file or send it alone.")
+            return data
         if not (data.get("text") or "").strip() and not data.get("file"):
             raise ValidationError("Write a comment or choose a file.")
         return data
@@ -73,9 +81,10 @@ def post_needs_editor(view):
 
 def _notes_page(request, target, template: str, context: dict):
     form = NoteForm()
+    refused = upload_refused(request)
     if request.method == "POST":
-        form = NoteForm(request.POST, request.FILES)
-        if form.is_valid():
+        form = NoteForm(request.POST, request.FILES, refused=refused)
+        if form.is_valid():  # never with a refused file: nothing is written then
             try:
                 entries = services.note_add(
                     tenant=request.tenant, actor=request.user, target=target,
@@ -93,11 +102,11 @@ def _notes_page(request, target, template: str, context: dict):
     return render(request, template, {
         **context, "form": form, "page_obj": page, "notes": page.object_list,
         "can_add": services.can_add_notes(request.membership),
-    })
+    }, status=413 if refused else 200)
 
 
 @post_needs_editor
-@capped_upload
+@capped_upload(refusal_in_view=True)  # an over-size file keeps the comment (R61)
 def customer_notes(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     return _notes_page(request, customer, "documents/note_customer.html",
@@ -105,7 +114,7 @@ def customer_notes(request, tenant_slug, public_id):
 
 
 @post_needs_editor
-@capped_upload
+@capped_upload(refusal_in_view=True)
 def document_notes(request, tenant_slug, public_id):
     document = get_document(request, public_id)
     return _notes_page(request, document, "documents/note_document.html",

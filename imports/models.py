@@ -48,6 +48,14 @@ class ColumnMapping(TenantOwned):
         return self.name
 
 
+class Retry(models.TextChoices):
+    """The next step a failed batch's page offers (R60, R61)."""
+
+    NONE = "", "None"
+    VALIDATE = "validate", "Validate again"
+    APPLY = "apply", "Apply again"
+
+
 class ImportBatch(TenantOwned):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="import_batches")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -76,6 +84,9 @@ class ImportBatch(TenantOwned):
     # [{"row", "column", "message", "level"}], capped (see engine.MAX_STORED_ISSUES).
     errors = models.JSONField(default=list, blank=True)
     message = models.CharField(max_length=1000, blank=True)
+    # Set when a failure was not the file's fault (a worker died, the database or the storage
+    # failed): the page then offers to validate or apply again.
+    retry = models.CharField(max_length=8, choices=Retry.choices, blank=True, default="")
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     applied_at = models.DateTimeField(null=True, blank=True)

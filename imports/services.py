@@ -5,6 +5,7 @@ Validation and applying run in the background (imports/tasks.py); the batch row 
 progress, so the page can be left and revisited.
 """
 
+import logging
 import shutil
 import tempfile
 import uuid
@@ -16,7 +17,8 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scope
 
@@ -24,11 +26,13 @@ from companies.uploads import max_upload_bytes, too_large_message
 from imports import engine
 from imports.csv_reader import is_csv, open_table
 from imports.engine import ImportBusy
-from imports.locks import holding_company_lock, try_company_lock
+from imports.locks import company_lock_held, holding_company_lock, try_company_lock
 from imports.mapping import TitlesRefused, check_pairs, titles_key
-from imports.models import ColumnMapping, ImportBatch, ImportChange, Status
+from imports.models import ColumnMapping, ImportBatch, ImportChange, Retry, Status
 from imports.reader import WorkbookRefused
 from imports.undo import undo
+
+logger = logging.getLogger(__name__)
 
 
 def _storage_name(tenant, suffix: str) -> str:
@@ -102,6 +106,11 @@ def batch_validate(batch: ImportBatch) -> ImportBatch:
             result = engine.run(path, batch=batch, apply=False, progress=_progress(batch))
     except WorkbookRefused as refusal:
         return _fail(batch, str(refusal), mappable=isinstance(refusal, TitlesRefused))
+    except Exception as error:  # the database or the storage failed: nothing was kept
+        logger.exception("Validating import batch %s failed", batch.pk)
+        ImportChange.objects.filter(batch=batch).delete()
+        return _fail(batch, f"Checking the file failed ({_short(error)}); nothing was changed. "
+                            "Validate it again.", retry=Retry.VALIDATE)
     _save_result(batch, result)
     batch.status = Status.READY
     # A batch cancelled while it was being checked stays cancelled.
@@ -111,13 +120,28 @@ def batch_validate(batch: ImportBatch) -> ImportBatch:
     return batch
 
 
+BUSY = ("Another import of this company is being applied right now; {action} this one when it "
+        "has finished (its page shows how far it is).")
+
+
+def another_apply_running(batch: ImportBatch) -> bool:
+    """Whether another batch of the company is applying (queued or holding the lock)."""
+    return (ImportBatch.objects.filter(company_id=batch.company_id, status=Status.APPLYING)
+            .exclude(pk=batch.pk).exists() or company_lock_held(batch.company_id))
+
+
 def batch_start_apply(batch: ImportBatch, *, user) -> ImportBatch:
-    """Mark a ready batch as applying and apply it in the background (R39, R40)."""
+    """Mark a ready batch (or one whose apply failed for a reason other than its rows) as
+    applying and apply it in the background (R39, R40). Refused at once while another batch of
+    the company is applying (R57)."""
     from imports.tasks import apply_batch
 
+    if another_apply_running(batch):
+        raise ValidationError(BUSY.format(action="apply"))
     with transaction.atomic():
-        started = ImportBatch.objects.filter(pk=batch.pk, status=Status.READY).update(
-            status=Status.APPLYING, rows_done=0, applied_by=user, message="")
+        startable = Q(status=Status.READY) | Q(status=Status.FAILED, retry=Retry.APPLY)
+        started = ImportBatch.objects.filter(startable, pk=batch.pk).update(
+            status=Status.APPLYING, rows_done=0, applied_by=user, message="", retry="")
         if not started:
             raise ValidationError("Only a batch that is ready can be applied.")
         transaction.on_commit(lambda: apply_batch.enqueue(
@@ -145,7 +169,9 @@ def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
         batch.refresh_from_db()
         return batch
     except Exception as error:  # the transaction rolled back: nothing was written
-        return _fail(batch, f"Applying failed and nothing was written: {error}")
+        logger.exception("Applying import batch %s failed", batch.pk)
+        return _fail(batch, f"Applying failed ({_short(error)}); nothing was written. "
+                            "Apply it again.", retry=Retry.APPLY)
     _save_result(batch, result)
     batch.status = Status.APPLIED
     batch.applied_by_id = user_id
@@ -165,7 +191,7 @@ def batch_mark_failed(batch: ImportBatch, *, user) -> ImportBatch:
             raise ValidationError("Only a batch that is applying can be marked failed.")
         if not try_company_lock(batch.company_id):  # held until this transaction ends
             raise ValidationError("This import is still being applied; wait for it to finish.")
-        batch.applied_at = _apply_committed_at(batch)
+        batch.applied_at = apply_committed_at(batch)
         if batch.applied_at:
             batch.status = Status.APPLIED
             batch.message = ("Its worker stopped after the changes were written: they are in, "
@@ -178,13 +204,30 @@ def batch_mark_failed(batch: ImportBatch, *, user) -> ImportBatch:
     return batch
 
 
-def _apply_committed_at(batch: ImportBatch):
+def apply_committed_at(batch: ImportBatch):
     """When the batch's apply committed, or None: its writes carry the batch in their history
     context (imports/history.py). A rare admin action, so an unindexed look is fine."""
     from pghistory.models import Context
 
     return (Context.objects.filter(metadata__import_batch=str(batch.public_id))
             .order_by("created_at").values_list("created_at", flat=True).first())
+
+
+def batch_revalidate(batch: ImportBatch, *, user) -> ImportBatch:
+    """Check a batch again whose checking failed for a reason other than its file (R60)."""
+    from imports.tasks import validate_batch
+
+    with transaction.atomic():
+        restarted = ImportBatch.objects.filter(
+            pk=batch.pk, status=Status.FAILED, retry=Retry.VALIDATE).update(
+            status=Status.VALIDATING, rows_done=0, rows_total=0, message="", retry="")
+        if not restarted:
+            raise ValidationError("Only a batch whose checking was interrupted can be "
+                                  "validated again.")
+        transaction.on_commit(lambda: validate_batch.enqueue(batch_id=batch.pk,
+                                                             tenant_id=batch.tenant_id))
+    batch.refresh_from_db()
+    return batch
 
 
 def batch_cancel(batch: ImportBatch, *, user) -> ImportBatch:
@@ -204,8 +247,10 @@ def batch_undo(batch: ImportBatch, *, user) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != Status.APPLIED:
             raise ValidationError("Only an applied batch can be undone.")
-        with connection.cursor() as cursor:
-            engine.lock_company(cursor, batch.company_id)
+        # R57: never wait for another apply; the lock is held until this transaction ends.
+        if (ImportBatch.objects.filter(company_id=batch.company_id, status=Status.APPLYING)
+                .exists() or not try_company_lock(batch.company_id)):
+            raise ValidationError(BUSY.format(action="undo"))
         with pghistory.context(user=user.pk, import_batch=str(batch.public_id), undo=True):
             not_restored = undo(batch, user_id=user.pk)
         batch.status = Status.UNDONE
@@ -216,12 +261,19 @@ def batch_undo(batch: ImportBatch, *, user) -> ImportBatch:
     return batch
 
 
-def _fail(batch: ImportBatch, message: str, *, mappable: bool = False) -> ImportBatch:
+def _fail(batch: ImportBatch, message: str, *, mappable: bool = False,
+          retry: str = Retry.NONE) -> ImportBatch:
     batch.status = Status.FAILED
     batch.message = message[:1000]
     batch.mappable = mappable
+    batch.retry = retry
     batch.save()
     return batch
+
+
+def _short(error: Exception) -> str:
+    """The first line of an error, for a message a user reads."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
 
 
 # --- column mappings (R58) ----------------------------------------------------------------------

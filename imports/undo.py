@@ -112,26 +112,51 @@ def _restore_links_and_zones(cursor, params) -> None:
         {event_insert(zone, "insert", "added")}""", params)  # noqa: S608
 
 
+def later_work_relations() -> list:
+    """Every relation through which work can be attached to a customer (R57): each foreign key
+    to Customer (documents, requests, comments and files, addresses, contacts, zones, links, and
+    any added later), except history event rows. Read from the model, so a new relation is
+    covered as soon as it exists (tests/imports/test_undo_keeps_later_work.py walks them)."""
+    from pghistory.models import Event
+
+    return [relation for relation in Customer._meta.related_objects
+            if not relation.many_to_many and not issubclass(relation.related_model, Event)]
+
+
+def _relation_label(relation) -> str:
+    label = str(relation.related_model._meta.verbose_name_plural)
+    return f"{label} ({relation.field.name})" if relation.field.name != "customer" else label
+
+
 def _delete_new_customers(cursor, params) -> list[dict]:
-    """Customers the batch created go, unless changed since or holding anything of their own."""
+    """Customers the batch created go, unless changed since or holding anything of their own
+    (its own zones and links were removed before this runs). The kept ones are listed with
+    what was attached to them."""
+    quote = connection.ops.quote_name
+    found = ", ".join(
+        f"CASE WHEN EXISTS (SELECT 1 FROM {quote(r.related_model._meta.db_table)} x "  # noqa: S608
+        f"WHERE x.{quote(r.field.column)} = c.id) THEN %(label_{n})s END"
+        for n, r in enumerate(later_work_relations()))
+    params = {**params, **{f"label_{n}": _relation_label(r)
+                           for n, r in enumerate(later_work_relations())}}
     cursor.execute(f"""
-        SELECT c.id, c.number,
-               c.updated_at <= %(applied_at)s
-               AND NOT EXISTS (SELECT 1 FROM customers_shiptozone z WHERE z.customer_id = c.id)
-               AND NOT EXISTS (SELECT 1 FROM customers_shiptolink k
-                               WHERE k.billing_id = c.id OR k.shipping_id = c.id)
-               AND NOT EXISTS (SELECT 1 FROM customers_address a WHERE a.customer_id = c.id)
-               AND NOT EXISTS (SELECT 1 FROM customers_contact t WHERE t.customer_id = c.id)
-               AND NOT EXISTS (SELECT 1 FROM documents_document d WHERE d.customer_id = c.id)
-               AND NOT EXISTS (SELECT 1 FROM documents_note n WHERE n.customer_id = c.id)
+        SELECT c.id, c.number, c.updated_at > %(applied_at)s,
+               array_remove(ARRAY[{found}]::text[], NULL)
         FROM imports_importchange ch JOIN {_join("c", "ch.number")}
         WHERE ch.batch_id = %(batch)s AND ch.kind = 'new'""", params)  # noqa: S608
     rows = cursor.fetchall()
-    deletable = [pk for pk, _, untouched in rows if untouched]
+    deletable = [pk for pk, _, changed, attached in rows if not changed and not attached]
     if deletable:
-        # The ORM's delete follows every relation (requests, history links) the way the models
-        # declare; a protected relation raises and the whole undo rolls back.
+        # The ORM's delete follows every relation the way the models declare; a protected
+        # relation raises and the whole undo rolls back.
         Customer.objects.filter(pk__in=deletable).delete()
     return [{"number": number, "field": "", "old": "", "new": "", "current": "",
-             "reason": "created by this import and changed or used since; kept"}
-            for _, number, untouched in rows if not untouched]
+             "reason": _kept_reason(changed, attached)}
+            for _, number, changed, attached in rows if changed or attached]
+
+
+def _kept_reason(changed: bool, attached: list[str]) -> str:
+    parts = [f"{', '.join(attached)} added since"] if attached else []
+    if changed:
+        parts.append("changed since")
+    return f"created by this import and kept: {' and '.join(parts)}"

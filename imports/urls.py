@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:public_id>/progress/", views.batch_progress, name="progress"),
     path("<uuid:public_id>/apply/", views.batch_apply, name="apply"),
     path("<uuid:public_id>/cancel/", views.batch_cancel, name="cancel"),
+    path("<uuid:public_id>/validate/", views.batch_revalidate, name="revalidate"),
     path("<uuid:public_id>/undo/", views.batch_undo, name="undo"),
     path("<uuid:public_id>/mark-failed/", views.batch_mark_failed, name="mark_failed"),
     path("<uuid:public_id>/errors.xlsx", views.batch_errors_download, name="errors"),

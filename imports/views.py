@@ -1,10 +1,12 @@
 """Import Customers pages (R31, R38-R42). Thin: fetch within the tenant, call the service."""
 
+import logging
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -21,6 +23,9 @@ from imports.locks import company_lock_held
 from imports.models import ChangeKind, ImportBatch, ImportChange, Status
 from imports.selectors import get_batch, visible_batches
 from imports.templates import template_bytes
+from workers.heartbeat import any_worker_alive
+
+logger = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,6 +50,10 @@ def import_start(request, tenant_slug):
                     replace=form.cleaned_data["replace"], mirror=form.cleaned_data["mirror"])
             except ValidationError as error:
                 form.add_error("file", error)
+            except (OSError, DatabaseError) as error:  # R61: nothing was kept; say so
+                logger.exception("Storing an upload failed")
+                form.add_error("file", f"The file could not be stored ({type(error).__name__}); "
+                               "nothing was saved. Try again in a moment.")
             else:
                 messages.success(request, f"{batch.original_name} was uploaded; checking it now.")
                 return redirect("imports:batch", tenant_slug=tenant_slug,
@@ -107,9 +116,10 @@ def batch_detail(request, tenant_slug, public_id):
 
 
 def _can_mark_failed(request, batch) -> bool:
-    """An admin may mark an applying batch failed once no worker holds its company's lock."""
+    """An admin may mark an applying batch failed once no worker is alive and none holds its
+    company's lock (workers recover dead tasks themselves, R60)."""
     return (batch.status == Status.APPLYING and request.membership.has_role(Role.ADMIN)
-            and not company_lock_held(batch.company_id))
+            and not any_worker_alive() and not company_lock_held(batch.company_id))
 
 
 @require_safe
@@ -147,6 +157,12 @@ def batch_cancel(request, tenant_slug, public_id):
 
 @require_POST
 @role_required(Role.EDITOR)
+def batch_revalidate(request, tenant_slug, public_id):
+    return _act(request, public_id, services.batch_revalidate, "Checking the file again.")
+
+
+@require_POST
+@role_required(Role.EDITOR)
 def batch_undo(request, tenant_slug, public_id):
     return _act(request, public_id, services.batch_undo, "The import was undone.")
 
@@ -178,7 +194,13 @@ def batch_errors_download(request, tenant_slug, public_id):
     batch = get_batch(request, public_id)
     if not batch.file:
         raise Http404("This batch has no stored file.")
-    content = write_error_file(batch)
+    try:
+        content = write_error_file(batch)
+    except Exception:  # R61: a refused or unreadable file, a storage failure
+        logger.exception("The errors file of batch %s could not be written", batch.pk)
+        messages.error(request, "This file cannot be given back with an error column: "
+                       f"{batch.message or 'it could not be read'} Upload a corrected file.")
+        return redirect("imports:batch", tenant_slug=tenant_slug, public_id=batch.public_id)
     name = batch.original_name.rsplit(".", 1)[0] or "import"
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, f"{name}-errors.xlsx")

@@ -65,6 +65,7 @@ URL_KINDS = {
     "imports:apply": {"public_id": "batch"},
     "imports:cancel": {"public_id": "batch"},
     "imports:undo": {"public_id": "batch"},
+    "imports:revalidate": {"public_id": "batch"},
     "imports:mark_failed": {"public_id": "batch"},
     "imports:errors": {"public_id": "batch"},
     "imports:map": {"public_id": "batch"},
