@@ -9,14 +9,19 @@ Whatever decides whether the upload may happen at all (the role, the request lin
 checked by the decorators and code *outside* `capped_upload`, so a refused upload is never read.
 """
 
+import logging
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+logger = logging.getLogger(__name__)
 
 # The request attribute that says what the caps refused (a message).
 UPLOAD_REFUSED_ATTR = "certhub_upload_refused"
@@ -39,6 +44,25 @@ def size_label(size: int) -> str:
 
 def too_large_message(name: str) -> str:
     return f"{name} is larger than {size_label(max_upload_bytes())}."
+
+
+def storage_failed_message(error: Exception) -> str:
+    """What a user reads when the storage (disk, S3) refused a file (R61)."""
+    return (f"The file could not be stored ({type(error).__name__}); nothing was saved. Try "
+            "again in a moment; if it keeps failing, tell your administrator.")
+
+
+@contextmanager
+def storing_upload(name: str):
+    """Around a save to the storage (disk, S3): any failure of the storage becomes a
+    ValidationError saying so (R61), logged for the operators."""
+    try:
+        yield
+    except ValidationError:
+        raise
+    except Exception as error:
+        logger.exception("Storing %s failed", name)
+        raise ValidationError(storage_failed_message(error)) from error
 
 
 def request_too_large_message(max_files: int) -> str:

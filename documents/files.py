@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from companies.uploads import capped_upload as capped_upload
 from companies.uploads import max_upload_bytes as max_upload_bytes
 from companies.uploads import size_label as size_label
+from companies.uploads import storing_upload
 from companies.uploads import too_large_message as too_large_message
 
 PDF = "application/pdf"
@@ -124,7 +125,8 @@ def store_file(instance, uploaded_file, *, tenant, folder: str) -> None:
     instance.content_type = content_type or OCTET_STREAM
     instance.sha256 = sha256_of(uploaded_file)
     name = storage_name(tenant=tenant, folder=folder, content_type=content_type)
-    instance.file.save(name, uploaded_file, save=False)
+    with storing_upload(name):  # a storage failure is a ValidationError for the form (R61)
+        instance.file.save(name, uploaded_file, save=False)
 
 
 def delete_stored_file(instance) -> None:

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scope
 
-from companies.uploads import max_upload_bytes, too_large_message
+from companies.uploads import max_upload_bytes, storing_upload, too_large_message
 from imports import engine
 from imports.csv_reader import is_csv, open_table
 from imports.engine import ImportBusy
@@ -40,10 +40,12 @@ def _storage_name(tenant, suffix: str) -> str:
 
 
 def _store(tenant, source, original_name: str) -> str:
-    """Store an upload under a generated name that keeps its kind (.csv or .xlsx, R58)."""
+    """Store an upload under a generated name that keeps its kind (.csv or .xlsx, R58);
+    ValidationError when the storage fails (R61)."""
     suffix = ".csv" if is_csv(original_name) else ".xlsx"
-    return default_storage.save(_storage_name(tenant, suffix),
-                                File(source, name=f"upload{suffix}"))
+    name = _storage_name(tenant, suffix)
+    with storing_upload(name):
+        return default_storage.save(name, File(source, name=f"upload{suffix}"))
 
 
 @contextmanager

@@ -50,9 +50,9 @@ def import_start(request, tenant_slug):
                     replace=form.cleaned_data["replace"], mirror=form.cleaned_data["mirror"])
             except ValidationError as error:
                 form.add_error("file", error)
-            except (OSError, DatabaseError) as error:  # R61: nothing was kept; say so
-                logger.exception("Storing an upload failed")
-                form.add_error("file", f"The file could not be stored ({type(error).__name__}); "
+            except DatabaseError:  # R61: the transaction kept nothing; say so
+                logger.exception("Recording an upload failed")
+                form.add_error("file", "The upload could not be recorded (a database error); "
                                "nothing was saved. Try again in a moment.")
             else:
                 messages.success(request, f"{batch.original_name} was uploaded; checking it now.")

@@ -42,14 +42,20 @@ def test_errors_file_of_a_refused_batch_is_a_message(alice, login, tmp_path,
     assert "cannot be given back with an error column" in page
 
 
-def test_storage_failure_during_an_upload_is_a_message(alice, login, tmp_path, settings):
-    """R61: when the storage cannot take the file (here a folder that is really a file), the
-    upload page says so next to the field and no batch is left behind."""
+@pytest.fixture
+def broken_storage(settings, tmp_path):
+    """The storage's folder is really a file: every save fails with a real OSError."""
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the storage expects a folder")
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(blocked)}}}
+
+
+def test_storage_failure_during_an_import_upload_is_a_message(alice, login, tmp_path,
+                                                              broken_storage):
+    """R61: when the storage cannot take the file, the upload page says so next to the field
+    and no batch is left behind."""
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
     response = login(alice.editor).post(alice.url("imports/"), {"file": wb.upload(path)})
     page = response.content.decode()
@@ -57,6 +63,27 @@ def test_storage_failure_during_an_upload_is_a_message(alice, login, tmp_path, s
     assert "could not be stored" in page and "nothing was saved" in page
     with scope(tenant=alice.tenant.pk):
         assert not ImportBatch.objects.exists()
+
+
+def test_storage_failure_during_a_document_or_comment_upload_is_a_message(
+        alice, login, broken_storage):
+    """R61: a document upload and a comment with a file, when the storage fails, answer their
+    form with the message (the comment kept) and save nothing."""
+    from documents.models import Document
+    from tests.documents.test_documents import upload_data
+
+    customer = make_customer(alice.company, "100", "Acme")
+    client = login(alice.editor)
+    response = client.post(alice.url(f"customers/{customer.public_id}/documents/new/"),
+                           upload_data())
+    assert response.status_code == 200 and "could not be stored" in response.content.decode()
+    typed = "Signed copy from the buyer"
+    response = client.post(alice.url(f"customers/{customer.public_id}/comments/"), {
+        "text": typed, "file": SimpleUploadedFile("memo.txt", b"memo", "text/plain")})
+    page = response.content.decode()
+    assert response.status_code == 200 and "could not be stored" in page and typed in page
+    with scope(tenant=alice.tenant.pk):
+        assert not Document.objects.exists() and not Note.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)  # ALTER TABLE needs no pending trigger events

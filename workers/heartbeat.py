@@ -26,7 +26,19 @@ logger = logging.getLogger(__name__)
 BEAT_SECONDS = 5
 SILENT_SECONDS = 60
 RECOVER_SECONDS = 30
-HOST = socket.gethostname()[:255]
+
+
+def _host() -> str:
+    """This machine's name, plus its process-id namespace where there is one: containers that
+    share a hostname do not share pids, so a pid is checked only within its own namespace."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()[:255]
+    return f"{socket.gethostname()[:200]} (pid namespace {namespace})"
+
+
+HOST = _host()
 
 
 class WorkerDied(Exception):  # noqa: N818

@@ -53,3 +53,17 @@ def test_no_warning_while_a_worker_is_alive(alice, login):
         page = client.get(url).content.decode()
         assert NOTICE not in page, url
         assert "Mark failed" not in page
+
+
+def test_admin_lists_workers_and_their_last_beat(alice, login):
+    """R44, R60: the Django admin lists the workers (host, pid, last beat) to superusers; a
+    tenant's staff admin does not see them (workers serve every tenant)."""
+    from tests.factories import UserFactory
+
+    heartbeat.beat("w-listed")
+    operator = UserFactory(email="operator@example.com", is_staff=True, is_superuser=True)
+    page = login(operator).get("/admin/workers/workerbeat/").content.decode()
+    assert "w-listed" in page and heartbeat.HOST in page
+    alice.admin.is_staff = True
+    alice.admin.save()
+    assert login(alice.admin).get("/admin/workers/workerbeat/").status_code == 403
