@@ -108,8 +108,20 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
                 refresh_statistics(cursor, _written(result.counts))
     finally:
         _drop_temp_tables()
-    result.issues = sorted(issues.kept, key=lambda i: (i.row, i.level != ERROR))
+    result.issues = sorted(_in_file_titles(issues.kept, batch),
+                           key=lambda i: (i.row, i.level != ERROR))
     return result
+
+
+def _in_file_titles(issues: list[Issue], batch: ImportBatch) -> list[Issue]:
+    """Issues of a file read through a mapping name its own column titles (R38, R58), so the
+    user finds them, and the error file marks those cells."""
+    if not batch.mapping_id:
+        return issues
+    titles = {title: mine for title, mine in batch.mapping.pairs.items() if mine}
+    return [issue._replace(column=", ".join(titles.get(t, t)
+                                            for t in issue.column.split(", ")))
+            for issue in issues]
 
 
 def layout_of(header: tuple[str, ...], batch: ImportBatch) -> Layout:

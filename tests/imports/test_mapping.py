@@ -246,3 +246,41 @@ def test_mapping_page_of_a_batch_with_nothing_to_map(alice, login, tmp_path,
     response = client.get(batch_url + "map/", follow=True)
     assert response.redirect_chain == [(batch_url, 302)]
     assert "has columns to map" in response.content.decode()
+
+
+def test_issues_of_a_mapped_file_name_its_own_columns(alice, tmp_path):
+    """R58, R38: a row error of a mapped file names the file's column title, not the
+    template's."""
+    row = {**XERO_ROW, "EmailAddress": "not-an-email"}
+    path = write_csv(tmp_path / "x.csv", XERO, [[row.get(t, "") for t in XERO]])
+    with scope(tenant=alice.tenant.pk):
+        mapping_save(company=alice.company, user=alice.editor, name="Xero", header=XERO,
+                     pairs=_pairs(XERO))
+    result = import_file(path, tenant=alice.tenant, company=alice.company, dry_run=True)
+    assert result.status == "invalid"
+    assert [(i.row, i.column) for i in result.issues] == [(2, "EmailAddress")]
+
+
+def test_error_file_of_a_mapped_csv_marks_the_files_own_cells(
+        alice, login, tmp_path, django_capture_on_commit_callbacks):
+    """R58, R38: a mapped CSV with a row error downloads back as a workbook with its own
+    columns, the CertHub Errors column, and the faulty cell carrying its message."""
+    import io
+
+    from openpyxl import load_workbook
+
+    row = {**XERO_ROW, "EmailAddress": "not-an-email"}
+    path = write_csv(tmp_path / "x.csv", XERO, [[row.get(t, "") for t in XERO]])
+    with scope(tenant=alice.tenant.pk):
+        mapping_save(company=alice.company, user=alice.editor, name="Xero", header=XERO,
+                     pairs=_pairs(XERO))
+    client = login(alice.editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_url = client.post(alice.url("imports/"), {"file": wb.upload(path)})["Location"]
+    response = client.get(batch_url + "errors.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    titles = [cell.value for cell in sheet[1]]
+    assert titles == [*XERO, "CertHub Errors"]
+    email = sheet.cell(row=2, column=XERO.index("EmailAddress") + 1)
+    assert email.value == "not-an-email" and email.comment is not None
