@@ -189,3 +189,18 @@ def test_changes_are_paginated(alice, login, tmp_path):
     page = login(alice.viewer).get(url).content.decode()
     assert "Page 1 of 2" in page and "?changes=2" in page
     assert "Page 2 of 2" in login(alice.viewer).get(url + "?changes=2").content.decode()
+
+
+def test_error_counts_say_messages_and_rows(alice, login, tmp_path,
+                                            django_capture_on_commit_callbacks):
+    """R38: the batch page and the batch list say how many errors in how many rows ("3 errors
+    in 2 rows"), so the counts never seem to disagree with the rows listed."""
+    path = wb.basic_file(tmp_path / "e.xlsx", [
+        wb.customer("100", Email="bad", Ship="ZZ"), wb.customer("200", Email="worse"),
+        wb.customer("300")])
+    client = login(alice.editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(alice.url("imports/"), {"file": wb.upload(path)})
+    page = client.get(response["Location"]).content.decode()
+    assert "3 errors in 2 rows" in page
+    assert "3 errors in 2 rows" in client.get(alice.url("imports/")).content.decode()
