@@ -94,6 +94,11 @@ class MembershipAdmin(TenantScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["tenant"] if obj else []
 
+    def has_add_permission(self, request):
+        # A tenant's admins add members by invitation in the app, so that nothing of an account
+        # changes until it accepts (R50); platform operators may still add one here.
+        return request.user.is_active and request.user.is_superuser
+
     def has_change_permission(self, request, obj=None):
         return (super().has_change_permission(request, obj)
                 and self._may_manage(request, obj, removing=False))

@@ -281,3 +281,20 @@ def test_a_limited_admin_sees_and_manages_only_members_within_reach(alice, east_
     response = client.post(alice.url(f"members/{ny_member.public_id}/"), {
         "role": "editor", "companies": [str(east_admin["ny"].public_id)]})
     assert response.status_code == 302
+
+
+def test_staff_admins_cannot_add_members_in_the_django_admin(alice, bob, login):
+    """R50: the Django admin is no way around invitations: a tenant's staff admin cannot add
+    a membership there (403), even of a user of another tenant it administers; a platform
+    operator (superuser) still can."""
+    make_membership(bob.tenant, alice.admin, Role.ADMIN)
+    alice.admin.is_staff = True
+    alice.admin.save(update_fields=["is_staff"])
+    client = login(alice.admin)
+    assert client.get("/admin/companies/membership/add/").status_code == 403
+    response = client.post("/admin/companies/membership/add/", {
+        "tenant": alice.tenant.pk, "user": bob.viewer.pk, "role": "viewer"})
+    assert response.status_code == 403
+    assert _memberships(bob.viewer) == ["bob"]
+    root = UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
+    assert login(root).get("/admin/companies/membership/add/").status_code == 200
