@@ -47,7 +47,26 @@ class StorableTextForm(StorableTextMixin, forms.Form):
 
 
 class StorableTextModelForm(StorableTextMixin, forms.ModelForm):
-    """The base of CertHub's model forms, the admin's included (R49)."""
+    """The base of CertHub's model forms, the admin's included (R49).
+
+    Its constraint check also covers constraints on fields the form leaves out or shows read
+    only (the admin's tenant, a customer's company): Django skips those, so a duplicate reached
+    the database as an IntegrityError (a 500). A violation is an error on the constraint's one
+    field in the form (else the form's), R8 and R61."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        failed = set(self._errors)
+        for model, constraints in self.instance.get_constraints():
+            for constraint in constraints:
+                fields = getattr(constraint, "fields", ())
+                if not fields or set(fields) <= set(self.fields) or failed & set(fields):
+                    continue  # Django checked it, or a field of it is already in error
+                try:
+                    constraint.validate(model, self.instance)
+                except ValidationError as error:
+                    shown = [name for name in fields if name in self.fields]
+                    self.add_error(shown[0] if len(shown) == 1 else None, error)
 
 
 class CompanyChoiceField(forms.ModelChoiceField):

@@ -17,6 +17,7 @@ from django_scopes import scope
 
 from companies.models import Company, Membership, Role, Tenant
 from companies.tenancy import reachable_companies
+from customers.text import strip_invisible
 
 TREE_LOCK_KEY = 7_114_001  # first key of pg_advisory_xact_lock(int, int); the tenant is the second
 
@@ -134,6 +135,7 @@ def _ensure_another_owner(membership: Membership) -> None:
 def company_create(*, tenant: Tenant, name: str, code: str, parent: Company | None = None,
                    **details) -> Company:
     lock_tree(tenant)
+    code = strip_invisible(code or "")  # R42, R49: the key the import matches by
     if parent is not None and parent.tenant_id != tenant.pk:
         raise ValidationError({"parent": "The parent company belongs to another tenant."})
     if Company.objects.filter(tenant=tenant, code__iexact=code).exists():
@@ -166,6 +168,8 @@ def _sorted_place(parent: Company, name: str, exclude: Company | None = None):
 def company_update(*, company: Company, **fields) -> Company:
     """Change a company's details (renaming included); the tree position stays."""
     lock_tree(company.tenant)
+    if "code" in fields:
+        fields["code"] = strip_invisible(fields["code"] or "")  # R42, R49, as imports match
     code = fields.get("code", company.code)
     clash = Company.objects.filter(tenant=company.tenant, code__iexact=code).exclude(pk=company.pk)
     if clash.exists():

@@ -23,6 +23,7 @@ from companies.forms import (
 from companies.invitations import managed_by, pending
 from companies.models import Company, Invitation, InvitationStatus, Membership, Role
 from companies.tenancy import get_company, reachable_companies, role_required, set_working_company
+from customers.text import full_stop
 from security.log import record
 from security.models import EventKind
 
@@ -217,7 +218,8 @@ def member_remove(request, tenant_slug, public_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{membership.user.email} removed from {request.tenant.name}.")
+        messages.success(request, f"{membership.user.email} removed from "
+                                  f"{full_stop(request.tenant.name)}")
     return redirect("companies:members", tenant_slug=tenant_slug)
 
 
@@ -319,5 +321,5 @@ def _accepted(request, invitation, user):
 
 
 def _welcome(request, invitation):
-    messages.success(request, f"Welcome to {invitation.tenant.name}.")
+    messages.success(request, f"Welcome to {full_stop(invitation.tenant.name)}")
     return redirect("companies:dashboard", tenant_slug=invitation.tenant.slug)

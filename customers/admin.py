@@ -11,7 +11,7 @@ from companies.admin_scoping import TenantScopedAdmin
 from companies.forms import StorableTextModelForm
 from customers.locking import check_address_lock, check_main_address_lock
 from customers.models import Address, Contact, ContactChannel, Customer, ShipToLink, ShipToZone
-from customers.services import CUSTOMER_TEXT_FIELDS, check_link
+from customers.services import CUSTOMER_TEXT_FIELDS, check_link, check_number_free
 from customers.validation import clean_customer_values
 
 
@@ -41,6 +41,8 @@ class CustomerAdminForm(StorableTextModelForm):
         if errors:
             raise ValidationError(errors)
         data.update(cleaned)
+        if company and "number" in cleaned:  # R8, R61: a field error, not the constraint's 500
+            check_number_free(company, cleaned["number"], exclude_pk=self.instance.pk)
         check_main_address_lock(self.instance, data)
         return data
 

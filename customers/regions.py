@@ -3,8 +3,10 @@
 Pure functions with no ORM, shared by the customer forms and the import engine.
 """
 
+import functools
 import re
 
+from django_countries import countries
 from localflavor.ca.ca_provinces import PROVINCE_CHOICES
 from localflavor.us.us_states import CONTIGUOUS_STATES, NON_CONTIGUOUS_STATES, US_TERRITORIES
 
@@ -35,6 +37,16 @@ def region_country(region: str) -> str | None:
     return None
 
 
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _ in countries)
+
+
+def is_country_code(code: str) -> bool:
+    """True for an ISO 3166-1 alpha-2 code in capitals ("US"), from django-countries (R10)."""
+    return code in _country_codes()
+
+
 def normalise_address(*, state: str, country: str | None, zip: str,
                       ) -> tuple[str, str, str, dict]:
     """Clean state, country and ZIP together; returns (state, country, zip, errors by field).
@@ -53,8 +65,9 @@ def normalise_address(*, state: str, country: str | None, zip: str,
         if not country and given:
             errors["country"] = (f"{state!r} is no US or Canadian state code: give the "
                                  "country (ISO code, e.g. DE).")
-    if country and not re.fullmatch(r"[A-Z]{2}", country):
-        errors["country"] = f"{country!r} is not a two-letter ISO country code (e.g. US, CA)."
+    if country and not is_country_code(country):
+        errors["country"] = (f"{country!r} is not an ISO 3166-1 two-letter country code "
+                             "(e.g. US, CA, DE).")
     if country == "US":
         if state and state not in US_REGIONS:
             errors["state"] = f"{state!r} is not a US state, DC or territory USPS code."

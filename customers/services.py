@@ -16,10 +16,12 @@ from customers.models import (
     Contact,
     ContactChannel,
     Customer,
+    CustomerKind,
     ShipToLink,
     ShipToZone,
 )
 from customers.regions import REGION_NAMES
+from customers.text import full_stop
 from customers.validation import clean_customer_values
 
 # Fields of the customer record set from text (R8); kind and settings are set as they are.
@@ -44,10 +46,10 @@ def _delete(obj, actor) -> None:
 
 def _number_taken(company: Company, number: str) -> ValidationError:
     return ValidationError(
-        {"number": f"Customer number {number!r} is already used in {company.name}."})
+        {"number": f"Customer number {number!r} is already used in {full_stop(company.name)}"})
 
 
-def _check_number_free(company: Company, number: str, exclude_pk=None) -> None:
+def check_number_free(company: Company, number: str, exclude_pk=None) -> None:
     taken = Customer.objects.filter(company=company, number=number)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
@@ -71,7 +73,7 @@ def customer_create(*, tenant: Tenant, company: Company, actor=None, **values) -
     with transaction.atomic(), _history(actor):
         values = {**dict.fromkeys(CUSTOMER_TEXT_FIELDS, ""), **values}
         values = _clean_customer(values, company)
-        _check_number_free(company, values["number"])
+        check_number_free(company, values["number"])
         customer = Customer(tenant=tenant, company=company, **values)
         customer.full_clean(exclude=["tenant", "company"], validate_unique=False)
         _save_customer(customer)
@@ -92,7 +94,7 @@ def customer_update(*, customer: Customer, actor=None, **values) -> Customer:
         values = _clean_customer(values, customer.company)
         check_main_address_lock(customer, values)
         if "number" in values:
-            _check_number_free(customer.company, values["number"], exclude_pk=customer.pk)
+            check_number_free(customer.company, values["number"], exclude_pk=customer.pk)
         for name, value in values.items():
             setattr(customer, name, value)
         customer.full_clean(exclude=["tenant", "company"], validate_unique=False)
@@ -130,7 +132,8 @@ def zone_add(*, customer: Customer, region: str, actor=None) -> ShipToZone:
     with transaction.atomic(), _history(actor):
         if customer.zones.filter(region=region).exists():
             raise ValidationError(
-                {"region": f"{REGION_NAMES[region]} is already a ship-to zone of {customer}."})
+                {"region": f"{REGION_NAMES[region]} is already a ship-to zone of "
+                 f"{full_stop(str(customer))}"})
         return ShipToZone.objects.create(tenant_id=customer.tenant_id, customer=customer,
                                          region=region)
 
@@ -140,19 +143,29 @@ def zone_remove(*, zone: ShipToZone, actor=None) -> None:
 
 
 def check_link(*, billing: Customer, shipping: Customer, exclude_pk=None) -> None:
-    """R12, for every way a link is made (the app, the admin): another customer of the billing
-    customer's company, not linked to it yet."""
+    """R12, for every way a link is made by hand (the app, the admin): another customer of the
+    billing customer's company, not linked to it yet; the billing side a bill-to customer, the
+    shipping side a ship-to customer. (Imports link as their rows say: a file may name a bill-to
+    customer as another's shipping customer, and the import keeps it.)"""
     if shipping.company_id != billing.company_id:
         raise ValidationError(
             f"{shipping} is a customer of another company: link customers of "
             f"{billing.company.name} only.")
     if shipping.pk == billing.pk:
         raise ValidationError("A customer cannot be its own shipping customer.")
+    if billing.kind != CustomerKind.BILL_TO:
+        raise ValidationError(
+            f"{billing} is a ship-to customer and cannot have shipping customers: link it from "
+            "its bill-to customer, or make it a bill-to customer first.")
+    if shipping.kind != CustomerKind.SHIP_TO:
+        raise ValidationError(
+            f"{shipping} is a bill-to customer: link a ship-to customer, or make "
+            f"{shipping.number} a ship-to customer first.")
     links = ShipToLink.objects.filter(billing=billing, shipping=shipping)
     if exclude_pk:
         links = links.exclude(pk=exclude_pk)
     if links.exists():
-        raise ValidationError(f"{shipping} is already linked to {billing}.")
+        raise ValidationError(f"{shipping} is already linked to {full_stop(str(billing))}")
 
 
 def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLink:
@@ -164,7 +177,7 @@ def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLi
         shipping = Customer.objects.filter(company_id=billing.company_id, number=number).first()
         if shipping is None:
             raise ValidationError({"shipping_number": (
-                f"No customer with number {number!r} in {billing.company.name}. Add the "
+                f"No customer with number {number!r} in {full_stop(billing.company.name)} Add the "
                 "shipping customer first, then link it.")})
         try:
             check_link(billing=billing, shipping=shipping)

@@ -77,3 +77,9 @@ def remove_invisible(text: str) -> str:
     """`text` without any invisible format character (to tell a user that two titles differ
     only by them; never used to store a value)."""
     return _INVISIBLE_ANYWHERE.sub("", text)
+
+
+def full_stop(text: str) -> str:
+    """`text` ending a sentence: with a full stop, unless it ends with one already (a name such
+    as "Acme Inc."), so a message never says "Acme Inc..". """
+    return text if text.endswith((".", "!", "?")) else f"{text}."

@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 
 from customers.models import TAX_FIELDS, Customer
 from customers.regions import normalise_address
+from customers.text import strip_invisible
 
 _FIELDS = {f.name: f for f in Customer._meta.concrete_fields}
 MAX_LENGTHS = {name: f.max_length for name, f in _FIELDS.items()
@@ -49,10 +50,14 @@ def clean_customer_values(values: dict[str, str], *, require_tax_fields: bool = 
                           ) -> tuple[dict[str, str], dict[str, str]]:
     """Clean the given customer fields; absent fields are not checked (R33 deleted columns).
 
-    Text is trimmed (the number too, R8); state, country and ZIP are checked together (R10);
-    name and number may not be blank (R9), nor the six tax fields when the company requires them.
+    Text is trimmed; the number also loses no-break spaces and invisible characters at its
+    ends (`strip_invisible`, as imports match it: R8, R42, R49); state, country and ZIP are
+    checked together (R10); name and number may not be blank (R9), nor the six tax fields when
+    the company requires them.
     """
     cleaned = {name: (value or "").strip() for name, value in values.items()}
+    if "number" in cleaned:  # the key imports match by: the same normalisation (R42, R49)
+        cleaned["number"] = strip_invisible(cleaned["number"])
     errors: dict[str, str] = {}
     if not _ADDRESS_FIELDS.isdisjoint(cleaned):
         state, country, zip_code, address_errors = normalise_address(

@@ -12,6 +12,7 @@ from customers.forms import CustomerFilterForm, CustomerForm
 from customers.search import capped_count, filter_customers, keyset_page, search_page
 from customers.selectors import get_customer, main_address_is_locked, visible_customers
 from customers.settings_resolution import effective_settings
+from customers.text import full_stop
 from customers.views import render_tab, service_errors, submit
 
 
@@ -67,7 +68,7 @@ def customer_create(request, tenant_slug):
     form = CustomerForm(request.POST or None, company=company)
     if customer := submit(request, form, services.customer_create, tenant=request.tenant,
                           company=company):
-        messages.success(request, f"Customer {customer} added to {company.name}.")
+        messages.success(request, f"Customer {customer} added to {full_stop(company.name)}")
         return redirect("customers:detail", tenant_slug=tenant_slug,
                         public_id=customer.public_id)
     return render(request, "customers/customer_form.html",

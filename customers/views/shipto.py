@@ -13,6 +13,7 @@ from customers.forms import LinkForm, ZoneForm
 from customers.models import ShipToLink
 from customers.regions import REGION_NAMES
 from customers.selectors import get_customer
+from customers.text import full_stop
 from customers.views import render_tab, service_errors, submit
 
 
@@ -85,5 +86,5 @@ def link_remove(request, tenant_slug, public_id, link_id):
         messages.error(request, service_errors(error))
     else:
         messages.success(request, f"{link.shipping} is no longer a shipping customer of "
-                                  f"{link.billing}.")
+                                  f"{full_stop(str(link.billing))}")
     return _back(customer, tenant_slug)
