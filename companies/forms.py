@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
@@ -117,6 +119,7 @@ class CompanyMoveForm(StorableTextForm):
     parent = CompanyChoiceField(
         queryset=Company.objects.none(), required=False, empty_label="(none: make it a root)",
         label="New parent",
+        error_messages={"invalid_choice": "Pick a company this one can move under."},
     )
 
     def __init__(self, *args, membership, company, **kwargs):
@@ -125,6 +128,25 @@ class CompanyMoveForm(StorableTextForm):
             reachable_companies(membership).exclude(company.subtree_q()).order_by("tree_id", "lft")
         )
         _require_parent_if_limited(self.fields["parent"], membership)
+        self.company = company
+
+    def clean(self):
+        """R6: a company of this one's own subtree is refused saying why, not as any choice."""
+        data = super().clean()
+        picked = str(self.data.get(self.add_prefix("parent")) or "")
+        if "parent" in self.errors and picked:
+            try:
+                uuid.UUID(picked)
+            except ValueError:
+                return data
+            below = Company.objects.filter(self.company.subtree_q(), public_id=picked).first()
+            if below is not None:
+                where = ("itself" if below.pk == self.company.pk
+                         else f"{below.name}, which is below {self.company.name}")
+                self.errors["parent"] = self.error_class([
+                    f"{self.company.name} cannot move under {where}: pick a company outside "
+                    "its branch, or move that company out first."])
+        return data
 
 
 class MemberForm(StorableTextForm):

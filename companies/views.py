@@ -123,7 +123,7 @@ def company_move(request, tenant_slug, public_id):
             messages.success(request, f"Company {company.name} moved.")
             return redirect("companies:list", tenant_slug=tenant_slug)
     else:
-        messages.error(request, "Pick a company this one can move under.")
+        messages.error(request, " ".join(form.errors.get("parent", [])))
     return redirect("companies:edit", tenant_slug=tenant_slug, public_id=public_id)
 
 

@@ -24,6 +24,15 @@ def region_choices() -> list:
         ("Canada", sorted(CA_REGIONS.items(), key=lambda item: str(item[1]))),
     ]
 
+_REGION_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def split_regions(text: str) -> list[str]:
+    """Region codes as typed ("tx fl;ca, ON"): commas, semicolons and spaces separate them;
+    upper-cased, each once, in order (["TX", "FL", "CA", "ON"]). Not checked here."""
+    return list(dict.fromkeys(code.upper() for code in _REGION_SEPARATORS.split(text) if code))
+
+
 US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 CA_POSTAL = re.compile(r"^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d$")
 

@@ -22,7 +22,7 @@ from django_scopes import scope, scopes_disabled
 from companies.models import Company, Tenant
 from companies.tenancy import reachable_companies_q
 from customers.models import ChannelKind, ContactChannel, Customer
-from customers.regions import REGION_NAMES
+from customers.regions import REGION_NAMES, split_regions
 from documents.models import CertificateRequest, Document, DocumentStatus, RequestStatus
 
 DEFAULT_EXPIRY_DAYS = 14
@@ -149,7 +149,7 @@ def find_by_token(token: str) -> CertificateRequest | None:
 
 def _clean(*, regions, email: str, expires_in_days: int) -> tuple[list[str], str]:
     errors = {}
-    regions = list(dict.fromkeys(r.strip().upper() for r in regions if r.strip()))
+    regions = split_regions(" ".join(regions))
     unknown = [r for r in regions if r not in REGION_NAMES]
     if not regions:
         errors["regions"] = "Ask for at least one region."

@@ -41,6 +41,8 @@ def _validate(document: Document) -> None:
         errors["effective_date"] = "The effective date is required."
     elif document.expiration_date and document.expiration_date < document.effective_date:
         errors["expiration_date"] = "The expiration date cannot be before the effective date."
+    if document.signed_date and document.signed_date > timezone.localdate():
+        errors["signed_date"] = "The signed date cannot be in the future (R21)."
     if document.address_id and document.uses_main_address:
         errors["address"] = "Pick an address or the main address, not both."
     if errors:
@@ -154,6 +156,8 @@ def document_review(*, document: Document, actor, valid: bool, reason: str = "")
     reason = reason.strip()
     if not valid and not reason:
         raise ValidationError({"reason": "Say why the document is invalid."})
+    if valid and document.status == DocumentStatus.VALID:
+        return document  # R21: already valid, nothing changes (no new reviewer or time)
     if valid:
         _check_stored_file(document)
     document.status = DocumentStatus.VALID if valid else DocumentStatus.INVALID

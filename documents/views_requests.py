@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from companies.forms import StorableTextForm
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
-from customers.regions import REGION_NAMES
+from customers.regions import REGION_NAMES, split_regions
 from customers.selectors import get_customer
 from documents import requests as services
 
@@ -26,7 +26,8 @@ class RegionsField(forms.CharField):
     """Region codes typed as a list ("TX, CA ON"): simple with or without JavaScript."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "State or province codes, separated by commas or spaces.")
+        kwargs.setdefault("help_text",
+                          "State or province codes, separated by commas, semicolons or spaces.")
         super().__init__(max_length=500, **kwargs)
 
     def prepare_value(self, value):
@@ -34,7 +35,7 @@ class RegionsField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value) or ""
-        return list(dict.fromkeys(code.upper() for code in text.replace(",", " ").split()))
+        return split_regions(text)
 
     def validate(self, value):
         if self.required and not value:

@@ -40,17 +40,24 @@ def review(request, tenant_slug, public_id):
     document = get_document(request, public_id)
     details = DocumentDetailsForm.for_document(document, request.POST or None)
     decision = ReviewForm(request.POST or None, initial={"reason": document.status_reason})
+    status = 200
     if request.method == "POST" and decision.is_valid() and details.is_valid():
+        already = (decision.cleaned_data["decision"] == ReviewForm.VALID
+                   and document.status == DocumentStatus.VALID)
         try:
             _apply(request, document, details, decision.cleaned_data)
         except ValidationError as error:
             add_form_errors(details, error)
         else:
-            return _to_next(request, tenant_slug, document)
+            return _to_next(request, tenant_slug, document, already=already)
+    elif request.method == "POST" and "decision" in decision.errors:
+        # R21: only the three buttons decide; anything else is a bad request, said so.
+        messages.error(request, "Unknown decision: use Mark valid, Mark invalid or Void.")
+        status = 400
     return render(request, "documents/review_document.html",
                   {"document": document, "customer": document.customer, "details": details,
                    "decision": decision, "queue_size": review_queue(request).count(),
-                   "reviewable": document.status != DocumentStatus.VOIDED})
+                   "reviewable": document.status != DocumentStatus.VOIDED}, status=status)
 
 
 @transaction.atomic
@@ -67,9 +74,12 @@ def _apply(request, document, details: DocumentDetailsForm, data: dict) -> None:
                                  reason=data["reason"])
 
 
-def _to_next(request, tenant_slug, document):
+def _to_next(request, tenant_slug, document, *, already: bool = False):
     document.refresh_from_db()
-    messages.success(request, f"{document} marked {document.get_status_display().lower()}.")
+    if already:
+        messages.info(request, f"{document} was already valid; its status is unchanged.")
+    else:
+        messages.success(request, f"{document} marked {document.get_status_display().lower()}.")
     following = next_pending(request, after=document)
     if following is None:
         messages.info(request, "The review queue is empty.")

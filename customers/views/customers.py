@@ -38,12 +38,14 @@ def customer_list(request, tenant_slug):
     if not params.get("scope"):
         params["scope"] = "all" if params.get("q", "").strip() else "company"
     form = CustomerFilterForm(params)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value is flagged on its field; the valid filters still apply
+    data = form.cleaned_data
     q = data.get("q", "")
     scope = data.get("scope") or "company"
-    qs = filter_customers(_scoped_list(request, scope), q=q, kind=data.get("kind", ""),
-                          tax_ready=data.get("tax_ready", ""), state=data.get("state", ""),
-                          status=data.get("status", ""))
+    filters = {"q": q, "kind": data.get("kind", ""), "tax_ready": data.get("tax_ready", ""),
+               "state": data.get("state", "")}
+    status = data.get("status", "")
+    qs = filter_customers(_scoped_list(request, scope), status=status, **filters)
     sort = data.get("sort") or "name"
     cursors = {"after": request.GET.get("after", ""), "before": request.GET.get("before", "")}
     if q:
@@ -53,8 +55,18 @@ def customer_list(request, tenant_slug):
         page.count, page.count_is_capped = capped_count(qs)
     for name in ("after", "before"):
         params.pop(name, None)
+    inactive = None
+    if not status and not page.items and not any(cursors.values()):
+        # R59: only inactive customers match? Say how many, with a link that shows them.
+        count, capped = capped_count(filter_customers(_scoped_list(request, scope),
+                                                      status="inactive", **filters))
+        if count:
+            shown = params.copy()
+            shown["status"] = "inactive"
+            inactive = {"count": count, "capped": capped, "query_string": shown.urlencode()}
     return render(request, "customers/customer_list.html", {
         "form": form, "page": page, "scope": scope, "query_string": params.urlencode(),
+        "inactive": inactive,
         "show_company": scope != "company", "can_edit": request.membership.has_role(Role.EDITOR),
     })
 

@@ -214,14 +214,14 @@ def test_admin_renames_a_company_in_the_app(alice, login):
 
 def test_move_form_moves_and_refuses_a_descendant(alice, login):
     """R6: the move form moves a company; a descendant as new parent is refused with a
-    message."""
+    message saying why (it is below this company)."""
     east = make_company(alice.tenant, "EAST", "East", parent=alice.company)
     ny = make_company(alice.tenant, "NY", "New York", parent=east)
     west = make_company(alice.tenant, "WEST", "West", parent=alice.company)
     client = login(alice.admin)
     move_url = alice.url(f"companies/{east.public_id}/move/")
     response = client.post(move_url, {"parent": str(ny.public_id)}, follow=True)
-    assert b"Pick a company this one can move under." in response.content
+    assert b"East cannot move under New York, which is below East" in response.content
     assert _fresh(east).parent_id == alice.company.pk
     response = client.post(move_url, {"parent": str(west.public_id)})
     assert response.status_code == 302

@@ -173,3 +173,32 @@ def test_names_ending_in_a_full_stop_get_no_second_one(alice):
         message = error.value.messages[0]
         assert "in Acme Distribution Inc. Add the shipping customer first" in message
         assert ".." not in message
+
+
+def test_search_finding_only_inactive_customers_says_so(alice, login):
+    """R59: a search that finds only inactive customers says how many and links to the list
+    with the Status filter showing them."""
+    gone = make_customer(alice.company, "OLD-1", "Oldfield Supply")
+    with alice.scope():
+        services.customer_set_active(customer=gone, active=False)
+    client = login(alice.viewer)
+    text = client.get(alice.url("customers/"), {"q": "Oldfield"}).content.decode()
+    assert "No active customers found" in text
+    assert "1 inactive customer matches: show it" in text
+    assert "status=inactive" in text
+    shown = client.get(alice.url("customers/"), {"q": "Oldfield", "status": "inactive"})
+    assert [c.number for c in shown.context["page"].items] == ["OLD-1"]
+
+
+def test_one_bad_filter_keeps_the_others(alice, login):
+    """R13: a bad filter value is flagged on its field; the valid filters still apply
+    (status=inactive&sort=zzz shows the inactive list)."""
+    make_customer(alice.company, "ON-1", "Active One")
+    gone = make_customer(alice.company, "OFF-1", "Inactive One")
+    with alice.scope():
+        services.customer_set_active(customer=gone, active=False)
+    response = login(alice.viewer).get(alice.url("customers/"),
+                                       {"status": "inactive", "sort": "zzz"})
+    assert response.status_code == 200
+    assert [c.number for c in response.context["page"].items] == ["OFF-1"]
+    assert "Select a valid choice" in response.content.decode()
