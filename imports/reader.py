@@ -902,10 +902,12 @@ def _calamine_rows(package: Package) -> Parsed | None:
 
 
 def _calamine_cells(sheet) -> Parsed:
-    first_row, first_column = sheet.start or (0, 0)
+    # `iter_rows` yields every row from row 1 (blank rows above the data included) but only
+    # the columns from the first one with data: rows count from 1, columns are padded.
+    _first_row, first_column = sheet.start or (0, 0)
     pad = ("",) * first_column
     text = cell_text
-    for row_no, values in enumerate(sheet.iter_rows(), start=first_row + 1):
+    for row_no, values in enumerate(sheet.iter_rows(), start=1):
         cells = tuple(value if type(value) is str else text(value) for value in values)
         if pad:
             cells = pad + cells

@@ -125,3 +125,27 @@ def test_error_file_keeps_unreadable_cells_unreadable(alice, tmp_path):
     assert _issues(again) == [(2, "Billing Customer Phone")]
     with scope(tenant=alice.tenant.pk):
         assert Customer.objects.get(number="100").phone == "512-555-0101"
+
+
+@pytest.mark.parametrize("careful", [False, True], ids=["calamine", "careful"])
+def test_rows_below_blank_rows_keep_their_numbers(alice, tmp_path, careful):
+    """R38/R33: a header on row 3 (two blank rows above it): a row error names the row Excel
+    shows, through both readers, and the error file marks that very row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for offset, row in enumerate([HEADER, _row("", "100"), _row("", "200", Email="bad")]):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=3 + offset, column=column, value=value or None)
+    if careful:  # a digit-pattern number format sends the sheet to the careful reader
+        sheet.cell(row=4, column=HEADER.index("Billing Customer Zip") + 1).number_format = "00000"
+    path = tmp_path / "low.xlsx"
+    workbook.save(path)
+    result = import_file(path, tenant=alice.tenant, company=alice.company, user=alice.editor)
+    assert _issues(result) == [(5, "Billing Customer Email")]
+    with scope(tenant=alice.tenant.pk):
+        content = write_error_file(result.batch)
+    out = load_workbook(io.BytesIO(content)).active
+    email = out.cell(row=5, column=HEADER.index("Billing Customer Email") + 1)
+    assert email.value == "bad" and "not a valid email address" in email.comment.text
+    assert out.cell(row=3, column=2).value == HEADER[1]
+    assert out.cell(row=4, column=2).value == "100"
