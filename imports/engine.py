@@ -85,8 +85,8 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
     targets = _target_companies(batch, layout)
     try:
         with connection.cursor() as cursor:
-            rows = _load(cursor, sheet, layout, targets, issues, progress)
-            if batch.mirror and not rows:
+            rows, loaded = _load(cursor, sheet, layout, targets, issues, progress)
+            if batch.mirror and not loaded:
                 raise WorkbookRefused(
                     "This file is declared the company's whole customer list but holds no "
                     "customers: applying it would make every customer inactive.")
@@ -184,7 +184,10 @@ def _target_companies(batch: ImportBatch, layout: Layout) -> _Targets:
                     {pk for _, pk, required in rows if required})
 
 
-def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues, progress) -> int:
+def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues,
+          progress) -> tuple[int, int]:
+    """Read the sheet's rows into `imp_rec`; (data rows of the file: every non-blank row, in
+    error or not; rows that gave records)."""
     cursor.execute("DROP TABLE IF EXISTS imp_rec, imp_cust")
     cursor.execute(f"CREATE TEMP TABLE imp_rec ({_REC_TABLE})")
     cleaner = RowCleaner(layout, company_id=targets.company_id, companies=targets.by_code,
@@ -193,7 +196,7 @@ def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues, pro
     raw = cursor.cursor  # psycopg's own cursor, for COPY
     if progress:
         progress(0, sheet.rows_total)
-    rows = done = 0
+    rows = loaded = done = 0
     pending = True
     while pending:
         pending = False
@@ -205,8 +208,10 @@ def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues, pro
                 records, row_issues = cleaner.clean(row_no, cells)
                 for issue in row_issues:
                     issues.add(issue)
-                if records:
+                if records or row_issues:  # a data row (a blank row gives neither)
                     rows += 1
+                if records:
+                    loaded += 1
                     for record in records:
                         copy.write_row(record)
                 if done % COPY_CHUNK == 0:
@@ -217,7 +222,7 @@ def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues, pro
     cursor.execute("CREATE INDEX ON imp_rec (number, company_id)")
     # Autovacuum never sees temp tables; statistics of the join columns only (cheap).
     cursor.execute("ANALYZE imp_rec (number, company_id, zone, link_to)")
-    return rows
+    return rows, loaded
 
 
 def _stored_digests(cursor, layout: Layout, company_ids: list[int]) -> dict:

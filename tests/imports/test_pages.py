@@ -204,3 +204,23 @@ def test_error_counts_say_messages_and_rows(alice, login, tmp_path,
     page = client.get(response["Location"]).content.decode()
     assert "3 errors in 2 rows" in page
     assert "3 errors in 2 rows" in client.get(alice.url("imports/")).content.decode()
+
+
+def test_counts_include_rows_in_error(alice, login, django_capture_on_commit_callbacks):
+    """R38: the rows count is the file's data rows, a row in error included, and the Apply
+    button counts the rows it will apply: a full-template file of a good row and a row with no
+    billing number shows "2 rows" and "Apply 1 valid row", and applying creates that row."""
+    from pathlib import Path
+
+    path = Path("/work/shared/field-cases/full_blank_billing_number.xlsx")
+    client = login(alice.editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(alice.url("imports/"), {"file": wb.upload(path)})
+    url = response["Location"]
+    page = client.get(url).content.decode()
+    assert "<strong>2</strong> rows" in page
+    assert "Apply 1 valid row</button>" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url + "apply/").status_code == 302
+    with scope(tenant=alice.tenant.pk):
+        assert sorted(Customer.objects.values_list("number", flat=True)) == ["FB-1", "FS-1"]
