@@ -12,7 +12,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from customers.text import storable
+from customers.text import FORBIDDEN, storable
 from customers.xlsx import text_cell
 from imports.columns import ERRORS_TITLE, normalise_title
 from imports.csv_reader import open_table
@@ -67,7 +67,14 @@ def _value(sheet, value: str):
                 continue
             if show(number) == value:
                 return number
-    return text_cell(sheet, value)
+    return text_cell(sheet, escaped(value))
+
+
+def escaped(text: str) -> str:
+    """`text` with each character an .xlsx cannot hold written as Excel's escape `_xHHHH_`
+    (U+000B -> `_x000B_`), which both readers decode back (R49): the file uploaded again as it
+    is refuses the cell again, instead of importing a U+FFFD in its place."""
+    return FORBIDDEN.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
 
 
 def _mark(sheet, cells: list, faults: list[tuple[str, str]], index_of: dict) -> list:

@@ -149,3 +149,25 @@ def test_rows_below_blank_rows_keep_their_numbers(alice, tmp_path, careful):
     assert email.value == "bad" and "not a valid email address" in email.comment.text
     assert out.cell(row=3, column=2).value == HEADER[1]
     assert out.cell(row=4, column=2).value == "100"
+
+
+def test_refused_character_is_refused_again_from_the_error_file(alice, tmp_path):
+    """R38, R49: a cell refused for a character an .xlsx cannot hold (a vertical tab) goes into
+    the error file as Excel's escape `_x000B_`, commented; uploaded again unchanged, the file
+    gives the same row error and stores nothing (never a U+FFFD customer name)."""
+    from pathlib import Path
+
+    source = Path("/work/shared/field-cases/control_char_vertical_tab.xlsx")
+    first = import_file(source, tenant=alice.tenant, company=alice.company, user=alice.editor)
+    assert _issues(first) == [(2, "Billing Customer Name 1")]
+    with scope(tenant=alice.tenant.pk):
+        content = write_error_file(first.batch)
+    name = load_workbook(io.BytesIO(content)).active["D2"]
+    assert name.value == "Oakvale _x000B_ Supply" and "U+000B" in name.comment.text
+    path = tmp_path / "again.xlsx"
+    path.write_bytes(content)
+    again = import_file(path, tenant=alice.tenant, company=alice.company, user=alice.editor)
+    assert _issues(again) == [(2, "Billing Customer Name 1")]
+    assert "U+000B" in again.issues[0].message
+    with scope(tenant=alice.tenant.pk):
+        assert not Customer.objects.exists()

@@ -173,3 +173,20 @@ def test_value_element_holding_text_runs_does_not_crash(tmp_path):
                                                ["V-1", Raw("<v><t>x</t></v>")], [2, 42]],
                          number_formats={"A3": "000000"})  # a digit pattern: the careful reader
     assert [row_no for row_no, _ in open_sheet(path).rows] == [2, 3]
+
+
+@pytest.mark.parametrize("careful", [False, True], ids=["calamine", "careful"])
+def test_excel_escapes_are_decoded_by_both_readers(tmp_path, careful):
+    """R49: `_x000B_` in a cell is Excel's escape of U+000B; both readers give the character
+    back (so the import refuses it, as in the original file)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Billing Customer Number", "Billing Customer Name 1", "Billing Customer Zip"])
+    sheet.append(["E-1", "Oakvale _x000B_ Supply", 2134])
+    if careful:
+        sheet["C2"].number_format = "00000"
+    path = tmp_path / "escaped.xlsx"
+    workbook.save(path)
+    assert [cells[1] for _, cells in open_sheet(path).rows] == ["Oakvale \x0b Supply"]
