@@ -54,6 +54,9 @@ class Result:
     applied_at: datetime | None = None  # the apply transaction's time, as the rows record it
 
 
+NO_ROWS = "The file has titles but no customer rows: there is nothing to import."
+
+
 class _Issues:
     """Issues with exact counts; only the first MAX_STORED_ISSUES are kept."""
 
@@ -90,6 +93,8 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
                 raise WorkbookRefused(
                     "This file is declared the company's whole customer list but holds no "
                     "customers: applying it would make every customer inactive.")
+            if not rows:
+                raise WorkbookRefused(NO_ROWS)
             with transaction.atomic():
                 if apply:
                     for company_id in sorted(targets.ids):  # one order: no deadlock

@@ -88,3 +88,18 @@ def test_export_keeps_formulas_as_text(alice, tmp_path):
     assert name.value == "=1+1" and name.data_type == "s" and name.quotePrefix
     assert row["Billing Customer Address 2"].data_type == "s"
     assert row["Billing Customer Phone"].value == "-5"
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_file_of_titles_only_is_refused(alice, tmp_path, capsys, suffix):
+    """R38: a file with the titles and no customer rows has nothing to apply: it is refused
+    (exit 2) with a message saying so, never an "Apply 0 valid rows"."""
+    path = tmp_path / f"titles.{suffix}"
+    if suffix == "csv":
+        path.write_text(",".join(wb.BASIC) + "\r\n", encoding="utf-8")
+    else:
+        wb.write_xlsx(path, wb.BASIC, [[], []])
+    assert run(alice, path) == 2
+    assert "The file has titles but no customer rows" in capsys.readouterr().err
+    with scope(tenant=alice.tenant.pk):
+        assert not Customer.objects.exists()

@@ -224,3 +224,18 @@ def test_counts_include_rows_in_error(alice, login, django_capture_on_commit_cal
         assert client.post(url + "apply/").status_code == 302
     with scope(tenant=alice.tenant.pk):
         assert sorted(Customer.objects.values_list("number", flat=True)) == ["FB-1", "FS-1"]
+
+
+def test_file_of_titles_only_offers_no_apply(alice, login, tmp_path,
+                                             django_capture_on_commit_callbacks):
+    """R38: an uploaded file with titles and no customer rows is refused on its page, which
+    says so and offers no Apply button."""
+    path = wb.write_xlsx(tmp_path / "titles.xlsx", wb.BASIC, [])
+    client = login(alice.editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(alice.url("imports/"), {"file": wb.upload(path)})
+    page = client.get(response["Location"]).content.decode()
+    assert "The file has titles but no customer rows" in page
+    assert "valid row" not in page
+    with scope(tenant=alice.tenant.pk):
+        assert ImportBatch.objects.get().status == Status.FAILED
