@@ -89,6 +89,9 @@ class ImportBatch(TenantOwned):
     retry = models.CharField(max_length=8, choices=Retry.choices, blank=True, default="")
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
+    # The company's import version (applies and undos so far, `services.company_version`) when
+    # the check whose preview the page shows started: applying is refused once it moved (R39).
+    checked_version = models.PositiveIntegerField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
     # Changes an undo could not restore because a later change touched them (R39).

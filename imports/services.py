@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django_scopes import scope
 
@@ -103,6 +103,7 @@ def batch_create(*, tenant, company, user, uploaded_file, replace: bool,
 
 def batch_validate(batch: ImportBatch) -> ImportBatch:
     """Read and check every row, store the preview: status ready, or failed when refused."""
+    version = company_version(batch.company_id)
     try:
         with stored_file_path(batch.file.name) as path:
             result = engine.run(path, batch=batch, apply=False, progress=_progress(batch))
@@ -114,6 +115,7 @@ def batch_validate(batch: ImportBatch) -> ImportBatch:
         return _fail(batch, f"Checking the file failed ({_short(error)}); nothing was changed. "
                             "Validate it again.", retry=Retry.VALIDATE)
     _save_result(batch, result)
+    batch.checked_version = version
     batch.status = Status.READY
     # A batch cancelled while it was being checked stays cancelled.
     if not ImportBatch.objects.filter(pk=batch.pk, status=Status.VALIDATING).exists():
@@ -132,14 +134,35 @@ def another_apply_running(batch: ImportBatch) -> bool:
             .exclude(pk=batch.pk).exists() or company_lock_held(batch.company_id))
 
 
+STALE = "The customers changed since this preview: check the file again."
+
+
+def company_version(company_id: int) -> int:
+    """How many times imports changed the company's customers: applies plus undos of its
+    batches (web and command). It only grows; a preview is stale once it moved (R39)."""
+    return ImportBatch.objects.filter(company_id=company_id).aggregate(
+        version=Count("applied_at") + Count("undone_at"))["version"]
+
+
+def preview_is_stale(batch: ImportBatch) -> bool:
+    """Whether another batch of the company was applied or undone since the check that made
+    this batch's preview started (R39): applying it would not do what its preview shows. A
+    batch checked before versions were kept is not known stale."""
+    return (batch.checked_version is not None
+            and company_version(batch.company_id) != batch.checked_version)
+
+
 def batch_start_apply(batch: ImportBatch, *, user) -> ImportBatch:
     """Mark a ready batch (or one whose apply failed for a reason other than its rows) as
     applying and apply it in the background (R39, R40). Refused at once while another batch of
-    the company is applying (R57)."""
+    the company is applying (R57). A stale preview is never applied: the batch fails with
+    `STALE` and its page offers "Validate again"."""
     from imports.tasks import apply_batch
 
     if another_apply_running(batch):
         raise ValidationError(BUSY.format(action="apply"))
+    if batch.status in (Status.READY, Status.FAILED) and preview_is_stale(batch):
+        return _fail(batch, STALE, retry=Retry.VALIDATE)
     with transaction.atomic():
         startable = Q(status=Status.READY) | Q(status=Status.FAILED, retry=Retry.APPLY)
         started = ImportBatch.objects.filter(startable, pk=batch.pk).update(
@@ -161,6 +184,8 @@ def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
             batch.refresh_from_db()
             if batch.status not in (Status.READY, Status.APPLYING):
                 return batch  # marked failed (or finished) while it waited for the worker
+            if preview_is_stale(batch):
+                return _fail(batch, STALE, retry=Retry.VALIDATE)
             with stored_file_path(batch.file.name) as path:
                 result = engine.run(path, batch=batch, apply=True, user_id=user_id,
                                     progress=_progress(batch))

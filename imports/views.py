@@ -146,7 +146,9 @@ def progress_label(batch) -> str:
 @require_POST
 @role_required(Role.EDITOR)
 def batch_apply(request, tenant_slug, public_id):
-    return _act(request, public_id, services.batch_start_apply, "Applying the valid rows.")
+    return _act(request, public_id, services.batch_start_apply,
+                lambda batch: ("Nothing was applied." if batch.status == Status.FAILED
+                               else "Applying the valid rows."))
 
 
 @require_POST

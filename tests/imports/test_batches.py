@@ -165,3 +165,48 @@ def test_two_batches_never_apply_at_once(alice, tmp_path, settings):
         with scope(tenant=alice.tenant.pk):
             assert not Customer.objects.exists()
     assert _apply(alice, batch).status == Status.APPLIED
+
+
+@pytest.mark.django_db
+def test_stale_preview_is_never_applied(alice, tmp_path, django_capture_on_commit_callbacks):
+    """R39: B's preview (2 new) was made before A was applied: applying B is refused ("The
+    customers changed since this preview"), nothing of B is written, its page offers "Validate
+    again"; checked again, B shows and applies what A left (2 updates)."""
+    a = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [
+        wb.customer("100"), wb.customer("200")]), django_capture_on_commit_callbacks)
+    b = _ready_batch(alice, wb.basic_file(tmp_path / "b.xlsx", [
+        wb.customer("100", City="Dallas"), wb.customer("200", City="Dallas")]),
+        django_capture_on_commit_callbacks)
+    assert b.counts["new"] == 2
+    assert _apply(alice, a).status == Status.APPLIED
+    with scope(tenant=alice.tenant.pk):
+        b = services.batch_start_apply(b, user=alice.editor)  # the web's way
+    assert b.status == Status.FAILED and b.message == services.STALE
+    with scope(tenant=alice.tenant.pk):
+        assert set(Customer.objects.values_list("city", flat=True)) == {"Austin"}
+    with scope(tenant=alice.tenant.pk), django_capture_on_commit_callbacks(execute=True):
+        services.batch_revalidate(b, user=alice.editor)
+    with scope(tenant=alice.tenant.pk):
+        b = ImportBatch.objects.select_related("company").get(pk=b.pk)
+    assert b.status == Status.READY and b.counts["new"] == 0 and b.counts["updated"] == 2
+    assert _apply(alice, b).status == Status.APPLIED
+    with scope(tenant=alice.tenant.pk):
+        assert set(Customer.objects.values_list("city", flat=True)) == {"Dallas"}
+
+
+@pytest.mark.django_db
+def test_worker_refuses_a_preview_made_stale_by_an_undo(alice, tmp_path,
+                                                       django_capture_on_commit_callbacks):
+    """R39: an undo of another batch after the preview also makes it stale; the worker's apply
+    refuses it and writes nothing."""
+    a = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")]),
+                     django_capture_on_commit_callbacks)
+    _apply(alice, a)
+    b = _ready_batch(alice, wb.basic_file(tmp_path / "b.xlsx", [
+        wb.customer("100", City="Dallas")]), django_capture_on_commit_callbacks)
+    with scope(tenant=alice.tenant.pk):
+        services.batch_undo(ImportBatch.objects.get(pk=a.pk), user=alice.editor)
+    b = _apply(alice, b)
+    assert b.status == Status.FAILED and b.message == services.STALE and b.retry == "validate"
+    with scope(tenant=alice.tenant.pk):
+        assert not Customer.objects.exists()

@@ -239,3 +239,23 @@ def test_file_of_titles_only_offers_no_apply(alice, login, tmp_path,
     assert "valid row" not in page
     with scope(tenant=alice.tenant.pk):
         assert ImportBatch.objects.get().status == Status.FAILED
+
+
+def test_stale_preview_page_offers_validate_again(alice, login, tmp_path,
+                                                  django_capture_on_commit_callbacks):
+    """R39: on the page, applying a preview made before another batch of the company was
+    applied says "The customers changed since this preview" and offers "Validate again"."""
+    client = login(alice.editor)
+    urls = []
+    for name, city in (("a", "Austin"), ("b", "Dallas")):
+        path = wb.basic_file(tmp_path / f"{name}.xlsx", [wb.customer("100", City=city)])
+        with django_capture_on_commit_callbacks(execute=True):
+            urls.append(client.post(alice.url("imports/"), {"file": wb.upload(path)})["Location"])
+    for url in urls:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url + "apply/").status_code == 302
+    page = client.get(urls[1]).content.decode()
+    assert "The customers changed since this preview: check the file again" in page
+    assert "Validate again</button>" in page
+    with scope(tenant=alice.tenant.pk):
+        assert Customer.objects.get(number="100").city == "Austin"
