@@ -128,10 +128,14 @@ class Customer(TenantOwned):
             models.Index(fields=["tenant", "name1", "id"], name="customer_tenant_name"),
             models.Index(fields=["tenant", "number", "id"], name="customer_tenant_number"),
             # The state filter and the not-tax-ready filter and count (R9), ordered by name;
-            # the included columns let the capped counts run as index-only scans.
+            # the included columns let the capped counts run as index-only scans (is_active:
+            # lists show active customers by default, R59; without it a count of a common
+            # state read the table, 250 ms instead of 17 ms at a million customers).
             models.Index(fields=["tenant", "state", "name1", "id"],
-                         include=["company", "tax_ready"], name="customer_tenant_state_name"),
-            models.Index(fields=["tenant", "name1", "id"], include=["company", "state"],
+                         include=["company", "tax_ready", "is_active"],
+                         name="customer_tenant_state_name"),
+            models.Index(fields=["tenant", "name1", "id"],
+                         include=["company", "state", "is_active"],
                          condition=Q(tax_ready=False), name="customer_not_tax_ready"),
             GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"],
                      name="customer_search_trgm"),
