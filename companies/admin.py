@@ -62,7 +62,8 @@ class MembershipAdminForm(StorableTextModelForm):
     acting_user = None  # set per request by MembershipAdmin.get_form
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         tenant = cleaned.get("tenant") or getattr(self.instance, "tenant", None)
         companies = list(cleaned.get("companies") or [])
         if tenant is None or "role" not in cleaned:

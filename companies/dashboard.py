@@ -5,10 +5,15 @@ A panel is a card ({"title", "value", "note", "url", "tone"}), or, when it has a
 figure drawn full width under the cards: the template is included with the panel's "map" or
 "chart" (the exposure map and the expiry chart, R62)."""
 
-_providers = []
+from collections.abc import Callable
+
+from django.http import HttpRequest
+
+Provider = Callable[[HttpRequest], list[dict]]
+_providers: list[Provider] = []
 
 
-def register(provider):
+def register(provider: Provider) -> Provider:
     _providers.append(provider)
     return provider
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django_scopes import scope
 
-from companies.models import Membership, Role, Tenant
+from companies.models import Company, Membership, Role, Tenant
 from companies.services import company_create
 
 DEMO_PASSWORD = "certhub-demo"  # noqa: S105  (a local demo; printed for the user)
@@ -39,7 +39,7 @@ def load(stdout=None) -> dict:
         Membership.objects.create(tenant=globex, user=users["owner"], role=Role.OWNER)
         company_create(tenant=globex, name="Globex Supply Co.", code="GLOBEX",
                        city="Springfield", state="OR", country="US")
-    companies = {}
+    companies: dict[str | None, Company] = {}
     with scope(tenant=acme.pk):
         for role, user in [(Role.OWNER, users["owner"]), (Role.EDITOR, users["editor"]),
                            (Role.VIEWER, users["viewer"])]:

@@ -197,7 +197,8 @@ class NewAccountForm(StorableTextForm):
         self.email = email
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", "The two passwords differ.")

@@ -30,7 +30,8 @@ def _same_tenant(data: dict, *relations: str) -> None:
 class CustomerAdminForm(StorableTextModelForm):
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _same_tenant(data, "company")
         # The company is read only once the customer exists (see CustomerAdmin).
         company = data.get("company") or (self.instance.company if self.instance.company_id
@@ -50,7 +51,8 @@ class CustomerAdminForm(StorableTextModelForm):
 class AddressAdminForm(StorableTextModelForm):
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _same_tenant(data, "customer")
         cleaned, errors = clean_customer_values(
             {name: data.get(name) or "" for name in ("state", "country", "zip")})
@@ -64,7 +66,8 @@ class AddressAdminForm(StorableTextModelForm):
 class ShipToLinkAdminForm(StorableTextModelForm):
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         _same_tenant(data, "billing", "shipping")
         billing, shipping = data.get("billing"), data.get("shipping")
         if billing and shipping:
@@ -77,7 +80,8 @@ def _tenant_form(*relations: str):
 
     class Form(StorableTextModelForm):
         def clean(self):
-            data = super().clean()
+            super().clean()
+            data = self.cleaned_data
             _same_tenant(data, *relations)
             return data
 

@@ -35,7 +35,8 @@ class CustomerForm(StorableTextModelForm):
                                             "sets it.")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         text = {name: self.data.get(self.add_prefix(name), "") for name in CUSTOMER_TEXT_FIELDS}
         cleaned, errors = clean_customer_values(
             text, require_tax_fields=self.company.require_tax_fields)
@@ -73,7 +74,8 @@ class AddressForm(StorableTextModelForm):
         pass
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not any(data.get(f) for f in ("is_bill_to", "is_ship_to", "is_statements")):
             raise forms.ValidationError("Pick at least one purpose: Bill-To, Ship-To or "
                                         "Statements.")

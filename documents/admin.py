@@ -17,7 +17,8 @@ class DocumentAdminForm(StorableTextModelForm):
     tenants), so nothing queries a tenant-scoped manager at import."""
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         customer, address = data.get("customer"), data.get("address")
         tenant = data.get("tenant")
         if customer and tenant and customer.tenant_id != tenant.pk:

@@ -71,7 +71,8 @@ class DocumentDetailsForm(StorableTextForm):
                 f" The customer's is {setting_display('exemption_reason', value)} ({source}).")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         effective, expiration = data.get("effective_date"), data.get("expiration_date")
         if effective and expiration and expiration < effective:
             self.add_error("expiration_date",
@@ -151,7 +152,8 @@ class ReviewForm(StorableTextForm):
         help_text="Required to mark a document invalid; shown on the document.")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == self.INVALID and not data.get("reason", "").strip():
             self.add_error("reason", "Say why the document is invalid.")
         return data

@@ -41,7 +41,8 @@ class NoteForm(StorableTextForm):
         self.fields["file"].help_text = f"Any file up to {size_label(max_upload_bytes())}."
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.refused:
             self.add_error("file", f"{self.refused} Nothing was saved; your comment is kept "
                            "below: choose a smaller file or send it alone.")

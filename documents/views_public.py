@@ -62,7 +62,8 @@ class PublicUploadForm(StorableTextForm):
             f"PDF, PNG, JPEG or TIFF, up to {size_label(max_upload_bytes())}.")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if not upload:  # an unused row; dates without a file are a forgotten file
             if data.get("effective_date") or data.get("expiration_date"):

@@ -39,7 +39,7 @@ class MappingForm(StorableTextForm):
         self.header = list(header)
         self.fields["name"].initial = name
         # A mapping pairs titles: a column without a title (or repeating one) cannot be chosen.
-        firsts = {}
+        firsts: dict[str, tuple[str, str]] = {}
         for i, title in enumerate(self.header):
             if title.strip():
                 firsts.setdefault(title.strip().casefold(), (str(i), title))
@@ -57,7 +57,8 @@ class MappingForm(StorableTextForm):
                 for i, column in enumerate(COLUMNS)}
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if any(f"column_{i}" in self.errors for i in range(len(COLUMNS))):
             return data
         by_title = {column.title: i for i, column in enumerate(COLUMNS)}

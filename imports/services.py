@@ -312,7 +312,7 @@ def batch_file_head(batch: ImportBatch, *, rows: int) -> tuple[tuple[str, ...], 
     try:
         with stored_file_path(batch.file.name) as path:
             sheet = open_table(path, name=batch.original_name)
-            head = []
+            head: list[tuple[str, ...]] = []
             for _, cells in sheet.rows:
                 if len(head) >= rows:
                     break

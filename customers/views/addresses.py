@@ -145,7 +145,8 @@ def channel_add(request, tenant_slug, public_id, owner, owner_id):
 def channel_remove(request, tenant_slug, public_id, channel_id):
     customer = get_customer(request, public_id)
     mine = Q(address__customer=customer) | Q(contact__customer=customer)
-    channel = get_object_or_404(ContactChannel.objects.filter(mine), public_id=channel_id)
+    channel: ContactChannel = get_object_or_404(ContactChannel.objects.filter(mine),
+                                                public_id=channel_id)
     services.channel_remove(channel=channel, actor=request.user)
     messages.success(request, f"{channel} removed.")
     return _back(customer, tenant_slug)

@@ -77,7 +77,7 @@ def link_add(request, tenant_slug, public_id):
 def link_remove(request, tenant_slug, public_id, link_id):
     """Unlink, from either side of the link (R12)."""
     customer = get_customer(request, public_id)
-    link = get_object_or_404(
+    link: ShipToLink = get_object_or_404(
         ShipToLink.objects.filter(Q(billing=customer) | Q(shipping=customer))
         .select_related("billing", "shipping"), public_id=link_id)
     try:
