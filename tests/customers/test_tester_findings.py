@@ -202,3 +202,18 @@ def test_one_bad_filter_keeps_the_others(alice, login):
     assert response.status_code == 200
     assert [c.number for c in response.context["page"].items] == ["OFF-1"]
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_admin_link_refuses_a_ship_to_customer_as_billing_side(alice, staff, login):
+    """R12: in the admin too, a ship-to customer cannot be the billing side of a link (the
+    form calls the service's check_link); no link is written."""
+    ship_to = make_customer(alice.company, "S-1", kind="ship-to")
+    other = make_customer(alice.company, "S-2", kind="ship-to")
+    response = login(staff).post("/admin/customers/shiptolink/add/", {
+        "tenant": alice.tenant.pk, "billing": ship_to.pk, "shipping": other.pk,
+        "_save": "Save"})
+    assert response.status_code == 200
+    assert "is a ship-to customer and cannot have shipping customers" in (
+        response.content.decode())
+    with alice.scope():
+        assert not ShipToLink.objects.exists()
