@@ -144,9 +144,7 @@ def layout_of(header: tuple[str, ...], batch: ImportBatch) -> Layout:
                  .order_by("-updated_at").first())
         if saved is None:
             raise TitlesRefused(
-                f"{refusal} Its columns can be mapped to the template's: \"Map the columns of "
-                "this file\" on its import page saves a mapping, which `import_customers "
-                "--mapping NAME` uses too.") from refusal
+                f"{refusal} Its columns can be mapped to the template's titles.") from refusal
         batch.mapping = saved
         return mapped_layout(header, saved.pairs)
 

@@ -50,6 +50,9 @@ class Layout:
         return {(c.side, c.field): c.title for _, c in self.columns}
 
 
+SUGGEST_FROM = 0.8  # difflib ratio from which a valid title is suggested for an unknown one
+
+
 def _refuse_title(title: str, letter: str, kind: str) -> WorkbookRefused:
     valid = [c.title for c in TEMPLATES[kind]]
     by_key = {normalise_title(t): t for t in valid}
@@ -59,7 +62,9 @@ def _refuse_title(title: str, letter: str, kind: str) -> WorkbookRefused:
             f'The column title "{title}" (column {letter}) differs from "{by_key[visible]}" '
             f"only by invisible characters ({', '.join(invisible_characters(title))}); "
             "type the title again without them.")
-    closest = difflib.get_close_matches(normalise_title(title), list(by_key), n=1, cutoff=0.0)
+    # Only a really close title is worth suggesting ("Customer" is not "Billing Customer Zip").
+    closest = difflib.get_close_matches(normalise_title(title), list(by_key), n=1,
+                                        cutoff=SUGGEST_FROM)
     hint = f' The closest valid title is "{by_key[closest[0]]}".' if closest else ""
     return WorkbookRefused(
         f'The column title "{title}" (column {letter}) is not a title of the {kind} template.'

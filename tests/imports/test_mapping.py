@@ -284,3 +284,37 @@ def test_error_file_of_a_mapped_csv_marks_the_files_own_cells(
     assert titles == [*XERO, "CertHub Errors"]
     email = sheet.cell(row=2, column=XERO.index("EmailAddress") + 1)
     assert email.value == "not-an-email" and email.comment is not None
+
+
+QB_ONLINE = ["Customer", "Company", "Street Address", "City", "State", "ZIP", "Email"]
+QB_ONLINE_ROW = ["Acme", "Acme Tools LLC", "1 Main St", "Austin", "TX", "78701",
+                 "ap@acme.example"]
+
+
+def test_foreign_titles_page_offers_the_mapping_not_the_command(
+        alice, login, tmp_path, django_capture_on_commit_callbacks):
+    """R32, R58: a QuickBooks-style file is refused naming its first unknown title, with no
+    far-fetched "closest valid title"; the page offers "Map the columns of this file" and
+    does not talk about the command line."""
+    path = write_csv(tmp_path / "qbo.csv", QB_ONLINE, [QB_ONLINE_ROW])
+    client = login(alice.editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(alice.url("imports/"), {"file": wb.upload(path)})
+    page = client.get(response["Location"]).content.decode()
+    assert "The column title &quot;Customer&quot; (column A)" in page
+    assert "closest valid title" not in page
+    assert "--mapping" not in page and "import_customers" not in page
+    assert "Map the columns of this file" in page
+
+
+def test_foreign_titles_command_points_to_mapping_name(alice, tmp_path, capsys):
+    """R32, R58: from `import_customers` the same refusal (exit 2) tells how to use a saved
+    mapping (`--mapping NAME`)."""
+    path = write_csv(tmp_path / "qbo.csv", QB_ONLINE, [QB_ONLINE_ROW])
+    with pytest.raises(SystemExit) as exited:
+        call_command("import_customers", str(path), "--tenant", alice.tenant.slug,
+                     "--company", alice.company.code)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert 'The column title "Customer" (column A)' in err and "closest" not in err
+    assert "--mapping NAME" in err

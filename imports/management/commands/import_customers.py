@@ -58,6 +58,9 @@ class Command(BaseCommand):
     def _report(self, result, dry_run):
         if result.status == "refused":
             self.stderr.write(f"Refused: {result.message}")
+            if result.batch is not None and result.batch.mappable:  # R58: the page has a button
+                self.stderr.write('Map them once on the Import page ("Map the columns of this '
+                                  'file"), then pass the saved name: --mapping NAME.')
             return
         if result.batch.read_as:
             self.stdout.write(f"Read as {result.batch.read_as}.")
