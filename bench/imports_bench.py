@@ -312,7 +312,8 @@ def _watch(batch_id: int, tenant_id: int, until: set[str]) -> tuple[float, float
     longest, last_move, previous = 0.0, None, None
     while True:
         with scope(tenant=tenant_id):
-            status, done = ImportBatch.objects.values_list("status", "rows_done").get(pk=batch_id)
+            status, *done = ImportBatch.objects.values_list(
+                "status", "rows_done", "step").get(pk=batch_id)  # a new step is a move too
         now = time.perf_counter()
         if previous is not None and done != previous:
             if last_move is not None:

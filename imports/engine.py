@@ -39,6 +39,28 @@ _REC_TABLE = ", ".join(f"{name} {kind}" for name, kind in _REC_COLUMNS)
 _REC_TYPES = [kind for _, kind in _REC_COLUMNS]
 
 
+WRITE_CHUNK = 20_000  # new customers per INSERT, so the progress moves during a large write
+
+
+class _Steps:
+    """Progress after the rows are read (P6): `progress(done, total, step)` once per statement,
+    `step` saying in the user's terms what the engine is doing ("checking ...: step 3 of 14",
+    "writing new customers: 40,000 of 1,048,575"); done/total count the steps of the phase, or
+    the customers of a step written in chunks."""
+
+    def __init__(self, progress, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total, f"{label}: step {self.done} of {self.total}")
+
+    def part(self, label: str, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(done, total, f"{label}: {done:,} of {total:,}")
+
+
 class ImportBusy(Exception):  # noqa: N818
     """Another batch is being applied to the same company (R40)."""
 
@@ -99,17 +121,21 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
                 if apply:
                     for company_id in sorted(targets.ids):  # one order: no deadlock
                         lock_company(cursor, company_id)
-                _plan(cursor, layout, batch, issues, targets.ids)
+                steps = _Steps(progress, _plan_steps(batch))
+                _plan(cursor, layout, batch, issues, targets.ids, steps)
+                steps.step("counting the changes")
                 result.counts = _counts(cursor, batch, rows, issues)
                 result.applied = apply and (skip_errors or not issues.errors)
                 if result.applied:
+                    steps = _Steps(progress, _write_steps(result.counts))
                     with recorded_by_engine(cursor, user=user_id,
                                             import_batch=str(batch.public_id)) as context_id:
-                        _write(cursor, company, result.counts,
+                        _write(cursor, company, result.counts, steps,
                                context={"pgh_context": context_id, "batch": batch.pk})
                     cursor.execute("SELECT now()")
                     result.applied_at = cursor.fetchone()[0]
             if result.applied:
+                steps.step("updating the planner's statistics")
                 refresh_statistics(cursor, _written(result.counts))
     finally:
         _drop_temp_tables()
@@ -198,7 +224,7 @@ def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues,
                          stored=_stored_digests(cursor, layout, targets.ids))
     raw = cursor.cursor  # psycopg's own cursor, for COPY
     if progress:
-        progress(0, sheet.rows_total)
+        progress(0, sheet.rows_total, "")
     rows = loaded = done = 0
     pending = True
     while pending:
@@ -221,7 +247,7 @@ def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues,
                     pending = True
                     break
         if progress:
-            progress(done, sheet.rows_total)
+            progress(done, sheet.rows_total, "")
     cursor.execute("CREATE INDEX ON imp_rec (number, company_id)")
     # Autovacuum never sees temp tables; statistics of the join columns only (cheap).
     cursor.execute("ANALYZE imp_rec (number, company_id, zone, link_to)")
@@ -268,13 +294,19 @@ def _agg(f: str) -> str:
     return f"max({f}) AS {f}"
 
 
+def _plan_steps(batch: ImportBatch) -> int:
+    """The steps _plan reports, and the count after it."""
+    return 12 + 2 * batch.replace + batch.mirror
+
+
 def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues,
-          company_ids: list[int]) -> None:
+          company_ids: list[int], steps: _Steps) -> None:
     # A customer is a (company, number): one company, or with a `Company Code` column the
     # company each row names (R42). A new customer's id is drawn from the table's sequence
     # here (a preview leaves a gap in it, as a rolled-back insert would), so that the zone,
     # link and change rows can refer to it before it is written.
     linked = "bool_or(side = 'billing')" if layout.kind == FULL else "false"
+    steps.step("checking: grouping the rows by customer")
     cursor.execute(f"""
         CREATE TEMP TABLE imp_cust AS
         SELECT g.*, coalesce(c.id, nextval(pg_get_serial_sequence('customers_customer', 'id')))
@@ -284,21 +316,30 @@ def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues,
                    bool_or(zoned) AS zoned, {linked} AS linked, count(*) AS records
             FROM imp_rec GROUP BY company_id, number) AS g
         LEFT JOIN customers_customer c ON c.company_id = g.company_id AND c.number = g.number""")  # noqa: S608, E501
+    steps.step("checking: indexing the customers of the file")
     cursor.execute("CREATE UNIQUE INDEX ON imp_cust (number, company_id)")
+    cursor.execute("CREATE INDEX ON imp_cust (customer_id)")
     cursor.execute("ANALYZE imp_cust (number, company_id, customer_id, created)")
-    for check in (_disagreements, _new_without_name, _locked_address):
+    for check, label in ((_disagreements, "rows of one customer that disagree"),
+                         (_new_without_name, "new customers without a name"),
+                         (_locked_address, "addresses locked by documents")):
+        steps.step(f"checking: {label}")
         _flag(cursor, issues, *check(batch))
+    steps.step("checking: rows skipped with their customer")
     _flag_skipped(cursor, issues)
     cursor.execute("DELETE FROM imports_importchange WHERE batch_id = %s", [batch.pk])
     present = _present_fields(layout)
-    for sql in (_changes_sql(present), _new_sql(), _zone_add_sql(), _link_add_sql()):
-        cursor.execute(sql, {"batch": batch.pk})
+    listed = [(_changes_sql(present), "changed fields"), (_new_sql(), "new customers"),
+              (_zone_add_sql(), "ship-to zones to add"), (_link_add_sql(), "ship-to links to add")]
     if batch.replace:
-        cursor.execute(_zone_remove_sql(), {"batch": batch.pk})
-        cursor.execute(_link_remove_sql(), {"batch": batch.pk})
-    cursor.execute(_REACTIVATE_SQL, {"batch": batch.pk})
+        listed += [(_zone_remove_sql(), "ship-to zones to remove"),
+                   (_link_remove_sql(), "ship-to links to remove")]
+    listed.append((_REACTIVATE_SQL, "inactive customers the file lists"))
     if batch.mirror:
-        cursor.execute(_DEACTIVATE_SQL, {"batch": batch.pk, "companies": company_ids})
+        listed.append((_DEACTIVATE_SQL, "customers missing from the file"))
+    for sql, label in listed:
+        steps.step(f"listing {label}")
+        cursor.execute(sql, {"batch": batch.pk, "companies": company_ids})
 
 
 def _present_fields(layout: Layout) -> list[str]:
@@ -497,26 +538,39 @@ _DEACTIVATE_SQL = f"""{_INSERT_STATUS_CHANGE}
 # --- 3. write ---------------------------------------------------------------------------------
 
 
-def _write(cursor, company, counts: dict, *, context: dict) -> None:
+def _write_steps(counts: dict) -> int:
+    """The steps _write reports for these counts, and the statistics after it."""
+    return 1 + sum(bool(n) for n in (
+        counts["fields_changed"] or counts["reactivated"], counts["deactivated"], counts["new"],
+        counts["zones_removed"], counts["links_removed"], counts["zones_added"],
+        counts["links_added"]))
+
+
+def _write(cursor, company, counts: dict, steps: _Steps, *, context: dict) -> None:
     """The writes the plan counted; a statement with nothing to do is not run at all."""
     params = {"tenant": company.tenant_id, **context}
     if counts["fields_changed"] or counts["reactivated"]:
+        steps.step("writing the changed customers")
         _update_customers(cursor, params)
     if counts["deactivated"]:
+        steps.step("making the customers missing from the file inactive")
         set_active(cursor, params, kind="deactivate", active=False)
     if counts["new"]:
-        _insert_customers(cursor, params)
-    for table, label, alias, sql, count in (
+        steps.step("writing the new customers")
+        _insert_customers(cursor, params, steps, counts["new"])
+    for table, label, alias, sql, count, what in (
             ("customers_shiptozone", "customers.ShipToZone", "s", _ZONES_NOT_IN_FILE,
-             counts["zones_removed"]),
+             counts["zones_removed"], "removing ship-to zones"),
             ("customers_shiptolink", "customers.ShipToLink", "k", _LINKS_NOT_IN_FILE,
-             counts["links_removed"])):
+             counts["links_removed"], "removing ship-to links")):
         if count:
+            steps.step(what)
             cursor.execute(f"""
                 WITH gone AS (DELETE FROM {table} WHERE id IN (SELECT {alias}.id FROM {sql})
                               RETURNING *)
                 {event_insert(label, "delete", "gone")}""", params)  # noqa: S608
     if counts["zones_added"]:
+        steps.step("writing the ship-to zones")
         # A customer created by this import has no zones yet: no conflict to look for.
         for created, on_conflict in ((True, ""),
                                      (False, "ON CONFLICT (customer_id, region) DO NOTHING")):
@@ -529,6 +583,7 @@ def _write(cursor, company, counts: dict, *, context: dict) -> None:
                 {event_insert("customers.ShipToZone", "insert", "added")}""",  # noqa: S608
                 params)
     if counts["links_added"]:
+        steps.step("writing the ship-to links")
         cursor.execute(f"""
             WITH added AS (
                 INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
@@ -564,21 +619,32 @@ def set_active(cursor, params, *, kind: str, active: bool) -> None:
 
 
 
-def _insert_customers(cursor, params) -> None:
+def _insert_customers(cursor, params, steps: _Steps, new: int) -> None:
+    """The new customers, WRITE_CHUNK at a time in the order of their ids (so the progress
+    moves during a million-row write; each chunk finds its rows by imp_cust's id index)."""
     columns = ", ".join(DETAIL_FIELDS)
     values = ", ".join(f"coalesce(m.{f}, '')" for f in DETAIL_FIELDS)
     # The ids were drawn from the table's sequence by the plan (imp_cust.customer_id), so the
     # zones and links need no second pass to learn them.
-    cursor.execute(f"""
-        WITH created AS (
-            INSERT INTO customers_customer (id, tenant_id, public_id, company_id, number,
-                                            {columns}, kind, exemption_reason, created_at,
-                                            updated_at)
-            SELECT m.customer_id, %(tenant)s, gen_random_uuid(), m.company_id, m.number, {values},
-                   CASE WHEN m.billing THEN 'bill-to' ELSE 'ship-to' END, '', now(), now()
-            FROM imp_cust m WHERE m.created AND NOT m.bad
-            RETURNING *)
-        {event_insert("customers.Customer", "insert", "created")}""", params)  # noqa: S608
+    cursor.execute("SELECT min(customer_id), max(customer_id) FROM imp_cust WHERE created")
+    first, last = cursor.fetchone()
+    written = 0
+    for low in range(first, last + 1, WRITE_CHUNK):
+        cursor.execute(f"""
+            WITH created AS (
+                INSERT INTO customers_customer (id, tenant_id, public_id, company_id, number,
+                                                {columns}, kind, exemption_reason, created_at,
+                                                updated_at)
+                SELECT m.customer_id, %(tenant)s, gen_random_uuid(), m.company_id, m.number,
+                       {values}, CASE WHEN m.billing THEN 'bill-to' ELSE 'ship-to' END, '',
+                       now(), now()
+                FROM imp_cust m WHERE m.created AND NOT m.bad
+                     AND m.customer_id >= %(low)s AND m.customer_id < %(high)s
+                RETURNING *)
+            {event_insert("customers.Customer", "insert", "created")}""",  # noqa: S608
+                       {**params, "low": low, "high": low + WRITE_CHUNK})
+        written = min(written + max(cursor.rowcount, 0), new)
+        steps.part("writing the new customers", written, new)
 
 
 # --- 4. statistics ----------------------------------------------------------------------------

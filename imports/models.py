@@ -80,6 +80,9 @@ class ImportBatch(TenantOwned):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALIDATING)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # After the rows are read, what the engine is doing (P6): rows_done/rows_total then count
+    # its steps, or the customers of a step written in chunks ("" while rows are read).
+    step = models.CharField(max_length=200, blank=True)
     counts = models.JSONField(default=dict, blank=True)
     # [{"row", "column", "message", "level"}], capped (see engine.MAX_STORED_ISSUES).
     errors = models.JSONField(default=list, blank=True)

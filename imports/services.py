@@ -17,7 +17,7 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django_scopes import scope
@@ -63,10 +63,38 @@ def stored_file_path(name: str):
         yield Path(local.name)
 
 
+class _Progress:
+    """The engine's progress callback for a batch: writes rows_done, rows_total and step through
+    a connection of its own, so the batch page sees them while the engine's transaction is
+    still open (the checks and writes, P6). A batch row another transaction holds is skipped,
+    never waited for."""
+
+    def __init__(self, batch: ImportBatch):
+        self.batch_id = batch.pk
+        self.connection = None
+
+    def __call__(self, done: int, total: int, step: str = "") -> None:
+        if self.connection is None:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.connection.cursor() as cursor:
+            cursor.execute("""UPDATE imports_importbatch SET rows_done = %s, rows_total = %s,
+                                     step = %s
+                              WHERE id = (SELECT id FROM imports_importbatch WHERE id = %s
+                                          FOR UPDATE SKIP LOCKED)""",
+                           [done, total, step[:200], self.batch_id])
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+@contextmanager
 def _progress(batch: ImportBatch):
-    def report(done: int, total: int) -> None:
-        ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done, rows_total=total)
-    return report
+    report = _Progress(batch)
+    try:
+        yield report
+    finally:
+        report.close()
 
 
 def _save_result(batch: ImportBatch, result: engine.Result) -> None:
@@ -74,6 +102,7 @@ def _save_result(batch: ImportBatch, result: engine.Result) -> None:
     batch.read_as = result.read_as
     batch.rows_total = result.rows_total
     batch.rows_done = result.rows_total
+    batch.step = ""
     batch.counts = result.counts
     batch.errors = engine.issues_as_json(result.issues)
 
@@ -105,8 +134,8 @@ def batch_validate(batch: ImportBatch) -> ImportBatch:
     """Read and check every row, store the preview: status ready, or failed when refused."""
     version = company_version(batch.company_id)
     try:
-        with stored_file_path(batch.file.name) as path:
-            result = engine.run(path, batch=batch, apply=False, progress=_progress(batch))
+        with stored_file_path(batch.file.name) as path, _progress(batch) as progress:
+            result = engine.run(path, batch=batch, apply=False, progress=progress)
     except WorkbookRefused as refusal:
         return _fail(batch, str(refusal), mappable=isinstance(refusal, TitlesRefused))
     except Exception as error:  # the database or the storage failed: nothing was kept
@@ -186,9 +215,9 @@ def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
                 return batch  # marked failed (or finished) while it waited for the worker
             if preview_is_stale(batch):
                 return _fail(batch, STALE, retry=Retry.VALIDATE)
-            with stored_file_path(batch.file.name) as path:
+            with stored_file_path(batch.file.name) as path, _progress(batch) as progress:
                 result = engine.run(path, batch=batch, apply=True, user_id=user_id,
-                                    progress=_progress(batch))
+                                    progress=progress)
     except WorkbookRefused as refusal:
         return _fail(batch, str(refusal))
     except ImportBusy as busy:

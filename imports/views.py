@@ -135,6 +135,8 @@ def progress_label(batch) -> str:
     if not batch.is_running:
         return batch.get_status_display()
     verb = "Applying" if batch.status == Status.APPLYING else "Checking"
+    if batch.step:  # after the rows are read: "checking: ...: step 3 of 14" (P6)
+        return f"{verb}: {batch.step}"
     if not batch.rows_total:
         return f"{verb}: opening the workbook…"
     if batch.rows_done >= batch.rows_total:

@@ -2,6 +2,7 @@
 only while no apply holds the company's import lock; a running apply holds it throughout."""
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
@@ -89,13 +90,14 @@ def test_a_running_apply_holds_the_lock_from_the_first_row(alice, applying, monk
     engine's writing transaction), so a running apply is never taken for a crashed one."""
     seen = []
 
+    @contextmanager
     def progress(batch):
-        def report(done, total):
+        def report(done, total, step=""):
             thread = threading.Thread(target=lambda: (
                 seen.append(company_lock_held(alice.company.pk)), connection.close()))
             thread.start()
             thread.join()
-        return report
+        yield report
 
     monkeypatch.setattr(services, "_progress", progress)
     with scope(tenant=alice.tenant.pk):

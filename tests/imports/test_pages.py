@@ -181,6 +181,18 @@ def test_progress_while_running(alice, login, batch):
                         "label": "Applying: 2,000 of 5,000 rows read"}
 
 
+def test_batch_page_names_the_step(alice, login, batch):
+    """P6: after the rows are read, the batch page says which step runs and how far it is."""
+    with scope(tenant=alice.tenant.pk):
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=Status.APPLYING, rows_done=40_000, rows_total=100_000,
+            step="writing the new customers: 40,000 of 100,000")
+    url = alice.url(f"imports/{batch.public_id}/")
+    progress = login(alice.viewer).get(url + "progress/").json()
+    assert progress["label"] == "Applying: writing the new customers: 40,000 of 100,000"
+    assert (progress["done"], progress["total"]) == (40_000, 100_000)
+
+
 def test_changes_are_paginated(alice, login, tmp_path):
     """R38: the per-customer changes of a large file are shown a page at a time."""
     path = wb.basic_file(tmp_path / "many.xlsx", [wb.customer(str(n)) for n in range(60)])

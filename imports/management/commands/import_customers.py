@@ -93,11 +93,15 @@ class _Bar:
     def __enter__(self):
         return self.update
 
-    def update(self, done: int, total: int) -> None:
+    def update(self, done: int, total: int, step: str = "") -> None:
         from tqdm import tqdm
 
         if self.bar is None:  # made once the total is known (the workbook is open)
             self.bar = tqdm(total=total, unit=" rows", file=sys.stderr)
+        if step:  # after the rows are read: the engine's steps, each named (P6)
+            self.bar.unit = ""
+            self.bar.set_description_str(step.rsplit(": ", 1)[0], refresh=False)
+        self.bar.total = total
         self.bar.n = done
         self.bar.refresh()
 
