@@ -664,6 +664,18 @@ def _written(counts: dict) -> dict[str, int]:
             "customers_shiptolink": links, _event_table("ShipToLink"): links}
 
 
+# The columns the app's queries filter, join and sort these tables on: ANALYZE of these alone
+# takes a third of a whole-row ANALYZE of the customers and an eighth of their history's
+# (measured at 40,000 customers); the row count comes from the sample either way.
+_ANALYZED_COLUMNS = {
+    "customers_customer": "id, public_id, tenant_id, company_id, number, name1, state, kind, "
+                          "tax_ready, is_active, search_text",
+    "customers_shiptozone": "customer_id, region, tenant_id",
+    "customers_shiptolink": "billing_id, shipping_id, tenant_id",
+}
+_EVENT_COLUMNS = "pgh_obj_id, pgh_context_id"
+
+
 def _event_table(model: str) -> str:
     from django.apps import apps
 
@@ -676,7 +688,7 @@ def refresh_statistics(cursor, written: dict[str, int]) -> list[str]:
     10% of its estimated rows), so the planner knows the new rows at once: autovacuum may be
     off (as on CI machines) or late, and a million-row import left the customer list and search
     on plans for an empty table (P4). Returns the tables analyzed. Run after the commit (a
-    sample of ~30,000 rows per table: ~1 s at a million customers)."""
+    sample of ~30,000 rows per table, of the columns queries use: ~0.1-0.2 s a table)."""
     tables = [table for table, rows in written.items() if rows]
     if not tables:
         return []
@@ -687,7 +699,8 @@ def refresh_statistics(cursor, written: dict[str, int]) -> list[str]:
     analyzed = []
     for table, estimated, modified in cursor.fetchall():
         if written[table] + modified > ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR * estimated:
-            cursor.execute(f'ANALYZE "{table}"')
+            columns = _ANALYZED_COLUMNS.get(table, _EVENT_COLUMNS)
+            cursor.execute(f'ANALYZE "{table}" ({columns})')
             analyzed.append(table)
     return sorted(analyzed)
 
