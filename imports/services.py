@@ -66,8 +66,8 @@ def stored_file_path(name: str):
 class _Progress:
     """The engine's progress callback for a batch: writes rows_done, rows_total and step through
     a connection of its own, so the batch page sees them while the engine's transaction is
-    still open (the checks and writes, P6). A batch row another transaction holds is skipped,
-    never waited for."""
+    still open (the checks and writes, P6). The engine's own transaction never writes the
+    batch row, so this cannot wait for it."""
 
     def __init__(self, batch: ImportBatch):
         self.batch_id = batch.pk
@@ -78,9 +78,7 @@ class _Progress:
             self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
         with self.connection.cursor() as cursor:
             cursor.execute("""UPDATE imports_importbatch SET rows_done = %s, rows_total = %s,
-                                     step = %s
-                              WHERE id = (SELECT id FROM imports_importbatch WHERE id = %s
-                                          FOR UPDATE SKIP LOCKED)""",
+                                     step = %s WHERE id = %s""",
                            [done, total, step[:200], self.batch_id])
 
     def close(self) -> None:
