@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0007_importbatch_retry'),
+        ('imports', '0008_importbatch_checked_version'),
     ]
 
     operations = [
