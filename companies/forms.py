@@ -81,16 +81,38 @@ class CompanyChoiceField(forms.ModelChoiceField):
         return f"{'— ' * obj.level}{obj.name} ({obj.code})"
 
 
+class InheritedSwitch(forms.NullBooleanSelect):
+    """An on/off setting that may be left to inherit (R19), e.g. address validation (R63)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "Inherit"), ("true", "On"), ("false", "Off")]
+
+
+# The settings of R19 on a company, a customer and an address: labels and widgets.
+INHERITED_SETTING_LABELS = {
+    "exemption_reason": "Exemption reason (blank: inherit)",
+    "expiring_soon_days": "Expiring soon, days (blank: inherit)",
+    "address_validation": "Address validation",
+}
+INHERITED_SETTING_WIDGETS = {"address_validation": InheritedSwitch}
+INHERITED_SETTING_HELP = {
+    "address_validation": "On: a ZIP or postal code outside its state or province is an error; "
+                          "off: a warning.",
+}
+
+
 class CompanyForm(StorableTextModelForm):
     class Meta:
         model = Company
         fields = [
             "name", "code", "legal_name", "fein", "address_line1", "address_line2", "city",
             "state", "country", "zip", "contact_email", "require_tax_fields",
-            "exemption_reason", "expiring_soon_days",
+            "exemption_reason", "expiring_soon_days", "address_validation",
         ]
-        labels = {"exemption_reason": "Exemption reason (blank: inherit)",
-                  "expiring_soon_days": "Expiring soon, days (blank: inherit)"}
+        labels = INHERITED_SETTING_LABELS
+        widgets = INHERITED_SETTING_WIDGETS
+        help_texts = INHERITED_SETTING_HELP
 
 
 class CompanyCreateForm(CompanyForm):
@@ -177,7 +199,8 @@ class MemberEditForm(MemberForm):
 class TenantSettingsForm(StorableTextModelForm):
     class Meta:
         model = Tenant
-        fields = ["name", "default_exemption_reason", "default_expiring_soon_days"]
+        fields = ["name", "default_exemption_reason", "default_expiring_soon_days",
+                  "default_address_validation"]
         labels = {"default_exemption_reason": "Default exemption reason",
                   "default_expiring_soon_days": "Expiring soon, days before expiry"}
 

@@ -54,6 +54,10 @@ class Tenant(models.Model):
         max_length=2, choices=EXEMPTION_REASONS, blank=True, default="G"
     )
     default_expiring_soon_days = models.PositiveIntegerField(default=DEFAULT_EXPIRING_SOON_DAYS)
+    default_address_validation = models.BooleanField(
+        "address validation", default=False,
+        help_text="On: a ZIP or postal code outside its state or province is an error; off: a "
+                  "warning.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -146,6 +150,7 @@ class Company(MPTTModel, TenantOwned):
     )
     exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
     expiring_soon_days = models.PositiveIntegerField(null=True, blank=True)
+    address_validation = models.BooleanField(null=True, blank=True)  # R63; None: inherit
 
     objects = scoped_manager(TreeQuerySet, CompanyTreeManager)
 

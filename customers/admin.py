@@ -3,7 +3,7 @@ validation (R8-R10), the locked tax components (R18), one tenant per record. His
 only."""
 
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from companies.admin import EventAdmin
@@ -11,7 +11,13 @@ from companies.admin_scoping import TenantScopedAdmin
 from companies.forms import StorableTextModelForm
 from customers.locking import check_address_lock, check_main_address_lock
 from customers.models import Address, Contact, ContactChannel, Customer, ShipToLink, ShipToZone
-from customers.services import CUSTOMER_TEXT_FIELDS, check_link, check_number_free
+from customers.postal import address_mismatch, mismatches
+from customers.services import (
+    CUSTOMER_TEXT_FIELDS,
+    check_link,
+    check_number_free,
+    validates_address,
+)
 from customers.validation import clean_customer_values
 
 
@@ -37,8 +43,11 @@ class CustomerAdminForm(StorableTextModelForm):
         company = data.get("company") or (self.instance.company if self.instance.company_id
                                           else None)
         text = {name: data.get(name) or "" for name in CUSTOMER_TEXT_FIELDS if name in data}
+        validate = company is not None and validates_address(
+            data, company=company, customer=self.instance if self.instance.pk else None)
         cleaned, errors = clean_customer_values(
-            text, require_tax_fields=bool(company and company.require_tax_fields))
+            text, require_tax_fields=bool(company and company.require_tax_fields),
+            validate_address=validate)
         if errors:
             raise ValidationError(errors)
         data.update(cleaned)
@@ -54,8 +63,12 @@ class AddressAdminForm(StorableTextModelForm):
         super().clean()
         data = self.cleaned_data
         _same_tenant(data, "customer")
+        customer = data.get("customer")
+        validate = customer is not None and validates_address(
+            data, company=customer.company, address=Address(customer=customer))
         cleaned, errors = clean_customer_values(
-            {name: data.get(name) or "" for name in ("state", "country", "zip")})
+            {name: data.get(name) or "" for name in ("state", "country", "zip")},
+            validate_address=validate)
         if errors:
             raise ValidationError(errors)
         data.update(cleaned)
@@ -88,12 +101,36 @@ def _tenant_form(*relations: str):
     return Form
 
 
+class AddressCheckFilter(admin.SimpleListFilter):
+    """Customers whose main address has a ZIP outside its state, whatever the setting (R63)."""
+
+    title = "address check"
+    parameter_name = "address_check"
+
+    def lookups(self, request, model_admin):
+        return [("fails", "ZIP outside its state")]
+
+    def queryset(self, request, queryset):
+        return mismatches(queryset) if self.value() == "fails" else queryset
+
+
+class AddressMismatchWarning:
+    """After an admin save with address validation off: the R63 warning, as the app gives."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        message = address_mismatch(state=obj.state, country=obj.country, zip=obj.zip)
+        if message:
+            self.message_user(request, f"{message} Saved anyway: address validation is off.",
+                              messages.WARNING)
+
+
 @admin.register(Customer)
-class CustomerAdmin(TenantScopedAdmin):
+class CustomerAdmin(AddressMismatchWarning, TenantScopedAdmin):
     form = CustomerAdminForm
     list_display = ["number", "name1", "company", "kind", "city", "state", "zip", "tax_ready",
                     "tenant"]
-    list_filter = ["tenant", "kind", "tax_ready", "state", "country"]
+    list_filter = ["tenant", "kind", "tax_ready", AddressCheckFilter, "state", "country"]
     search_fields = ["number", "name1", "email", "city", "zip"]
     list_select_related = ["company", "tenant"]
     readonly_fields = ["public_id", "tax_ready", "created_at", "updated_at"]
@@ -107,11 +144,12 @@ class CustomerAdmin(TenantScopedAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(TenantScopedAdmin):
+class AddressAdmin(AddressMismatchWarning, TenantScopedAdmin):
     form = AddressAdminForm
     list_display = ["__str__", "customer", "is_bill_to", "is_ship_to", "is_statements",
                     "is_active", "tenant"]
-    list_filter = ["tenant", "is_active", "is_bill_to", "is_ship_to", "is_statements", "country"]
+    list_filter = ["tenant", "is_active", "is_bill_to", "is_ship_to", "is_statements",
+                   AddressCheckFilter, "country"]
     search_fields = ["label", "line1", "city", "zip", "customer__number", "customer__name1"]
     raw_id_fields = ["customer"]
     list_select_related = ["customer", "tenant"]

@@ -2,14 +2,17 @@
 
 from django import forms
 
-from companies.forms import StorableTextForm, StorableTextModelForm
+from companies.forms import (
+    INHERITED_SETTING_HELP,
+    INHERITED_SETTING_LABELS,
+    INHERITED_SETTING_WIDGETS,
+    StorableTextForm,
+    StorableTextModelForm,
+)
 from customers.models import TAX_FIELDS, Address, ChannelKind, Contact, Customer, CustomerKind
 from customers.regions import region_choices
 from customers.services import ADDRESS_FIELDS, CUSTOMER_OTHER_FIELDS, CUSTOMER_TEXT_FIELDS
 from customers.validation import clean_customer_values
-
-INHERIT_LABELS = {"exemption_reason": "Exemption reason (blank: inherit)",
-                  "expiring_soon_days": "Expiring soon, days (blank: inherit)"}
 
 
 class CustomerForm(StorableTextModelForm):
@@ -19,14 +22,19 @@ class CustomerForm(StorableTextModelForm):
     class Meta:
         model = Customer
         fields = CUSTOMER_TEXT_FIELDS + CUSTOMER_OTHER_FIELDS
-        labels = INHERIT_LABELS
-        widgets = {"email": forms.TextInput(attrs={"type": "email"})}
+        labels = {**INHERITED_SETTING_LABELS, "name1": "Name 1 (required)",
+                  "number": "Customer number (required)"}
+        widgets = {"email": forms.TextInput(attrs={"type": "email"}),
+                   **INHERITED_SETTING_WIDGETS}
+        help_texts = INHERITED_SETTING_HELP
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
         self.company = company
         for name in TAX_FIELDS:
             field = self.fields[name]
+            if name == "name1":  # always required (R9), whatever the company asks
+                continue
             # The country may be left for the state to set (R10); the check runs after that.
             field.required = company.require_tax_fields and name != "country"
             if not field.required:
@@ -57,7 +65,7 @@ class CustomerForm(StorableTextModelForm):
                       "fein"]),
         ("Main address", ["address_line1", "address_line2", "city", "state", "country", "zip"]),
         ("Contact", ["email", "phone", "fax"]),
-        ("Settings", ["exemption_reason", "expiring_soon_days"]),
+        ("Settings", ["exemption_reason", "expiring_soon_days", "address_validation"]),
     ]
 
     def fieldsets(self):
@@ -68,7 +76,9 @@ class AddressForm(StorableTextModelForm):
     class Meta:
         model = Address
         fields = ADDRESS_FIELDS
-        labels = {**INHERIT_LABELS, "is_active": "Active"}
+        labels = {**INHERITED_SETTING_LABELS, "is_active": "Active"}
+        widgets = INHERITED_SETTING_WIDGETS
+        help_texts = INHERITED_SETTING_HELP
 
     def _post_clean(self):
         pass
@@ -127,4 +137,7 @@ class CustomerFilterForm(StorableTextForm):
     status = forms.ChoiceField(
         choices=[("", "Active"), ("inactive", "Inactive"), ("all", "Active and inactive")],
         required=False, label="Status")
+    address_check = forms.ChoiceField(
+        choices=[("", "Any"), ("fails", "ZIP outside its state")], required=False,
+        label="Address check")
     sort = forms.ChoiceField(choices=[("name", "Name"), ("number", "Number")], required=False)

@@ -97,6 +97,7 @@ class Customer(TenantOwned):
     # inactive: kept with its documents and history, out of the default list, exposure and
     # request sending. A database default too, as the import engine inserts by SQL.
     is_active = models.BooleanField("active", default=True, db_default=True)
+    address_validation = models.BooleanField(null=True, blank=True)  # R63; None: inherit
     tax_ready = models.GeneratedField(
         expression=models.Case(
             models.When(_tax_ready_expression(), then=Value(True)), default=Value(False)
@@ -179,6 +180,7 @@ class Address(TenantOwned):
     is_active = models.BooleanField("active", default=True)
     exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
     expiring_soon_days = models.PositiveIntegerField(null=True, blank=True)
+    address_validation = models.BooleanField(null=True, blank=True)  # R63; None: inherit
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_manager(AddressQuerySet)

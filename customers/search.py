@@ -13,10 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
 
-from customers.models import ZIP_MARK, Customer
+from customers.models import ZIP_MARK, Address, Customer
+from customers.postal import ZIP3, mismatch_q, mismatches
 from customers.regions import REGION_NAMES
 
 PAGE_SIZE = 50
@@ -58,8 +59,10 @@ def with_search_fields(qs: QuerySet[Customer]) -> QuerySet[Customer]:
 
 def filter_customers(qs: QuerySet[Customer], *, q: str = "", kind: str = "",
                      tax_ready: str = "", state: str = "",
-                     status: str = "") -> QuerySet[Customer]:
-    """status: "" active customers only (the default view, R59), "inactive", or "all"."""
+                     status: str = "", address_check: str = "") -> QuerySet[Customer]:
+    """status: "" active customers only (the default view, R59), "inactive", or "all";
+    address_check="fails": customers whose main address or an active address has a ZIP
+    outside its state, whatever the setting (R63)."""
     qs = with_search_fields(qs)
     if status == "inactive":
         qs = qs.filter(is_active=False)
@@ -73,6 +76,9 @@ def filter_customers(qs: QuerySet[Customer], *, q: str = "", kind: str = "",
         qs = qs.filter(tax_ready=tax_ready == "yes")
     if state:
         qs = qs.filter(state=state.strip().upper())
+    if address_check == "fails":
+        addresses = Address.objects.filter(customer=OuterRef("pk"), is_active=True)
+        qs = qs.alias(zip3=ZIP3).filter(mismatch_q() | Exists(mismatches(addresses)))
     return qs
 
 

@@ -21,6 +21,7 @@ from customers.models import (
     ShipToZone,
 )
 from customers.regions import REGION_NAMES
+from customers.settings_resolution import effective_setting
 from customers.text import full_stop
 from customers.validation import clean_customer_values
 
@@ -29,7 +30,7 @@ CUSTOMER_TEXT_FIELDS = [
     "number", "alternate_id", "fein", "name1", "name2", "attention_name", "address_line1",
     "address_line2", "city", "state", "country", "zip", "phone", "fax", "email",
 ]
-CUSTOMER_OTHER_FIELDS = ["kind", "exemption_reason", "expiring_soon_days"]
+CUSTOMER_OTHER_FIELDS = ["kind", "exemption_reason", "expiring_soon_days", "address_validation"]
 
 
 def _history(actor):
@@ -57,12 +58,28 @@ def check_number_free(company: Company, number: str, exclude_pk=None) -> None:
         raise _number_taken(company, number)
 
 
-def _clean_customer(values: dict, company: Company) -> dict:
+def validates_address(values: dict, *, company: Company, customer: Customer | None = None,
+                      address: Address | None = None) -> bool:
+    """Whether address validation (R63) is on for a record being written with `values`: its
+    own setting (as given, else as stored), else what it inherits (R19)."""
+    record = address or customer
+    own = values.get("address_validation", getattr(record, "address_validation", None))
+    if own is not None:
+        return own
+    if address is not None:
+        return effective_setting("address_validation", customer=address.customer,
+                                 tenant=company.tenant)[0]
+    return effective_setting("address_validation", company=company, tenant=company.tenant)[0]
+
+
+def _clean_customer(values: dict, company: Company, customer: Customer | None = None) -> dict:
     text = {k: v for k, v in values.items() if k in CUSTOMER_TEXT_FIELDS}
     unknown = set(values) - set(CUSTOMER_TEXT_FIELDS) - set(CUSTOMER_OTHER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown customer fields: {sorted(unknown)}")
-    cleaned, errors = clean_customer_values(text, require_tax_fields=company.require_tax_fields)
+    cleaned, errors = clean_customer_values(
+        text, require_tax_fields=company.require_tax_fields,
+        validate_address=validates_address(values, company=company, customer=customer))
     if errors:
         raise ValidationError(errors)
     return {**values, **cleaned}
@@ -91,7 +108,7 @@ def _save_customer(customer: Customer) -> None:
 def customer_update(*, customer: Customer, actor=None, **values) -> Customer:
     """Change the given fields; a locked main address refuses its tax components (R18)."""
     with transaction.atomic(), _history(actor):
-        values = _clean_customer(values, customer.company)
+        values = _clean_customer(values, customer.company, customer)
         check_main_address_lock(customer, values)
         if "number" in values:
             check_number_free(customer.company, values["number"], exclude_pk=customer.pk)
@@ -196,15 +213,19 @@ def link_remove(*, link: ShipToLink, actor=None) -> None:
 ADDRESS_FIELDS = [
     "label", "line1", "line2", "city", "county", "state", "country", "zip", "is_bill_to",
     "is_ship_to", "is_statements", "is_active", "exemption_reason", "expiring_soon_days",
+    "address_validation",
 ]
 
 
-def _clean_address(values: dict) -> dict:
+def _clean_address(values: dict, customer: Customer, address: Address | None = None) -> dict:
     unknown = set(values) - set(ADDRESS_FIELDS)
     if unknown:
         raise TypeError(f"Unknown address fields: {sorted(unknown)}")
     text = {k: values[k] for k in ("state", "country", "zip") if k in values}
-    cleaned, errors = clean_customer_values(text)  # R10 applies to every address
+    # R10 applies to every address, and R63 by the address's own setting or its customer's.
+    validate = validates_address(values, company=customer.company,
+                                 address=address or Address(customer=customer))
+    cleaned, errors = clean_customer_values(text, validate_address=validate)
     if errors:
         raise ValidationError(errors)
     values = {**values, **cleaned}
@@ -237,7 +258,7 @@ def _save_address(address: Address) -> Address:
 
 def address_create(*, customer: Customer, actor=None, **values) -> Address:
     with transaction.atomic(), _history(actor):
-        values = _clean_address(values)
+        values = _clean_address(values, customer)
         address = Address(tenant_id=customer.tenant_id, customer=customer, **values)
         return _save_address(address)
 
@@ -245,7 +266,7 @@ def address_create(*, customer: Customer, actor=None, **values) -> Address:
 def address_update(*, address: Address, actor=None, **values) -> Address:
     """Change an address; its tax components are refused once a document uses it (R18)."""
     with transaction.atomic(), _history(actor):
-        values = _clean_address(values)
+        values = _clean_address(values, address.customer, address)
         check_address_lock(address, values)
         for name, value in values.items():
             setattr(address, name, value)

@@ -1,7 +1,8 @@
 """Settings that resolve from the most specific level (R19).
 
 Address, then customer, then the company and its ancestors (nearest first), then the tenant's
-defaults. Two settings use this: the exemption reason and the "expiring soon" window in days.
+defaults. Three settings use this: the exemption reason, the "expiring soon" window in days and
+address validation (R63).
 """
 
 from companies.models import Company, Tenant
@@ -11,6 +12,7 @@ from customers.models import Address, Customer
 SETTINGS = {
     "exemption_reason": "default_exemption_reason",
     "expiring_soon_days": "default_expiring_soon_days",
+    "address_validation": "default_address_validation",  # R63
 }
 
 
@@ -46,7 +48,8 @@ def effective_setting(name: str, *, address: Address | None = None,
     return getattr(tenant, SETTINGS[name]), "from the tenant default"
 
 
-SETTING_LABELS = {"exemption_reason": "Exemption reason", "expiring_soon_days": "Expiring soon"}
+SETTING_LABELS = {"exemption_reason": "Exemption reason", "expiring_soon_days": "Expiring soon",
+                  "address_validation": "Address validation"}
 
 
 def effective_settings(*, tenant: Tenant, customer: Customer,
@@ -80,4 +83,7 @@ def setting_display(name: str, value) -> str:
         from companies.models import EXEMPTION_REASONS
 
         return dict(EXEMPTION_REASONS).get(value, value or "none")
+    if name == "address_validation":
+        return "on: a ZIP outside its state is an error" if value else \
+            "off: a ZIP outside its state is a warning"
     return f"{value} days"

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from customers.models import TAX_FIELDS, Customer
+from customers.postal import address_mismatch
 from customers.regions import normalise_address
 from customers.text import strip_invisible
 
@@ -47,13 +48,15 @@ def email_is_valid(value: str) -> bool:
 
 
 def clean_customer_values(values: dict[str, str], *, require_tax_fields: bool = False,
+                          validate_address: bool = False,
                           ) -> tuple[dict[str, str], dict[str, str]]:
     """Clean the given customer fields; absent fields are not checked (R33 deleted columns).
 
     Text is trimmed; the number also loses no-break spaces and invisible characters at its
     ends (`strip_invisible`, as imports match it: R8, R42, R49); state, country and ZIP are
-    checked together (R10); name and number may not be blank (R9), nor the six tax fields when
-    the company requires them.
+    checked together (R10), and with `validate_address` a ZIP outside its state is an error on
+    the ZIP (R63); name and number may not be blank (R9), nor the six tax fields when the
+    company requires them.
     """
     cleaned = {name: (value or "").strip() for name, value in values.items()}
     if "number" in cleaned:  # the key imports match by: the same normalisation (R42, R49)
@@ -67,6 +70,10 @@ def clean_customer_values(values: dict[str, str], *, require_tax_fields: bool = 
             if name in cleaned or (name == "country" and value):
                 cleaned[name] = value
         errors.update(address_errors)
+        if validate_address and not address_errors:
+            mismatch = address_mismatch(state=state, country=country, zip=zip_code)
+            if mismatch:
+                errors["zip"] = mismatch
     for name in _REQUIRED_WITH_TAX if require_tax_fields else _REQUIRED:
         if name in cleaned and not cleaned[name]:
             errors.setdefault(name, f"{field_label(name)} is required.")

@@ -19,6 +19,7 @@ from django.db import OperationalError, connection, transaction
 from companies.models import Company, Membership
 from companies.tenancy import reachable_companies_q
 from customers.models import TAX_FIELDS
+from customers.settings_resolution import effective_setting
 from imports.columns import BILLING, FULL, SHIPPING, title_for
 from imports.csv_reader import open_table
 from imports.header import Layout, read_header
@@ -221,7 +222,8 @@ def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues,
     cursor.execute(f"CREATE TEMP TABLE imp_rec ({_REC_TABLE})")
     cleaner = RowCleaner(layout, company_id=targets.company_id, companies=targets.by_code,
                          tax_required=targets.tax_required,
-                         stored=_stored_digests(cursor, layout, targets.ids))
+                         stored=_stored_digests(cursor, layout, targets.ids),
+                         **_address_validation(cursor, targets.ids))
     raw = cursor.cursor  # psycopg's own cursor, for COPY
     if progress:
         progress(0, sheet.rows_total, "")
@@ -252,6 +254,19 @@ def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues,
     # Autovacuum never sees temp tables; statistics of the join columns only (cheap).
     cursor.execute("ANALYZE imp_rec (number, company_id, zone, link_to)")
     return rows, loaded
+
+
+def _address_validation(cursor, company_ids: list[int]) -> dict:
+    """R63 for RowCleaner: the companies whose effective setting is on, and the customers
+    that set their own (few: one indexed scan of the companies' customers)."""
+    companies = Company.objects.filter(pk__in=company_ids).select_related("tenant")
+    on = {c.pk for c in companies
+          if effective_setting("address_validation", company=c, tenant=c.tenant)[0]}
+    cursor.execute("SELECT company_id, number, address_validation FROM customers_customer "
+                   "WHERE company_id = ANY(%s) AND address_validation IS NOT NULL",
+                   [list(company_ids)])
+    return {"validate_address": on,
+            "validate_overrides": {(c, n): v for c, n, v in cursor.fetchall()}}
 
 
 def _stored_digests(cursor, layout: Layout, company_ids: list[int]) -> dict:

@@ -17,6 +17,7 @@ from hashlib import md5
 from operator import itemgetter
 from typing import NamedTuple
 
+from customers.postal import address_mismatch
 from customers.regions import REGION_NAMES, region_country
 from customers.text import (
     code_point,
@@ -95,15 +96,21 @@ def stored_digest_sql(fields: list[str]) -> str:
 class RowCleaner:
     def __init__(self, layout: Layout, *, company_id: int | None = None,
                  companies: dict[str, int] | None = None, tax_required: Container[int] = (),
-                 stored: dict | None = None):
+                 stored: dict | None = None, validate_address: Container[int] = (),
+                 validate_overrides: dict[tuple[int, str], bool] | None = None):
         """`company_id`: the picked company, which takes the rows without a company code;
         `companies`: {code: id} of the companies a `Company Code` cell may name (R42);
         `tax_required`: ids of the companies that require the tax fields (R9);
-        `stored`: by side, {company id: {customer number: digest of its stored values}}."""
+        `stored`: by side, {company id: {customer number: digest of its stored values}};
+        `validate_address`: ids of the companies with address validation on (R63);
+        `validate_overrides`: {(company id, customer number): its own setting} for the
+        customers that have one."""
         self.layout = layout
         self.company_id = company_id
         self.companies = companies or {}
         self.tax_required = tax_required
+        self.validate_address = validate_address
+        self.validate_overrides = validate_overrides or {}
         self.sides = [(BILLING, layout.side(BILLING))]
         if layout.kind == FULL:
             self.sides.append((SHIPPING, layout.side(SHIPPING)))
@@ -175,7 +182,8 @@ class RowCleaner:
             else:
                 values = dict(zip(fields, raw, strict=True))
                 values["number"] = number
-                record, record_issues = self._record(row_no, side, values, require_tax_fields)
+                record, record_issues = self._record(row_no, side, values, require_tax_fields,
+                                                     company_id)
                 issues.extend(record_issues)
                 if bad and not record[-1]:
                     record = (*record[:-1], True)
@@ -214,8 +222,8 @@ class RowCleaner:
             zone = state if state in REGION_NAMES else None
         return (row_no, side, number, *details, zone, None, self.zoned[side], False)
 
-    def _record(self, row_no: int, side: str, values: dict,
-                require_tax_fields: bool) -> tuple[tuple, list[Issue]]:
+    def _record(self, row_no: int, side: str, values: dict, require_tax_fields: bool,
+                company_id: int | None = None) -> tuple[tuple, list[Issue]]:
         titles = self.titles[side]
         issues = []
         if "zip" in values:
@@ -225,9 +233,18 @@ class RowCleaner:
                 issues.append(Issue(row_no, titles["zip"], f"The ZIP code {number} was stored "
                                     f"as a number; read as {padded}.", WARNING))
                 values["zip"] = padded
-        cleaned, errors = clean_customer_values(values, require_tax_fields=require_tax_fields)
+        validate = self.validate_overrides.get((company_id, values["number"].strip()),
+                                               company_id in self.validate_address)
+        cleaned, errors = clean_customer_values(values, require_tax_fields=require_tax_fields,
+                                                validate_address=validate)
         if errors:
             issues.extend(Issue(row_no, titles[f], message) for f, message in errors.items())
+        elif not validate and "zip" in cleaned and "state" in cleaned:
+            # R63 off: a ZIP outside its state is a warning.
+            mismatch = address_mismatch(state=cleaned["state"],
+                                        country=cleaned.get("country") or "", zip=cleaned["zip"])
+            if mismatch:
+                issues.append(Issue(row_no, titles["zip"], mismatch, WARNING))
         zone = None
         if side == SHIPPING and self.zoned[SHIPPING] and cleaned.get("state") in REGION_NAMES:
             zone = cleaned["state"]

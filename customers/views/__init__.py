@@ -17,6 +17,18 @@ def render_tab(request, customer, tab: str, template: str, context: dict | None 
     }, status=status)
 
 
+def warn_address_mismatch(request, record) -> None:
+    """After a save with address validation off: say that the ZIP is outside its state (R63)."""
+    from django.contrib import messages
+
+    from customers.postal import address_mismatch
+
+    message = address_mismatch(state=record.state, country=record.country, zip=record.zip)
+    if message:
+        messages.warning(request, f"{message} Saved anyway: address validation is off. "
+                                  "Check the address.")
+
+
 def service_errors(error) -> str:
     """A service's ValidationError as one line for a flash message."""
     return " ".join(error.messages)

@@ -20,7 +20,7 @@ from customers.selectors import (
     get_customer,
 )
 from customers.settings_resolution import address_settings
-from customers.views import render_tab, service_errors, submit
+from customers.views import render_tab, service_errors, submit, warn_address_mismatch
 
 
 def _back(customer, tenant_slug):
@@ -53,8 +53,9 @@ def _address_page(request, customer, form, address=None):
 def address_add(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     form = AddressForm(request.POST or None, initial={"is_active": True})
-    if submit(request, form, services.address_create, customer=customer):
+    if address := submit(request, form, services.address_create, customer=customer):
         messages.success(request, "Address added.")
+        warn_address_mismatch(request, address)
         return _back(customer, tenant_slug)
     return _address_page(request, customer, form)
 
@@ -66,6 +67,7 @@ def address_edit(request, tenant_slug, public_id, address_id):
     form = AddressForm(request.POST or None, instance=get_address(customer, address_id))
     if submit(request, form, services.address_update, address=address):
         messages.success(request, "Address saved.")
+        warn_address_mismatch(request, address)
         return _back(customer, tenant_slug)
     return _address_page(request, customer, form, address)
 

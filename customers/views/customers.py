@@ -13,7 +13,7 @@ from customers.search import capped_count, filter_customers, keyset_page, search
 from customers.selectors import get_customer, main_address_is_locked, visible_customers
 from customers.settings_resolution import effective_settings
 from customers.text import full_stop
-from customers.views import render_tab, service_errors, submit
+from customers.views import render_tab, service_errors, submit, warn_address_mismatch
 
 
 def _scoped_list(request, scope: str):
@@ -43,7 +43,7 @@ def customer_list(request, tenant_slug):
     q = data.get("q", "")
     scope = data.get("scope") or "company"
     filters = {"q": q, "kind": data.get("kind", ""), "tax_ready": data.get("tax_ready", ""),
-               "state": data.get("state", "")}
+               "state": data.get("state", ""), "address_check": data.get("address_check", "")}
     status = data.get("status", "")
     qs = filter_customers(_scoped_list(request, scope), status=status, **filters)
     sort = data.get("sort") or "name"
@@ -81,6 +81,7 @@ def customer_create(request, tenant_slug):
     if customer := submit(request, form, services.customer_create, tenant=request.tenant,
                           company=company):
         messages.success(request, f"Customer {customer} added to {full_stop(company.name)}")
+        warn_address_mismatch(request, customer)
         return redirect("customers:detail", tenant_slug=tenant_slug,
                         public_id=customer.public_id)
     return render(request, "customers/customer_form.html",
@@ -105,6 +106,7 @@ def customer_edit(request, tenant_slug, public_id):
                         company=customer.company)
     if submit(request, form, services.customer_update, customer=customer):
         messages.success(request, f"Customer {customer} saved.")
+        warn_address_mismatch(request, customer)
         return redirect("customers:detail", tenant_slug=tenant_slug, public_id=public_id)
     return render_tab(request, customer, "details", "customers/customer_edit.html", {
         "form": form, "company": customer.company, "title": f"Edit {customer.name1}",

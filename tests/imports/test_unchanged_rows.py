@@ -21,7 +21,7 @@ def test_unchanged_reimport_writes_nothing_and_changed_row_is_cleaned(
     assert run_import(wb.basic_file(tmp_path / "a.xlsx", rows)).counts["new"] == 3
     again = run_import(wb.basic_file(tmp_path / "b.xlsx", rows))
     assert again.counts["unchanged"] == 3 and again.counts["fields_changed"] == 0
-    rows[1] = wb.customer("200", State="ok", Zip="73301")
+    rows[1] = wb.customer("200", State="ok", Zip="73101")
     rows[2] = wb.customer("300", Email="not-an-email")
     result = run_import(wb.basic_file(tmp_path / "c.xlsx", rows), skip_errors=True)
     assert [(i.row, i.column) for i in result.issues] == [(4, "Billing Customer Email")]
