@@ -17,12 +17,23 @@ CA_REGIONS = dict(PROVINCE_CHOICES)
 REGION_NAMES = {**US_REGIONS, **CA_REGIONS}
 
 
+def _by_name(regions: dict) -> list[tuple[str, str]]:
+    return sorted(regions.items(), key=lambda item: str(item[1]))
+
+
 def region_choices() -> list:
     """Grouped choices for a region drop-down, by name within each country."""
-    return [
-        ("United States", sorted(US_REGIONS.items(), key=lambda item: str(item[1]))),
-        ("Canada", sorted(CA_REGIONS.items(), key=lambda item: str(item[1]))),
-    ]
+    return [("United States", _by_name(US_REGIONS)), ("Canada", _by_name(CA_REGIONS))]
+
+
+def region_groups() -> list:
+    """Choices grouped for the region checkboxes: the 50 states; DC and the territories;
+    Canada's provinces and territories. By name within each group."""
+    other = {code: name for code, name in US_REGIONS.items()
+             if code == "DC" or code not in dict((*CONTIGUOUS_STATES, *NON_CONTIGUOUS_STATES))}
+    states = {code: name for code, name in US_REGIONS.items() if code not in other}
+    return [("US states", _by_name(states)), ("DC and US territories", _by_name(other)),
+            ("Canada", _by_name(CA_REGIONS))]
 
 _REGION_SEPARATORS = re.compile(r"[\s,;]+")
 

@@ -23,7 +23,7 @@ from customers.models import (
 from customers.regions import REGION_NAMES
 from customers.settings_resolution import effective_setting
 from customers.text import full_stop
-from customers.validation import clean_customer_values
+from customers.validation import clean_customer_values, phone_is_valid
 
 # Fields of the customer record set from text (R8); kind and settings are set as they are.
 CUSTOMER_TEXT_FIELDS = [
@@ -307,6 +307,9 @@ def channel_add(*, kind: str, value: str, label: str = "", address: Address | No
         _, errors = clean_customer_values({"email": value})
         if errors:
             raise ValidationError({"value": errors["email"]})
+    elif not phone_is_valid(value):
+        raise ValidationError({"value": f"{value!r} is not a phone number: 7 to 15 digits, with "
+                                        "spaces, + ( ) - . and an extension such as x12."})
     owner = address or contact
     with transaction.atomic(), _history(actor):
         channel = ContactChannel(tenant_id=owner.tenant_id, address=address, contact=contact,

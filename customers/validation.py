@@ -37,6 +37,18 @@ def field_label(name: str) -> str:
     return label
 
 
+_PHONE = re.compile(r"\+?[0-9 ()./-]+(?:\s*(?:x|ext\.?)\s*[0-9]+)?", re.IGNORECASE)
+
+
+def phone_is_valid(value: str) -> bool:
+    """A phone number as people write it: digits (7 to 15) with spaces, + ( ) - . and an
+    optional extension ("x123", "ext. 123")."""
+    if not _PHONE.fullmatch(value):
+        return False
+    main = re.split(r"(?i)\s*(?:x|ext)", value)[0]
+    return 7 <= sum(c.isdigit() for c in main) <= 15
+
+
 def email_is_valid(value: str) -> bool:
     if len(value) <= 254 and _PLAIN_EMAIL.fullmatch(value):
         return True

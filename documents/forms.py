@@ -8,6 +8,7 @@ from django.utils.html import escape
 from companies.forms import StorableTextForm
 from companies.models import EXEMPTION_REASONS
 from customers.models import Address, Customer
+from customers.region_picker import RegionsField
 from customers.regions import region_choices
 from customers.settings_resolution import effective_setting, setting_display
 from documents.files import check_document_file
@@ -44,9 +45,7 @@ class DocumentDetailsForm(StorableTextForm):
     """The fields of a document a person fills in or corrects (R20)."""
 
     doc_type = forms.ChoiceField(label="Type", choices=DocumentType.choices)
-    regions = forms.MultipleChoiceField(
-        choices=region_choices, help_text="One or several: multistate forms cover many.",
-        widget=forms.SelectMultiple(attrs={"size": 8}))
+    regions = RegionsField(help_text="One or several: multistate forms cover many.")
     exemption_reason = forms.ChoiceField(
         choices=[("", "—"), *EXEMPTION_REASONS], required=False,
         help_text="Left blank, the effective exemption reason of the address picked applies "

@@ -12,17 +12,16 @@ so guessing tokens from an address never stops a real link from working there.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import formset_factory
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from companies.forms import StorableTextForm
+from customers.region_picker import RegionsField
 from customers.regions import REGION_NAMES
 from documents import requests as services
 from documents.files import capped_upload, check_document_file, max_upload_bytes, size_label
 from documents.models import DocumentType, RequestStatus
-from documents.views_requests import RegionsField
 from security import ratelimit
 from security.log import client_address, record
 from security.models import EventKind
@@ -42,52 +41,67 @@ GONE_REASONS = {
 }
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented pattern): a list of files."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 class PublicUploadForm(StorableTextForm):
-    file = forms.FileField(required=False,
-                           widget=forms.ClearableFileInput(
-                               attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}))
+    """One to MAX_FILES files from one input, with the details they share (R29)."""
+
+    files = MultipleFileField(label="Files", required=False)
     doc_type = forms.ChoiceField(label="Document type", choices=DocumentType.choices,
-                                 initial=DocumentType.EXEMPTION_CERTIFICATE, required=False)
-    regions = RegionsField(label="Regions it covers", required=False)
-    effective_date = forms.DateField(required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+                                 initial=DocumentType.EXEMPTION_CERTIFICATE)
+    regions = RegionsField(label="Regions they cover")
+    effective_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     expiration_date = forms.DateField(required=False,
-                                      help_text="Leave empty if it does not expire.",
+                                      help_text="Leave empty if they do not expire.",
                                       widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regions"].initial = regions
-        self.fields["file"].help_text = (
-            f"PDF, PNG, JPEG or TIFF, up to {size_label(max_upload_bytes())}.")
+        self.fields["files"].help_text = (
+            f"Choose up to {MAX_FILES} files at once: PDF, PNG, JPEG or TIFF, each up to "
+            f"{size_label(max_upload_bytes())}.")
 
-    def clean(self):
-        super().clean()
-        data = self.cleaned_data
-        upload = data.get("file")
-        if not upload:  # an unused row; dates without a file are a forgotten file
-            if data.get("effective_date") or data.get("expiration_date"):
-                raise ValidationError("Choose the file these details belong to.")
-            return data
-        if upload.size > max_upload_bytes():
-            self.add_error("file", f"{upload.name} is larger than "
-                                   f"{size_label(max_upload_bytes())}.")
-        else:
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if not files:
+            raise ValidationError("Choose at least one file.")
+        if len(files) > MAX_FILES:
+            raise ValidationError(f"At most {MAX_FILES} files at once: you chose {len(files)}.")
+        problems = []
+        for upload in files:
+            if upload.size > max_upload_bytes():
+                problems.append(f"{upload.name} is larger than "
+                                f"{size_label(max_upload_bytes())}.")
+                continue
             try:
-                check_document_file(upload)
+                check_document_file(upload)  # parses as its type (R55)
             except ValidationError as error:
-                self.add_error("file", error)
-        if not data.get("doc_type"):
-            self.add_error("doc_type", "Pick the type of document.")
-        if not data.get("regions"):
-            self.add_error("regions", "Give at least one region.")
-        if not data.get("effective_date"):
-            self.add_error("effective_date", "Give the date the document takes effect.")
-        return data
+                problems.extend(error.messages)
+        if problems:
+            raise ValidationError(problems)
+        return files
 
-
-UploadFormSet = formset_factory(PublicUploadForm, extra=3, max_num=MAX_FILES,
-                                absolute_max=MAX_FILES)
+    def uploads(self) -> list[dict]:
+        """What `request_fulfil` takes: each file with the shared details."""
+        details = {name: self.cleaned_data[name] for name in
+                   ("doc_type", "regions", "effective_date", "expiration_date")}
+        return [{"file": upload, **details} for upload in self.cleaned_data["files"]]
 
 
 def _gone(request, template_status: int, message: str, heading: str):
@@ -126,20 +140,19 @@ def request_upload(request, token):
 def _upload_page(request, certificate_request):
     services.request_mark_opened(request=certificate_request)
     regions = certificate_request.regions
-    formset = UploadFormSet(request.POST or None, request.FILES or None,
-                            form_kwargs={"regions": regions})
+    form = PublicUploadForm(request.POST or None, request.FILES or None, regions=regions)
     context = {"certificate_request": certificate_request,
                "organisation": certificate_request.tenant,
                "company": certificate_request.company, "customer": certificate_request.customer}
-    if request.method == "POST" and formset.is_valid():
-        uploads = [form.cleaned_data for form in formset if form.cleaned_data.get("file")]
+    if request.method == "POST" and form.is_valid():
         try:
-            documents = services.request_fulfil(request=certificate_request, uploads=uploads)
+            documents = services.request_fulfil(request=certificate_request,
+                                                uploads=form.uploads())
         except ValidationError as error:
             context["upload_errors"] = error.messages
         else:
             return render(request, "documents/public_request_done.html",
                           {**context, "documents": documents})
     return render(request, "documents/public_request_upload.html",
-                  {**context, "formset": formset, "max_files": MAX_FILES,
+                  {**context, "form": form, "max_files": MAX_FILES,
                    "regions": [(code, REGION_NAMES.get(code, code)) for code in regions]})

@@ -15,38 +15,17 @@ from django.views.decorators.http import require_POST, require_safe
 from companies.forms import StorableTextForm
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
-from customers.regions import REGION_NAMES, split_regions
+from customers.region_picker import RegionsField
 from customers.selectors import get_customer
 from documents import requests as services
 
 REQUESTS_PER_PAGE = 50
 
 
-class RegionsField(forms.CharField):
-    """Region codes typed as a list ("TX, CA ON"): simple with or without JavaScript."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text",
-                          "State or province codes, separated by commas, semicolons or spaces.")
-        super().__init__(max_length=500, **kwargs)
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list | tuple) else value
-
-    def to_python(self, value):
-        text = super().to_python(value) or ""
-        return split_regions(text)
-
-    def validate(self, value):
-        if self.required and not value:
-            raise ValidationError("Give at least one region.")
-        unknown = [code for code in value if code not in REGION_NAMES]
-        if unknown:
-            raise ValidationError(f"Unknown region: {', '.join(unknown)}.")
-
-
 class RequestForm(StorableTextForm):
-    regions = RegionsField(label="Regions asked for")
+    regions = RegionsField(label="Regions asked for",
+                           help_text="Ticked: the regions the customer is exposed in and has "
+                                     "sent nothing for yet.")
     email = forms.ChoiceField(label="Send to")
     message = forms.CharField(required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 4}),

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from companies.models import Company
 from companies.tenancy import reachable_companies_q
 from imports.models import ImportBatch
 
@@ -15,3 +16,59 @@ def visible_batches(request) -> QuerySet[ImportBatch]:
 
 def get_batch(request, public_id) -> ImportBatch:
     return get_object_or_404(visible_batches(request), public_id=public_id)
+
+
+def new_customer_fields(batch: ImportBatch, keys: list[tuple]) -> dict[tuple, list[tuple]]:
+    """{(company id, customer number): [(field label, value), ...]} for new customers of a
+    batch (the preview shows every field they get, not only their name). Applied: the
+    customers as written; before that: their billing rows in the stored file, cleaned as the
+    engine cleans them (the file is read again; only `keys`, a page of them, are kept). Blank
+    values and unknown customers are left out."""
+    from customers.models import Customer
+    from imports.columns import BILLING, FIELD_NAMES
+    from imports.header import read_header
+    from imports.reader import open_sheet
+    from imports.rows import DETAIL_FIELDS, RowCleaner
+    from imports.services import stored_file_path
+
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    values: dict[tuple, dict] = {}
+    if batch.status in ("applied", "undone"):
+        for customer in Customer.objects.filter(company_id__in={c for c, _ in wanted},
+                                                number__in={n for _, n in wanted}):
+            values[customer.company_id, customer.number] = {
+                f: getattr(customer, f) for f in FIELD_NAMES}
+    elif batch.file:
+        codes = dict(Company.objects.filter(batch.company.subtree_q())
+                     .values_list("code", "pk"))
+        with stored_file_path(batch.file.name) as path:
+            sheet = open_sheet(path)
+            cleaner = RowCleaner(read_header(sheet.header), company_id=batch.company_id,
+                                 companies=codes)
+            for row_no, cells in sheet.rows:
+                for record in cleaner.clean(row_no, cells)[0]:
+                    key = (record[-1], record[2])  # (company id, number)
+                    if record[1] == BILLING and key in wanted and key not in values:
+                        values[key] = {"number": record[2], **dict(
+                            zip(DETAIL_FIELDS, record[3:], strict=False))}
+    return {key: [(str(Customer._meta.get_field(f).verbose_name).capitalize(), v)
+                  for f, v in fields.items() if v and f in FIELD_NAMES]
+            for key, fields in values.items()}
+
+
+def describe_changes(batch: ImportBatch, changes) -> None:
+    """Give each change of a page `customer_public_id` (when its customer exists, to link to
+    it) and each new customer's change `fields` (see `new_customer_fields`)."""
+    from customers.models import Customer
+
+    existing = {(company, number): public_id for company, number, public_id in
+                Customer.objects.filter(company_id__in={c.company_id for c in changes},
+                                        number__in={c.number for c in changes})
+                .values_list("company_id", "number", "public_id")}
+    fields = new_customer_fields(batch, [(c.company_id, c.number) for c in changes
+                                         if c.kind == "new"])
+    for change in changes:
+        change.customer_public_id = existing.get((change.company_id, change.number))
+        change.fields = fields.get((change.company_id, change.number), [])

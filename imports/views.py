@@ -21,7 +21,7 @@ from imports.export import export_customers
 from imports.forms import ExportForm, UploadForm
 from imports.locks import company_lock_held
 from imports.models import ChangeKind, ImportBatch, ImportChange, Status
-from imports.selectors import get_batch, visible_batches
+from imports.selectors import describe_changes, get_batch, visible_batches
 from imports.templates import template_bytes
 from workers.heartbeat import any_worker_alive
 
@@ -105,14 +105,19 @@ def batch_detail(request, tenant_slug, public_id):
     # R59: the company's customers missing from a mirror file, listed apart.
     missing = changes.filter(kind=ChangeKind.DEACTIVATE)
     changes = changes.exclude(kind=ChangeKind.DEACTIVATE)
+    page = Paginator(changes, 50).get_page(request.GET.get("changes"))
+    describe_changes(batch, page)
     issues = batch.errors
     return render(request, "imports/batch_detail.html", {
         "batch": batch, "can_edit": _can_edit(request), "progress_label": progress_label(batch),
         "can_mark_failed": _can_mark_failed(request, batch),
-        "changes": Paginator(changes, 50).get_page(request.GET.get("changes")),
+        "changes": page,
         "missing": Paginator(missing, 50).get_page(request.GET.get("missing")),
         "issues": Paginator(issues, 50).get_page(request.GET.get("issues")),
+        "can_retry": batch.status in (Status.FAILED, Status.CANCELLED)
+        or bool(batch.status == Status.READY and batch.counts.get("errors")),
     })
+
 
 
 def _can_mark_failed(request, batch) -> bool:

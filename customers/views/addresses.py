@@ -32,13 +32,18 @@ def addresses(request, tenant_slug, public_id):
     return _addresses_page(request, get_customer(request, public_id))
 
 
-def _addresses_page(request, customer, contact_form=None):
+def _addresses_page(request, customer, contact_form=None, channel_form=None, owner=None):
+    """The tab; a refused form comes back bound, with its errors beside its fields: the contact
+    form, or `channel_form` under the address or contact `owner` it was posted for."""
     addresses = list(addresses_with_lock(customer))
     address_settings(addresses, tenant=request.tenant, customer=customer)
+    contacts = list(customer.contacts.prefetch_related("channels"))
+    for record in (*addresses, *contacts):
+        mine = owner is not None and type(record) is type(owner) and record.pk == owner.pk
+        record.channel_form = channel_form if mine else ChannelForm()
     return render_tab(request, customer, "addresses", "customers/customer_addresses.html", {
-        "addresses": addresses,
-        "contacts": customer.contacts.prefetch_related("channels"),
-        "contact_form": contact_form or ContactForm(), "channel_form": ChannelForm(),
+        "addresses": addresses, "contacts": contacts,
+        "contact_form": contact_form or ContactForm(),
     })
 
 
@@ -130,16 +135,11 @@ def channel_add(request, tenant_slug, public_id, owner, owner_id):
     target = {"address": get_address(customer, owner_id)} if owner == "address" \
         else {"contact": get_contact(customer, owner_id)}
     form = ChannelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter a phone number or an email address.")
-        return _back(customer, tenant_slug)
-    try:
-        channel = services.channel_add(actor=request.user, **target, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, service_errors(error))
-    else:
+    if channel := submit(request, form, services.channel_add, **target):
         messages.success(request, f"{channel} added.")
-    return _back(customer, tenant_slug)
+        return _back(customer, tenant_slug)
+    # Refused: the page again, what was typed kept and the error beside the field.
+    return _addresses_page(request, customer, channel_form=form, owner=target[owner])
 
 
 @role_required(Role.EDITOR)

@@ -10,6 +10,22 @@ document.addEventListener("submit", (event) => {
   if (message && !window.confirm(message)) event.preventDefault();
 });
 
+// Region checkboxes: a filter box by code or name (the checkboxes work without it).
+document.querySelectorAll("[data-region-picker]").forEach((picker) => {
+  const box = picker.querySelector("[data-region-filter]");
+  box.hidden = false;
+  box.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+  box.addEventListener("input", () => {
+    const term = box.value.trim().toLowerCase();
+    picker.querySelectorAll("[data-region]").forEach((option) => {
+      option.hidden = term !== "" && !option.dataset.region.toLowerCase().includes(term);
+    });
+    picker.querySelectorAll(".region-group").forEach((group) => {
+      group.hidden = !group.querySelector("[data-region]:not([hidden])");
+    });
+  });
+});
+
 // The top-bar menus (<details>): a click elsewhere or Escape closes them.
 const menus = () => document.querySelectorAll("details.switcher[open], details.user-menu[open]");
 document.addEventListener("click", (event) => {

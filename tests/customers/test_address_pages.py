@@ -1,5 +1,7 @@
 """The Addresses & Contacts tab (R15-R18)."""
 
+import re
+
 import pytest
 
 from customers.models import Address, ChannelKind, Contact, ContactChannel
@@ -144,3 +146,26 @@ def test_addresses_tab_four_cases(alice, bob, customer, login, client):
     assert viewer.post(_url(alice, customer, f"addresses/{address.public_id}/toggle/")) \
         .status_code == 403
     assert viewer.post(_url(alice, customer, "contacts/add/"), {"name": "X"}).status_code == 403
+
+
+def test_refused_channel_keeps_the_input_and_shows_the_error_beside_the_field(
+        alice, customer, login):
+    """R16 (issue 13): a bad phone or email on an address's channel form comes back on the
+    same page with what was typed kept and the error beside that form's field, not a banner."""
+    address = make_address(customer)
+    other = make_address(customer, label="Yard")
+    client = login(alice.editor)
+    url = _url(alice, customer, f"addresses/{address.public_id}/channels/add/")
+    for kind, value, message in ((ChannelKind.PHONE, "call me", "is not a phone number"),
+                                 (ChannelKind.EMAIL, "ap@@example", "is not a valid email")):
+        response = client.post(url, {"kind": kind, "value": value, "label": "dock"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        form = re.search(rf'<form[^>]*action="{re.escape(url)}".*?</form>', html, re.S).group(0)
+        assert f'value="{value}"' in form and 'value="dock"' in form
+        assert f'<option value="{kind}" selected>' in form
+        assert message in re.search(r'data-testid="channel-error">([^<]*)', form).group(1)
+        assert html.count('data-testid="channel-error"') == 1  # only under that address
+        assert html.count(message) == 1  # beside the field, not also in a banner
+    with alice.scope():
+        assert not ContactChannel.objects.filter(address__in=[address, other]).exists()

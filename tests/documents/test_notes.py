@@ -105,15 +105,16 @@ def test_author_edits_comment_text_and_file_name(alice, login, customer):
 
 def test_remove_asks_then_deletes_entry_and_stored_file(alice, login, customer, tmp_path,
                                                         django_capture_on_commit_callbacks):
-    """R26: Remove shows a confirmation, then deletes the entry and its stored file; the
-    deletion is in the history."""
+    """R26: Remove asks once (a confirmation page, no browser dialog on top of it), then
+    deletes the entry and its stored file; the deletion is in the history."""
     client = login(alice.editor)
     entry = _add(client, alice, customer, file=SimpleUploadedFile("scan.pdf", PDF_BYTES))
     stored = tmp_path / "media" / entry.file.name
     assert stored.exists()
     url = alice.url(f"notes/{entry.public_id}/remove/")
     page = client.get(url)
-    assert page.status_code == 200 and "data-confirm" in page.content.decode()
+    assert page.status_code == 200 and "will be deleted" in page.content.decode()
+    assert "data-confirm" not in page.content.decode().split("<main")[1]
     assert stored.exists()  # asking changes nothing
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url).status_code == 302

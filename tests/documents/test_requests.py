@@ -65,6 +65,11 @@ def send(alice, login, django_capture_on_commit_callbacks):
     return _send
 
 
+def checked_regions(html: str) -> list[str]:
+    """The ticked region checkboxes of a page, sorted."""
+    return sorted(re.findall(r'name="regions" value="(\w+)" checked', html))
+
+
 def latest_request(world):
     with world.scope():
         return CertificateRequest.objects.select_related("customer").latest("created_at")
@@ -89,7 +94,7 @@ def test_request_page_offers_zones_and_the_customer_and_contact_emails(alice, lo
     page = login(alice.editor).get(alice.url(f"customers/{customer.public_id}/request/"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert re.search(r'name="regions"[^>]*value="CA, TX"', html)
+    assert checked_regions(html) == ["CA", "TX"]
     assert 'value="ap@acme.example"' in html and 'value="pat@acme.example"' in html
 
 
@@ -141,21 +146,20 @@ def test_public_page_shows_its_request_and_nothing_else(alice, visitor, customer
     assert response.status_code == 200
     html = response.content.decode()
     assert "Alice" in html and "Acme Supply" in html and "Texas" in html and "California" in html
-    for leak in ("Other Buyer", "o@other.example", "NY", "ap@acme.example", "C-1"):
+    for leak in ("Other Buyer", "o@other.example", "ap@acme.example", "C-1"):
         assert leak not in html
+    # Every region is offered as a checkbox; only this request's are named and ticked.
+    assert "NY" not in re.search(r'data-testid="requested-regions">(.*?)</p>', html).group(1)
+    assert checked_regions(html) == ["CA", "TX"]
     assert 'href="/t/' not in html  # no way into the tenant
     assert refresh(alice, request).status == RequestStatus.OPENED
     assert request.opened_at is not None
 
 
 def _upload_data(files, **fields):
-    data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "10"}
-    for i, upload in enumerate(files):
-        data.update({f"form-{i}-file": upload, f"form-{i}-doc_type": "resale",
-                     f"form-{i}-regions": "TX", f"form-{i}-effective_date": "2025-01-01",
-                     **{f"form-{i}-{k}": v for k, v in fields.items()}})
-    return data
+    """The public page's post: files from its one multiple-file input, shared details."""
+    return {"files": files, "doc_type": "resale", "regions": ["TX"],
+            "effective_date": "2025-01-01", "expiration_date": "", **fields}
 
 
 def test_upload_arrives_as_pending_documents_and_fulfils_the_request(alice, visitor, customer,
@@ -165,17 +169,15 @@ def test_upload_arrives_as_pending_documents_and_fulfils_the_request(alice, visi
     request, token = send(customer)
     files = [SimpleUploadedFile("tx.pdf", PDF_BYTES),
              SimpleUploadedFile("ca.png", PNG_BYTES)]
-    data = _upload_data(files)
-    data["form-1-regions"] = "CA"
-    response = visitor.post(f"/r/{token}/", data)
+    response = visitor.post(f"/r/{token}/", _upload_data(files, regions=["TX", "CA"]))
     assert response.status_code == 200
     assert "Thank you" in response.content.decode()
     with alice.scope():
         documents = list(Document.objects.filter(customer=customer).order_by("original_name"))
         events = list(Document.pgh_event_model.objects.filter(pgh_label="insert"))
     assert [(d.original_name, d.regions, d.status, d.doc_type) for d in documents] == [
-        ("ca.png", ["CA"], DocumentStatus.PENDING, "resale"),
-        ("tx.pdf", ["TX"], DocumentStatus.PENDING, "resale")]
+        ("ca.png", ["TX", "CA"], DocumentStatus.PENDING, "resale"),
+        ("tx.pdf", ["TX", "CA"], DocumentStatus.PENDING, "resale")]
     assert all(d.uploaded_by is None and d.request_id == request.pk for d in documents)
     assert (tmp_path / "media" / documents[1].file.name).read_bytes() == PDF_BYTES
     assert {e.pgh_context.metadata["certificate_request"] for e in events} == {
@@ -415,3 +417,26 @@ def test_guessing_links_is_throttled(db, visitor, monkeypatch):
     monkeypatch.setattr(views_public, "MISS_LIMIT", 3)
     statuses = [visitor.get(f"/r/guess-{n}/").status_code for n in range(5)]
     assert statuses == [404, 404, 404, 429, 429]
+
+
+def test_public_page_takes_ten_files_from_one_input_and_refuses_eleven(
+        alice, visitor, customer, send, tmp_path):
+    """R29 (issue 13): one multiple-file input takes up to 10 files; 11 are refused by the
+    server with a message beside the field, and nothing is stored."""
+    request, token = send(customer)
+    page = visitor.get(f"/r/{token}/").content.decode()
+    assert len(re.findall(r'<input type="file"[^>]*name="files"[^>]*multiple', page)) == 1
+
+    def pdfs(count):
+        return [SimpleUploadedFile(f"cert-{n}.pdf", PDF_BYTES) for n in range(count)]
+
+    response = visitor.post(f"/r/{token}/", _upload_data(pdfs(11)))
+    assert response.status_code == 200
+    assert "At most 10 files at once: you chose 11." in response.content.decode()
+    with alice.scope():
+        assert not Document.objects.exists()
+    assert not (tmp_path / "media").exists()
+    response = visitor.post(f"/r/{token}/", _upload_data(pdfs(10)))
+    assert "Thank you" in response.content.decode()
+    with alice.scope():
+        assert Document.objects.filter(request=request).count() == 10

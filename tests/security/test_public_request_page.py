@@ -38,10 +38,8 @@ def test_token_is_not_written_to_the_history(alice):
     visitor = Client()
     assert visitor.get(f"/r/{TOKEN}/").status_code == 200
     response = visitor.post(f"/r/{TOKEN}/", {
-        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0",
-        "form-0-file": SimpleUploadedFile("cert.pdf", PDF_BYTES),
-        "form-0-doc_type": "exemption", "form-0-regions": "TX",
-        "form-0-effective_date": "2024-01-01"})
+        "files": [SimpleUploadedFile("cert.pdf", PDF_BYTES)], "doc_type": "exemption",
+        "regions": "TX", "effective_date": "2024-01-01"})
     assert response.status_code == 200, response.content.decode()[:500]
     with scopes_disabled():
         item.refresh_from_db()
