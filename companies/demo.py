@@ -18,6 +18,11 @@ TREE = [
     ("ACME-TX", "Acme Texas", "ACME-WEST", "Austin", "TX"),
     ("ACME-CA", "Acme Canada Ltd.", None, "Toronto", "ON"),
 ]
+GLOBEX_TREE = [
+    ("GLOBEX", "Globex Supply Co.", None, "Springfield", "OR"),
+    ("GLOBEX-NW", "Globex Northwest", "GLOBEX", "Portland", "OR"),
+    ("GLOBEX-BC", "Globex Canada", "GLOBEX", "Vancouver", "BC"),
+]
 
 
 def load(stdout=None) -> dict:
@@ -35,10 +40,15 @@ def load(stdout=None) -> dict:
 
     acme = Tenant.objects.create(slug="acme", name="Acme Distribution")
     globex = Tenant.objects.create(slug="globex", name="Globex Supply")
+    globex_companies: dict[str | None, Company] = {}
     with scope(tenant=globex.pk):
-        Membership.objects.create(tenant=globex, user=users["owner"], role=Role.OWNER)
-        company_create(tenant=globex, name="Globex Supply Co.", code="GLOBEX",
-                       city="Springfield", state="OR", country="US")
+        for role, user in [(Role.OWNER, users["owner"]), (Role.EDITOR, users["editor"]),
+                           (Role.VIEWER, users["viewer"])]:
+            Membership.objects.create(tenant=globex, user=user, role=role)
+        for code, name, parent, city, state in GLOBEX_TREE:
+            globex_companies[code] = company_create(
+                tenant=globex, name=name, code=code, parent=globex_companies.get(parent),
+                city=city, state=state, country="CA" if state == "BC" else "US")
     companies: dict[str | None, Company] = {}
     with scope(tenant=acme.pk):
         for role, user in [(Role.OWNER, users["owner"]), (Role.EDITOR, users["editor"]),
@@ -49,4 +59,8 @@ def load(stdout=None) -> dict:
             companies[code] = company_create(
                 tenant=acme, name=name, code=code, parent=companies.get(parent), city=city,
                 state=state, country=country, contact_email=f"tax@{code.lower()}.example.com")
-    return {"tenant": acme, "companies": companies, "users": users}
+    # The second tenant gets a small world of its own (the app loaders run again for it), so
+    # switching tenant shows the product working.
+    second = {"tenant": globex, "companies": globex_companies, "users": users,
+              "per_company": 10}
+    return {"tenant": acme, "companies": companies, "users": users, "second": second}

@@ -71,13 +71,15 @@ def load(context) -> dict:
     tenant, owner = context["tenant"], context["users"]["owner"]
     companies = context["companies"]
     # Settings at company level, so customer pages show where a value comes from (R19).
-    company_update(company=companies["ACME-EAST"], expiring_soon_days=45)
-    company_update(company=companies["ACME-TX"], exemption_reason="I")
+    if "ACME-EAST" in companies:
+        company_update(company=companies["ACME-EAST"], expiring_soon_days=45)
+        company_update(company=companies["ACME-TX"], exemption_reason="I")
+    per_company = context.get("per_company", PER_COMPANY)
     with pghistory.context(user=owner.pk, source="demo"):
         customers = []
         for index, (code, company) in enumerate(sorted(companies.items())):
-            canadian = code == "ACME-CA"
-            for n in range(PER_COMPANY):
+            canadian = company.country == "CA"
+            for n in range(per_company):
                 kind = CustomerKind.SHIP_TO if n % 3 == 2 else CustomerKind.BILL_TO
                 number = f"{index + 1:02d}{n + 1:04d}" if n % 5 else f"C-{index + 1}{n + 1:03d}"
                 customers.append(_customer(rng, tenant, company, number, kind, canadian))

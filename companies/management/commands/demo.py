@@ -37,15 +37,17 @@ class Command(BaseCommand):
                 self._delete_demo()
         with transaction.atomic():
             context = company_demo.load()
-            with scope(tenant=context["tenant"].pk):
-                for app in apps.get_app_configs():
-                    if app.name == "companies":
-                        continue
-                    try:
-                        module = importlib.import_module(f"{app.name}.demo")
-                    except ModuleNotFoundError:
-                        continue
-                    context.update(module.load(context) or {})
+            second = context.pop("second")  # globex: a smaller world, built the same way
+            for world in (context, second):
+                with scope(tenant=world["tenant"].pk):
+                    for app in apps.get_app_configs():
+                        if app.name == "companies":
+                            continue
+                        try:
+                            module = importlib.import_module(f"{app.name}.demo")
+                        except ModuleNotFoundError:
+                            continue
+                        world.update(module.load(world) or {})
         self._print_login("Demo data loaded.")
 
     def _delete_demo(self):
