@@ -45,6 +45,9 @@ def test_download_fill_upload_preview_apply_search_and_undo(page, screenshot, al
     erased = page.get_by_test_id("erased")
     assert erased.inner_text() == "512-555-0100"
     assert "Zephyr Widgets" in page.get_by_test_id("changes").inner_text()
+    new_customer = page.get_by_test_id("new-customer")
+    new_customer.locator("summary").click()  # folded: every field the new customer gets
+    assert "Tulsa" in new_customer.inner_text()
     screenshot("import")
 
     page.get_by_role("button", name="Apply 2 valid rows").click()

@@ -30,8 +30,12 @@ def test_send_a_request_and_answer_it_through_the_link(page, browser, live_serve
     log_in(page, alice.editor.email, password)
     page.wait_for_url("**/t/**")
     page.goto(alice.url(f"customers/{customer.public_id}/request/"))
-    assert page.get_by_label("Regions asked for:").input_value() == "OK, TX"
+    # Grouped checkboxes, the exposed regions ticked (R30).
+    assert page.get_by_label("OK Oklahoma").is_checked()
+    assert page.get_by_label("TX Texas").is_checked()
+    assert not page.get_by_label("CA California").is_checked()
     page.get_by_label("Message:").fill("Please send your current certificates for our files.")
+    screenshot("request-form")
     page.get_by_role("button", name="Send request").click()
     page.wait_for_url("**/documents/")
     assert "Request sent to ap@prairie.example" in page.locator("main").inner_text()
@@ -44,11 +48,11 @@ def test_send_a_request_and_answer_it_through_the_link(page, browser, live_serve
     visitor.goto(link)
     assert "Prairie Feed & Seed" in visitor.locator("main").inner_text()
     assert "Texas" in visitor.get_by_test_id("requested-regions").inner_text()
-    first = visitor.get_by_test_id("upload-1")
-    first.get_by_label("File:").set_input_files(str(certificate))
-    first.get_by_label("Document type:").select_option("resale")
-    first.get_by_label("Regions it covers:").fill("TX")
-    first.get_by_label("Effective date:").fill("2025-02-01")
+    form = visitor.get_by_test_id("upload")
+    form.get_by_label("Files:").set_input_files([str(certificate)])  # one input, up to 10
+    form.get_by_label("Document type:").select_option("resale")
+    form.get_by_label("OK Oklahoma").uncheck()  # the regions asked for come ticked
+    form.get_by_label("Effective date:").fill("2025-02-01")
     screenshot("request", of=visitor)
     visitor.get_by_role("button", name="Send documents").click()
     visitor.wait_for_load_state()
