@@ -31,7 +31,7 @@ def test_upload_a_document_and_validate_it_in_the_queue(page, screenshot, alice,
     page.get_by_role("link", name="Add document").click()
     page.get_by_label("File:").set_input_files(str(certificate))
     page.get_by_label("Type:").select_option("exemption")
-    page.get_by_label("Regions:").select_option(["TX"])
+    page.get_by_label("TX Texas").check()  # the grouped region checkboxes
     page.get_by_label("Signed date:").fill("2025-01-02")
     page.get_by_label("Effective date:").fill("2025-01-03")
     page.get_by_role("button", name="Upload").click()
