@@ -50,6 +50,7 @@ def test_demo_loads_prints_the_login_and_reset_reloads(db, client, settings):
     assert {Role.OWNER, Role.EDITOR, Role.VIEWER} <= roles
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get("/t/acme/").status_code == 200
+    _globex_is_alive(client)
     loaded = _acme_rows()
 
     assert "already loaded" in _demo()
@@ -64,3 +65,20 @@ def test_demo_loads_prints_the_login_and_reset_reloads(db, client, settings):
     with scopes_disabled():
         assert Tenant.objects.filter(slug="acme").count() == 1
         assert Company.objects.get(tenant__slug="acme", code="ACME-TX").name == "Acme Texas"
+
+
+def _globex_is_alive(client):
+    """R46 (issue 13): the second tenant has a small living world of its own: companies,
+    customers with zones, documents, a request; its pages show them."""
+    from customers.models import Customer, ShipToZone
+    from documents.models import CertificateRequest, Document
+
+    globex = Tenant.objects.get(slug="globex")
+    with scope(tenant=globex.pk):
+        assert Company.objects.count() >= 3
+        assert Customer.objects.count() >= 20 and ShipToZone.objects.exists()
+        assert Document.objects.filter(status="valid").exists()
+        assert Document.objects.filter(status="pending").exists()
+        assert CertificateRequest.objects.exists()
+    page = client.get("/t/globex/customers/?scope=all").content.decode()
+    assert "No customers found" not in page

@@ -1,5 +1,7 @@
-"""R10 (issue 13): a state that is no known US or Canadian code needs a country, in the one
+"""R10, R9 (issue 13): a state that is no known US or Canadian code needs a country, in the one
 validation place, so the customer form, the admin and imports agree."""
+
+import re
 
 import pytest
 
@@ -62,3 +64,13 @@ def test_import_refuses_unknown_state_without_country(alice, tmp_path):
     assert NEEDS_COUNTRY in result.issues[0].message
     with alice.scope():
         assert not Customer.objects.exists()
+
+
+def test_name_1_is_labelled_required(alice, login):
+    """R9 (issue 13): Name 1 is required to save, and the form says so instead of
+    "Recommended"."""
+    html = login(alice.editor).get(alice.url("customers/add/")).content.decode()
+    label = re.search(r'<label for="id_name1"[^>]*>([^<]*)</label>', html).group(1)
+    assert label.startswith("Name 1 (required)")
+    hint = re.search(r'id="id_name1_helptext">([^<]*)<', html)
+    assert hint is None or "Recommended" not in hint.group(1)
