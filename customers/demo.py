@@ -77,7 +77,7 @@ def load(context) -> dict:
     per_company = context.get("per_company", PER_COMPANY)
     with pghistory.context(user=owner.pk, source="demo"):
         customers = []
-        for index, (code, company) in enumerate(sorted(companies.items())):
+        for index, (_code, company) in enumerate(sorted(companies.items())):
             canadian = company.country == "CA"
             for n in range(per_company):
                 kind = CustomerKind.SHIP_TO if n % 3 == 2 else CustomerKind.BILL_TO

@@ -14,7 +14,7 @@ def test_scripts_manage_runs_a_command_with_the_local_settings():
     env = {k: v for k, v in os.environ.items()
            if k not in ("DJANGO_DEBUG", "VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE")}
     env["PATH"] = "/usr/bin:/bin"  # no virtualenv on the path: the script finds .venv itself
-    result = subprocess.run([str(ROOT / "scripts" / "manage"), "create_tenant", "--help"],
+    result = subprocess.run([str(ROOT / "scripts" / "manage"), "create_tenant", "--help"],  # noqa: S603
                             capture_output=True, text=True, env=env, timeout=60, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "--owner" in result.stdout

@@ -1,8 +1,11 @@
 """Views of the customer pages: the list and record (customers), ship-to (shipto), addresses
 and contacts (addresses), history (history). Thin: fetch in the tenant, bind, call a service."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+
+from customers.postal import address_mismatch
 
 
 def render_tab(request, customer, tab: str, template: str, context: dict | None = None,
@@ -19,10 +22,6 @@ def render_tab(request, customer, tab: str, template: str, context: dict | None 
 
 def warn_address_mismatch(request, record) -> None:
     """After a save with address validation off: say that the ZIP is outside its state (R63)."""
-    from django.contrib import messages
-
-    from customers.postal import address_mismatch
-
     message = address_mismatch(state=record.state, country=record.country, zip=record.zip)
     if message:
         messages.warning(request, f"{message} Saved anyway: address validation is off. "
