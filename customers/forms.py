@@ -22,8 +22,7 @@ class CustomerForm(StorableTextModelForm):
     class Meta:
         model = Customer
         fields = CUSTOMER_TEXT_FIELDS + CUSTOMER_OTHER_FIELDS
-        labels = {**INHERITED_SETTING_LABELS, "name1": "Name 1 (required)",
-                  "number": "Customer number (required)"}
+        labels = INHERITED_SETTING_LABELS
         widgets = {"email": forms.TextInput(attrs={"type": "email"}),
                    **INHERITED_SETTING_WIDGETS}
         help_texts = INHERITED_SETTING_HELP
@@ -34,6 +33,7 @@ class CustomerForm(StorableTextModelForm):
         for name in TAX_FIELDS:
             field = self.fields[name]
             if name == "name1":  # always required (R9), whatever the company asks
+                field.help_text = "Required."
                 continue
             # The country may be left for the state to set (R10); the check runs after that.
             field.required = company.require_tax_fields and name != "country"

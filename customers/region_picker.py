@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from customers.regions import REGION_NAMES, region_groups, split_regions
+from customers.text import forbidden_message
 
 
 class RegionCheckboxes(forms.CheckboxSelectMultiple):
@@ -31,6 +32,10 @@ class RegionsField(forms.MultipleChoiceField):
 
     def to_python(self, value):
         values = super().to_python(value)
+        for text in values:  # R49, as for text fields: a character that cannot be stored
+            message = forbidden_message(str(self.label or "Regions"), text)
+            if message:
+                raise ValidationError(message, code="forbidden_character")
         return list(dict.fromkeys(code for text in values for code in split_regions(text)))
 
     def validate(self, value):

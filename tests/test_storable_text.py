@@ -132,9 +132,10 @@ def test_public_upload_page_refuses_forbidden_characters(alice, visitor, custome
 
     form = PublicUploadForm({"doc_type": "resale", "regions": "TX",
                              "effective_date": "2025-01-01"},
-                            {"file": SimpleUploadedFile("cert\x0b.pdf", PDF_BYTES)}, regions=[])
+                            {"files": [SimpleUploadedFile("cert\x0b.pdf", PDF_BYTES)]},
+                            regions=[])
     assert not form.is_valid()
-    assert "File holds a character that cannot be stored (U+000B)" in form.errors["file"][0]
+    assert "Files holds a character that cannot be stored (U+000B)" in form.errors["files"][0]
 
     _, token = send(customer)
     response = visitor.post(f"/r/{token}/", _upload_data(

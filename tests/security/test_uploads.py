@@ -32,10 +32,9 @@ def token(alice):
 
 
 def _public_data(files: list) -> dict:
-    data = {"form-TOTAL_FORMS": str(len(files)), "form-INITIAL_FORMS": "0"}
-    for n, upload in enumerate(files):
-        data.update({f"form-{n}-file": upload, f"form-{n}-doc_type": "exemption",
-                     f"form-{n}-regions": "TX", f"form-{n}-effective_date": "2024-01-01"})
+    """The public page's post: its one multiple-file input and the details the files share."""
+    data = {"files": files, "doc_type": "exemption", "regions": "TX",
+            "effective_date": "2024-01-01"}
     return data
 
 
