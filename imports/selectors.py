@@ -26,8 +26,9 @@ def new_customer_fields(batch: ImportBatch, keys: list[tuple]) -> dict[tuple, li
     values and unknown customers are left out."""
     from customers.models import Customer
     from imports.columns import BILLING, FIELD_NAMES
-    from imports.header import read_header
-    from imports.reader import open_sheet
+    from imports.csv_reader import open_table
+    from imports.engine import layout_of
+    from imports.reader import WorkbookRefused
     from imports.rows import DETAIL_FIELDS, RowCleaner
     from imports.services import stored_file_path
 
@@ -44,9 +45,12 @@ def new_customer_fields(batch: ImportBatch, keys: list[tuple]) -> dict[tuple, li
         codes = dict(Company.objects.filter(batch.company.subtree_q())
                      .values_list("code", "pk"))
         with stored_file_path(batch.file.name) as path:
-            sheet = open_sheet(path)
-            cleaner = RowCleaner(read_header(sheet.header), company_id=batch.company_id,
-                                 companies=codes)
+            try:  # read as the engine read it: .xlsx or .csv, titles or a mapping
+                sheet = open_table(path, name=batch.original_name)
+                layout = layout_of(sheet.header, batch)
+            except WorkbookRefused:
+                return {}
+            cleaner = RowCleaner(layout, company_id=batch.company_id, companies=codes)
             for row_no, cells in sheet.rows:
                 for record in cleaner.clean(row_no, cells)[0]:
                     key = (record[-1], record[2])  # (company id, number)
