@@ -3,9 +3,7 @@ province? Pure: no ORM, except the QuerySet filter at the end.
 
 US: the first three digits of a ZIP code name its sectional centre, and each three-digit prefix
 (the USPS "three-digit ZIP Code prefix" list) belongs to one state, a few to two or three (063
-CT and NY, 205 DC, MD and VA, ...). The prefixes come from the `zipcodes` package
-(https://github.com/seanpianka/zipcodes, MIT), which ships every USPS ZIP code with its state;
-the map is built from it once, on first use (under a second).
+CT and NY, 205 DC, MD and VA, ...): customers/zip_prefixes.py, with its source.
 Canada: the first letter of a postal code is its postal district, one per province or
 territory (two for Quebec and Ontario's several): Canada Post, "Canadian Addressing Guide",
 postal code structure. X serves both the Northwest Territories and Nunavut.
@@ -18,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
 from customers.regions import CA_POSTAL, CA_REGIONS, US_REGIONS, US_ZIP
+from customers.zip_prefixes import PREFIXES
 
 CA_FIRST_LETTERS = {
     "NL": "A", "NS": "B", "PE": "C", "NB": "E", "QC": "GHJ", "ON": "KLMNP", "MB": "R",
@@ -28,13 +27,7 @@ CA_FIRST_LETTERS = {
 @functools.cache
 def us_prefixes() -> dict[str, frozenset[str]]:
     """{USPS state code: its three-digit ZIP prefixes}, for US states, DC and territories."""
-    import zipcodes
-
-    prefixes: dict[str, set[str]] = {}
-    for entry in zipcodes.list_all():
-        if entry["state"] in US_REGIONS and entry["zip_code"][:3].isdigit():
-            prefixes.setdefault(entry["state"], set()).add(entry["zip_code"][:3])
-    return {state: frozenset(codes) for state, codes in prefixes.items()}
+    return {state: frozenset(codes.split()) for state, codes in PREFIXES.items()}
 
 
 def address_mismatch(*, state: str, country: str, zip: str) -> str | None:
