@@ -1,5 +1,6 @@
 from django import http
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from mptt.admin import DraggableMPTTAdmin
@@ -7,7 +8,7 @@ from mptt.admin import DraggableMPTTAdmin
 from companies import services
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin, admin_tenant_ids
 from companies.forms import StorableTextModelForm
-from companies.models import Company, Invitation, Membership, Tenant
+from companies.models import Company, Invitation, Membership, MembershipCompany, Tenant
 
 
 @admin.register(Tenant)
@@ -85,8 +86,17 @@ class MembershipAdmin(TenantScopedAdmin):
     list_filter = ["role", "tenant"]
     search_fields = ["user__email", "tenant__name"]
     autocomplete_fields = ["user"]
-    filter_horizontal = ["companies"]
     actions = None  # no bulk delete past the last-owner rule
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Django's admin leaves out a many-to-many with a declared through model; Membership's
+        # (MembershipCompany, declared for its history) has no other columns, so it is edited
+        # as before, with the two-box widget (filter_horizontal refuses such a field).
+        if db_field.name == "companies":
+            kwargs.setdefault("queryset", self.scoped_choices(request, db_field.related_model))
+            kwargs["widget"] = widgets.FilteredSelectMultiple(db_field.verbose_name, False)
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -210,6 +220,13 @@ class TenantEventAdmin(EventAdmin):
 
 admin.site.register(Company.pgh_event_model, EventAdmin)
 admin.site.register(Membership.pgh_event_model, EventAdmin)
+
+
+@admin.register(MembershipCompany.pgh_event_model)
+class MembershipCompanyEventAdmin(EventAdmin):
+    """Companies a membership was limited to ("insert") or no longer ("delete") (R54)."""
+
+    list_display = ["pgh_created_at", "pgh_label", "membership_id", "company_id", "who", "tenant"]
 admin.site.register(Tenant.pgh_event_model, TenantEventAdmin)
 
 

@@ -3,6 +3,7 @@
 import uuid
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -184,6 +185,7 @@ class Membership(TenantOwned):
         Company,
         blank=True,
         related_name="limited_memberships",
+        through="MembershipCompany",
         help_text="Leave empty to reach every company; otherwise these and their descendants.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -204,6 +206,35 @@ class Membership(TenantOwned):
     def is_limited(self) -> bool:
         """Limited to some companies (and their descendants) rather than reaching all (R2)."""
         return bool(self.companies.all())  # the middleware prefetches them
+
+
+# A limit's event names its tenant, which the row itself reaches only through the membership.
+_TENANT_OF_MEMBERSHIP = pgtrigger.Trigger(
+    name="tenant_of_membership", when=pgtrigger.Before, operation=pgtrigger.Insert,
+    func="NEW.tenant_id := (SELECT tenant_id FROM companies_membership "
+         "WHERE id = NEW.membership_id); RETURN NEW;")
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.DeleteEvent(),
+    attrs={"tenant": models.ForeignKey(Tenant, null=True, db_constraint=False,
+                                       on_delete=models.DO_NOTHING, related_name="+")},
+    meta={"triggers": [_TENANT_OF_MEMBERSHIP]})
+class MembershipCompany(models.Model):
+    """A company a membership is limited to (Membership.companies, R2). The table Django made
+    for the many-to-many, as it was (a constraint trigger keeps both ends in one tenant, R51),
+    declared here so that adding and removing a limit is in the history, with who did it (R54).
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE)
+    company = models.ForeignKey(Company, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "companies_membership_companies"
+        unique_together = [("membership", "company")]
+
+    def __str__(self):
+        return f"{self.membership} limited to {self.company}"
 
 
 class InvitationStatus(models.TextChoices):

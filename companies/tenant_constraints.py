@@ -113,10 +113,11 @@ def references(models) -> list[Reference]:
 
 
 def through_tables(models) -> list[ThroughTable]:
-    """Many-to-many tables Django creates (no tenant column) between tenant-owned models."""
+    """Many-to-many tables (no tenant column, Django's own or declared like
+    companies.MembershipCompany) between tenant-owned models, history excepted."""
     found = []
     for model in models:
-        if not model._meta.auto_created or is_tenant_owned(model):
+        if is_tenant_owned(model) or is_history(model):
             continue
         ends = [f for f in model._meta.concrete_fields
                 if f.many_to_one and is_tenant_owned(f.related_model)]

@@ -13,7 +13,7 @@ PROJECT_APPS = ["companies", "customers", "documents", "imports"]
 
 # Models that reach tenant data without a scoped manager of their own, and why that is safe.
 UNSCOPED_ALLOWED = {
-    "companies.Membership_companies":
+    "companies.MembershipCompany":
         "rows of Membership.companies, read only through a membership fetched in its scope",
     "companies.Invitation_companies":
         "rows of Invitation.companies, read only through an invitation fetched in its scope",

@@ -36,7 +36,8 @@ def test_every_event_table_has_the_append_only_trigger(db):
     trigger that refuses UPDATE and DELETE."""
     tables = {m._meta.db_table for m in event_models()}
     assert {"customers_customerevent", "companies_companyevent", "companies_membershipevent",
-            "companies_tenantevent", "documents_noteevent"} <= tables
+            "companies_tenantevent", "documents_noteevent",
+            "companies_membershipcompanyevent"} <= tables
     with connection.cursor() as cursor:
         cursor.execute("""SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                           WHERE t.tgname LIKE 'pgtrigger_append_only_%%'""")
@@ -100,6 +101,29 @@ def test_companies_memberships_roles_and_tenant_settings_have_history(alice, log
     assert [(e.pgh_label, e.role) for e in role_events] == [("insert", "viewer"),
                                                             ("update", "editor")]
     assert role_events[-1].pgh_context.metadata["user"] == alice.owner.pk
+
+
+def test_limiting_a_member_to_a_company_and_removing_the_limit_have_history(alice, login):
+    """R54: limiting a member to a company and removing that limit each leave a history row
+    (insert, delete) in the member's tenant, with the user who did it; the rows are
+    append-only like every history row."""
+    from companies.models import MembershipCompany
+
+    client = login(alice.owner)
+    with scope(tenant=alice.tenant.pk):
+        membership = Membership.objects.get(user=alice.viewer)
+    page = alice.url(f"members/{membership.public_id}/")
+    client.post(page, {"role": "viewer", "companies": [str(alice.company.public_id)]})
+    client.post(page, {"role": "viewer"})
+    with scope(tenant=alice.tenant.pk):
+        events = list(MembershipCompany.pgh_event_model.objects.order_by("pgh_id"))
+    assert [(e.pgh_label, e.membership_id, e.company_id, e.tenant_id) for e in events] == [
+        ("insert", membership.pk, alice.company.pk, alice.tenant.pk),
+        ("delete", membership.pk, alice.company.pk, alice.tenant.pk)]
+    assert [e.pgh_context.metadata["user"] for e in events] == [alice.owner.pk] * 2
+    with pytest.raises(DatabaseError, match="append_only"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("DELETE FROM companies_membershipcompanyevent")
 
 
 def test_an_import_and_its_undo_name_and_link_their_batch_on_the_history_tab(

@@ -99,7 +99,7 @@ def test_the_walk_finds_the_references():
             "documents.Document.address", "documents.Note.customer", "documents.Note.document",
             "documents.CertificateRequest.customer", "imports.ImportBatch.company",
             "companies.Company.parent"} <= labels
-    assert "companies.Membership_companies" in {t.label for t in THROUGH_TABLES}
+    assert "companies.MembershipCompany" in {t.label for t in THROUGH_TABLES}
 
 
 def test_every_reference_has_its_constraint_in_the_database(db):
