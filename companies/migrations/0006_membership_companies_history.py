@@ -14,7 +14,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0004_invitation'),
+        ('companies', '0005_address_validation_setting'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
