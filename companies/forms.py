@@ -7,7 +7,7 @@ from django.forms.utils import pretty_name
 
 from companies.models import Company, Role, Tenant
 from companies.tenancy import reachable_companies
-from customers.text import forbidden_message
+from companies.text import forbidden_message
 
 
 class StorableText:

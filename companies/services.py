@@ -17,7 +17,7 @@ from django_scopes import scope
 
 from companies.models import Company, Membership, Role, Tenant
 from companies.tenancy import reachable_companies
-from customers.text import strip_invisible
+from companies.text import strip_invisible
 
 TREE_LOCK_KEY = 7_114_001  # first key of pg_advisory_xact_lock(int, int); the tenant is the second
 

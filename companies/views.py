@@ -23,7 +23,7 @@ from companies.forms import (
 from companies.invitations import managed_by, pending
 from companies.models import Company, Invitation, InvitationStatus, Membership, Role
 from companies.tenancy import get_company, reachable_companies, role_required, set_working_company
-from customers.text import full_stop
+from companies.text import full_stop
 from security.log import record
 from security.models import EventKind
 

@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
+from companies.text import forbidden_message
 from customers.regions import REGION_NAMES, region_groups, split_regions
-from customers.text import forbidden_message
 
 
 class RegionCheckboxes(forms.CheckboxSelectMultiple):

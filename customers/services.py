@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from companies.models import Company, Tenant
+from companies.text import full_stop
 from customers.locking import check_address_lock, check_main_address_lock
 from customers.models import (
     Address,
@@ -22,7 +23,6 @@ from customers.models import (
 )
 from customers.regions import REGION_NAMES
 from customers.settings_resolution import effective_setting
-from customers.text import full_stop
 from customers.validation import clean_customer_values, phone_is_valid
 
 # Fields of the customer record set from text (R8); kind and settings are set as they are.

@@ -10,10 +10,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from companies.text import strip_invisible
 from customers.models import TAX_FIELDS, Customer
 from customers.postal import address_mismatch
 from customers.regions import normalise_address
-from customers.text import strip_invisible
 
 _FIELDS = {f.name: f for f in Customer._meta.concrete_fields}
 MAX_LENGTHS = {name: f.max_length for name, f in _FIELDS.items()

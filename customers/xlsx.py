@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
 
-from customers.text import FORBIDDEN, storable
+from companies.text import FORBIDDEN, storable
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 DATE_FORMAT = "yyyy-mm-dd"

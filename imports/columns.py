@@ -6,7 +6,7 @@ written once. The titles are CertCapture's, so its files load unchanged.
 
 from dataclasses import dataclass
 
-from customers.text import strip_invisible
+from companies.text import strip_invisible
 
 BILLING = "billing"
 SHIPPING = "shipping"

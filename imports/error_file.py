@@ -12,7 +12,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from customers.text import FORBIDDEN, storable
+from companies.text import FORBIDDEN, storable
 from customers.xlsx import text_cell
 from imports.columns import ERRORS_TITLE, normalise_title
 from imports.csv_reader import open_table

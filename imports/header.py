@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from customers.text import invisible_characters, remove_invisible
+from companies.text import invisible_characters, remove_invisible
 from imports.columns import (
     BASIC,
     COMPANY_CODE_TITLE,

@@ -17,15 +17,15 @@ from hashlib import md5
 from operator import itemgetter
 from typing import NamedTuple
 
-from customers.postal import address_mismatch
-from customers.regions import REGION_NAMES, region_country
-from customers.text import (
+from companies.text import (
     code_point,
     forbidden_characters,
     has_forbidden,
     strip_invisible,
     without_forbidden,
 )
+from customers.postal import address_mismatch
+from customers.regions import REGION_NAMES, region_country
 from customers.validation import clean_customer_values
 from imports.columns import (
     BILLING,

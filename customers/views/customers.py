@@ -7,12 +7,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
+from companies.text import full_stop
 from customers import services
 from customers.forms import CustomerFilterForm, CustomerForm
 from customers.search import capped_count, filter_customers, keyset_page, search_page
 from customers.selectors import get_customer, main_address_is_locked, visible_customers
 from customers.settings_resolution import effective_settings
-from customers.text import full_stop
 from customers.views import render_tab, service_errors, submit, warn_address_mismatch
 
 

@@ -8,12 +8,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from companies.models import Role
 from companies.tenancy import role_required
+from companies.text import full_stop
 from customers import services
 from customers.forms import LinkForm, ZoneForm
 from customers.models import ShipToLink
 from customers.regions import REGION_NAMES
 from customers.selectors import get_customer
-from customers.text import full_stop
 from customers.views import render_tab, service_errors, submit
 
 

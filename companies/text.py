@@ -2,7 +2,7 @@
 
 PostgreSQL cannot store NUL; an .xlsx file (XML 1.0) cannot hold the other C0 control
 characters except tab, line feed and carriage return, nor unpaired surrogates, U+FFFE or U+FFFF.
-Pure: no models, so every app (companies' forms too) may use it.
+Pure: no models; it lives in companies, the app every other app builds on, so all may use it.
 """
 
 import re
