@@ -132,17 +132,13 @@ class CertHubCustomerResource(CustomerResource):
 
 
 class CertHubBulkCustomerResource(CertHubCustomerResource):
-    class Meta(CertHubCustomerResource.Meta):
-        use_bulk = True
-        batch_size = 1000
+    class Meta(CertHubCustomerResource.Meta, BulkCustomerResource.Meta):
+        pass
 
 
 class CertHubTunedBulkCustomerResource(CertHubCustomerResource):
-    class Meta(CertHubCustomerResource.Meta):
-        use_bulk = True
-        batch_size = 1000
-        skip_diff = True
-        instance_loader_class = CachedInstanceLoader
+    class Meta(CertHubCustomerResource.Meta, TunedBulkCustomerResource.Meta):
+        pass
 
 
 MODES = {
