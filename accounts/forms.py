@@ -12,11 +12,21 @@ class QueuedPasswordResetForm(StorableTextMixin, PasswordResetForm):
     reading task rows or a database dump would find it.
     """
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         send_password_reset.enqueue(
-            user_id=context["user"].pk, domain=context["domain"],
-            site_name=context["site_name"], protocol=context["protocol"],
+            user_id=context["user"].pk,
+            domain=context["domain"],
+            site_name=context["site_name"],
+            protocol=context["protocol"],
             subject_template_name=subject_template_name,
             email_template_name=email_template_name,
-            html_email_template_name=html_email_template_name)
+            html_email_template_name=html_email_template_name,
+        )

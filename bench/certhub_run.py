@@ -88,8 +88,13 @@ def main(argv=None) -> None:
         start = time.perf_counter()
         if profiler:
             profiler.enable()
-        result = import_file(args.file, tenant=company.tenant, company=company,
-                             replace=args.replace, mapping=args.mapping)
+        result = import_file(
+            args.file,
+            tenant=company.tenant,
+            company=company,
+            replace=args.replace,
+            mapping=args.mapping,
+        )
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - start
@@ -100,11 +105,22 @@ def main(argv=None) -> None:
     with scope(tenant=company.tenant_id):
         customers = Customer.objects.filter(company=company).count()
         events = CustomerEvent.objects.filter(company_id=company.pk).count()
-    print(RESULT_MARK + json.dumps({
-        "seconds": seconds, "status": result.status, "counts": result.counts,
-        "message": result.message, "issues": [str(i) for i in result.issues[:5]],
-        "customers": customers, "customer_events": events, "peak_rss_mb": peak,
-    }), flush=True)
+    print(
+        RESULT_MARK
+        + json.dumps(
+            {
+                "seconds": seconds,
+                "status": result.status,
+                "counts": result.counts,
+                "message": result.message,
+                "issues": [str(i) for i in result.issues[:5]],
+                "customers": customers,
+                "customer_events": events,
+                "peak_rss_mb": peak,
+            }
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

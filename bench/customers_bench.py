@@ -45,55 +45,179 @@ from bench.tenants import copy_rows, make_tenant, reset_tenant  # noqa: E402
 
 SLUG = "bench-customers"
 TARGET_MS = 100.0
-TABLES = ["customers_contactchannel", "customers_contact", "customers_address",
-          "customers_shiptolink", "customers_shiptozone", "customers_customer"]
+TABLES = [
+    "customers_contactchannel",
+    "customers_contact",
+    "customers_address",
+    "customers_shiptolink",
+    "customers_shiptozone",
+    "customers_customer",
+]
 # Company code, parent code, share of the customers.
-TREE = [("BC", None, .05), ("BC-BIG", "BC", .60), ("BC-EAST", "BC", .15), ("BC-WEST", "BC", .15),
-        ("BC-CA", "BC", .05)]
-US = [("Austin", "TX", "787"), ("Dallas", "TX", "752"), ("Chicago", "IL", "606"),
-      ("Newark", "NJ", "071"), ("Albany", "NY", "122"), ("Brooklyn", "NY", "112"),
-      ("Pittsburgh", "PA", "152"), ("Sacramento", "CA", "958"), ("Fresno", "CA", "937"),
-      ("Columbus", "OH", "432"), ("Detroit", "MI", "482"), ("Atlanta", "GA", "303"),
-      ("Denver", "CO", "802"), ("Phoenix", "AZ", "850"), ("Seattle", "WA", "981"),
-      ("Portland", "OR", "972"), ("Boston", "MA", "021"), ("Miami", "FL", "331"),
-      ("Nashville", "TN", "372"), ("Minneapolis", "MN", "554")]
-CA = [("Toronto", "ON", "M5H"), ("Montreal", "QC", "H2Y"), ("Vancouver", "BC", "V6B"),
-      ("Calgary", "AB", "T2P")]
-WORDS_A = ["Northwind", "Blue Ridge", "Summit", "Harbor", "Prairie", "Lakeside", "Granite",
-           "Cedar", "Pioneer", "Keystone", "Riverbend", "Evergreen", "Red Rock", "Silver Lake",
-           "Oak Valley", "Bayview", "Ironwood", "Maple", "Frontier", "Golden", "Atlas", "Beacon",
-           "Copper", "Delta", "Eagle", "Falcon", "Glacier", "Highland", "Juniper", "Liberty",
-           "Meridian", "Nova", "Orchard", "Pinnacle", "Quarry", "Redwood", "Sierra", "Tidewater",
-           "Union", "Vista", "Willow", "Yellowstone", "Zenith", "Aspen", "Birch", "Canyon"]
-WORDS_B = ["Supply", "Hardware", "Builders", "Foods", "Medical", "Farms", "Electric", "Schools",
-           "Church", "Logistics", "Restaurants", "Auto Parts", "Printing", "Labs", "Outfitters",
-           "Plumbing", "Dental", "Marine", "Textiles", "Furniture", "Packaging", "Brewing",
-           "Florist", "Pharmacy", "Hospital", "Academy", "Transport", "Welding", "Bakery"]
+TREE = [
+    ("BC", None, 0.05),
+    ("BC-BIG", "BC", 0.60),
+    ("BC-EAST", "BC", 0.15),
+    ("BC-WEST", "BC", 0.15),
+    ("BC-CA", "BC", 0.05),
+]
+US = [
+    ("Austin", "TX", "787"),
+    ("Dallas", "TX", "752"),
+    ("Chicago", "IL", "606"),
+    ("Newark", "NJ", "071"),
+    ("Albany", "NY", "122"),
+    ("Brooklyn", "NY", "112"),
+    ("Pittsburgh", "PA", "152"),
+    ("Sacramento", "CA", "958"),
+    ("Fresno", "CA", "937"),
+    ("Columbus", "OH", "432"),
+    ("Detroit", "MI", "482"),
+    ("Atlanta", "GA", "303"),
+    ("Denver", "CO", "802"),
+    ("Phoenix", "AZ", "850"),
+    ("Seattle", "WA", "981"),
+    ("Portland", "OR", "972"),
+    ("Boston", "MA", "021"),
+    ("Miami", "FL", "331"),
+    ("Nashville", "TN", "372"),
+    ("Minneapolis", "MN", "554"),
+]
+CA = [
+    ("Toronto", "ON", "M5H"),
+    ("Montreal", "QC", "H2Y"),
+    ("Vancouver", "BC", "V6B"),
+    ("Calgary", "AB", "T2P"),
+]
+WORDS_A = [
+    "Northwind",
+    "Blue Ridge",
+    "Summit",
+    "Harbor",
+    "Prairie",
+    "Lakeside",
+    "Granite",
+    "Cedar",
+    "Pioneer",
+    "Keystone",
+    "Riverbend",
+    "Evergreen",
+    "Red Rock",
+    "Silver Lake",
+    "Oak Valley",
+    "Bayview",
+    "Ironwood",
+    "Maple",
+    "Frontier",
+    "Golden",
+    "Atlas",
+    "Beacon",
+    "Copper",
+    "Delta",
+    "Eagle",
+    "Falcon",
+    "Glacier",
+    "Highland",
+    "Juniper",
+    "Liberty",
+    "Meridian",
+    "Nova",
+    "Orchard",
+    "Pinnacle",
+    "Quarry",
+    "Redwood",
+    "Sierra",
+    "Tidewater",
+    "Union",
+    "Vista",
+    "Willow",
+    "Yellowstone",
+    "Zenith",
+    "Aspen",
+    "Birch",
+    "Canyon",
+]
+WORDS_B = [
+    "Supply",
+    "Hardware",
+    "Builders",
+    "Foods",
+    "Medical",
+    "Farms",
+    "Electric",
+    "Schools",
+    "Church",
+    "Logistics",
+    "Restaurants",
+    "Auto Parts",
+    "Printing",
+    "Labs",
+    "Outfitters",
+    "Plumbing",
+    "Dental",
+    "Marine",
+    "Textiles",
+    "Furniture",
+    "Packaging",
+    "Brewing",
+    "Florist",
+    "Pharmacy",
+    "Hospital",
+    "Academy",
+    "Transport",
+    "Welding",
+    "Bakery",
+]
 SUFFIX = ["Inc.", "LLC", "Co.", "Corp.", "Ltd.", "Group", ""]
-
 
 
 def secondary_indexes(cursor, tables) -> list[tuple[str, str]]:
     """(name, definition) of the indexes that back no constraint: dropped while loading."""
-    cursor.execute("""
+    cursor.execute(
+        """
         SELECT i.indexname, i.indexdef FROM pg_indexes i
         WHERE i.tablename = ANY(%s) AND NOT EXISTS (
-            SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""", [list(tables)])
+            SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
+        [list(tables)],
+    )
     return cursor.fetchall()
 
 
 def _customer_row(rng, n, company, tenant, now):
     canadian = company.code == "BC-CA"
     city, state, prefix = rng.choice(CA if canadian else US)
-    zip_code = (f"{prefix} {rng.randint(1, 9)}{chr(65 + rng.randint(0, 25))}{rng.randint(0, 9)}"
-                if canadian else f"{prefix}{rng.randint(0, 99):02d}")
+    zip_code = (
+        f"{prefix} {rng.randint(1, 9)}{chr(65 + rng.randint(0, 25))}{rng.randint(0, 9)}"
+        if canadian
+        else f"{prefix}{rng.randint(0, 99):02d}"
+    )
     name = f"{rng.choice(WORDS_A)} {rng.choice(WORDS_B)} {rng.choice(SUFFIX)}".strip()
     if n % 9 == 0:
         zip_code = ""  # not tax-ready
-    return (uuid.uuid4(), f"{n:07d}", "", "", name, "", "", f"{rng.randint(1, 9999)} Main St", "",
-            city, state, "CA" if canadian else "US", zip_code, "", "",
-            f"ap{n}@{name.split()[0].lower()}.example.com",
-            "ship-to" if n % 10 == 9 else "bill-to", "", now, now, company.pk, tenant.pk)
+    return (
+        uuid.uuid4(),
+        f"{n:07d}",
+        "",
+        "",
+        name,
+        "",
+        "",
+        f"{rng.randint(1, 9999)} Main St",
+        "",
+        city,
+        state,
+        "CA" if canadian else "US",
+        zip_code,
+        "",
+        "",
+        f"ap{n}@{name.split()[0].lower()}.example.com",
+        "ship-to" if n % 10 == 9 else "bill-to",
+        "",
+        now,
+        now,
+        company.pk,
+        tenant.pk,
+    )
 
 
 def load(tenant, companies, total: int) -> dict:
@@ -110,14 +234,43 @@ def load(tenant, companies, total: int) -> dict:
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute("SET session_replication_role = replica")
-        copy_rows(cursor, "customers_customer", [
-            "public_id", "number", "alternate_id", "fein", "name1", "name2", "attention_name",
-            "address_line1", "address_line2", "city", "state", "country", "zip", "phone", "fax",
-            "email", "kind", "exemption_reason", "created_at", "updated_at", "company_id",
-            "tenant_id"], (_customer_row(rng, n, company, tenant, now)
-                           for n, company in enumerate(plan, start=1)))
-        cursor.execute("SELECT id, company_id, kind, state FROM customers_customer "
-                       "WHERE tenant_id = %s ORDER BY id", [tenant.pk])
+        copy_rows(
+            cursor,
+            "customers_customer",
+            [
+                "public_id",
+                "number",
+                "alternate_id",
+                "fein",
+                "name1",
+                "name2",
+                "attention_name",
+                "address_line1",
+                "address_line2",
+                "city",
+                "state",
+                "country",
+                "zip",
+                "phone",
+                "fax",
+                "email",
+                "kind",
+                "exemption_reason",
+                "created_at",
+                "updated_at",
+                "company_id",
+                "tenant_id",
+            ],
+            (
+                _customer_row(rng, n, company, tenant, now)
+                for n, company in enumerate(plan, start=1)
+            ),
+        )
+        cursor.execute(
+            "SELECT id, company_id, kind, state FROM customers_customer "
+            "WHERE tenant_id = %s ORDER BY id",
+            [tenant.pk],
+        )
         customers = cursor.fetchall()
         zones, links, addresses = [], set(), []
         shippers: dict[int, list[int]] = {}
@@ -130,25 +283,72 @@ def load(tenant, companies, total: int) -> dict:
             if kind == "bill-to" and rng.random() < 0.2:
                 links.add((uuid.uuid4(), now, pk, rng.choice(shippers[company_id]), tenant.pk))
             if rng.random() < 0.05:
-                addresses.append((uuid.uuid4(), "Warehouse", "1 Dock Rd", "", "Dallas", "",
-                                  "TX", "US", "75201", True, True, False, True, "", now, pk,
-                                  tenant.pk))
-        copy_rows(cursor, "customers_shiptozone", ["public_id", "region", "customer_id",
-                                                   "tenant_id"], zones)
-        copy_rows(cursor, "customers_shiptolink", ["public_id", "created_at", "billing_id",
-                                                   "shipping_id", "tenant_id"], links)
-        copy_rows(cursor, "customers_address", [
-            "public_id", "label", "line1", "line2", "city", "county", "state", "country", "zip",
-            "is_bill_to", "is_ship_to", "is_statements", "is_active", "exemption_reason",
-            "created_at", "customer_id", "tenant_id"], addresses)
+                addresses.append(
+                    (
+                        uuid.uuid4(),
+                        "Warehouse",
+                        "1 Dock Rd",
+                        "",
+                        "Dallas",
+                        "",
+                        "TX",
+                        "US",
+                        "75201",
+                        True,
+                        True,
+                        False,
+                        True,
+                        "",
+                        now,
+                        pk,
+                        tenant.pk,
+                    )
+                )
+        copy_rows(
+            cursor,
+            "customers_shiptozone",
+            ["public_id", "region", "customer_id", "tenant_id"],
+            zones,
+        )
+        copy_rows(
+            cursor,
+            "customers_shiptolink",
+            ["public_id", "created_at", "billing_id", "shipping_id", "tenant_id"],
+            links,
+        )
+        copy_rows(
+            cursor,
+            "customers_address",
+            [
+                "public_id",
+                "label",
+                "line1",
+                "line2",
+                "city",
+                "county",
+                "state",
+                "country",
+                "zip",
+                "is_bill_to",
+                "is_ship_to",
+                "is_statements",
+                "is_active",
+                "exemption_reason",
+                "created_at",
+                "customer_id",
+                "tenant_id",
+            ],
+            addresses,
+        )
         cursor.execute("SET session_replication_role = origin")
         for _, definition in indexes:
             cursor.execute(definition)
     # Index-only scans need the visibility map that autovacuum keeps after bulk loads.
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {', '.join(TABLES)}")
-    counts.update(customers=len(customers), zones=len(zones), links=len(links),
-                  addresses=len(addresses))
+    counts.update(
+        customers=len(customers), zones=len(zones), links=len(links), addresses=len(addresses)
+    )
     return counts
 
 
@@ -174,16 +374,22 @@ def deep_cursor(tenant, company, position: int) -> str:
     from customers.search import encode_cursor
 
     with scope(tenant=tenant.pk):
-        row = Customer.objects.filter(company=company).order_by("name1", "id") \
+        row = (
+            Customer.objects.filter(company=company)
+            .order_by("name1", "id")
             .values_list("name1", "id")[position]
+        )
     return encode_cursor(*row)
 
 
 def main() -> int:
     args = sys.argv[1:]
     runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 40
-    numbers = [a for a in args if a.isdigit() and (args.index(a) == 0 or
-                                                    args[args.index(a) - 1] != "--runs")]
+    numbers = [
+        a
+        for a in args
+        if a.isdigit() and (args.index(a) == 0 or args[args.index(a) - 1] != "--runs")
+    ]
     total = int(numbers[0]) if numbers else 1_000_000
     # The test Client's host, without setup_test_environment(): its instrumented template
     # rendering would be measured too.
@@ -205,11 +411,14 @@ def main() -> int:
     else:
         reset_tenant(SLUG, TABLES)
         tenant, owner, companies = make_tenant(
-            SLUG, "Bench Customers", [(code, parent) for code, parent, _ in TREE])
+            SLUG, "Bench Customers", [(code, parent) for code, parent, _ in TREE]
+        )
         started = time.perf_counter()
         counts = load(tenant, companies, total)
-        print(f"Loaded in {time.perf_counter() - started:.1f} s: " +
-              ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+        print(
+            f"Loaded in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        )
 
     client = Client()
     client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
@@ -223,8 +432,10 @@ def main() -> int:
         (f"list first page (company of {big_count:,})", base),
         (f"list first page (all {total:,})", f"{base}?scope=all"),
         (f"list by number (company of {big_count:,})", f"{base}?sort=number"),
-        ("list deep page (middle of the company)",
-         f"{base}?after={deep_cursor(tenant, big, big_count // 2)}"),
+        (
+            "list deep page (middle of the company)",
+            f"{base}?after={deep_cursor(tenant, big, big_count // 2)}",
+        ),
         ("list filter not tax-ready + state", f"{base}?scope=subtree&tax_ready=no&state=TX"),
         ("search name fragment 'granite sup'", f"{base}?q=granite+sup"),
         ("search rare name fragment 'ellowstone brew'", f"{base}?q=ellowstone+brew"),
@@ -244,8 +455,10 @@ def main() -> int:
     for label, url in cases:
         median, p95, queries = measure(client, url, runs)
         worst = max(worst, p95)
-        print(f"P4 {label}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries "
-              f"(target p95 < {TARGET_MS:.0f} ms: {'PASS' if p95 < TARGET_MS else 'FAIL'})")
+        print(
+            f"P4 {label}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries "
+            f"(target p95 < {TARGET_MS:.0f} ms: {'PASS' if p95 < TARGET_MS else 'FAIL'})"
+        )
     if "--keep" not in args and "--reuse" not in args:
         reset_tenant(SLUG, TABLES)
     return 0 if worst < TARGET_MS else 1

@@ -42,14 +42,50 @@ from bench.tenants import copy_rows, make_tenant, reset_tenant  # noqa: E402
 
 SLUG = "bench-exposure"
 TARGET_SECONDS = 2.0
-TABLES = ["documents_exposureexport", "documents_document", "customers_shiptolink",
-          "customers_shiptozone", "customers_customer"]
+TABLES = [
+    "documents_exposureexport",
+    "documents_document",
+    "customers_shiptolink",
+    "customers_shiptozone",
+    "customers_customer",
+]
 RUNS = 5
-STATES = ["AL", "AZ", "CA", "CO", "CT", "FL", "GA", "IL", "IN", "MA", "MD", "MI", "MN", "MO",
-          "NC", "NJ", "NY", "OH", "OR", "PA", "TN", "TX", "VA", "WA", "WI"]
-TREE = [("BX", None), ("BX-EAST", "BX"), ("BX-WEST", "BX"), ("BX-NY", "BX-EAST"),
-        ("BX-TX", "BX-WEST"), ("BX-CA", "BX-WEST"), ("OTHER", None)]
-
+STATES = [
+    "AL",
+    "AZ",
+    "CA",
+    "CO",
+    "CT",
+    "FL",
+    "GA",
+    "IL",
+    "IN",
+    "MA",
+    "MD",
+    "MI",
+    "MN",
+    "MO",
+    "NC",
+    "NJ",
+    "NY",
+    "OH",
+    "OR",
+    "PA",
+    "TN",
+    "TX",
+    "VA",
+    "WA",
+    "WI",
+]
+TREE = [
+    ("BX", None),
+    ("BX-EAST", "BX"),
+    ("BX-WEST", "BX"),
+    ("BX-NY", "BX-EAST"),
+    ("BX-TX", "BX-WEST"),
+    ("BX-CA", "BX-WEST"),
+    ("OTHER", None),
+]
 
 
 def load(tenant, companies, customers_in_subtree: int) -> dict:
@@ -57,24 +93,75 @@ def load(tenant, companies, customers_in_subtree: int) -> dict:
     today = datetime.date.today()
     subtree = [c for code, c in companies.items() if code != "OTHER"]
     plan = [(subtree[i % len(subtree)], i) for i in range(customers_in_subtree)]
-    plan += [(companies["OTHER"], customers_in_subtree + i)
-             for i in range(customers_in_subtree // 5)]
+    plan += [
+        (companies["OTHER"], customers_in_subtree + i) for i in range(customers_in_subtree // 5)
+    ]
     now = timezone.now()
     counts = {}
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg's own cursor, for COPY
         cursor.execute("SET session_replication_role = replica")
-        columns = ["public_id", "number", "alternate_id", "fein", "name1", "name2",
-                   "attention_name", "address_line1", "address_line2", "city", "state", "country",
-                   "zip", "phone", "fax", "email", "kind", "exemption_reason", "created_at",
-                   "updated_at", "company_id", "tenant_id"]
-        copy_rows(cursor, "customers_customer", columns, (
-            (uuid.uuid4(), f"{n:07d}", "", "", f"Customer {n}", "", "", f"{n} Main St", "",
-             "Springfield", STATES[n % len(STATES)], "US", "12345", "", "", "",
-             "ship-to" if n % 10 == 9 else "bill-to", "", now, now, company.pk, tenant.pk)
-            for company, n in plan))
-        cursor.execute("SELECT id, company_id, kind, state FROM customers_customer "
-                       "WHERE tenant_id = %s ORDER BY id", [tenant.pk])
+        columns = [
+            "public_id",
+            "number",
+            "alternate_id",
+            "fein",
+            "name1",
+            "name2",
+            "attention_name",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "country",
+            "zip",
+            "phone",
+            "fax",
+            "email",
+            "kind",
+            "exemption_reason",
+            "created_at",
+            "updated_at",
+            "company_id",
+            "tenant_id",
+        ]
+        copy_rows(
+            cursor,
+            "customers_customer",
+            columns,
+            (
+                (
+                    uuid.uuid4(),
+                    f"{n:07d}",
+                    "",
+                    "",
+                    f"Customer {n}",
+                    "",
+                    "",
+                    f"{n} Main St",
+                    "",
+                    "Springfield",
+                    STATES[n % len(STATES)],
+                    "US",
+                    "12345",
+                    "",
+                    "",
+                    "",
+                    "ship-to" if n % 10 == 9 else "bill-to",
+                    "",
+                    now,
+                    now,
+                    company.pk,
+                    tenant.pk,
+                )
+                for company, n in plan
+            ),
+        )
+        cursor.execute(
+            "SELECT id, company_id, kind, state FROM customers_customer "
+            "WHERE tenant_id = %s ORDER BY id",
+            [tenant.pk],
+        )
         customers = cursor.fetchall()
         counts["customers"] = len(customers)
 
@@ -94,28 +181,80 @@ def load(tenant, companies, customers_in_subtree: int) -> dict:
             roll = rng.random()
             if roll < 0.55:  # valid, covering all or some of its zones
                 covered = regions if rng.random() < 0.7 else regions[:1]
-                expiration = rng.choice([None, today + datetime.timedelta(days=rng.randint(
-                    1, 900)), today - datetime.timedelta(days=rng.randint(1, 300))])
+                expiration = rng.choice(
+                    [
+                        None,
+                        today + datetime.timedelta(days=rng.randint(1, 900)),
+                        today - datetime.timedelta(days=rng.randint(1, 300)),
+                    ]
+                )
                 docs.append((pk, company_id, covered, "valid", expiration))
             elif roll < 0.62:
                 docs.append((pk, company_id, regions, "pending", None))
             elif roll < 0.66:
                 docs.append((pk, company_id, regions, "invalid", None))
-        copy_rows(cursor, "customers_shiptozone", ["public_id", "region", "customer_id",
-                                                   "tenant_id"], zones)
-        copy_rows(cursor, "customers_shiptolink", ["public_id", "created_at", "billing_id",
-                                                   "shipping_id", "tenant_id"], set(links))
-        copy_rows(cursor, "documents_document", [
-            "public_id", "file", "original_name", "content_type", "sha256", "uses_main_address",
-            "doc_type", "regions", "exemption_reason", "effective_date", "expiration_date",
-            "status", "status_reason", "created_at", "company_id", "customer_id", "tenant_id"], (
-            (uuid.uuid4(), "", "", "", "", False, "exemption", regions, "G",
-             today - datetime.timedelta(days=400), expiration, status, "", now, company_id, pk,
-             tenant.pk)
-            for pk, company_id, regions, status, expiration in docs))
+        copy_rows(
+            cursor,
+            "customers_shiptozone",
+            ["public_id", "region", "customer_id", "tenant_id"],
+            zones,
+        )
+        copy_rows(
+            cursor,
+            "customers_shiptolink",
+            ["public_id", "created_at", "billing_id", "shipping_id", "tenant_id"],
+            set(links),
+        )
+        copy_rows(
+            cursor,
+            "documents_document",
+            [
+                "public_id",
+                "file",
+                "original_name",
+                "content_type",
+                "sha256",
+                "uses_main_address",
+                "doc_type",
+                "regions",
+                "exemption_reason",
+                "effective_date",
+                "expiration_date",
+                "status",
+                "status_reason",
+                "created_at",
+                "company_id",
+                "customer_id",
+                "tenant_id",
+            ],
+            (
+                (
+                    uuid.uuid4(),
+                    "",
+                    "",
+                    "",
+                    "",
+                    False,
+                    "exemption",
+                    regions,
+                    "G",
+                    today - datetime.timedelta(days=400),
+                    expiration,
+                    status,
+                    "",
+                    now,
+                    company_id,
+                    pk,
+                    tenant.pk,
+                )
+                for pk, company_id, regions, status, expiration in docs
+            ),
+        )
         cursor.execute("SET session_replication_role = origin")
-        cursor.execute("ANALYZE customers_customer, customers_shiptozone, customers_shiptolink, "
-                       "documents_document")
+        cursor.execute(
+            "ANALYZE customers_customer, customers_shiptozone, customers_shiptolink, "
+            "documents_document"
+        )
     counts.update(zones=len(zones), links=len(set(links)), documents=len(docs))
     return counts
 
@@ -137,8 +276,10 @@ def main() -> int:
     tenant, owner, companies = make_tenant(SLUG, "Bench Exposure", TREE)
     started = time.perf_counter()
     counts = load(tenant, companies, customers)
-    print(f"Loaded in {time.perf_counter() - started:.1f} s: " +
-          ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    print(
+        f"Loaded in {time.perf_counter() - started:.1f} s: "
+        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+    )
 
     client = Client()
     client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
@@ -150,12 +291,16 @@ def main() -> int:
         times.append(elapsed)
     context = response.context
     median = statistics.median(times)
-    print(f"Subtree of {customers:,} customers: {context['total']:,} exposures, "
-          f"{context['customers_count']:,} exposed customers, "
-          f"{context['expiring_count']:,} expiring soon")
-    print(f"P5 exposure report: median {median:.3f} s over {RUNS} renders "
-          f"(min {min(times):.3f}, max {max(times):.3f}), {queries} queries; "
-          f"target < {TARGET_SECONDS:.1f} s: {'PASS' if median < TARGET_SECONDS else 'FAIL'}")
+    print(
+        f"Subtree of {customers:,} customers: {context['total']:,} exposures, "
+        f"{context['customers_count']:,} exposed customers, "
+        f"{context['expiring_count']:,} expiring soon"
+    )
+    print(
+        f"P5 exposure report: median {median:.3f} s over {RUNS} renders "
+        f"(min {min(times):.3f}, max {max(times):.3f}), {queries} queries; "
+        f"target < {TARGET_SECONDS:.1f} s: {'PASS' if median < TARGET_SECONDS else 'FAIL'}"
+    )
     if "--keep" not in sys.argv:
         reset_tenant(SLUG, TABLES)
     return 0 if median < TARGET_SECONDS else 1

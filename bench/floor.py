@@ -22,8 +22,22 @@ from bench.workbooks import COLUMNS as TITLES
 TABLE = "bench_floor_customer"
 INDEXED_TABLE = "bench_floor_indexed"
 COLUMNS = [
-    "number", "alternate_id", "fein", "name1", "name2", "attention_name", "address_line1",
-    "address_line2", "city", "state", "country", "zip", "phone", "fax", "email", "ship_to_state",
+    "number",
+    "alternate_id",
+    "fein",
+    "name1",
+    "name2",
+    "attention_name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "country",
+    "zip",
+    "phone",
+    "fax",
+    "email",
+    "ship_to_state",
 ]
 CUSTOMER_COLUMNS = COLUMNS[:-1]  # customers_customer has no ship_to_state (zones do)
 _COLUMN_LIST = ", ".join(COLUMNS)
@@ -33,8 +47,10 @@ def create_table() -> None:
     columns = ", ".join(f"{c} text NOT NULL DEFAULT ''" for c in COLUMNS)
     drop_table()
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE {TABLE} (id bigserial PRIMARY KEY, company_id bigint NOT "
-                       f"NULL, {columns}, UNIQUE (company_id, number))")
+        cursor.execute(
+            f"CREATE TABLE {TABLE} (id bigserial PRIMARY KEY, company_id bigint NOT "
+            f"NULL, {columns}, UNIQUE (company_id, number))"
+        )
         # LIKE ... INCLUDING ALL copies the identity as a sequence of its own, every index and
         # the generated columns; not the foreign keys (the floor checks no references).
         cursor.execute(f"CREATE TABLE {INDEXED_TABLE} (LIKE customers_customer INCLUDING ALL)")
@@ -63,7 +79,8 @@ def _upsert_plain(cursor, company) -> None:
         f"INSERT INTO {TABLE} (company_id, {_COLUMN_LIST}) "
         f"SELECT %s, {_COLUMN_LIST} FROM floor_load "
         f"ON CONFLICT (company_id, number) DO UPDATE SET {updates}",
-        [company.pk])
+        [company.pk],
+    )
 
 
 def _upsert_indexed(cursor, company) -> None:
@@ -74,7 +91,8 @@ def _upsert_indexed(cursor, company) -> None:
         "exemption_reason, created_at, updated_at) "
         f"SELECT %s, gen_random_uuid(), %s, {columns}, 'bill-to', '', now(), now() "
         f"FROM floor_load ON CONFLICT (company_id, number) DO UPDATE SET {updates}",
-        [company.tenant_id, company.pk])
+        [company.tenant_id, company.pk],
+    )
 
 
 def run_floor(path: Path, *, company, indexed: bool = False) -> float:

@@ -51,19 +51,32 @@ CSV_MAX_RATIO = 1.2  # R58, issue 14: a mapped CSV against the same rows as a te
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="CertHub import benchmark (P1-P3).")
-    parser.add_argument("--rows-small", type=int, default=10_000,
-                        help="rows of the P1 file (default 10,000)")
-    parser.add_argument("--rows-large", type=int, default=100_000,
-                        help="rows of the P2/P3 file (default 100,000)")
-    parser.add_argument("--big", action="store_true",
-                        help="also import the largest accepted file (~49 MB; slow)")
-    parser.add_argument("--huge", action="store_true",
-                        help="P6: the 1,048,575-row file from the command line and through the "
-                             "web page's background task with a real db_worker (slow)")
-    parser.add_argument("--huge-rows", type=int, default=None,
-                        help="rows of the --huge file (default 1,048,575; fewer for a quick check)")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile every CertHub case, not only those missing a target")
+    parser.add_argument(
+        "--rows-small", type=int, default=10_000, help="rows of the P1 file (default 10,000)"
+    )
+    parser.add_argument(
+        "--rows-large", type=int, default=100_000, help="rows of the P2/P3 file (default 100,000)"
+    )
+    parser.add_argument(
+        "--big", action="store_true", help="also import the largest accepted file (~49 MB; slow)"
+    )
+    parser.add_argument(
+        "--huge",
+        action="store_true",
+        help="P6: the 1,048,575-row file from the command line and through the "
+        "web page's background task with a real db_worker (slow)",
+    )
+    parser.add_argument(
+        "--huge-rows",
+        type=int,
+        default=None,
+        help="rows of the --huge file (default 1,048,575; fewer for a quick check)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile every CertHub case, not only those missing a target",
+    )
     parser.add_argument("--no-profile", action="store_true", help="never profile")
     return parser.parse_args(argv)
 
@@ -90,8 +103,13 @@ def verdict(ok: bool) -> str:
 
 def certhub_import(path: Path, company, *, profile: bool = False, mapping: str = "") -> dict:
     """Run import_file in a fresh process; returns what bench/certhub_run.py reports."""
-    command = [sys.executable, str(BENCH / "certhub_run.py"), str(path),
-               "--company", str(company.pk)]
+    command = [
+        sys.executable,
+        str(BENCH / "certhub_run.py"),
+        str(path),
+        "--company",
+        str(company.pk),
+    ]
     if profile:
         command.append("--profile")
     if mapping:
@@ -102,9 +120,10 @@ def certhub_import(path: Path, company, *, profile: bool = False, mapping: str =
     if done.returncode or not marked:
         raise RuntimeError(f"CertHub import of {path.name} failed:\n{done.stdout}{done.stderr}")
     if profile:
-        say("\n".join(line for line in done.stdout.splitlines()
-                      if not line.startswith(RESULT_MARK)))
-    result = json.loads(marked[-1][len(RESULT_MARK):])
+        say(
+            "\n".join(line for line in done.stdout.splitlines() if not line.startswith(RESULT_MARK))
+        )
+    result = json.loads(marked[-1][len(RESULT_MARK) :])
     if result["status"] != "applied":
         raise RuntimeError(f"CertHub did not apply {path.name}: {result}")
     return result
@@ -122,18 +141,24 @@ def measure_certhub(world, files: dict, rows: int, label: str, repeat: int = 2) 
     for attempt in range(1, repeat + 1):
         company = world.company(f"CH-{label.upper()}-{attempt}")
         results = {}
-        for case, path in (("new", files["base"]), ("changed", files["changed"]),
-                           ("unchanged", files["changed"])):
+        for case, path in (
+            ("new", files["base"]),
+            ("changed", files["changed"]),
+            ("unchanged", files["changed"]),
+        ):
             result = certhub_import(path, company)
             if result["customers"] != rows:
                 raise RuntimeError(f"expected {rows} customers after {case}, found {result}")
             results[case] = result
             if case == "unchanged":  # P2: re-importing the unchanged file writes nothing
-                result["events_written"] = (result["customer_events"]
-                                            - results["changed"]["customer_events"])
-            say(f"  certhub {case:9} {rows:>9,}: {result['seconds']:7.2f} s "
+                result["events_written"] = (
+                    result["customer_events"] - results["changed"]["customer_events"]
+                )
+            say(
+                f"  certhub {case:9} {rows:>9,}: {result['seconds']:7.2f} s "
                 f"{rate(rows, result['seconds']):>16}, peak {result['peak_rss_mb']:5.0f} MB "
-                f"({_counts(result['counts'])})")
+                f"({_counts(result['counts'])})"
+            )
             peaks[case] = max(peaks.get(case, 0), result["peak_rss_mb"])
             runs.setdefault(case, []).append(result["seconds"])
             if case not in best or result["seconds"] < best[case]["seconds"]:
@@ -163,9 +188,11 @@ def measure_mapped_csv(world, workbook: Path, rows: int, repeat: int = 2) -> dic
             result = certhub_import(source, company, mapping=mapping)
             if result["customers"] != rows:
                 raise RuntimeError(f"expected {rows} customers from {source.name}: {result}")
-            say(f"  certhub {'mapped csv' if mapping else 'same xlsx'} {rows:>9,}: "
+            say(
+                f"  certhub {'mapped csv' if mapping else 'same xlsx'} {rows:>9,}: "
                 f"{result['seconds']:7.2f} s {rate(rows, result['seconds']):>16}, "
-                f"peak {result['peak_rss_mb']:5.0f} MB")
+                f"peak {result['peak_rss_mb']:5.0f} MB"
+            )
             if kind not in best or result["seconds"] < best[kind]["seconds"]:
                 best[kind] = result
     return best
@@ -200,10 +227,13 @@ def measure_import_export(world, files: dict, rows: int, passes: int = 2) -> dic
                         stored = BenchCustomer.objects.filter(company=company).count()
                     if stored != rows:
                         raise RuntimeError(
-                            f"import-export {target} {mode} {case}: {stored} rows, not {rows}")
+                            f"import-export {target} {mode} {case}: {stored} rows, not {rows}"
+                        )
                     results.setdefault((target, mode, case), []).append(seconds)
-                    say(f"  import-export {target:7} {mode:7} {case:7} {rows:>9,}: "
-                        f"{seconds:7.2f} s {rate(rows, seconds):>16} ({_counts(totals)})")
+                    say(
+                        f"  import-export {target:7} {mode:7} {case:7} {rows:>9,}: "
+                        f"{seconds:7.2f} s {rate(rows, seconds):>16} ({_counts(totals)})"
+                    )
     BenchCustomer.objects.all().delete()
     return results
 
@@ -265,11 +295,11 @@ def measure_p1_bound(world, files: dict, rows: int, repeat: int = 2) -> dict:
             if case == "changed":
                 floor.run_floor(files["base"], company=company, indexed=True)
             settle()
-            seconds = floor.run_floor(files["base" if case == "new" else "changed"],
-                                      company=company, indexed=True)
+            seconds = floor.run_floor(
+                files["base" if case == "new" else "changed"], company=company, indexed=True
+            )
             best[case] = min(best.get(case, seconds), seconds)
-            say(f"  floor indexed {case:7} {rows:>7,}: {seconds:7.2f} s "
-                f"{rate(rows, seconds):>16}")
+            say(f"  floor indexed {case:7} {rows:>7,}: {seconds:7.2f} s {rate(rows, seconds):>16}")
     floor.empty_table()
     return best
 
@@ -293,8 +323,17 @@ def cli_import(path: Path, company) -> dict:
     """`manage.py import_customers` in a process of its own, start-up included."""
     settle()
     seconds, peak, code, output = run_child(
-        [sys.executable, MANAGE, "import_customers", str(path), "--tenant",
-         company.tenant.slug, "--company", company.code])
+        [
+            sys.executable,
+            MANAGE,
+            "import_customers",
+            str(path),
+            "--tenant",
+            company.tenant.slug,
+            "--company",
+            company.code,
+        ]
+    )
     if code != 0:
         raise RuntimeError(f"import_customers exited {code}:\n{output[-3000:]}")
     return {"seconds": seconds, "peak_rss_mb": peak}
@@ -312,8 +351,9 @@ def _watch(batch_id: int, tenant_id: int, until: set[str]) -> tuple[float, float
     longest, last_move, previous = 0.0, None, None
     while True:
         with scope(tenant=tenant_id):
-            status, *done = ImportBatch.objects.values_list(
-                "status", "rows_done", "step").get(pk=batch_id)  # a new step is a move too
+            status, *done = ImportBatch.objects.values_list("status", "rows_done", "step").get(
+                pk=batch_id
+            )  # a new step is a move too
         now = time.perf_counter()
         if previous is not None and done != previous:
             if last_move is not None:
@@ -338,25 +378,34 @@ def web_import(path: Path, company, user) -> dict:
     from imports.models import ImportBatch, Status
 
     log = tempfile.NamedTemporaryFile("w+", suffix=".log")  # noqa: SIM115 (closed below)
-    worker = subprocess.Popen([sys.executable, MANAGE, "db_worker", "--no-startup-delay"],
-                              stdout=log, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        [sys.executable, MANAGE, "db_worker", "--no-startup-delay"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         settle()
         with path.open("rb") as handle, scope(tenant=company.tenant_id):
             start = time.perf_counter()
-            batch = services.batch_create(tenant=company.tenant, company=company, user=user,
-                                          uploaded_file=File(handle, name=path.name),
-                                          replace=False)
+            batch = services.batch_create(
+                tenant=company.tenant,
+                company=company,
+                user=user,
+                uploaded_file=File(handle, name=path.name),
+                replace=False,
+            )
             upload = time.perf_counter() - start
-        validate, validate_still, status = _watch(batch.pk, company.tenant_id,
-                                                  {Status.READY, Status.FAILED})
+        validate, validate_still, status = _watch(
+            batch.pk, company.tenant_id, {Status.READY, Status.FAILED}
+        )
         if status != Status.READY:
             raise RuntimeError(f"the web import's validation ended {status}")
         with scope(tenant=company.tenant_id):
             batch = ImportBatch.objects.get(pk=batch.pk)
             services.batch_start_apply(batch, user=user)
-        apply, apply_still, status = _watch(batch.pk, company.tenant_id,
-                                            {Status.APPLIED, Status.FAILED})
+        apply, apply_still, status = _watch(
+            batch.pk, company.tenant_id, {Status.APPLIED, Status.FAILED}
+        )
         if status != Status.APPLIED:
             raise RuntimeError(f"the web import's apply ended {status}")
     finally:
@@ -364,9 +413,14 @@ def web_import(path: Path, company, user) -> dict:
         _, _, usage = os.wait4(worker.pid, 0)
         worker.returncode = 0
         log.close()
-    return {"seconds": upload + validate + apply, "upload": upload, "validate": validate,
-            "apply": apply, "still": max(validate_still, apply_still),
-            "peak_rss_mb": usage.ru_maxrss / 1024}
+    return {
+        "seconds": upload + validate + apply,
+        "upload": upload,
+        "validate": validate,
+        "apply": apply,
+        "still": max(validate_still, apply_still),
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+    }
 
 
 def measure_huge(world, rows: int) -> dict:
@@ -375,8 +429,10 @@ def measure_huge(world, rows: int) -> dict:
 
     start = time.perf_counter()
     path = workbooks.huge_workbook(rows)
-    say(f"  workbook of {rows:,} rows: {path.name} ({path.stat().st_size / 1e6:.1f} MB, "
-        f"{time.perf_counter() - start:.0f} s incl. generation)")
+    say(
+        f"  workbook of {rows:,} rows: {path.name} ({path.stat().st_size / 1e6:.1f} MB, "
+        f"{time.perf_counter() - start:.0f} s incl. generation)"
+    )
     floor.empty_table()
     settle()
     floor_seconds = floor.run_floor(path, company=world.company("HUGE-FLOOR"), indexed=True)
@@ -384,35 +440,47 @@ def measure_huge(world, rows: int) -> dict:
     say(f"  floor indexed new {rows:,}: {floor_seconds:.1f} s {rate(rows, floor_seconds)}")
     company = world.company("HUGE-CLI")
     cli = cli_import(path, company)
-    say(f"  certhub import_customers new: {cli['seconds']:.1f} s {rate(rows, cli['seconds'])}, "
-        f"peak {cli['peak_rss_mb']:.0f} MB")
+    say(
+        f"  certhub import_customers new: {cli['seconds']:.1f} s {rate(rows, cli['seconds'])}, "
+        f"peak {cli['peak_rss_mb']:.0f} MB"
+    )
     unchanged = cli_import(path, company)
-    say(f"  certhub import_customers unchanged: {unchanged['seconds']:.1f} s, "
-        f"peak {unchanged['peak_rss_mb']:.0f} MB")
+    say(
+        f"  certhub import_customers unchanged: {unchanged['seconds']:.1f} s, "
+        f"peak {unchanged['peak_rss_mb']:.0f} MB"
+    )
     user = User.objects.create_user(email="bench-huge@bench.invalid")
     try:
         web = web_import(path, world.company("HUGE-WEB"), user)
     finally:
         user.delete()
-    say(f"  certhub web (upload {web['upload']:.1f} s, validate {web['validate']:.1f} s, apply "
+    say(
+        f"  certhub web (upload {web['upload']:.1f} s, validate {web['validate']:.1f} s, apply "
         f"{web['apply']:.1f} s): {web['seconds']:.1f} s, worker peak {web['peak_rss_mb']:.0f} MB,"
-        f" progress still at most {web['still']:.1f} s")
+        f" progress still at most {web['still']:.1f} s"
+    )
     return {"rows": rows, "floor": floor_seconds, "cli": cli, "unchanged": unchanged, "web": web}
 
 
 def report_huge(huge: dict) -> None:
     floor_seconds = huge["floor"]
-    for label, result, limit in (("command line", huge["cli"], P6_MAX),
-                                 ("web page's worker", huge["web"], P6_MAX),
-                                 ("command line, unchanged", huge["unchanged"], P6_UNCHANGED_MAX)):
+    for label, result, limit in (
+        ("command line", huge["cli"], P6_MAX),
+        ("web page's worker", huge["web"], P6_MAX),
+        ("command line, unchanged", huge["unchanged"], P6_UNCHANGED_MAX),
+    ):
         ratio = result["seconds"] / floor_seconds
         ok = ratio <= limit and result["peak_rss_mb"] < P6_MB
-        say(f"P6 {huge['rows']:,} rows, {label}: {result['seconds']:.1f} s, floor (b) indexed "
+        say(
+            f"P6 {huge['rows']:,} rows, {label}: {result['seconds']:.1f} s, floor (b) indexed "
             f"{floor_seconds:.1f} s -> {ratio:.2f}x (target <= {limit}), peak "
-            f"{result['peak_rss_mb']:.0f} MB (target < {P6_MB} MB) {verdict(ok)}")
+            f"{result['peak_rss_mb']:.0f} MB (target < {P6_MB} MB) {verdict(ok)}"
+        )
     still = huge["web"]["still"]
-    say(f"P6 progress bar: still at most {still:.1f} s (target <= {P6_PROGRESS_GAP:.0f} s) "
-        f"{verdict(still <= P6_PROGRESS_GAP)}")
+    say(
+        f"P6 progress bar: still at most {still:.1f} s (target <= {P6_PROGRESS_GAP:.0f} s) "
+        f"{verdict(still <= P6_PROGRESS_GAP)}"
+    )
 
 
 # --- profiles of the cases that miss their target ----------------------------------------------
@@ -439,11 +507,15 @@ def profile_cases(world, misses: list[str], small: dict, large: dict, large_comp
 
 def generate(rows: int) -> dict:
     start = time.perf_counter()
-    files = {"base": workbooks.basic_workbook(rows),
-             "changed": workbooks.basic_workbook(rows, changed=True)}
-    say(f"  workbooks of {rows:,} rows: {files['base'].name} "
+    files = {
+        "base": workbooks.basic_workbook(rows),
+        "changed": workbooks.basic_workbook(rows, changed=True),
+    }
+    say(
+        f"  workbooks of {rows:,} rows: {files['base'].name} "
         f"({files['base'].stat().st_size / 1e6:.1f} MB), {files['changed'].name} "
-        f"({time.perf_counter() - start:.1f} s incl. generation)")
+        f"({time.perf_counter() - start:.1f} s incl. generation)"
+    )
     return files
 
 
@@ -466,12 +538,16 @@ def run(args) -> None:
         ch_big = None
         if big:
             ch_big = certhub_import(big, world.company("CH-BIG"))
-            say(f"  certhub big {ch_big['customers']:,} rows ({big.stat().st_size / 1e6:.1f} MB):"
-                f" {ch_big['seconds']:.2f} s, peak {ch_big['peak_rss_mb']:.0f} MB")
+            say(
+                f"  certhub big {ch_big['customers']:,} rows ({big.stat().st_size / 1e6:.1f} MB):"
+                f" {ch_big['seconds']:.2f} s, peak {ch_big['peak_rss_mb']:.0f} MB"
+            )
         say("django-import-export 4.x (same small files; into CertHub's tables, and a plain one):")
         iie = measure_import_export(world, small, args.rows_small)
-        say("Floors (calamine + COPY + INSERT ... ON CONFLICT; (a) plain table, "
-            "(b) copy of customers_customer with all its indexes):")
+        say(
+            "Floors (calamine + COPY + INSERT ... ON CONFLICT; (a) plain table, "
+            "(b) copy of customers_customer with all its indexes):"
+        )
         floor_seconds = measure_floor(world, large["base"], args.rows_large)
         p1_bound = measure_p1_bound(world, small, args.rows_small)
 
@@ -501,8 +577,10 @@ def report(args, ch_small, ch_large, ch_big, iie, floor_seconds, p1_bound) -> li
     for case, name in (("new", "create"), ("changed", "update")):
         certhub = args.rows_small / ch_small[case]["seconds"]
         label = "create" if name == "create" else "update (a fifth changed)"
-        say(f"P1 {label} {small_k}: certhub {certhub:,.0f} rows/s "
-            f"(runs {spread(ch_small[case]['all_seconds'])})")
+        say(
+            f"P1 {label} {small_k}: certhub {certhub:,.0f} rows/s "
+            f"(runs {spread(ch_small[case]['all_seconds'])})"
+        )
         best = {}
         for target in ("certhub", "plain"):
             for mode in ("default", "bulk", "bulk+"):
@@ -510,23 +588,29 @@ def report(args, ch_small, ch_large, ch_big, iie, floor_seconds, p1_bound) -> li
                 reference = args.rows_small / min(runs)
                 if reference > best.get(target, (0.0, ""))[0]:
                     best[target] = (reference, mode)
-                say(f"     import-export {mode:7} into {target:7}: {reference:8,.0f} rows/s "
-                    f"(runs {spread(runs)}) -> ratio {certhub / reference:5.1f}")
+                say(
+                    f"     import-export {mode:7} into {target:7}: {reference:8,.0f} rows/s "
+                    f"(runs {spread(runs)}) -> ratio {certhub / reference:5.1f}"
+                )
         reference, mode = best["certhub"]
         ratio = certhub / reference
         ok = ratio >= P1_MIN_RATIO[case]
         plain_reference, plain_mode = best["plain"]
         bound = args.rows_small / p1_bound[case]
-        say(f"P1 {label} {small_k}: ratio {ratio:.1f} to import-export's best into CertHub's "
+        say(
+            f"P1 {label} {small_k}: ratio {ratio:.1f} to import-export's best into CertHub's "
             f"tables ({mode}, {reference:,.0f} rows/s) (target >= {P1_MIN_RATIO[case]}) "
             f"{verdict(ok)}  [info: {certhub / plain_reference:.1f} to its best into a plain "
             f"table ({plain_mode}); floor (b) indexed itself {bound:,.0f} rows/s -> ratio "
-            f"{bound / reference:.1f}]")
+            f"{bound / reference:.1f}]"
+        )
         if not ok:
             misses.append(f"P1 {name}")
     plain, indexed = floor_seconds["plain"], floor_seconds["indexed"]
-    for case, limit, name in (("new", P2_NEW_MAX, "new"),
-                              ("unchanged", P2_UNCHANGED_MAX, "unchanged")):
+    for case, limit, name in (
+        ("new", P2_NEW_MAX, "new"),
+        ("unchanged", P2_UNCHANGED_MAX, "unchanged"),
+    ):
         seconds = ch_large[case]["seconds"]
         ratio = seconds / indexed
         ok = ratio <= limit
@@ -535,21 +619,29 @@ def report(args, ch_small, ch_large, ch_big, iie, floor_seconds, p1_bound) -> li
             events = ch_large[case]["events_written"]
             ok = ok and events == 0
             written = f", {events:,} customer history rows written (target 0)"
-        say(f"P2 {name} {large_k}: certhub {seconds:.2f} s, floor (b) indexed {indexed:.2f} s -> "
+        say(
+            f"P2 {name} {large_k}: certhub {seconds:.2f} s, floor (b) indexed {indexed:.2f} s -> "
             f"{ratio:.2f}x (target <= {limit}){written} {verdict(ok)}  "
-            f"[floor (a) plain {plain:.2f} s -> {seconds / plain:.2f}x]")
+            f"[floor (a) plain {plain:.2f} s -> {seconds / plain:.2f}x]"
+        )
         if not ok:
             misses.append(f"P2 {name}")
     changed = ch_large["changed"]["seconds"]
-    say(f"   (changed {large_k}: certhub {changed:.2f} s, "
-        f"{rate(args.rows_large, changed)}; no target)")
+    say(
+        f"   (changed {large_k}: certhub {changed:.2f} s, "
+        f"{rate(args.rows_large, changed)}; no target)"
+    )
     peak = max(ch_large[c]["peak_rss_mb"] for c in ("new", "changed", "unchanged"))
-    say(f"P3 peak RSS {large_k}: {peak:.0f} MB (target < {P3_LARGE_MB} MB) "
-        f"{verdict(peak < P3_LARGE_MB)}")
+    say(
+        f"P3 peak RSS {large_k}: {peak:.0f} MB (target < {P3_LARGE_MB} MB) "
+        f"{verdict(peak < P3_LARGE_MB)}"
+    )
     if ch_big:
-        say(f"P3 peak RSS largest file ({ch_big['customers']:,} rows): "
+        say(
+            f"P3 peak RSS largest file ({ch_big['customers']:,} rows): "
             f"{ch_big['peak_rss_mb']:.0f} MB (target < 1 GB) "
-            f"{verdict(ch_big['peak_rss_mb'] < P3_BIG_MB)}")
+            f"{verdict(ch_big['peak_rss_mb'] < P3_BIG_MB)}"
+        )
     else:
         say("P3 peak RSS largest file: skipped (use --big)")
     return misses
@@ -560,9 +652,11 @@ def report_csv(args, ch_csv) -> None:
     workbook (new customers, each the best of its runs in measure_mapped_csv's pairs)."""
     csv_seconds, xlsx_seconds = ch_csv["csv"]["seconds"], ch_csv["xlsx"]["seconds"]
     ratio = csv_seconds / xlsx_seconds
-    say(f"R58 mapped CSV {args.rows_large // 1000}k: certhub {csv_seconds:.2f} s, same rows as "
+    say(
+        f"R58 mapped CSV {args.rows_large // 1000}k: certhub {csv_seconds:.2f} s, same rows as "
         f"template .xlsx {xlsx_seconds:.2f} s -> {ratio:.2f}x (target <= {CSV_MAX_RATIO}) "
-        f"{verdict(ratio <= CSV_MAX_RATIO)}")
+        f"{verdict(ratio <= CSV_MAX_RATIO)}"
+    )
 
 
 def main(argv=None) -> None:

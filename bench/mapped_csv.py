@@ -15,14 +15,22 @@ from imports.rows import pad_zip
 MAPPING_NAME = "Accounting export"
 # An accounting export's titles (QuickBooks Desktop's customer fields) for the basic template.
 EXPORT_TITLES = {
-    "Billing Customer Number": "Account Number", "Billing Customer Alternate ID": "Internal ID",
-    "Billing Customer FEIN": "Tax ID", "Billing Customer Name 1": "Customer",
-    "Billing Customer Name 2": "Print On Check As", "Billing Customer Attn Name": "Contact",
-    "Billing Customer Address 1": "Bill Address 1", "Billing Customer Address 2":
-    "Bill Address 2", "Billing Customer City": "Bill City", "Billing Customer State":
-    "Bill State", "Billing Customer Country": "Bill Country", "Billing Customer Zip": "Bill Zip",
-    "Billing Customer Phone": "Phone", "Billing Customer Fax": "Fax",
-    "Billing Customer Email": "Email", "Shipping Customer State": "Ship State",
+    "Billing Customer Number": "Account Number",
+    "Billing Customer Alternate ID": "Internal ID",
+    "Billing Customer FEIN": "Tax ID",
+    "Billing Customer Name 1": "Customer",
+    "Billing Customer Name 2": "Print On Check As",
+    "Billing Customer Attn Name": "Contact",
+    "Billing Customer Address 1": "Bill Address 1",
+    "Billing Customer Address 2": "Bill Address 2",
+    "Billing Customer City": "Bill City",
+    "Billing Customer State": "Bill State",
+    "Billing Customer Country": "Bill Country",
+    "Billing Customer Zip": "Bill Zip",
+    "Billing Customer Phone": "Phone",
+    "Billing Customer Fax": "Fax",
+    "Billing Customer Email": "Email",
+    "Shipping Customer State": "Ship State",
 }
 
 
@@ -36,8 +44,9 @@ def mapped_csv(workbook: Path) -> Path:
     if titles != template_titles("basic"):
         raise ValueError(f"{workbook.name} is not a basic-template file")
     order = list(reversed(range(len(titles))))
-    zip_at, country_at, state_at = (titles.index(f"Billing Customer {t}")
-                                    for t in ("Zip", "Country", "State"))
+    zip_at, country_at, state_at = (
+        titles.index(f"Billing Customer {t}") for t in ("Zip", "Country", "State")
+    )
     partial = target.with_suffix(".partial")
     with open(partial, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -45,8 +54,9 @@ def mapped_csv(workbook: Path) -> Path:
         for _, cells in sheet.rows:
             cells = list(cells) + [""] * (len(titles) - len(cells))
             if isinstance(cells[zip_at], NumberText):
-                cells[zip_at] = pad_zip(cells[zip_at], cells[country_at],
-                                        cells[state_at]) or cells[zip_at]
+                cells[zip_at] = (
+                    pad_zip(cells[zip_at], cells[country_at], cells[state_at]) or cells[zip_at]
+                )
             writer.writerow([cells[i] for i in order])
     partial.rename(target)
     return target
@@ -60,10 +70,13 @@ def save_mapping(company):
     from imports.services import mapping_save
 
     header = [EXPORT_TITLES[t] for t in reversed(template_titles("basic"))]
-    pairs = {title: header[index] if index is not None else ""
-             for title, index in propose(header).items()}
+    pairs = {
+        title: header[index] if index is not None else ""
+        for title, index in propose(header).items()
+    }
     if pairs != EXPORT_TITLES:
         raise RuntimeError(f"the proposal does not pair the export's titles back: {pairs}")
     with scope(tenant=company.tenant_id):
-        return mapping_save(company=company, user=None, name=MAPPING_NAME, header=header,
-                            pairs=pairs)
+        return mapping_save(
+            company=company, user=None, name=MAPPING_NAME, header=header, pairs=pairs
+        )

@@ -19,11 +19,14 @@ def reset_tenant(slug: str, tables: list[str]) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
         for table in tables:
-            cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", [old.pk])  # noqa: S608
-        cursor.execute("DELETE FROM companies_membership_companies WHERE membership_id IN "
-                       "(SELECT id FROM companies_membership WHERE tenant_id = %s)", [old.pk])
+            cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", [old.pk])
+        cursor.execute(
+            "DELETE FROM companies_membership_companies WHERE membership_id IN "
+            "(SELECT id FROM companies_membership WHERE tenant_id = %s)",
+            [old.pk],
+        )
         for table in ("companies_membership", "companies_company"):
-            cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", [old.pk])  # noqa: S608
+            cursor.execute(f"DELETE FROM {table} WHERE tenant_id = %s", [old.pk])
         cursor.execute("DELETE FROM companies_tenant WHERE id = %s", [old.pk])
         cursor.execute("SET session_replication_role = origin")
 
@@ -39,14 +42,16 @@ def make_tenant(slug: str, name: str, tree: list[tuple[str, str | None]]):
     tenant = Tenant.objects.create(slug=slug, name=name)
     email = f"{slug}@example.com"
     User = get_user_model()
-    owner = User.objects.filter(email=email).first() or \
-        User.objects.create_user(email=email, password=uuid.uuid4().hex)
+    owner = User.objects.filter(email=email).first() or User.objects.create_user(
+        email=email, password=uuid.uuid4().hex
+    )
     with scope(tenant=tenant.pk):
         Membership.objects.create(tenant=tenant, user=owner, role=Role.OWNER)
         companies = {}
         for code, parent in tree:
-            companies[code] = company_create(tenant=tenant, name=f"Company {code}", code=code,
-                                             parent=companies.get(parent))
+            companies[code] = company_create(
+                tenant=tenant, name=f"Company {code}", code=code, parent=companies.get(parent)
+            )
     return tenant, owner, companies
 
 

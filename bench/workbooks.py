@@ -22,11 +22,21 @@ DATA_DIR = Path(__file__).resolve().parent / ".data"
 VERSION = 1  # bump when the generated data changes, so cached files are remade
 
 COLUMNS = [
-    "Billing Customer Number", "Billing Customer Alternate ID", "Billing Customer FEIN",
-    "Billing Customer Name 1", "Billing Customer Name 2", "Billing Customer Attn Name",
-    "Billing Customer Address 1", "Billing Customer Address 2", "Billing Customer City",
-    "Billing Customer State", "Billing Customer Country", "Billing Customer Zip",
-    "Billing Customer Phone", "Billing Customer Fax", "Billing Customer Email",
+    "Billing Customer Number",
+    "Billing Customer Alternate ID",
+    "Billing Customer FEIN",
+    "Billing Customer Name 1",
+    "Billing Customer Name 2",
+    "Billing Customer Attn Name",
+    "Billing Customer Address 1",
+    "Billing Customer Address 2",
+    "Billing Customer City",
+    "Billing Customer State",
+    "Billing Customer Country",
+    "Billing Customer Zip",
+    "Billing Customer Phone",
+    "Billing Customer Fax",
+    "Billing Customer Email",
     "Shipping Customer State",
 ]
 NUMBER, COUNTRY = 0, 10
@@ -71,24 +81,108 @@ STATES = {
 }
 STATE_CODES = sorted(STATES)
 SURNAMES = [
-    "Anderson", "Baker", "Carter", "Delgado", "Evans", "Fischer", "Garcia", "Hughes", "Ibarra",
-    "Jensen", "Kowalski", "Lambert", "Morales", "Nguyen", "Olsen", "Patel", "Quinn", "Romero",
-    "Schmidt", "Tanaka", "Underwood", "Vasquez", "Walsh", "Xiong", "Young", "Zimmerman", "Brooks",
-    "Coleman", "Diaz", "Foster", "Griffin", "Hayes"
+    "Anderson",
+    "Baker",
+    "Carter",
+    "Delgado",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ibarra",
+    "Jensen",
+    "Kowalski",
+    "Lambert",
+    "Morales",
+    "Nguyen",
+    "Olsen",
+    "Patel",
+    "Quinn",
+    "Romero",
+    "Schmidt",
+    "Tanaka",
+    "Underwood",
+    "Vasquez",
+    "Walsh",
+    "Xiong",
+    "Young",
+    "Zimmerman",
+    "Brooks",
+    "Coleman",
+    "Diaz",
+    "Foster",
+    "Griffin",
+    "Hayes",
 ]
 FIRST_NAMES = [
-    "Ava", "Ben", "Chloe", "Diego", "Emma", "Farah", "Grace", "Hiro", "Isla", "Jamal", "Kara",
-    "Liam", "Maya", "Noah", "Omar", "Priya", "Rosa", "Sam", "Tara", "Victor", "Wen", "Yara", "Zoe"
+    "Ava",
+    "Ben",
+    "Chloe",
+    "Diego",
+    "Emma",
+    "Farah",
+    "Grace",
+    "Hiro",
+    "Isla",
+    "Jamal",
+    "Kara",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Omar",
+    "Priya",
+    "Rosa",
+    "Sam",
+    "Tara",
+    "Victor",
+    "Wen",
+    "Yara",
+    "Zoe",
 ]
 TRADES = [
-    "Supply", "Hardware", "Foods", "Medical", "Electric", "Plumbing", "Office", "Auto", "Farm",
-    "Marine", "Printing", "Textiles", "Lumber", "Chemicals", "Restaurant", "School", "Church",
-    "Clinic", "Builders", "Logistics"
+    "Supply",
+    "Hardware",
+    "Foods",
+    "Medical",
+    "Electric",
+    "Plumbing",
+    "Office",
+    "Auto",
+    "Farm",
+    "Marine",
+    "Printing",
+    "Textiles",
+    "Lumber",
+    "Chemicals",
+    "Restaurant",
+    "School",
+    "Church",
+    "Clinic",
+    "Builders",
+    "Logistics",
 ]
 SUFFIXES = ["Inc.", "LLC", "Co.", "Corp.", "Ltd.", "& Sons", "Group", "Partners"]
 STREETS = [
-    "Main", "Oak", "Maple", "Cedar", "Pine", "Elm", "Washington", "Lake", "Hill", "Park", "River",
-    "Church", "Market", "Franklin", "Lincoln", "Jackson", "Highland", "Sunset", "Ridge", "Meadow"
+    "Main",
+    "Oak",
+    "Maple",
+    "Cedar",
+    "Pine",
+    "Elm",
+    "Washington",
+    "Lake",
+    "Hill",
+    "Park",
+    "River",
+    "Church",
+    "Market",
+    "Franklin",
+    "Lincoln",
+    "Jackson",
+    "Highland",
+    "Sunset",
+    "Ridge",
+    "Meadow",
 ]
 STREET_TYPES = ["St", "Ave", "Rd", "Blvd", "Dr", "Ln", "Way", "Ct", "Pkwy"]
 
@@ -227,11 +321,44 @@ def basic_workbook(count: int, *, changed: bool = False) -> Path:
 
 BIG_TARGET_BYTES = 49_000_000  # under 50 MB however the engine counts a megabyte
 WORDS = [
-    "north", "south", "east", "west", "general", "central", "united", "national", "regional",
-    "metro", "coastal", "valley", "mountain", "harbor", "prairie", "industrial", "commercial",
-    "wholesale", "retail", "services", "distribution", "warehouse", "division", "department",
-    "account", "receivable", "payable", "exempt", "resale", "certificate", "building", "floor",
-    "unit", "dock", "terminal", "plaza", "center", "tower"
+    "north",
+    "south",
+    "east",
+    "west",
+    "general",
+    "central",
+    "united",
+    "national",
+    "regional",
+    "metro",
+    "coastal",
+    "valley",
+    "mountain",
+    "harbor",
+    "prairie",
+    "industrial",
+    "commercial",
+    "wholesale",
+    "retail",
+    "services",
+    "distribution",
+    "warehouse",
+    "division",
+    "department",
+    "account",
+    "receivable",
+    "payable",
+    "exempt",
+    "resale",
+    "certificate",
+    "building",
+    "floor",
+    "unit",
+    "dock",
+    "terminal",
+    "plaza",
+    "center",
+    "tower",
 ]
 
 
@@ -239,8 +366,11 @@ def _long_text(rng: random.Random, length: int) -> str:
     words = []
     size = 0
     while size < length:
-        word = rng.choice(WORDS) if rng.random() < 0.7 else "".join(
-            rng.choices(string.ascii_lowercase, k=rng.randint(3, 9)))
+        word = (
+            rng.choice(WORDS)
+            if rng.random() < 0.7
+            else "".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9)))
+        )
         words.append(word)
         size += len(word) + 1
     return " ".join(words)[:length].strip().title()

@@ -28,9 +28,17 @@ class BenchWorld:
         vacuum_import_tables()
 
 
-IMPORT_TABLES = ["customers_customer", "customers_customerevent", "customers_shiptozone",
-                 "customers_shiptozoneevent", "customers_shiptolink", "customers_shiptolinkevent",
-                 "imports_importchange", "imports_importbatch", "pghistory_context"]
+IMPORT_TABLES = [
+    "customers_customer",
+    "customers_customerevent",
+    "customers_shiptozone",
+    "customers_shiptozoneevent",
+    "customers_shiptolink",
+    "customers_shiptolinkevent",
+    "imports_importchange",
+    "imports_importbatch",
+    "pghistory_context",
+]
 
 
 def vacuum_import_tables() -> None:
@@ -56,11 +64,15 @@ def _tenant_owned_deletes(tenant_ids_sql: str) -> list[str]:
             continue
         for field in model._meta.concrete_fields:
             parent = field.related_model
-            if field.many_to_one and parent and any(
-                    f.name == "tenant" for f in parent._meta.concrete_fields):
+            if (
+                field.many_to_one
+                and parent
+                and any(f.name == "tenant" for f in parent._meta.concrete_fields)
+            ):
                 children.append(
                     f'DELETE FROM "{table}" WHERE "{field.column}" IN (SELECT id FROM '
-                    f'"{parent._meta.db_table}" WHERE tenant_id IN ({tenant_ids_sql}))')
+                    f'"{parent._meta.db_table}" WHERE tenant_id IN ({tenant_ids_sql}))'
+                )
     return children + owned
 
 

@@ -14,8 +14,13 @@ from companies.models import Company, Invitation, Membership, MembershipCompany,
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
     form = StorableTextModelForm  # R49
-    list_display = ["name", "slug", "default_exemption_reason", "default_expiring_soon_days",
-                    "created_at"]
+    list_display = [
+        "name",
+        "slug",
+        "default_exemption_reason",
+        "default_expiring_soon_days",
+        "created_at",
+    ]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -75,7 +80,10 @@ class MembershipAdminForm(StorableTextModelForm):
         with transaction.atomic():  # the last-owner check locks the owner rows
             services.check_membership_change(
                 actor_membership=_acting_membership(self.acting_user, tenant.pk),
-                role=cleaned["role"], companies=companies, membership=existing)
+                role=cleaned["role"],
+                companies=companies,
+                membership=existing,
+            )
         return cleaned
 
 
@@ -111,12 +119,14 @@ class MembershipAdmin(TenantScopedAdmin):
         return request.user.is_active and request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):
-        return (super().has_change_permission(request, obj)
-                and self._may_manage(request, obj, removing=False))
+        return super().has_change_permission(request, obj) and self._may_manage(
+            request, obj, removing=False
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return (super().has_delete_permission(request, obj)
-                and self._may_manage(request, obj, removing=True))
+        return super().has_delete_permission(request, obj) and self._may_manage(
+            request, obj, removing=True
+        )
 
     def _may_manage(self, request, obj, *, removing: bool) -> bool:
         # Owners' and admins' rows are read-only to a staff user who is only an admin, and the
@@ -127,14 +137,17 @@ class MembershipAdmin(TenantScopedAdmin):
             with transaction.atomic():
                 services.check_membership_removal(
                     actor_membership=_acting_membership(request.user, obj.tenant_id),
-                    membership=obj, keeps_owner=not removing)
+                    membership=obj,
+                    keeps_owner=not removing,
+                )
         except ValidationError:
             return False
         return True
 
     def delete_model(self, request, obj):
         services.membership_remove(
-            membership=obj, actor_membership=_acting_membership(request.user, obj.tenant_id))
+            membership=obj, actor_membership=_acting_membership(request.user, obj.tenant_id)
+        )
 
 
 @admin.register(Company)
@@ -157,8 +170,9 @@ class CompanyAdmin(TenantScopedAdmin, DraggableMPTTAdmin):
                 parent_changed = "parent" in fields
                 new_parent = fields.pop("parent", None)
                 fields.pop("tenant", None)
-                services.company_update(company=Company.objects.with_scopes_disabled()
-                                        .get(pk=obj.pk), **fields)
+                services.company_update(
+                    company=Company.objects.with_scopes_disabled().get(pk=obj.pk), **fields
+                )
                 if parent_changed:
                     services.company_move(company=obj, new_parent=new_parent)
             else:
@@ -227,6 +241,8 @@ class MembershipCompanyEventAdmin(EventAdmin):
     """Companies a membership was limited to ("insert") or no longer ("delete") (R54)."""
 
     list_display = ["pgh_created_at", "pgh_label", "membership_id", "company_id", "who", "tenant"]
+
+
 admin.site.register(Tenant.pgh_event_model, TenantEventAdmin)
 
 
@@ -235,8 +251,7 @@ class InvitationAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     """Invitations are made and withdrawn on the members page, where the actor's limits apply
     (R50); here they are read only. The token's hash is not shown."""
 
-    list_display = ["email", "tenant", "role", "status", "invited_by", "created_at",
-                    "expires_at"]
+    list_display = ["email", "tenant", "role", "status", "invited_by", "created_at", "expires_at"]
     list_filter = ["role", "tenant"]
     search_fields = ["email", "tenant__name"]
     exclude = ["token_hash"]

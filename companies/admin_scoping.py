@@ -107,8 +107,11 @@ class TenantScopedAdmin(admin.ModelAdmin):
         """Rows of `related` this user may pick or filter by: those of the tenants they
         administer; users who are members there; nothing of a model with no tenant."""
         manager = related._default_manager
-        qs = manager.with_scopes_disabled().all() if hasattr(manager, "with_scopes_disabled") \
+        qs = (
+            manager.with_scopes_disabled().all()
+            if hasattr(manager, "with_scopes_disabled")
             else manager.all()
+        )
         if request.user.is_superuser:
             return qs
         ids = self._tenant_ids(request)
@@ -124,9 +127,12 @@ class TenantScopedAdmin(admin.ModelAdmin):
         qs = self.scoped_choices(request, db_field.related_model)
         kwargs.setdefault("queryset", qs)
         if db_field.name in self.raw_id_fields and "widget" not in kwargs:
-            kwargs["widget"] = ScopedRawIdWidget(db_field.remote_field, self.admin_site,
-                                                 queryset=kwargs["queryset"],
-                                                 using=kwargs.get("using"))
+            kwargs["widget"] = ScopedRawIdWidget(
+                db_field.remote_field,
+                self.admin_site,
+                queryset=kwargs["queryset"],
+                using=kwargs.get("using"),
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -157,4 +163,3 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-

@@ -18,5 +18,6 @@ class CompaniesConfig(AppConfig):
     name = "companies"
 
     def ready(self):
-        post_migrate.connect(_tenant_constraints, sender=self,
-                             dispatch_uid="companies.tenant_constraints")
+        post_migrate.connect(
+            _tenant_constraints, sender=self, dispatch_uid="companies.tenant_constraints"
+        )

@@ -32,6 +32,9 @@ def company_panels(request):
     company = request.working_company
     descendants = company.get_descendant_count() if company else 0
     return [
-        {"title": "Companies you reach", "value": reachable_companies(request.membership).count(),
-         "note": f"{company.name}: {descendants} below it" if company else "No company yet"},
+        {
+            "title": "Companies you reach",
+            "value": reachable_companies(request.membership).count(),
+            "note": f"{company.name}: {descendants} below it" if company else "No company yet",
+        },
     ]

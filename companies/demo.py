@@ -29,11 +29,14 @@ def load(stdout=None) -> dict:
     """Create the demo tenants; returns what the other apps' demo loaders build on."""
     User = get_user_model()
     users = {}
-    for email, name in [("owner@demo.certhub", "Olivia Owner"),
-                        ("editor@demo.certhub", "Eddie Editor"),
-                        ("viewer@demo.certhub", "Vera Viewer")]:
+    for email, name in [
+        ("owner@demo.certhub", "Olivia Owner"),
+        ("editor@demo.certhub", "Eddie Editor"),
+        ("viewer@demo.certhub", "Vera Viewer"),
+    ]:
         user = User.objects.filter(email=email).first() or User.objects.create_user(
-            email=email, password=DEMO_PASSWORD, full_name=name)
+            email=email, password=DEMO_PASSWORD, full_name=name
+        )
         users[email.split("@")[0]] = user
     users["owner"].is_staff = True
     users["owner"].save(update_fields=["is_staff"])
@@ -42,25 +45,43 @@ def load(stdout=None) -> dict:
     globex = Tenant.objects.create(slug="globex", name="Globex Supply")
     globex_companies: dict[str | None, Company] = {}
     with scope(tenant=globex.pk):
-        for role, user in [(Role.OWNER, users["owner"]), (Role.EDITOR, users["editor"]),
-                           (Role.VIEWER, users["viewer"])]:
+        for role, user in [
+            (Role.OWNER, users["owner"]),
+            (Role.EDITOR, users["editor"]),
+            (Role.VIEWER, users["viewer"]),
+        ]:
             Membership.objects.create(tenant=globex, user=user, role=role)
         for code, name, parent, city, state in GLOBEX_TREE:
             globex_companies[code] = company_create(
-                tenant=globex, name=name, code=code, parent=globex_companies.get(parent),
-                city=city, state=state, country="CA" if state == "BC" else "US")
+                tenant=globex,
+                name=name,
+                code=code,
+                parent=globex_companies.get(parent),
+                city=city,
+                state=state,
+                country="CA" if state == "BC" else "US",
+            )
     companies: dict[str | None, Company] = {}
     with scope(tenant=acme.pk):
-        for role, user in [(Role.OWNER, users["owner"]), (Role.EDITOR, users["editor"]),
-                           (Role.VIEWER, users["viewer"])]:
+        for role, user in [
+            (Role.OWNER, users["owner"]),
+            (Role.EDITOR, users["editor"]),
+            (Role.VIEWER, users["viewer"]),
+        ]:
             Membership.objects.create(tenant=acme, user=user, role=role)
         for code, name, parent, city, state in TREE:
             country = "CA" if state == "ON" else "US"
             companies[code] = company_create(
-                tenant=acme, name=name, code=code, parent=companies.get(parent), city=city,
-                state=state, country=country, contact_email=f"tax@{code.lower()}.example.com")
+                tenant=acme,
+                name=name,
+                code=code,
+                parent=companies.get(parent),
+                city=city,
+                state=state,
+                country=country,
+                contact_email=f"tax@{code.lower()}.example.com",
+            )
     # The second tenant gets a small world of its own (the app loaders run again for it), so
     # switching tenant shows the product working.
-    second = {"tenant": globex, "companies": globex_companies, "users": users,
-              "per_company": 10}
+    second = {"tenant": globex, "companies": globex_companies, "users": users, "per_company": 10}
     return {"tenant": acme, "companies": companies, "users": users, "second": second}

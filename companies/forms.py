@@ -37,10 +37,12 @@ class StorableTextMixin:
 
     def full_clean(self):
         for name, field in self.fields.items():
-            if (isinstance(field, forms.CharField | forms.FileField)
-                    and not isinstance(field.to_python, StorableText)):
-                field.to_python = StorableText(field.to_python,
-                                               str(field.label or pretty_name(name)))
+            if isinstance(field, forms.CharField | forms.FileField) and not isinstance(
+                field.to_python, StorableText
+            ):
+                field.to_python = StorableText(
+                    field.to_python, str(field.label or pretty_name(name))
+                )
         super().full_clean()
 
 
@@ -98,7 +100,7 @@ INHERITED_SETTING_LABELS = {
 INHERITED_SETTING_WIDGETS = {"address_validation": InheritedSwitch}
 INHERITED_SETTING_HELP = {
     "address_validation": "On: a ZIP or postal code outside its state or province is an error; "
-                          "off: a warning.",
+    "off: a warning.",
 }
 
 
@@ -106,9 +108,21 @@ class CompanyForm(StorableTextModelForm):
     class Meta:
         model = Company
         fields = [
-            "name", "code", "legal_name", "fein", "address_line1", "address_line2", "city",
-            "state", "country", "zip", "contact_email", "require_tax_fields",
-            "exemption_reason", "expiring_soon_days", "address_validation",
+            "name",
+            "code",
+            "legal_name",
+            "fein",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "country",
+            "zip",
+            "contact_email",
+            "require_tax_fields",
+            "exemption_reason",
+            "expiring_soon_days",
+            "address_validation",
         ]
         labels = INHERITED_SETTING_LABELS
         widgets = INHERITED_SETTING_WIDGETS
@@ -139,7 +153,9 @@ def _require_parent_if_limited(field, membership) -> None:
 
 class CompanyMoveForm(StorableTextForm):
     parent = CompanyChoiceField(
-        queryset=Company.objects.none(), required=False, empty_label="(none: make it a root)",
+        queryset=Company.objects.none(),
+        required=False,
+        empty_label="(none: make it a root)",
         label="New parent",
         error_messages={"invalid_choice": "Pick a company this one can move under."},
     )
@@ -163,11 +179,17 @@ class CompanyMoveForm(StorableTextForm):
                 return data
             below = Company.objects.filter(self.company.subtree_q(), public_id=picked).first()
             if below is not None:
-                where = ("itself" if below.pk == self.company.pk
-                         else f"{below.name}, which is below {self.company.name}")
-                self.errors["parent"] = self.error_class([
-                    f"{self.company.name} cannot move under {where}: pick a company outside "
-                    "its branch, or move that company out first."])
+                where = (
+                    "itself"
+                    if below.pk == self.company.pk
+                    else f"{below.name}, which is below {self.company.name}"
+                )
+                self.errors["parent"] = self.error_class(
+                    [
+                        f"{self.company.name} cannot move under {where}: pick a company outside "
+                        "its branch, or move that company out first."
+                    ]
+                )
         return data
 
 
@@ -175,7 +197,9 @@ class MemberForm(StorableTextForm):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices)
     companies = forms.ModelMultipleChoiceField(
-        queryset=Company.objects.none(), required=False, to_field_name="public_id",
+        queryset=Company.objects.none(),
+        required=False,
+        to_field_name="public_id",
         help_text="Leave empty to reach every company; otherwise only these and their descendants.",
         widget=forms.CheckboxSelectMultiple,
     )
@@ -199,21 +223,33 @@ class MemberEditForm(MemberForm):
 class TenantSettingsForm(StorableTextModelForm):
     class Meta:
         model = Tenant
-        fields = ["name", "default_exemption_reason", "default_expiring_soon_days",
-                  "default_address_validation"]
-        labels = {"default_exemption_reason": "Default exemption reason",
-                  "default_expiring_soon_days": "Expiring soon, days before expiry"}
+        fields = [
+            "name",
+            "default_exemption_reason",
+            "default_expiring_soon_days",
+            "default_address_validation",
+        ]
+        labels = {
+            "default_exemption_reason": "Default exemption reason",
+            "default_expiring_soon_days": "Expiring soon, days before expiry",
+        }
 
 
 class NewAccountForm(StorableTextForm):
     """The invitee without an account chooses a password (R50)."""
 
     full_name = forms.CharField(label="Your name", max_length=150, required=False)
-    password1 = forms.CharField(label="Password", strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=password_validation.password_validators_help_text_html())
-    password2 = forms.CharField(label="Password again", strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)

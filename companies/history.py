@@ -41,8 +41,13 @@ class TenantSettingsEvent(pghistory_models.Event):
 
 def event_models() -> list:
     """Every history event model of the project."""
-    return [m for m in apps.get_models() if issubclass(m, pghistory_models.Event)
-            and not m._meta.abstract and m._meta.app_label != "pghistory"]
+    return [
+        m
+        for m in apps.get_models()
+        if issubclass(m, pghistory_models.Event)
+        and not m._meta.abstract
+        and m._meta.app_label != "pghistory"
+    ]
 
 
 @contextmanager

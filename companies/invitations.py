@@ -47,13 +47,22 @@ def managed_by(queryset: QuerySet, membership: Membership) -> QuerySet:
 
 
 def pending(queryset: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
-    return queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True,
-                           expires_at__gt=now or timezone.now())
+    return queryset.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+    )
 
 
 @transaction.atomic
-def invitation_create(*, tenant: Tenant, actor_membership: Membership | None, invited_by,
-                      email: str, role: str, companies=(), base_url: str) -> Invitation:
+def invitation_create(
+    *,
+    tenant: Tenant,
+    actor_membership: Membership | None,
+    invited_by,
+    email: str,
+    role: str,
+    companies=(),
+    base_url: str,
+) -> Invitation:
     """Invite `email` with a role and (optionally) companies; the email goes from the worker.
 
     The actor's limits apply as for any membership change (R2). An address already a member of
@@ -70,9 +79,14 @@ def invitation_create(*, tenant: Tenant, actor_membership: Membership | None, in
     now = timezone.now()
     pending(Invitation.objects.filter(tenant=tenant, email=email), now).update(revoked_at=now)
     invitation = Invitation.objects.create(
-        tenant=tenant, email=email, role=role, invited_by=invited_by,
-        is_limited=bool(companies), token_hash=new_token()[1],  # until the email is sent
-        expires_at=now + datetime.timedelta(days=INVITATION_DAYS))
+        tenant=tenant,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        is_limited=bool(companies),
+        token_hash=new_token()[1],  # until the email is sent
+        expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
+    )
     invitation.companies.set(companies)
     _send_later(invitation, base_url)
     return invitation
@@ -82,15 +96,22 @@ def _send_later(invitation: Invitation, base_url: str) -> None:
     from companies.tasks import send_invitation
 
     tenant_id, invitation_id = invitation.tenant_id, invitation.pk
-    transaction.on_commit(lambda: send_invitation.enqueue(
-        tenant_id=tenant_id, invitation_id=invitation_id, base_url=base_url))
+    transaction.on_commit(
+        lambda: send_invitation.enqueue(
+            tenant_id=tenant_id, invitation_id=invitation_id, base_url=base_url
+        )
+    )
 
 
 def invitation_mark_sent(*, tenant_id: int, invitation_id: int) -> tuple[Invitation, str] | None:
     """For the sending task: a fresh token for a pending invitation; None if it is not."""
     with scope(tenant=tenant_id), transaction.atomic():
-        invitation = (Invitation.objects.select_for_update(of=("self",))
-                      .select_related("tenant", "invited_by").filter(pk=invitation_id).first())
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("tenant", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
+        )
         if invitation is None or invitation.status() != InvitationStatus.PENDING:
             return None
         token, invitation.token_hash = new_token()
@@ -112,8 +133,9 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 def find_by_token(token: str) -> Invitation | None:
     """The invitation of a link's token, in any tenant (the link names none), or None."""
     with scopes_disabled():
-        return (Invitation.objects.select_related("tenant")
-                .filter(token_hash=hash_token(token)).first())
+        return (
+            Invitation.objects.select_related("tenant").filter(token_hash=hash_token(token)).first()
+        )
 
 
 def account_exists(invitation: Invitation) -> bool:
@@ -133,27 +155,29 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
             raise ValidationError(f"This invitation is for {locked.email}.")
         companies = list(locked.companies.all())
         if locked.is_limited and not companies:
-            raise ValidationError("The companies of this invitation no longer exist; ask "
-                                  "for a new invitation.")
+            raise ValidationError(
+                "The companies of this invitation no longer exist; ask for a new invitation."
+            )
         membership = Membership.objects.filter(user=user).first()
         if membership is None:  # else a member by another way meanwhile: keep that
-            membership = Membership.objects.create(tenant_id=locked.tenant_id, user=user,
-                                                   role=locked.role)
+            membership = Membership.objects.create(
+                tenant_id=locked.tenant_id, user=user, role=locked.role
+            )
             membership.companies.set(companies)
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
     return membership
 
 
-def invitation_accept_new_account(*, invitation: Invitation, password: str,
-                                  full_name: str = ""):
+def invitation_accept_new_account(*, invitation: Invitation, password: str, full_name: str = ""):
     """Make the invitee's account with the password they chose, and accept. Returns the user.
     Raises ValidationError if an account with the address exists by now (log in instead)."""
     User = get_user_model()
     with transaction.atomic():
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError("An account with this address exists now: log in to accept.")
-        user = User.objects.create_user(email=invitation.email, password=password,
-                                        full_name=full_name.strip())
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name.strip()
+        )
         invitation_accept(invitation=invitation, user=user)
     return user

@@ -43,8 +43,9 @@ def _history_events():
     return pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
 
 
-@pghistory.track(*_history_events(), model_name="TenantEvent",
-                 base_model=history.TenantSettingsEvent)
+@pghistory.track(
+    *_history_events(), model_name="TenantEvent", base_model=history.TenantSettingsEvent
+)
 class Tenant(models.Model):
     """A client organisation. The root of every scope: not itself tenant-owned."""
 
@@ -56,9 +57,11 @@ class Tenant(models.Model):
     )
     default_expiring_soon_days = models.PositiveIntegerField(default=DEFAULT_EXPIRING_SOON_DAYS)
     default_address_validation = models.BooleanField(
-        "address validation", default=False,
+        "address validation",
+        default=False,
         help_text="On: a ZIP or postal code outside its state or province is an error; off: a "
-                  "warning.")
+        "warning.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -66,8 +69,6 @@ class Tenant(models.Model):
 
     def __str__(self):
         return self.name
-
-
 
 
 class TenantOwned(models.Model):
@@ -116,11 +117,13 @@ class CompanyTreeManager(TreeManager):
         raise NotImplementedError(
             "Company.objects.rebuild() would renumber tree ids across tenants; run "
             "`manage.py check_company_tree --tenant SLUG --repair` (companies.services."
-            "tree_repair) instead.")
+            "tree_repair) instead."
+        )
 
     def partial_rebuild(self, *args, **kwargs):
         raise NotImplementedError(
-            "Repair a tenant's tree with `manage.py check_company_tree --tenant SLUG --repair`.")
+            "Repair a tenant's tree with `manage.py check_company_tree --tenant SLUG --repair`."
+        )
 
     def _create_tree_space(self, target_tree_id, num_trees=1):
         # mptt renumbers every later tree to order roots; across tenants that would make tree
@@ -210,16 +213,24 @@ class Membership(TenantOwned):
 
 # A limit's event names its tenant, which the row itself reaches only through the membership.
 _TENANT_OF_MEMBERSHIP = pgtrigger.Trigger(
-    name="tenant_of_membership", when=pgtrigger.Before, operation=pgtrigger.Insert,
+    name="tenant_of_membership",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert,
     func="NEW.tenant_id := (SELECT tenant_id FROM companies_membership "
-         "WHERE id = NEW.membership_id); RETURN NEW;")
+    "WHERE id = NEW.membership_id); RETURN NEW;",
+)
 
 
 @pghistory.track(
-    pghistory.InsertEvent(), pghistory.DeleteEvent(),
-    attrs={"tenant": models.ForeignKey(Tenant, null=True, db_constraint=False,
-                                       on_delete=models.DO_NOTHING, related_name="+")},
-    meta={"triggers": [_TENANT_OF_MEMBERSHIP]})
+    pghistory.InsertEvent(),
+    pghistory.DeleteEvent(),
+    attrs={
+        "tenant": models.ForeignKey(
+            Tenant, null=True, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+"
+        )
+    },
+    meta={"triggers": [_TENANT_OF_MEMBERSHIP]},
+)
 class MembershipCompany(models.Model):
     """A company a membership is limited to (Membership.companies, R2). The table Django made
     for the many-to-many, as it was (a constraint trigger keeps both ends in one tenant, R51),
@@ -252,10 +263,14 @@ class Invitation(TenantOwned):
     email = models.EmailField()
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     companies = models.ManyToManyField(
-        Company, blank=True, related_name="limited_invitations",
-        help_text="Empty: every company; otherwise these and their descendants.")
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+        Company,
+        blank=True,
+        related_name="limited_invitations",
+        help_text="Empty: every company; otherwise these and their descendants.",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Limited to companies when made: if those companies are deleted before acceptance the
     # invitation must not turn into one reaching every company.
     is_limited = models.BooleanField(default=False)

@@ -60,7 +60,8 @@ def _check_can_grant(actor_membership: Membership | None, role: str) -> None:
         return
     if role in (Role.ADMIN, Role.OWNER) and not actor_membership.has_role(Role.OWNER):
         raise ValidationError(
-            {"role": "Only an owner can grant or change the admin and owner roles."})
+            {"role": "Only an owner can grant or change the admin and owner roles."}
+        )
 
 
 def _check_within_reach(actor_membership: Membership | None, companies) -> None:
@@ -73,11 +74,17 @@ def _check_within_reach(actor_membership: Membership | None, companies) -> None:
     reach = set(reachable_companies(actor_membership).values_list("pk", flat=True))
     if not companies or any(company.pk not in reach for company in companies):
         raise ValidationError(
-            {"companies": "You can only give access to companies you reach yourself."})
+            {"companies": "You can only give access to companies you reach yourself."}
+        )
 
 
-def check_membership_change(*, actor_membership: Membership | None, role: str, companies=(),
-                            membership: Membership | None = None) -> None:
+def check_membership_change(
+    *,
+    actor_membership: Membership | None,
+    role: str,
+    companies=(),
+    membership: Membership | None = None,
+) -> None:
     """May the actor give `membership` (None: a new one) this role and these companies? (R2)
 
     Only owners grant or take away the admin and owner roles; a limited admin stays within its
@@ -85,13 +92,15 @@ def check_membership_change(*, actor_membership: Membership | None, role: str, c
     """
     _check_can_grant(actor_membership, role)
     if membership is not None:
-        check_membership_removal(actor_membership=actor_membership, membership=membership,
-                                 keeps_owner=role == Role.OWNER)
+        check_membership_removal(
+            actor_membership=actor_membership, membership=membership, keeps_owner=role == Role.OWNER
+        )
     _check_within_reach(actor_membership, list(companies))
 
 
-def check_membership_removal(*, actor_membership: Membership | None, membership: Membership,
-                             keeps_owner: bool = False) -> None:
+def check_membership_removal(
+    *, actor_membership: Membership | None, membership: Membership, keeps_owner: bool = False
+) -> None:
     if membership.role in (Role.ADMIN, Role.OWNER):
         _check_can_grant(actor_membership, membership.role)
     _check_within_reach(actor_membership, list(membership.companies.all()))
@@ -103,8 +112,9 @@ def check_membership_removal(*, actor_membership: Membership | None, membership:
 def membership_update(
     *, membership: Membership, actor_membership: Membership | None, role: str, companies=()
 ) -> Membership:
-    check_membership_change(actor_membership=actor_membership, role=role, companies=companies,
-                            membership=membership)
+    check_membership_change(
+        actor_membership=actor_membership, role=role, companies=companies, membership=membership
+    )
     membership.role = role
     membership.save(update_fields=["role"])
     membership.companies.set(companies)
@@ -121,9 +131,12 @@ def _ensure_another_owner(membership: Membership) -> None:
     # Row locks on every owner, in one order: two owners stepping down at once must not both
     # succeed, nor deadlock. After the wait PostgreSQL re-checks the role of a row another
     # transaction changed, so the second one sees the first is no longer an owner.
-    owners = (Membership.objects.select_for_update()
-              .filter(tenant_id=membership.tenant_id, role=Role.OWNER)
-              .order_by("pk").values_list("pk", flat=True))
+    owners = (
+        Membership.objects.select_for_update()
+        .filter(tenant_id=membership.tenant_id, role=Role.OWNER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if not [pk for pk in owners if pk != membership.pk]:
         raise ValidationError("A tenant needs at least one owner; make someone else owner first.")
 
@@ -132,8 +145,9 @@ def _ensure_another_owner(membership: Membership) -> None:
 
 
 @transaction.atomic
-def company_create(*, tenant: Tenant, name: str, code: str, parent: Company | None = None,
-                   **details) -> Company:
+def company_create(
+    *, tenant: Tenant, name: str, code: str, parent: Company | None = None, **details
+) -> Company:
     lock_tree(tenant)
     code = strip_invisible(code or "")  # R42, R49: the key the import matches by
     if parent is not None and parent.tenant_id != tenant.pk:
@@ -248,7 +262,6 @@ def company_delete(*, company: Company) -> None:
     company.delete()
 
 
-
 # --- checking and repairing a tree (R53) ------------------------------------------------------
 
 
@@ -269,7 +282,8 @@ def tree_repair(tenant: Tenant) -> int:
     if plan.unreachable:
         raise ValidationError(
             f"Companies {', '.join(plan.unreachable)} are not under any root company "
-            "(their parent links form a cycle); fix their parents first.")
+            "(their parent links form a cycle); fix their parents first."
+        )
     with connection.cursor() as cursor:
         for root_id in plan.new_tree_ids:
             cursor.execute("SELECT nextval('companies_company_tree_id_seq')")
@@ -282,7 +296,8 @@ def tree_repair(tenant: Tenant) -> int:
                            rght = v.rght, level = v.level
                     FROM (VALUES {values}) AS v(id, tree_id, lft, rght, level)
                     WHERE c.id = v.id AND c.tenant_id = %s""",  # noqa: S608
-                [x for row in changed for x in row] + [tenant.pk])
+                [x for row in changed for x in row] + [tenant.pk],
+            )
     return len(changed)
 
 
@@ -314,22 +329,28 @@ class _TreePlan:
         seen = set()
         for root in sorted(children.get(None, []), key=lambda n: (n.tree_id, n.id)):
             if root.tree_id in foreign_tree_ids or root.tree_id in seen:
-                whose = ("another tenant" if root.tree_id in foreign_tree_ids
-                         else "another root company of this tenant")
+                whose = (
+                    "another tenant"
+                    if root.tree_id in foreign_tree_ids
+                    else "another root company of this tenant"
+                )
                 self.problems.append(f"{root.code}: tree id {root.tree_id} is shared with {whose}")
                 self.new_tree_ids.append(root.id)
             seen.add(root.tree_id)
             self._number(root, children)
         self.unreachable = sorted(n.code for n in nodes if n.id not in self.expected)
-        self.problems += [f"{code}: not under any root company (its parents form a cycle)"
-                          for code in self.unreachable]
+        self.problems += [
+            f"{code}: not under any root company (its parents form a cycle)"
+            for code in self.unreachable
+        ]
         for pk, (tree_id, lft, rght, level) in self.expected.items():
             node = self.stored[pk]
             if (node.tree_id, node.lft, node.rght, node.level) != (tree_id, lft, rght, level):
                 self.problems.append(
                     f"{node.code}: tree {node.tree_id}, lft {node.lft}, rght {node.rght}, "
                     f"level {node.level}; expected tree {tree_id}, lft {lft}, rght {rght}, "
-                    f"level {level}")
+                    f"level {level}"
+                )
 
     def _number(self, root: _Node, children) -> None:
         """Nested-set numbers of the root's tree, depth first (no recursion: deep trees)."""
@@ -353,17 +374,25 @@ class _TreePlan:
 
     def changed(self) -> list[tuple]:
         """(id, tree_id, lft, rght, level) of the companies whose stored values differ."""
-        return [(pk, *values) for pk, values in self.expected.items()
-                if tuple(values) != self.stored[pk][4:]]
+        return [
+            (pk, *values)
+            for pk, values in self.expected.items()
+            if tuple(values) != self.stored[pk][4:]
+        ]
 
 
 def _tree_plan(tenant: Tenant) -> _TreePlan:
     with connection.cursor() as cursor:
-        cursor.execute("""SELECT id, parent_id, code, name, tree_id, lft, rght, level
-                          FROM companies_company WHERE tenant_id = %s ORDER BY id""", [tenant.pk])
+        cursor.execute(
+            """SELECT id, parent_id, code, name, tree_id, lft, rght, level
+                          FROM companies_company WHERE tenant_id = %s ORDER BY id""",
+            [tenant.pk],
+        )
         nodes = [_Node(*row) for row in cursor.fetchall()]
-        cursor.execute("""SELECT DISTINCT tree_id FROM companies_company
+        cursor.execute(
+            """SELECT DISTINCT tree_id FROM companies_company
                           WHERE tenant_id <> %s AND tree_id = ANY(%s)""",
-                       [tenant.pk, list({n.tree_id for n in nodes})])
+            [tenant.pk, list({n.tree_id for n in nodes})],
+        )
         foreign = {tree_id for (tree_id,) in cursor.fetchall()}
     return _TreePlan(nodes, foreign)

@@ -19,7 +19,9 @@ def send_invitation(*, tenant_id: int, invitation_id: int, base_url: str) -> boo
     link = base_url.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
     context = {"invitation": invitation, "tenant": invitation.tenant, "link": link}
     subject = render_to_string("emails/invitation_subject.txt", context)
-    EmailMessage(subject=" ".join(subject.split()),
-                 body=render_to_string("emails/invitation_body.txt", context),
-                 to=[invitation.email]).send()
+    EmailMessage(
+        subject=" ".join(subject.split()),
+        body=render_to_string("emails/invitation_body.txt", context),
+        to=[invitation.email],
+    ).send()
     return True

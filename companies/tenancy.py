@@ -103,8 +103,11 @@ def tenant_path(model, depth: int = 3) -> str | None:
 
     if model is Tenant:
         return None
-    relations = [f for f in model._meta.get_fields()
-                 if f.is_relation and f.concrete and (f.many_to_one or f.one_to_one)]
+    relations = [
+        f
+        for f in model._meta.get_fields()
+        if f.is_relation and f.concrete and (f.many_to_one or f.one_to_one)
+    ]
     for field in relations:
         if field.related_model is Tenant:
             return field.name

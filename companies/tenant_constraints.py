@@ -26,7 +26,7 @@ SAME_TENANT_FUNCTION = "certhub_same_tenant"
 MAX_NAME = 63  # PostgreSQL identifiers
 
 
-class CrossTenantRows(Exception):  # noqa: N818
+class CrossTenantRows(Exception):
     """Rows already cross tenants; the message lists them (table, id, reference)."""
 
 
@@ -79,10 +79,13 @@ def is_tenant_owned(model) -> bool:
         return False
     try:
         field = model._meta.get_field("tenant")
-    except Exception:  # noqa: BLE001 (FieldDoesNotExist, on historical models too)
+    except Exception:
         return False
-    return bool(field.is_relation and field.related_model
-                and field.related_model._meta.label == "companies.Tenant")
+    return bool(
+        field.is_relation
+        and field.related_model
+        and field.related_model._meta.label == "companies.Tenant"
+    )
 
 
 def is_history(model) -> bool:
@@ -103,12 +106,20 @@ def references(models) -> list[Reference]:
         if not is_tenant_owned(model) or is_history(model):
             continue
         for field in model._meta.concrete_fields:
-            if (field.many_to_one and field.name != "tenant"
-                    and is_tenant_owned(field.related_model)):
-                found.append(Reference(
-                    label=f"{model._meta.label}.{field.name}", table=model._meta.db_table,
-                    column=field.column, target_table=field.related_model._meta.db_table,
-                    target_column=field.target_field.column))
+            if (
+                field.many_to_one
+                and field.name != "tenant"
+                and is_tenant_owned(field.related_model)
+            ):
+                found.append(
+                    Reference(
+                        label=f"{model._meta.label}.{field.name}",
+                        table=model._meta.db_table,
+                        column=field.column,
+                        target_table=field.related_model._meta.db_table,
+                        target_column=field.target_field.column,
+                    )
+                )
     return sorted(found, key=lambda r: r.label)
 
 
@@ -119,13 +130,20 @@ def through_tables(models) -> list[ThroughTable]:
     for model in models:
         if is_tenant_owned(model) or is_history(model):
             continue
-        ends = [f for f in model._meta.concrete_fields
-                if f.many_to_one and is_tenant_owned(f.related_model)]
+        ends = [
+            f
+            for f in model._meta.concrete_fields
+            if f.many_to_one and is_tenant_owned(f.related_model)
+        ]
         if len(ends) == 2:
-            left, right = ((f.column, f.related_model._meta.db_table, f.target_field.column)
-                           for f in ends)
-            found.append(ThroughTable(label=model._meta.label, table=model._meta.db_table,
-                                      left=left, right=right))
+            left, right = (
+                (f.column, f.related_model._meta.db_table, f.target_field.column) for f in ends
+            )
+            found.append(
+                ThroughTable(
+                    label=model._meta.label, table=model._meta.db_table, left=left, right=right
+                )
+            )
     return sorted(found, key=lambda t: t.label)
 
 
@@ -137,16 +155,21 @@ def crossing_rows(cursor, models, limit: int = 10) -> list[str]:
             SELECT x.id, x."{ref.column}", x.tenant_id, y.tenant_id
             FROM "{ref.table}" x JOIN "{ref.target_table}" y ON y."{ref.target_column}" = x."{ref.column}"
             WHERE y.tenant_id <> x.tenant_id ORDER BY x.id LIMIT {int(limit)}""")  # noqa: S608, E501
-        lines += [f"{ref.table} id {pk}: {ref.column} {target} is in tenant {theirs}, "
-                  f"the row in tenant {ours}" for pk, target, ours, theirs in cursor.fetchall()]
+        lines += [
+            f"{ref.table} id {pk}: {ref.column} {target} is in tenant {theirs}, "
+            f"the row in tenant {ours}"
+            for pk, target, ours, theirs in cursor.fetchall()
+        ]
     for through in through_tables(models):
         (lcol, ltable, lkey), (rcol, rtable, rkey) = through.left, through.right
         cursor.execute(f"""
             SELECT x.id, x."{lcol}", l.tenant_id, x."{rcol}", r.tenant_id FROM "{through.table}" x
             JOIN "{ltable}" l ON l."{lkey}" = x."{lcol}" JOIN "{rtable}" r ON r."{rkey}" = x."{rcol}"
             WHERE l.tenant_id <> r.tenant_id ORDER BY x.id LIMIT {int(limit)}""")  # noqa: S608, E501
-        lines += [f"{through.table} id {pk}: {lcol} {lid} is in tenant {lt}, {rcol} {rid} in "
-                  f"tenant {rt}" for pk, lid, lt, rid, rt in cursor.fetchall()]
+        lines += [
+            f"{through.table} id {pk}: {lcol} {lid} is in tenant {lt}, {rcol} {rid} in tenant {rt}"
+            for pk, lid, lt, rid, rt in cursor.fetchall()
+        ]
     return lines
 
 
@@ -183,8 +206,10 @@ def apply(connection, models) -> list[str]:
     refs, throughs = references(models), through_tables(models)
     refs = [r for r in refs if r.target_table in tables]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT conname FROM pg_constraint UNION ALL "
-                       "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        cursor.execute(
+            "SELECT conname FROM pg_constraint UNION ALL "
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        )
         existing = {name for (name,) in cursor.fetchall()}
         missing_refs = [r for r in refs if r.name not in existing]
         missing_throughs = [t for t in throughs if t.name not in existing]
@@ -194,19 +219,22 @@ def apply(connection, models) -> list[str]:
         if crossing:
             raise CrossTenantRows(
                 "These rows refer to another tenant's rows; fix or delete them, then migrate "
-                "again:\n  " + "\n  ".join(crossing))
+                "again:\n  " + "\n  ".join(crossing)
+            )
         created = []
         for target in sorted({r.target_table for r in missing_refs}):
             name = unique_name(target)
             if name not in existing:
-                cursor.execute(f'ALTER TABLE "{target}" ADD CONSTRAINT "{name}" '
-                               'UNIQUE (id, tenant_id)')
+                cursor.execute(
+                    f'ALTER TABLE "{target}" ADD CONSTRAINT "{name}" UNIQUE (id, tenant_id)'
+                )
                 created.append(name)
         for ref in missing_refs:
             cursor.execute(
                 f'ALTER TABLE "{ref.table}" ADD CONSTRAINT "{ref.name}" FOREIGN KEY '
                 f'("{ref.column}", tenant_id) REFERENCES "{ref.target_table}" '
-                f'("{ref.target_column}", tenant_id) DEFERRABLE INITIALLY DEFERRED')
+                f'("{ref.target_column}", tenant_id) DEFERRABLE INITIALLY DEFERRED'
+            )
             created.append(ref.name)
         if missing_throughs:
             cursor.execute(_FUNCTION_SQL)
@@ -215,8 +243,9 @@ def apply(connection, models) -> list[str]:
             cursor.execute(
                 f'CREATE CONSTRAINT TRIGGER "{through.name}" AFTER INSERT OR UPDATE ON '
                 f'"{through.table}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW '
-                f'EXECUTE FUNCTION {SAME_TENANT_FUNCTION}'
-                f"('{lcol}', '{ltable}', '{rcol}', '{rtable}')")
+                f"EXECUTE FUNCTION {SAME_TENANT_FUNCTION}"
+                f"('{lcol}', '{ltable}', '{rcol}', '{rtable}')"
+            )
             created.append(through.name)
     return created
 
@@ -232,6 +261,7 @@ def remove(connection, models) -> None:
         for ref in refs:
             cursor.execute(f'ALTER TABLE "{ref.table}" DROP CONSTRAINT IF EXISTS "{ref.name}"')
         for target in sorted({r.target_table for r in refs}):
-            cursor.execute(f'ALTER TABLE "{target}" DROP CONSTRAINT IF EXISTS '
-                           f'"{unique_name(target)}"')
+            cursor.execute(
+                f'ALTER TABLE "{target}" DROP CONSTRAINT IF EXISTS "{unique_name(target)}"'
+            )
         cursor.execute(f"DROP FUNCTION IF EXISTS {SAME_TENANT_FUNCTION}()")

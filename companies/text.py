@@ -81,5 +81,5 @@ def remove_invisible(text: str) -> str:
 
 def full_stop(text: str) -> str:
     """`text` ending a sentence: with a full stop, unless it ends with one already (a name such
-    as "Acme Inc."), so a message never says "Acme Inc..". """
+    as "Acme Inc."), so a message never says "Acme Inc.."."""
     return text if text.endswith((".", "!", "?")) else f"{text}."

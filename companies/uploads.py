@@ -48,8 +48,10 @@ def too_large_message(name: str) -> str:
 
 def storage_failed_message(error: Exception) -> str:
     """What a user reads when the storage (disk, S3) refused a file (R61)."""
-    return (f"The file could not be stored ({type(error).__name__}); nothing was saved. Try "
-            "again in a moment; if it keeps failing, tell your administrator.")
+    return (
+        f"The file could not be stored ({type(error).__name__}); nothing was saved. Try "
+        "again in a moment; if it keeps failing, tell your administrator."
+    )
 
 
 @contextmanager
@@ -67,8 +69,10 @@ def storing_upload(name: str):
 
 def request_too_large_message(max_files: int) -> str:
     files = "one file" if max_files == 1 else f"{max_files} files"
-    return (f"This upload is larger than {size_label(max_request_bytes(max_files))} in all "
-            f"(at most {files} of {size_label(max_upload_bytes())} each).")
+    return (
+        f"This upload is larger than {size_label(max_request_bytes(max_files))} in all "
+        f"(at most {files} of {size_label(max_upload_bytes())} each)."
+    )
 
 
 class CappedUploadHandler(FileUploadHandler):
@@ -126,8 +130,12 @@ def upload_refused(request) -> str | None:
 
 def upload_too_large_response(request, message: str):
     back = request.headers.get("referer") or request.path
-    return render(request, "companies/upload_too_large.html",
-                  {"message": message, "back_url": back}, status=413)
+    return render(
+        request,
+        "companies/upload_too_large.html",
+        {"message": message, "back_url": back},
+        status=413,
+    )
 
 
 def capped_upload(view=None, *, max_files: int = 1, refusal_in_view: bool = False):
@@ -144,8 +152,9 @@ def capped_upload(view=None, *, max_files: int = 1, refusal_in_view: bool = Fals
     part of the body the caps threw away. Put role checks outside (above) this decorator.
     """
     if view is None:
-        return lambda view: capped_upload(view, max_files=max_files,
-                                          refusal_in_view=refusal_in_view)
+        return lambda view: capped_upload(
+            view, max_files=max_files, refusal_in_view=refusal_in_view
+        )
     protected = csrf_protect(view)
 
     @csrf_exempt

@@ -16,7 +16,10 @@ urlpatterns = [
     path("members/add/", views.member_add, name="member_add"),
     path("members/<uuid:public_id>/", views.member_edit, name="member_edit"),
     path("members/<uuid:public_id>/remove/", views.member_remove, name="member_remove"),
-    path("members/invitations/<uuid:public_id>/revoke/", views.invitation_revoke,
-         name="invitation_revoke"),
+    path(
+        "members/invitations/<uuid:public_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("settings/", views.tenant_settings, name="settings"),
 ]

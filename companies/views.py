@@ -37,8 +37,10 @@ def home(request):
     """Send the user to their first tenant, or explain that they have none."""
     with scopes_disabled():
         membership = (
-            Membership.objects.filter(user=request.user).select_related("tenant")
-            .order_by("tenant__name").first()
+            Membership.objects.filter(user=request.user)
+            .select_related("tenant")
+            .order_by("tenant__name")
+            .first()
         )
     if membership is None:
         return render(request, "companies/no_tenant.html")
@@ -50,9 +52,14 @@ def dashboard(request, tenant_slug):
     from companies.dashboard import dashboard_panels
 
     panels = dashboard_panels(request)
-    return render(request, "companies/dashboard.html", {
-        "panels": [panel for panel in panels if "template" not in panel],
-        "figures": [panel for panel in panels if "template" in panel]})
+    return render(
+        request,
+        "companies/dashboard.html",
+        {
+            "panels": [panel for panel in panels if "template" not in panel],
+            "figures": [panel for panel in panels if "template" in panel],
+        },
+    )
 
 
 @require_POST
@@ -104,9 +111,16 @@ def company_edit(request, tenant_slug, public_id):
     move_form = CompanyMoveForm(
         membership=request.membership, company=company, initial={"parent": company.parent}
     )
-    return render(request, "companies/company_edit.html",
-                  {"form": form, "move_form": move_form, "company": company,
-                   "holdings": services.company_holdings(company)})
+    return render(
+        request,
+        "companies/company_edit.html",
+        {
+            "form": form,
+            "move_form": move_form,
+            "company": company,
+            "holdings": services.company_holdings(company),
+        },
+    )
 
 
 @role_required(Role.ADMIN)
@@ -138,8 +152,11 @@ def company_delete(request, tenant_slug, public_id):
             return redirect("companies:edit", tenant_slug=tenant_slug, public_id=public_id)
         messages.success(request, f"Company {company.name} deleted.")
         return redirect("companies:list", tenant_slug=tenant_slug)
-    return render(request, "companies/company_confirm_delete.html",
-                  {"company": company, "holdings": services.company_holdings(company)})
+    return render(
+        request,
+        "companies/company_confirm_delete.html",
+        {"company": company, "holdings": services.company_holdings(company)},
+    )
 
 
 # --- members and settings ----------------------------------------------------------------------
@@ -151,10 +168,14 @@ def member_list(request, tenant_slug):
     companies it reaches, R50)."""
     members = managed_by(Membership.objects.all(), request.membership)
     invitations = pending(managed_by(Invitation.objects.all(), request.membership))
-    return render(request, "companies/member_list.html", {
-        "members": members.select_related("user").prefetch_related("companies"),
-        "invitations": invitations.select_related("invited_by").prefetch_related("companies"),
-    })
+    return render(
+        request,
+        "companies/member_list.html",
+        {
+            "members": members.select_related("user").prefetch_related("companies"),
+            "invitations": invitations.select_related("invited_by").prefetch_related("companies"),
+        },
+    )
 
 
 @role_required(Role.ADMIN)
@@ -165,18 +186,32 @@ def member_add(request, tenant_slug):
     if request.method == "POST" and form.is_valid():
         try:
             invitation = invitations.invitation_create(
-                tenant=request.tenant, actor_membership=request.membership,
-                invited_by=request.user, base_url=base_url(request), **form.cleaned_data)
+                tenant=request.tenant,
+                actor_membership=request.membership,
+                invited_by=request.user,
+                base_url=base_url(request),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}. They join as "
-                             f"{invitation.get_role_display().lower()} when they accept it "
-                             f"(the link works until {_day(invitation.expires_at)}).")
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.email}. They join as "
+                f"{invitation.get_role_display().lower()} when they accept it "
+                f"(the link works until {_day(invitation.expires_at)}).",
+            )
             return redirect("companies:members", tenant_slug=tenant_slug)
-    return render(request, "companies/member_form.html", {
-        "form": form, "title": "Invite member", "submit": "Send invitation",
-        "intro": "They get an email with a link; they become a member when they accept it."})
+    return render(
+        request,
+        "companies/member_form.html",
+        {
+            "form": form,
+            "title": "Invite member",
+            "submit": "Send invitation",
+            "intro": "They get an email with a link; they become a member when they accept it.",
+        },
+    )
 
 
 def _day(moment) -> str:
@@ -185,16 +220,16 @@ def _day(moment) -> str:
 
 def _managed_member(request, public_id) -> Membership:
     """A member the admin may manage, else 404 as for one that does not exist (R3, R50)."""
-    return get_object_or_404(managed_by(Membership.objects.all(), request.membership),
-                             public_id=public_id)
+    return get_object_or_404(
+        managed_by(Membership.objects.all(), request.membership), public_id=public_id
+    )
 
 
 @role_required(Role.ADMIN)
 def member_edit(request, tenant_slug, public_id):
     membership = _managed_member(request, public_id)
     initial = {"role": membership.role, "companies": membership.companies.all()}
-    form = MemberEditForm(request.POST or None, initial=initial,
-                          membership=request.membership)
+    form = MemberEditForm(request.POST or None, initial=initial, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_update(
@@ -205,8 +240,11 @@ def member_edit(request, tenant_slug, public_id):
         else:
             messages.success(request, f"{membership.user.email} is now {membership.role}.")
             return redirect("companies:members", tenant_slug=tenant_slug)
-    return render(request, "companies/member_form.html",
-                  {"form": form, "title": f"Edit {membership.user.email}", "member": membership})
+    return render(
+        request,
+        "companies/member_form.html",
+        {"form": form, "title": f"Edit {membership.user.email}", "member": membership},
+    )
 
 
 @role_required(Role.ADMIN)
@@ -218,8 +256,9 @@ def member_remove(request, tenant_slug, public_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{membership.user.email} removed from "
-                                  f"{full_stop(request.tenant.name)}")
+        messages.success(
+            request, f"{membership.user.email} removed from {full_stop(request.tenant.name)}"
+        )
     return redirect("companies:members", tenant_slug=tenant_slug)
 
 
@@ -227,8 +266,9 @@ def member_remove(request, tenant_slug, public_id):
 @require_POST
 def invitation_revoke(request, tenant_slug, public_id):
     """Withdraw a pending invitation: its link stops working (R50)."""
-    invitation = get_object_or_404(managed_by(Invitation.objects.all(), request.membership),
-                                   public_id=public_id)
+    invitation = get_object_or_404(
+        managed_by(Invitation.objects.all(), request.membership), public_id=public_id
+    )
     try:
         invitations.invitation_revoke(invitation=invitation)
     except ValidationError as error:
@@ -241,8 +281,9 @@ def invitation_revoke(request, tenant_slug, public_id):
 @role_required(Role.ADMIN)
 def tenant_settings(request, tenant_slug):
     if request.membership.is_limited:  # tenant-wide: not for an admin of some companies (R50)
-        raise PermissionDenied("An admin limited to some companies cannot change the "
-                               "tenant's settings.")
+        raise PermissionDenied(
+            "An admin limited to some companies cannot change the tenant's settings."
+        )
     form = TenantSettingsForm(request.POST or None, instance=request.tenant)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -255,16 +296,20 @@ def tenant_settings(request, tenant_slug):
 
 
 def _invitation_gone(request, heading: str, message: str, status: int):
-    return render(request, "companies/invitation_gone.html",
-                  {"heading": heading, "message": message}, status=status)
+    return render(
+        request,
+        "companies/invitation_gone.html",
+        {"heading": heading, "message": message},
+        status=status,
+    )
 
 
 GONE_MESSAGES = {
     InvitationStatus.ACCEPTED: "This invitation has already been accepted.",
     InvitationStatus.REVOKED: "This invitation was withdrawn. Ask the admin who invited you "
-                              "for a new one if you still need access.",
+    "for a new one if you still need access.",
     InvitationStatus.EXPIRED: "This invitation has expired. Ask the admin who invited you for "
-                              "a new one.",
+    "a new one.",
 }
 
 
@@ -275,15 +320,23 @@ def invitation_accept(request, token):
     invitation = invitations.find_by_token(token)
     if invitation is None:
         record(request, EventKind.UNKNOWN_LINK, detail="Unknown invitation link.")
-        return _invitation_gone(request, "Link not found", "This invitation link is not "
-                                "valid. Check that you copied the whole address.", 404)
+        return _invitation_gone(
+            request,
+            "Link not found",
+            "This invitation link is not valid. Check that you copied the whole address.",
+            404,
+        )
     status = invitation.status()
     if status != InvitationStatus.PENDING:
-        return _invitation_gone(request, "This invitation no longer works",
-                                GONE_MESSAGES[status], 410)
+        return _invitation_gone(
+            request, "This invitation no longer works", GONE_MESSAGES[status], 410
+        )
     has_account = invitations.account_exists(invitation)
-    context = {"invitation": invitation, "tenant_name": invitation.tenant.name,
-               "has_account": has_account}
+    context = {
+        "invitation": invitation,
+        "tenant_name": invitation.tenant.name,
+        "has_account": has_account,
+    }
     user = request.user
     form = None
     if has_account and not user.is_authenticated:
@@ -300,13 +353,14 @@ def invitation_accept(request, token):
             if request.method == "POST" and form.is_valid():
                 try:
                     user = invitations.invitation_accept_new_account(
-                        invitation=invitation, password=form.cleaned_data["password1"],
-                        full_name=form.cleaned_data["full_name"])
+                        invitation=invitation,
+                        password=form.cleaned_data["password1"],
+                        full_name=form.cleaned_data["full_name"],
+                    )
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    auth_login(request, user,
-                               backend="django.contrib.auth.backends.ModelBackend")
+                    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                     return _welcome(request, invitation)
     return render(request, "companies/invitation_accept.html", {**context, "form": form})
 
@@ -315,8 +369,9 @@ def _accepted(request, invitation, user):
     try:
         invitations.invitation_accept(invitation=invitation, user=user)
     except ValidationError as error:
-        return _invitation_gone(request, "This invitation no longer works",
-                                " ".join(error.messages), 410)
+        return _invitation_gone(
+            request, "This invitation no longer works", " ".join(error.messages), 410
+        )
     return _welcome(request, invitation)
 
 

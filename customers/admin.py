@@ -34,20 +34,23 @@ def _same_tenant(data: dict, *relations: str) -> None:
 
 
 class CustomerAdminForm(StorableTextModelForm):
-
     def clean(self):
         super().clean()
         data = self.cleaned_data
         _same_tenant(data, "company")
         # The company is read only once the customer exists (see CustomerAdmin).
-        company = data.get("company") or (self.instance.company if self.instance.company_id
-                                          else None)
+        company = data.get("company") or (
+            self.instance.company if self.instance.company_id else None
+        )
         text = {name: data.get(name) or "" for name in CUSTOMER_TEXT_FIELDS if name in data}
         validate = company is not None and validates_address(
-            data, company=company, customer=self.instance if self.instance.pk else None)
+            data, company=company, customer=self.instance if self.instance.pk else None
+        )
         cleaned, errors = clean_customer_values(
-            text, require_tax_fields=bool(company and company.require_tax_fields),
-            validate_address=validate)
+            text,
+            require_tax_fields=bool(company and company.require_tax_fields),
+            validate_address=validate,
+        )
         if errors:
             raise ValidationError(errors)
         data.update(cleaned)
@@ -58,17 +61,18 @@ class CustomerAdminForm(StorableTextModelForm):
 
 
 class AddressAdminForm(StorableTextModelForm):
-
     def clean(self):
         super().clean()
         data = self.cleaned_data
         _same_tenant(data, "customer")
         customer = data.get("customer")
         validate = customer is not None and validates_address(
-            data, company=customer.company, address=Address(customer=customer))
+            data, company=customer.company, address=Address(customer=customer)
+        )
         cleaned, errors = clean_customer_values(
             {name: data.get(name) or "" for name in ("state", "country", "zip")},
-            validate_address=validate)
+            validate_address=validate,
+        )
         if errors:
             raise ValidationError(errors)
         data.update(cleaned)
@@ -77,7 +81,6 @@ class AddressAdminForm(StorableTextModelForm):
 
 
 class ShipToLinkAdminForm(StorableTextModelForm):
-
     def clean(self):
         super().clean()
         data = self.cleaned_data
@@ -121,8 +124,9 @@ class AddressMismatchWarning:
         super().save_model(request, obj, form, change)
         message = address_mismatch(state=obj.state, country=obj.country, zip=obj.zip)
         if message:
-            self.message_user(request, f"{message} Saved anyway: address validation is off.",
-                              messages.WARNING)
+            self.message_user(
+                request, f"{message} Saved anyway: address validation is off.", messages.WARNING
+            )
 
 
 @admin.register(Customer)
@@ -155,10 +159,24 @@ class CustomerAdmin(AddressMismatchWarning, TenantScopedAdmin):
 @admin.register(Address)
 class AddressAdmin(AddressMismatchWarning, TenantScopedAdmin):
     form = AddressAdminForm
-    list_display = ["__str__", "customer", "is_bill_to", "is_ship_to", "is_statements",
-                    "is_active", "tenant"]
-    list_filter = ["tenant", "is_active", "is_bill_to", "is_ship_to", "is_statements",
-                   AddressCheckFilter, "country"]
+    list_display = [
+        "__str__",
+        "customer",
+        "is_bill_to",
+        "is_ship_to",
+        "is_statements",
+        "is_active",
+        "tenant",
+    ]
+    list_filter = [
+        "tenant",
+        "is_active",
+        "is_bill_to",
+        "is_ship_to",
+        "is_statements",
+        AddressCheckFilter,
+        "country",
+    ]
     search_fields = ["label", "line1", "city", "zip", "customer__number", "customer__name1"]
     raw_id_fields = ["customer"]
     list_select_related = ["customer", "tenant"]
@@ -200,6 +218,12 @@ class ShipToLinkAdmin(TenantScopedAdmin):
     raw_id_fields = ["billing", "shipping"]
 
 
-for _name in ("CustomerEvent", "AddressEvent", "ContactEvent", "ContactChannelEvent",
-              "ShipToZoneEvent", "ShipToLinkEvent"):
+for _name in (
+    "CustomerEvent",
+    "AddressEvent",
+    "ContactEvent",
+    "ContactChannelEvent",
+    "ShipToZoneEvent",
+    "ShipToLinkEvent",
+):
     admin.site.register(apps.get_model("customers", _name), EventAdmin)

@@ -16,11 +16,13 @@ def customer_panels(request):
     ids = list(working_companies(request, include_descendants=True).values_list("pk", flat=True))
     count, capped = capped_count(Customer.objects.filter(company_id__in=ids, tax_ready=False))
     url = reverse("customers:list", kwargs={"tenant_slug": request.tenant.slug})
-    return [{
-        "title": "Not tax-ready",
-        "value": f"{count:,}{'+' if capped else ''}",
-        "note": f"Customers of {company.name} and below missing name, address, city, state, "
-                "country or ZIP",
-        "url": f"{url}?scope=subtree&tax_ready=no",
-        "tone": "warn" if count else "",
-    }]
+    return [
+        {
+            "title": "Not tax-ready",
+            "value": f"{count:,}{'+' if capped else ''}",
+            "note": f"Customers of {company.name} and below missing name, address, city, state, "
+            "country or ZIP",
+            "url": f"{url}?scope=subtree&tax_ready=no",
+            "tone": "warn" if count else "",
+        }
+    ]

@@ -23,8 +23,7 @@ class CustomerForm(StorableTextModelForm):
         model = Customer
         fields = CUSTOMER_TEXT_FIELDS + CUSTOMER_OTHER_FIELDS
         labels = INHERITED_SETTING_LABELS
-        widgets = {"email": forms.TextInput(attrs={"type": "email"}),
-                   **INHERITED_SETTING_WIDGETS}
+        widgets = {"email": forms.TextInput(attrs={"type": "email"}), **INHERITED_SETTING_WIDGETS}
         help_texts = INHERITED_SETTING_HELP
 
     def __init__(self, *args, company, **kwargs):
@@ -39,15 +38,17 @@ class CustomerForm(StorableTextModelForm):
             field.required = company.require_tax_fields and name != "country"
             if not field.required:
                 field.help_text = "Recommended: needed for the customer to be tax-ready."
-        self.fields["country"].help_text = ("ISO code, e.g. US or CA; a US or Canadian state "
-                                            "sets it.")
+        self.fields[
+            "country"
+        ].help_text = "ISO code, e.g. US or CA; a US or Canadian state sets it."
 
     def clean(self):
         super().clean()
         data = self.cleaned_data
         text = {name: self.data.get(self.add_prefix(name), "") for name in CUSTOMER_TEXT_FIELDS}
         cleaned, errors = clean_customer_values(
-            text, require_tax_fields=self.company.require_tax_fields)
+            text, require_tax_fields=self.company.require_tax_fields
+        )
         for name, message in errors.items():
             if name not in self.errors:
                 self.add_error(name, message)
@@ -61,8 +62,10 @@ class CustomerForm(StorableTextModelForm):
         pass
 
     FIELDSETS = [
-        ("Customer", ["number", "name1", "name2", "attention_name", "kind", "alternate_id",
-                      "fein"]),
+        (
+            "Customer",
+            ["number", "name1", "name2", "attention_name", "kind", "alternate_id", "fein"],
+        ),
         ("Main address", ["address_line1", "address_line2", "city", "state", "country", "zip"]),
         ("Contact", ["email", "phone", "fax"]),
         ("Settings", ["exemption_reason", "expiring_soon_days", "address_validation"]),
@@ -87,8 +90,9 @@ class AddressForm(StorableTextModelForm):
         super().clean()
         data = self.cleaned_data
         if not any(data.get(f) for f in ("is_bill_to", "is_ship_to", "is_statements")):
-            raise forms.ValidationError("Pick at least one purpose: Bill-To, Ship-To or "
-                                        "Statements.")
+            raise forms.ValidationError(
+                "Pick at least one purpose: Bill-To, Ship-To or Statements."
+            )
         return data
 
 
@@ -122,22 +126,34 @@ class LinkForm(StorableTextForm):
 class CustomerFilterForm(StorableTextForm):
     """The list's search box and filters (R13); every field is optional."""
 
-    SCOPES = [("company", "Working company"), ("subtree", "With its descendants"),
-              ("all", "All companies I can see")]
-    q = forms.CharField(required=False, label="Search",
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder":
-                                                      "Number, name, city, ZIP…"}))
+    SCOPES = [
+        ("company", "Working company"),
+        ("subtree", "With its descendants"),
+        ("all", "All companies I can see"),
+    ]
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Number, name, city, ZIP…"}),
+    )
     scope = forms.ChoiceField(choices=SCOPES, required=False, label="Companies")
     kind = forms.ChoiceField(choices=[("", "Any kind"), *CustomerKind.choices], required=False)
     tax_ready = forms.ChoiceField(
-        choices=[("", "Any"), ("yes", "Tax-ready"), ("no", "Not tax-ready")], required=False,
-        label="Tax-ready")
-    state = forms.CharField(required=False, max_length=50,
-                            widget=forms.TextInput(attrs={"size": 4}))
+        choices=[("", "Any"), ("yes", "Tax-ready"), ("no", "Not tax-ready")],
+        required=False,
+        label="Tax-ready",
+    )
+    state = forms.CharField(
+        required=False, max_length=50, widget=forms.TextInput(attrs={"size": 4})
+    )
     status = forms.ChoiceField(
         choices=[("", "Active"), ("inactive", "Inactive"), ("all", "Active and inactive")],
-        required=False, label="Status")
+        required=False,
+        label="Status",
+    )
     address_check = forms.ChoiceField(
-        choices=[("", "Any"), ("fails", "ZIP outside its state")], required=False,
-        label="Address check")
+        choices=[("", "Any"), ("fails", "ZIP outside its state")],
+        required=False,
+        label="Address check",
+    )
     sort = forms.ChoiceField(choices=[("name", "Name"), ("number", "Number")], required=False)

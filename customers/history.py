@@ -19,10 +19,26 @@ from companies.models import Company
 from customers.models import Customer
 
 # Bookkeeping columns not worth showing as changes; the owner ids are named in the subject.
-HIDDEN_FIELDS = {"id", "tenant_id", "public_id", "created_at", "updated_at", "pgh_obj_id",
-                 "customer_id", "address_id", "contact_id", "billing_id", "shipping_id",
-                 # a comment's or file's: its entry names the kind; the stored name is internal
-                 "document_id", "author_id", "kind", "file", "sha256", "content_type"}
+HIDDEN_FIELDS = {
+    "id",
+    "tenant_id",
+    "public_id",
+    "created_at",
+    "updated_at",
+    "pgh_obj_id",
+    "customer_id",
+    "address_id",
+    "contact_id",
+    "billing_id",
+    "shipping_id",
+    # a comment's or file's: its entry names the kind; the stored name is internal
+    "document_id",
+    "author_id",
+    "kind",
+    "file",
+    "sha256",
+    "content_type",
+}
 SUBJECTS = {
     "customers.CustomerEvent": "Customer",
     "customers.AddressEvent": "Address",
@@ -56,19 +72,32 @@ class HistoryEntry:
 
 def _events(customer: Customer) -> list:
     """Raw pghistory events touching the customer, newest first (four small queries)."""
+
     def owners(event_label: str, model_label: str) -> list:
-        ids = apps.get_model(event_label).objects.filter(customer_id=customer.pk) \
-            .values_list("pgh_obj_id", flat=True).distinct()
+        ids = (
+            apps.get_model(event_label)
+            .objects.filter(customer_id=customer.pk)
+            .values_list("pgh_obj_id", flat=True)
+            .distinct()
+        )
         return [apps.get_model(model_label)(pk=pk) for pk in set(ids)]
 
-    events = list(Events.objects.references(customer).across(
-        "customers.CustomerEvent", "customers.AddressEvent", "customers.ContactEvent",
-        "customers.ShipToZoneEvent", "customers.ShipToLinkEvent", NOTE_EVENT))
+    events = list(
+        Events.objects.references(customer).across(
+            "customers.CustomerEvent",
+            "customers.AddressEvent",
+            "customers.ContactEvent",
+            "customers.ShipToZoneEvent",
+            "customers.ShipToLinkEvent",
+            NOTE_EVENT,
+        )
+    )
     # Phones and emails hang on addresses and contacts, comments and files on documents too.
     for event_label, model_label, owner_events in (
-            ("customers.AddressEvent", "customers.Address", "customers.ContactChannelEvent"),
-            ("customers.ContactEvent", "customers.Contact", "customers.ContactChannelEvent"),
-            ("documents.DocumentEvent", "documents.Document", NOTE_EVENT)):
+        ("customers.AddressEvent", "customers.Address", "customers.ContactChannelEvent"),
+        ("customers.ContactEvent", "customers.Contact", "customers.ContactChannelEvent"),
+        ("documents.DocumentEvent", "documents.Document", NOTE_EVENT),
+    ):
         found = owners(event_label, model_label)
         if found:
             events += list(Events.objects.references(found).across(owner_events))
@@ -111,16 +140,21 @@ def _subject(event, numbers: dict) -> str:
         return f"{label} {data.get('region', '')}"
     if event.pgh_model == "customers.ShipToLinkEvent":
         billing, shipping = data.get("billing_id"), data.get("shipping_id")
-        return (f"{label} {numbers.get(billing, billing)} → "
-                f"{numbers.get(shipping, shipping)} (billing → shipping)")
+        return (
+            f"{label} {numbers.get(billing, billing)} → "
+            f"{numbers.get(shipping, shipping)} (billing → shipping)"
+        )
     return label
 
 
 def _fields(event_label: str) -> list[tuple[str, str]]:
     """(column, label) of the tracked model's fields, in the model's order."""
     model = apps.get_model(event_label).pgh_tracked_model
-    return [(f.attname, capfirst(f.verbose_name)) for f in model._meta.concrete_fields
-            if f.attname not in HIDDEN_FIELDS]
+    return [
+        (f.attname, capfirst(f.verbose_name))
+        for f in model._meta.concrete_fields
+        if f.attname not in HIDDEN_FIELDS
+    ]
 
 
 def _changes(event, companies: dict) -> list[Change]:
@@ -138,8 +172,11 @@ def _changes(event, companies: dict) -> list[Change]:
                 changes.append(Change(label, shown(name, old), shown(name, new)))
         elif data.get(name) not in ("", None):
             value = shown(name, data[name])
-            changes.append(Change(label, None, value) if event.pgh_label == "insert"
-                           else Change(label, value, None))
+            changes.append(
+                Change(label, None, value)
+                if event.pgh_label == "insert"
+                else Change(label, value, None)
+            )
     return changes
 
 
@@ -151,23 +188,37 @@ def customer_history(customer: Customer) -> list[HistoryEntry]:
     for event in events:
         if event.pgh_model == "customers.ShipToLinkEvent":
             customer_ids |= {event.pgh_data.get("billing_id"), event.pgh_data.get("shipping_id")}
-    numbers = dict(Customer.objects.filter(pk__in=customer_ids - {None})
-                   .values_list("pk", "number"))
+    numbers = dict(
+        Customer.objects.filter(pk__in=customer_ids - {None}).values_list("pk", "number")
+    )
     company_ids = set()
     for event in events:
         if event.pgh_model == "customers.CustomerEvent":
-            company_ids |= {event.pgh_data.get("company_id"),
-                            *(event.pgh_diff or {}).get("company_id", [])}
-    companies = dict(Company.objects.filter(pk__in=company_ids - {None})
-                     .values_list("pk", "name"))
+            company_ids |= {
+                event.pgh_data.get("company_id"),
+                *(event.pgh_diff or {}).get("company_id", []),
+            }
+    companies = dict(Company.objects.filter(pk__in=company_ids - {None}).values_list("pk", "name"))
     batch_ids = {_batch_public_id(e.pgh_context) for e in events} - {None}
-    batches = {str(b.public_id): b for b in apps.get_model("imports", "ImportBatch").objects
-               .filter(public_id__in=batch_ids)} if batch_ids else {}
+    batches = (
+        {
+            str(b.public_id): b
+            for b in apps.get_model("imports", "ImportBatch").objects.filter(
+                public_id__in=batch_ids
+            )
+        }
+        if batch_ids
+        else {}
+    )
     return [
-        HistoryEntry(when=event.pgh_created_at, who=_who(event.pgh_context, users),
-                     action=ACTIONS.get(event.pgh_label, event.pgh_label),
-                     subject=_subject(event, numbers), changes=_changes(event, companies),
-                     batch=batches.get(_batch_public_id(event.pgh_context)),
-                     undo=bool((event.pgh_context or {}).get("undo")))
+        HistoryEntry(
+            when=event.pgh_created_at,
+            who=_who(event.pgh_context, users),
+            action=ACTIONS.get(event.pgh_label, event.pgh_label),
+            subject=_subject(event, numbers),
+            changes=_changes(event, companies),
+            batch=batches.get(_batch_public_id(event.pgh_context)),
+            undo=bool((event.pgh_context or {}).get("undo")),
+        )
         for event in events
     ]

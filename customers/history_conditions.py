@@ -36,5 +36,11 @@ def unindexed_copy(to):
     (no constraint) but without its index: history is read by object (pgh_obj_id) or by the
     customer it references (Events.references), never by tenant or company, and every index
     is paid for on each of an import's 100,000 history rows."""
-    return models.ForeignKey(to, on_delete=models.DO_NOTHING, db_constraint=False,
-                             db_index=False, related_name="+", related_query_name="+")
+    return models.ForeignKey(
+        to,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        related_query_name="+",
+    )

@@ -21,8 +21,9 @@ def _refusal(obj, fields: list[str], why: str, instead: str) -> ValidationError:
     errors = {}
     for field in fields:
         label = obj._meta.get_field(field).verbose_name
-        errors[field] = (f"The {label} cannot change: {why}, so its tax components are locked. "
-                         f"{instead}")
+        errors[field] = (
+            f"The {label} cannot change: {why}, so its tax components are locked. {instead}"
+        )
     return ValidationError(errors)
 
 
@@ -34,9 +35,12 @@ def check_address_lock(address: Address, values: dict) -> None:
     changed = _changed(stored, values, Address.TAX_COMPONENTS)
     if changed and address_is_locked(stored):
         raise _refusal(
-            stored, changed, "a document refers to this address",
+            stored,
+            changed,
+            "a document refers to this address",
             "Street lines may still change. For a new location, add a new address and make "
-            "this one inactive.")
+            "this one inactive.",
+        )
 
 
 def check_main_address_lock(customer: Customer, values: dict) -> None:
@@ -47,6 +51,9 @@ def check_main_address_lock(customer: Customer, values: dict) -> None:
     changed = _changed(stored, values, MAIN_ADDRESS_TAX_COMPONENTS)
     if changed and main_address_is_locked(stored):
         raise _refusal(
-            stored, changed, "a document refers to the customer's main address",
+            stored,
+            changed,
+            "a document refers to the customer's main address",
             "Street lines may still change. For a new location, add it as a new address on the "
-            "Addresses & Contacts tab and use that for new documents.")
+            "Addresses & Contacts tab and use that for new documents.",
+        )

@@ -59,21 +59,31 @@ class CustomerQuerySet(models.QuerySet):
 
 
 # search_text is derived from other fields: history need not keep it.
-@pghistory.track(history_conditions.insert_event(), history_conditions.update_event(),
-                 history_conditions.delete_event(), exclude=["search_text"],
-                 attrs={"tenant": history_conditions.unindexed_copy(Tenant),
-                        "company": history_conditions.unindexed_copy(Company)})
+@pghistory.track(
+    history_conditions.insert_event(),
+    history_conditions.update_event(),
+    history_conditions.delete_event(),
+    exclude=["search_text"],
+    attrs={
+        "tenant": history_conditions.unindexed_copy(Tenant),
+        "company": history_conditions.unindexed_copy(Company),
+    },
+)
 class Customer(TenantOwned):
     # No single-column indexes on the foreign keys: the composite indexes below lead with
     # them (tenant: customer_tenant_*; company: the unique number), and each index is paid
     # for on every insert.
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
-                               db_index=False)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", db_index=False)
     # db_constraint=False here and on zones and links: the tenant foreign key (R51,
     # companies.tenant_constraints) on (company_id, tenant_id) is this column's constraint; it
     # proves the company exists too, so an imported row pays one lookup, not two.
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="customers",
-                                db_index=False, db_constraint=False)
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        db_index=False,
+        db_constraint=False,
+    )
     number = models.CharField("customer number", max_length=50)
     alternate_id = models.CharField("alternate ID", max_length=50, blank=True)
     fein = models.CharField("FEIN", max_length=20, blank=True)
@@ -89,8 +99,9 @@ class Customer(TenantOwned):
     phone = models.CharField(max_length=50, blank=True)
     fax = models.CharField(max_length=50, blank=True)
     email = models.EmailField(max_length=254, blank=True)
-    kind = models.CharField(max_length=7, choices=CustomerKind.choices,
-                            default=CustomerKind.BILL_TO)
+    kind = models.CharField(
+        max_length=7, choices=CustomerKind.choices, default=CustomerKind.BILL_TO
+    )
     exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
     expiring_soon_days = models.PositiveIntegerField(null=True, blank=True)
     # R59: a customer the accounting system no longer lists (a mirror import left it out) is
@@ -105,22 +116,27 @@ class Customer(TenantOwned):
         output_field=models.BooleanField(),
         db_persist=True,
     )
-    search_text = models.GeneratedField(expression=_search_text_expression(),
-                                        output_field=models.TextField(), db_persist=True)
+    search_text = models.GeneratedField(
+        expression=_search_text_expression(), output_field=models.TextField(), db_persist=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = scoped_manager(CustomerQuerySet)
     shipping_customers = models.ManyToManyField(
-        "self", through="ShipToLink", symmetrical=False, related_name="billing_customers",
+        "self",
+        through="ShipToLink",
+        symmetrical=False,
+        related_name="billing_customers",
         through_fields=("billing", "shipping"),
     )
 
     class Meta:
         ordering = ["company", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "number"],
-                                    name="customer_number_unique_in_company"),
+            models.UniqueConstraint(
+                fields=["company", "number"], name="customer_number_unique_in_company"
+            ),
         ]
         indexes = [
             models.Index(fields=["company", "name1", "id"], name="customer_company_name"),
@@ -132,18 +148,27 @@ class Customer(TenantOwned):
             # the included columns let the capped counts run as index-only scans (is_active:
             # lists show active customers by default, R59; without it a count of a common
             # state read the table, 250 ms instead of 17 ms at a million customers).
-            models.Index(fields=["tenant", "state", "name1", "id"],
-                         include=["company", "tax_ready", "is_active"],
-                         name="customer_tenant_state_name"),
-            models.Index(fields=["tenant", "name1", "id"],
-                         include=["company", "state", "is_active"],
-                         condition=Q(tax_ready=False), name="customer_not_tax_ready"),
-            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"],
-                     name="customer_search_trgm"),
+            models.Index(
+                fields=["tenant", "state", "name1", "id"],
+                include=["company", "tax_ready", "is_active"],
+                name="customer_tenant_state_name",
+            ),
+            models.Index(
+                fields=["tenant", "name1", "id"],
+                include=["company", "state", "is_active"],
+                condition=Q(tax_ready=False),
+                name="customer_not_tax_ready",
+            ),
+            GinIndex(
+                fields=["search_text"], opclasses=["gin_trgm_ops"], name="customer_search_trgm"
+            ),
             # Inactive customers (R59) by company: the dashboard's counts and the list's
             # "inactive" filter; few rows, so nearly free to keep.
-            models.Index(fields=["company", "name1", "id"], condition=Q(is_active=False),
-                         name="customer_inactive"),
+            models.Index(
+                fields=["company", "name1", "id"],
+                condition=Q(is_active=False),
+                name="customer_inactive",
+            ),
         ]
 
     def __str__(self):
@@ -190,7 +215,8 @@ class Address(TenantOwned):
         ordering = ["-is_active", "label", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["customer"], condition=Q(is_statements=True, is_active=True),
+                fields=["customer"],
+                condition=Q(is_statements=True, is_active=True),
                 name="one_active_statements_address",
                 violation_error_message="This customer already has an active Statements address.",
             ),
@@ -198,7 +224,8 @@ class Address(TenantOwned):
                 condition=Q(is_bill_to=True) | Q(is_ship_to=True) | Q(is_statements=True),
                 name="address_has_a_purpose",
                 violation_error_message=(
-                    "Pick at least one purpose: Bill-To, Ship-To or Statements."),
+                    "Pick at least one purpose: Bill-To, Ship-To or Statements."
+                ),
             ),
         ]
 
@@ -207,8 +234,11 @@ class Address(TenantOwned):
 
     @property
     def purposes(self) -> list[str]:
-        flags = [(self.is_bill_to, "Bill-To"), (self.is_ship_to, "Ship-To"),
-                 (self.is_statements, "Statements")]
+        flags = [
+            (self.is_bill_to, "Bill-To"),
+            (self.is_ship_to, "Ship-To"),
+            (self.is_statements, "Statements"),
+        ]
         return [label for flag, label in flags if flag]
 
 
@@ -234,10 +264,12 @@ class ChannelKind(models.TextChoices):
 class ContactChannel(TenantOwned):
     """A phone number or email kept for an address or for a contact (R16)."""
 
-    address = models.ForeignKey(Address, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="channels")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="channels")
+    address = models.ForeignKey(
+        Address, on_delete=models.CASCADE, null=True, blank=True, related_name="channels"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="channels"
+    )
     kind = models.CharField(max_length=5, choices=ChannelKind.choices)
     value = models.CharField(max_length=254)
     label = models.CharField(max_length=50, blank=True, help_text="e.g. office, mobile, AP")
@@ -246,8 +278,10 @@ class ContactChannel(TenantOwned):
         ordering = ["kind", "label", "value"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(address__isnull=False, contact__isnull=True)
-                           | Q(address__isnull=True, contact__isnull=False)),
+                condition=(
+                    Q(address__isnull=False, contact__isnull=True)
+                    | Q(address__isnull=True, contact__isnull=False)
+                ),
                 name="channel_on_address_or_contact",
             ),
         ]
@@ -256,14 +290,22 @@ class ContactChannel(TenantOwned):
         return f"{self.get_kind_display()}: {self.value}"
 
 
-@pghistory.track(history_conditions.insert_event(), history_conditions.delete_event(),
-                 attrs={"tenant": history_conditions.unindexed_copy(Tenant)})
+@pghistory.track(
+    history_conditions.insert_event(),
+    history_conditions.delete_event(),
+    attrs={"tenant": history_conditions.unindexed_copy(Tenant)},
+)
 class ShipToZone(TenantOwned):
     """A region a customer ships to (R11)."""
 
     # The unique (customer, region) serves lookups by customer; no second index to maintain.
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="zones",
-                                 db_index=False, db_constraint=False)  # (see Customer.company)
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="zones",
+        db_index=False,
+        db_constraint=False,
+    )  # (see Customer.company)
     region = models.CharField(max_length=2)
 
     class Meta:
@@ -276,16 +318,21 @@ class ShipToZone(TenantOwned):
         return self.region
 
 
-@pghistory.track(history_conditions.insert_event(), history_conditions.delete_event(),
-                 attrs={"tenant": history_conditions.unindexed_copy(Tenant)})
+@pghistory.track(
+    history_conditions.insert_event(),
+    history_conditions.delete_event(),
+    attrs={"tenant": history_conditions.unindexed_copy(Tenant)},
+)
 class ShipToLink(TenantOwned):
     """A billing customer's link to a shipping customer of the same company (R12)."""
 
     # (db_constraint=False: see Customer.company)
-    billing = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="shipping_links",
-                                db_constraint=False)
-    shipping = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="billing_links",
-                                 db_constraint=False)
+    billing = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="shipping_links", db_constraint=False
+    )
+    shipping = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="billing_links", db_constraint=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,8 +19,19 @@ from customers.regions import CA_POSTAL, CA_REGIONS, US_REGIONS, US_ZIP
 from customers.zip_prefixes import PREFIXES
 
 CA_FIRST_LETTERS = {
-    "NL": "A", "NS": "B", "PE": "C", "NB": "E", "QC": "GHJ", "ON": "KLMNP", "MB": "R",
-    "SK": "S", "AB": "T", "BC": "V", "NT": "X", "NU": "X", "YT": "Y",
+    "NL": "A",
+    "NS": "B",
+    "PE": "C",
+    "NB": "E",
+    "QC": "GHJ",
+    "ON": "KLMNP",
+    "MB": "R",
+    "SK": "S",
+    "AB": "T",
+    "BC": "V",
+    "NT": "X",
+    "NU": "X",
+    "YT": "Y",
 }
 
 
@@ -48,8 +59,10 @@ def address_mismatch(*, state: str, country: str, zip: str) -> str | None:
         if zip[0] in CA_FIRST_LETTERS[state]:
             return None
         owners = sorted(p for p, letters in CA_FIRST_LETTERS.items() if zip[0] in letters)
-        return (f"Postal code {zip} is not in {state}: codes starting with {zip[0]} are "
-                f"{' or '.join(owners)}'s.")
+        return (
+            f"Postal code {zip} is not in {state}: codes starting with {zip[0]} are "
+            f"{' or '.join(owners)}'s."
+        )
     return None
 
 

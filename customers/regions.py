@@ -29,11 +29,18 @@ def region_choices() -> list:
 def region_groups() -> list:
     """Choices grouped for the region checkboxes: the 50 states; DC and the territories;
     Canada's provinces and territories. By name within each group."""
-    other = {code: name for code, name in US_REGIONS.items()
-             if code == "DC" or code not in dict((*CONTIGUOUS_STATES, *NON_CONTIGUOUS_STATES))}
+    other = {
+        code: name
+        for code, name in US_REGIONS.items()
+        if code == "DC" or code not in dict((*CONTIGUOUS_STATES, *NON_CONTIGUOUS_STATES))
+    }
     states = {code: name for code, name in US_REGIONS.items() if code not in other}
-    return [("US states", _by_name(states)), ("DC and US territories", _by_name(other)),
-            ("Canada", _by_name(CA_REGIONS))]
+    return [
+        ("US states", _by_name(states)),
+        ("DC and US territories", _by_name(other)),
+        ("Canada", _by_name(CA_REGIONS)),
+    ]
+
 
 _REGION_SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -67,8 +74,12 @@ def is_country_code(code: str) -> bool:
     return code in _country_codes()
 
 
-def normalise_address(*, state: str, country: str | None, zip: str,
-                      ) -> tuple[str, str, str, dict]:
+def normalise_address(
+    *,
+    state: str,
+    country: str | None,
+    zip: str,
+) -> tuple[str, str, str, dict]:
     """Clean state, country and ZIP together; returns (state, country, zip, errors by field).
 
     A US or Canadian state without a country sets the country; any other state needs one
@@ -83,11 +94,13 @@ def normalise_address(*, state: str, country: str | None, zip: str,
     if state and not country:
         country = region_country(state) or ""
         if not country and given:
-            errors["country"] = (f"{state!r} is no US or Canadian state code: give the "
-                                 "country (ISO code, e.g. DE).")
+            errors["country"] = (
+                f"{state!r} is no US or Canadian state code: give the country (ISO code, e.g. DE)."
+            )
     if country and not is_country_code(country):
-        errors["country"] = (f"{country!r} is not an ISO 3166-1 two-letter country code "
-                             "(e.g. US, CA, DE).")
+        errors["country"] = (
+            f"{country!r} is not an ISO 3166-1 two-letter country code (e.g. US, CA, DE)."
+        )
     if country == "US":
         if state and state not in US_REGIONS:
             errors["state"] = f"{state!r} is not a US state, DC or territory USPS code."

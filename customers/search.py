@@ -53,13 +53,24 @@ def search_q(text: str) -> Q:
 def with_search_fields(qs: QuerySet[Customer]) -> QuerySet[Customer]:
     """The per-field upper-cased values search_q rechecks (no index needed: only the rows
     the trigram index found are read)."""
-    return qs.alias(number_upper=Upper("number"), name1_upper=Upper("name1"),
-                    email_upper=Upper("email"), city_upper=Upper("city"))
+    return qs.alias(
+        number_upper=Upper("number"),
+        name1_upper=Upper("name1"),
+        email_upper=Upper("email"),
+        city_upper=Upper("city"),
+    )
 
 
-def filter_customers(qs: QuerySet[Customer], *, q: str = "", kind: str = "",
-                     tax_ready: str = "", state: str = "",
-                     status: str = "", address_check: str = "") -> QuerySet[Customer]:
+def filter_customers(
+    qs: QuerySet[Customer],
+    *,
+    q: str = "",
+    kind: str = "",
+    tax_ready: str = "",
+    state: str = "",
+    status: str = "",
+    address_check: str = "",
+) -> QuerySet[Customer]:
     """status: "" active customers only (the default view, R59), "inactive", or "all";
     address_check="fails": customers whose main address or an active address has a ZIP
     outside its state, whatever the setting (R63)."""
@@ -116,8 +127,9 @@ class KeysetPage:
         return bool(self.next_cursor or self.previous_cursor)
 
 
-def keyset_page(qs: QuerySet, *, sort: str = "name", after: str = "", before: str = "",
-                size: int = PAGE_SIZE) -> KeysetPage:
+def keyset_page(
+    qs: QuerySet, *, sort: str = "name", after: str = "", before: str = "", size: int = PAGE_SIZE
+) -> KeysetPage:
     """One page of `qs` ordered by (sort key, id), after or before a cursor.
 
     `key >= value AND (key > value OR id > pk)` lets PostgreSQL start an index range scan at
@@ -173,8 +185,16 @@ def estimated_matches(text: str) -> int:
     return int(json.loads(qs.explain(format="json"))[0]["Plan"]["Plan Rows"])
 
 
-def search_page(qs: QuerySet, *, term: str, sort: str = "name", after: str = "",
-                before: str = "", size: int = PAGE_SIZE, select_related: tuple = ()) -> KeysetPage:
+def search_page(
+    qs: QuerySet,
+    *,
+    term: str,
+    sort: str = "name",
+    after: str = "",
+    before: str = "",
+    size: int = PAGE_SIZE,
+    select_related: tuple = (),
+) -> KeysetPage:
     """A page of search results on a million rows, whatever the term.
 
     PostgreSQL cannot both use a trigram index and read in name order. A common term (the
@@ -212,8 +232,13 @@ def search_page(qs: QuerySet, *, term: str, sort: str = "name", after: str = "",
         if len(ids) <= SEARCH_CANDIDATES:
             # By id alone: the search conditions, checked already, would be checked again.
             matches = qs.model._default_manager.filter(id__in=ids)
-            page = keyset_page(matches.select_related(*select_related), sort=sort,
-                               after=after, before=before, size=size)
+            page = keyset_page(
+                matches.select_related(*select_related),
+                sort=sort,
+                after=after,
+                before=before,
+                size=size,
+            )
             page.count, page.count_is_capped = len(ids), False
             return page
     with trigram_plan():

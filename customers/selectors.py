@@ -14,8 +14,9 @@ def visible_customers(request) -> QuerySet[Customer]:
 
 def get_customer(request, public_id) -> Customer:
     """A customer the user may see, else 404 exactly as for one that does not exist (R3)."""
-    return get_object_or_404(visible_customers(request).select_related("company"),
-                             public_id=public_id)
+    return get_object_or_404(
+        visible_customers(request).select_related("company"), public_id=public_id
+    )
 
 
 def get_address(customer: Customer, public_id) -> Address:
@@ -43,7 +44,8 @@ def locked_main_address_customer_ids(company_ids) -> set[int]:
     document = _document_model()
     return set(
         document.objects.filter(uses_main_address=True, customer__company_id__in=list(company_ids))
-        .values_list("customer_id", flat=True).distinct()
+        .values_list("customer_id", flat=True)
+        .distinct()
     )
 
 
@@ -52,18 +54,17 @@ def locked_address_ids(customer_ids) -> set[int]:
     document = _document_model()
     return set(
         document.objects.filter(address__customer_id__in=list(customer_ids))
-        .values_list("address_id", flat=True).distinct()
+        .values_list("address_id", flat=True)
+        .distinct()
     )
 
 
 def addresses_with_lock(customer: Customer) -> QuerySet[Address]:
     """The customer's addresses, each annotated `is_locked` (R18), with their channels."""
     document = _document_model()
-    return (
-        customer.addresses.annotate(
-            is_locked=Exists(document.objects.filter(address=OuterRef("pk"))))
-        .prefetch_related("channels")
-    )
+    return customer.addresses.annotate(
+        is_locked=Exists(document.objects.filter(address=OuterRef("pk")))
+    ).prefetch_related("channels")
 
 
 def get_contact(customer: Customer, public_id) -> Contact:

@@ -27,8 +27,21 @@ from customers.validation import clean_customer_values, phone_is_valid
 
 # Fields of the customer record set from text (R8); kind and settings are set as they are.
 CUSTOMER_TEXT_FIELDS = [
-    "number", "alternate_id", "fein", "name1", "name2", "attention_name", "address_line1",
-    "address_line2", "city", "state", "country", "zip", "phone", "fax", "email",
+    "number",
+    "alternate_id",
+    "fein",
+    "name1",
+    "name2",
+    "attention_name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "country",
+    "zip",
+    "phone",
+    "fax",
+    "email",
 ]
 CUSTOMER_OTHER_FIELDS = ["kind", "exemption_reason", "expiring_soon_days", "address_validation"]
 
@@ -47,7 +60,8 @@ def _delete(obj, actor) -> None:
 
 def _number_taken(company: Company, number: str) -> ValidationError:
     return ValidationError(
-        {"number": f"Customer number {number!r} is already used in {full_stop(company.name)}"})
+        {"number": f"Customer number {number!r} is already used in {full_stop(company.name)}"}
+    )
 
 
 def check_number_free(company: Company, number: str, exclude_pk=None) -> None:
@@ -58,8 +72,13 @@ def check_number_free(company: Company, number: str, exclude_pk=None) -> None:
         raise _number_taken(company, number)
 
 
-def validates_address(values: dict, *, company: Company, customer: Customer | None = None,
-                      address: Address | None = None) -> bool:
+def validates_address(
+    values: dict,
+    *,
+    company: Company,
+    customer: Customer | None = None,
+    address: Address | None = None,
+) -> bool:
     """Whether address validation (R63) is on for a record being written with `values`: its
     own setting (as given, else as stored), else what it inherits (R19)."""
     record = address or customer
@@ -67,8 +86,9 @@ def validates_address(values: dict, *, company: Company, customer: Customer | No
     if own is not None:
         return own
     if address is not None:
-        return effective_setting("address_validation", customer=address.customer,
-                                 tenant=company.tenant)[0]
+        return effective_setting(
+            "address_validation", customer=address.customer, tenant=company.tenant
+        )[0]
     return effective_setting("address_validation", company=company, tenant=company.tenant)[0]
 
 
@@ -78,8 +98,10 @@ def _clean_customer(values: dict, company: Company, customer: Customer | None = 
     if unknown:
         raise TypeError(f"Unknown customer fields: {sorted(unknown)}")
     cleaned, errors = clean_customer_values(
-        text, require_tax_fields=company.require_tax_fields,
-        validate_address=validates_address(values, company=company, customer=customer))
+        text,
+        require_tax_fields=company.require_tax_fields,
+        validate_address=validates_address(values, company=company, customer=customer),
+    )
     if errors:
         raise ValidationError(errors)
     return {**values, **cleaned}
@@ -135,7 +157,8 @@ def customer_delete(*, customer: Customer, actor=None) -> None:
         if count:
             raise ValidationError(
                 f"{customer} has {count} document{'s' if count != 1 else ''} on file and cannot "
-                "be deleted. Void or move its documents first.")
+                "be deleted. Void or move its documents first."
+            )
         customer.delete()
 
 
@@ -149,10 +172,14 @@ def zone_add(*, customer: Customer, region: str, actor=None) -> ShipToZone:
     with transaction.atomic(), _history(actor):
         if customer.zones.filter(region=region).exists():
             raise ValidationError(
-                {"region": f"{REGION_NAMES[region]} is already a ship-to zone of "
-                 f"{full_stop(str(customer))}"})
-        return ShipToZone.objects.create(tenant_id=customer.tenant_id, customer=customer,
-                                         region=region)
+                {
+                    "region": f"{REGION_NAMES[region]} is already a ship-to zone of "
+                    f"{full_stop(str(customer))}"
+                }
+            )
+        return ShipToZone.objects.create(
+            tenant_id=customer.tenant_id, customer=customer, region=region
+        )
 
 
 def zone_remove(*, zone: ShipToZone, actor=None) -> None:
@@ -167,17 +194,20 @@ def check_link(*, billing: Customer, shipping: Customer, exclude_pk=None) -> Non
     if shipping.company_id != billing.company_id:
         raise ValidationError(
             f"{shipping} is a customer of another company: link customers of "
-            f"{billing.company.name} only.")
+            f"{billing.company.name} only."
+        )
     if shipping.pk == billing.pk:
         raise ValidationError("A customer cannot be its own shipping customer.")
     if billing.kind != CustomerKind.BILL_TO:
         raise ValidationError(
             f"{billing} is a ship-to customer and cannot have shipping customers: link it from "
-            "its bill-to customer, or make it a bill-to customer first.")
+            "its bill-to customer, or make it a bill-to customer first."
+        )
     if shipping.kind != CustomerKind.SHIP_TO:
         raise ValidationError(
             f"{shipping} is a bill-to customer: link a ship-to customer, or make "
-            f"{shipping.number} a ship-to customer first.")
+            f"{shipping.number} a ship-to customer first."
+        )
     links = ShipToLink.objects.filter(billing=billing, shipping=shipping)
     if exclude_pk:
         links = links.exclude(pk=exclude_pk)
@@ -193,15 +223,21 @@ def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLi
     with transaction.atomic(), _history(actor):
         shipping = Customer.objects.filter(company_id=billing.company_id, number=number).first()
         if shipping is None:
-            raise ValidationError({"shipping_number": (
-                f"No customer with number {number!r} in {full_stop(billing.company.name)} Add the "
-                "shipping customer first, then link it.")})
+            raise ValidationError(
+                {
+                    "shipping_number": (
+                        f"No customer with number {number!r} in {full_stop(billing.company.name)} Add the "  # noqa: E501
+                        "shipping customer first, then link it."
+                    )
+                }
+            )
         try:
             check_link(billing=billing, shipping=shipping)
         except ValidationError as error:
             raise ValidationError({"shipping_number": error.messages}) from error
-        return ShipToLink.objects.create(tenant_id=billing.tenant_id, billing=billing,
-                                         shipping=shipping)
+        return ShipToLink.objects.create(
+            tenant_id=billing.tenant_id, billing=billing, shipping=shipping
+        )
 
 
 def link_remove(*, link: ShipToLink, actor=None) -> None:
@@ -211,8 +247,20 @@ def link_remove(*, link: ShipToLink, actor=None) -> None:
 # --- addresses, contacts and their channels (R15-R18) -------------------------------------------
 
 ADDRESS_FIELDS = [
-    "label", "line1", "line2", "city", "county", "state", "country", "zip", "is_bill_to",
-    "is_ship_to", "is_statements", "is_active", "exemption_reason", "expiring_soon_days",
+    "label",
+    "line1",
+    "line2",
+    "city",
+    "county",
+    "state",
+    "country",
+    "zip",
+    "is_bill_to",
+    "is_ship_to",
+    "is_statements",
+    "is_active",
+    "exemption_reason",
+    "expiring_soon_days",
     "address_validation",
 ]
 
@@ -223,8 +271,9 @@ def _clean_address(values: dict, customer: Customer, address: Address | None = N
         raise TypeError(f"Unknown address fields: {sorted(unknown)}")
     text = {k: values[k] for k in ("state", "country", "zip") if k in values}
     # R10 applies to every address, and R63 by the address's own setting or its customer's.
-    validate = validates_address(values, company=customer.company,
-                                 address=address or Address(customer=customer))
+    validate = validates_address(
+        values, company=customer.company, address=address or Address(customer=customer)
+    )
     cleaned, errors = clean_customer_values(text, validate_address=validate)
     if errors:
         raise ValidationError(errors)
@@ -238,12 +287,18 @@ def _clean_address(values: dict, customer: Customer, address: Address | None = N
 def _save_address(address: Address) -> Address:
     """Save, answering the one-active-Statements-address rule (R15) as a form error."""
     address.full_clean(exclude=["tenant", "customer"], validate_constraints=False)
-    others = Address.objects.filter(customer_id=address.customer_id, is_statements=True,
-                                    is_active=True).exclude(pk=address.pk)
+    others = Address.objects.filter(
+        customer_id=address.customer_id, is_statements=True, is_active=True
+    ).exclude(pk=address.pk)
     if address.is_statements and address.is_active and others.exists():
-        raise ValidationError({"is_statements": (
-            "This customer already has an active Statements address. Make that one inactive "
-            "or untick its Statements purpose first.")})
+        raise ValidationError(
+            {
+                "is_statements": (
+                    "This customer already has an active Statements address. Make that one inactive "  # noqa: E501
+                    "or untick its Statements purpose first."
+                )
+            }
+        )
     if not (address.is_bill_to or address.is_ship_to or address.is_statements):
         raise ValidationError("Pick at least one purpose: Bill-To, Ship-To or Statements.")
     try:
@@ -275,8 +330,12 @@ def address_update(*, address: Address, actor=None, **values) -> Address:
 
 def contact_create(*, customer: Customer, name: str, title: str = "", actor=None) -> Contact:
     with transaction.atomic(), _history(actor):
-        contact = Contact(tenant_id=customer.tenant_id, customer=customer,
-                          name=(name or "").strip(), title=(title or "").strip())
+        contact = Contact(
+            tenant_id=customer.tenant_id,
+            customer=customer,
+            name=(name or "").strip(),
+            title=(title or "").strip(),
+        )
         contact.full_clean(exclude=["tenant", "customer"])
         contact.save()
         return contact
@@ -296,8 +355,15 @@ def contact_delete(*, contact: Contact, actor=None) -> None:
     _delete(contact, actor)
 
 
-def channel_add(*, kind: str, value: str, label: str = "", address: Address | None = None,
-                contact: Contact | None = None, actor=None) -> ContactChannel:
+def channel_add(
+    *,
+    kind: str,
+    value: str,
+    label: str = "",
+    address: Address | None = None,
+    contact: Contact | None = None,
+    actor=None,
+) -> ContactChannel:
     """A phone number or email for an address or a contact (R16)."""
     if (address is None) == (contact is None):
         raise ValueError("A channel belongs to an address or to a contact, not both.")
@@ -308,12 +374,22 @@ def channel_add(*, kind: str, value: str, label: str = "", address: Address | No
         if errors:
             raise ValidationError({"value": errors["email"]})
     elif not phone_is_valid(value):
-        raise ValidationError({"value": f"{value!r} is not a phone number: 7 to 15 digits, with "
-                                        "spaces, + ( ) - . and an extension such as x12."})
+        raise ValidationError(
+            {
+                "value": f"{value!r} is not a phone number: 7 to 15 digits, with "
+                "spaces, + ( ) - . and an extension such as x12."
+            }
+        )
     owner = address or contact
     with transaction.atomic(), _history(actor):
-        channel = ContactChannel(tenant_id=owner.tenant_id, address=address, contact=contact,
-                                 kind=kind, value=value, label=(label or "").strip())
+        channel = ContactChannel(
+            tenant_id=owner.tenant_id,
+            address=address,
+            contact=contact,
+            kind=kind,
+            value=value,
+            label=(label or "").strip(),
+        )
         channel.full_clean(exclude=["tenant", "address", "contact"])
         channel.save()
         return channel

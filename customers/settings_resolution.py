@@ -20,9 +20,14 @@ def _is_set(value) -> bool:
     return value is not None and value != ""
 
 
-def effective_setting(name: str, *, address: Address | None = None,
-                      customer: Customer | None = None, company: Company | None = None,
-                      tenant: Tenant) -> tuple[object, str]:
+def effective_setting(
+    name: str,
+    *,
+    address: Address | None = None,
+    customer: Customer | None = None,
+    company: Company | None = None,
+    tenant: Tenant,
+) -> tuple[object, str]:
     """The value of setting `name` and where it came from, e.g. ("G", "from company Acme East").
 
     Levels that are not given are derived from the more specific ones (an address's customer,
@@ -48,17 +53,20 @@ def effective_setting(name: str, *, address: Address | None = None,
     return getattr(tenant, SETTINGS[name]), "from the tenant default"
 
 
-SETTING_LABELS = {"exemption_reason": "Exemption reason", "expiring_soon_days": "Expiring soon",
-                  "address_validation": "Address validation"}
+SETTING_LABELS = {
+    "exemption_reason": "Exemption reason",
+    "expiring_soon_days": "Expiring soon",
+    "address_validation": "Address validation",
+}
 
 
-def effective_settings(*, tenant: Tenant, customer: Customer,
-                       address: Address | None = None) -> list[dict]:
+def effective_settings(
+    *, tenant: Tenant, customer: Customer, address: Address | None = None
+) -> list[dict]:
     """Every setting as pages show it: [{"label", "value" (displayed), "source"}] (R19)."""
     rows = []
     for name, label in SETTING_LABELS.items():
-        value, source = effective_setting(name, address=address, customer=customer,
-                                          tenant=tenant)
+        value, source = effective_setting(name, address=address, customer=customer, tenant=tenant)
         rows.append({"label": label, "value": setting_display(name, value), "source": source})
     return rows
 
@@ -66,15 +74,17 @@ def effective_settings(*, tenant: Tenant, customer: Customer,
 def address_settings(addresses, *, tenant: Tenant, customer: Customer) -> None:
     """Give each of a customer's addresses its effective `settings` (as `effective_settings`),
     resolving the customer's levels once instead of once per address (R19)."""
-    inherited = {name: effective_setting(name, customer=customer, tenant=tenant)
-                 for name in SETTING_LABELS}
+    inherited = {
+        name: effective_setting(name, customer=customer, tenant=tenant) for name in SETTING_LABELS
+    }
     for address in addresses:
         address.settings = []
         for name, label in SETTING_LABELS.items():
             own = getattr(address, name)
             value, source = (own, "from this address") if _is_set(own) else inherited[name]
-            address.settings.append({"label": label, "value": setting_display(name, value),
-                                     "source": source})
+            address.settings.append(
+                {"label": label, "value": setting_display(name, value), "source": source}
+            )
 
 
 def setting_display(name: str, value) -> str:
@@ -84,6 +94,9 @@ def setting_display(name: str, value) -> str:
 
         return dict(EXEMPTION_REASONS).get(value, value or "none")
     if name == "address_validation":
-        return "on: a ZIP outside its state is an error" if value else \
-            "off: a ZIP outside its state is a warning"
+        return (
+            "on: a ZIP outside its state is an error"
+            if value
+            else "off: a ZIP outside its state is a warning"
+        )
     return f"{value} days"

@@ -16,8 +16,7 @@ from customers.postal import address_mismatch
 from customers.regions import normalise_address
 
 _FIELDS = {f.name: f for f in Customer._meta.concrete_fields}
-MAX_LENGTHS = {name: f.max_length for name, f in _FIELDS.items()
-               if getattr(f, "max_length", None)}
+MAX_LENGTHS = {name: f.max_length for name, f in _FIELDS.items() if getattr(f, "max_length", None)}
 _LABELS: dict[str, str] = {}
 _ADDRESS_FIELDS = frozenset({"state", "country", "zip"})
 _REQUIRED = ("number", "name1")
@@ -27,7 +26,8 @@ _REQUIRED_WITH_TAX = ("number", "name1", *TAX_FIELDS)
 # so the verdicts and messages stay Django's.
 _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
 
 
 def field_label(name: str) -> str:
@@ -59,9 +59,12 @@ def email_is_valid(value: str) -> bool:
     return True
 
 
-def clean_customer_values(values: dict[str, str], *, require_tax_fields: bool = False,
-                          validate_address: bool = False,
-                          ) -> tuple[dict[str, str], dict[str, str]]:
+def clean_customer_values(
+    values: dict[str, str],
+    *,
+    require_tax_fields: bool = False,
+    validate_address: bool = False,
+) -> tuple[dict[str, str], dict[str, str]]:
     """Clean the given customer fields; absent fields are not checked (R33 deleted columns).
 
     Text is trimmed; the number also loses no-break spaces and invisible characters at its
@@ -76,8 +79,10 @@ def clean_customer_values(values: dict[str, str], *, require_tax_fields: bool = 
     errors: dict[str, str] = {}
     if not _ADDRESS_FIELDS.isdisjoint(cleaned):
         state, country, zip_code, address_errors = normalise_address(
-            state=cleaned.get("state", ""), country=cleaned.get("country"),
-            zip=cleaned.get("zip", ""))
+            state=cleaned.get("state", ""),
+            country=cleaned.get("country"),
+            zip=cleaned.get("zip", ""),
+        )
         for name, value in (("state", state), ("country", country), ("zip", zip_code)):
             if name in cleaned or (name == "country" and value):
                 cleaned[name] = value

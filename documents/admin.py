@@ -38,18 +38,51 @@ class DocumentAdminForm(StorableTextModelForm):
         return super().save(commit)
 
 
-READ_ONLY = ["public_id", "company", "original_name", "content_type", "size", "sha256",
-             "uploaded_by", "reviewed_by", "reviewed_at", "request", "created_at"]
+READ_ONLY = [
+    "public_id",
+    "company",
+    "original_name",
+    "content_type",
+    "size",
+    "sha256",
+    "uploaded_by",
+    "reviewed_by",
+    "reviewed_at",
+    "request",
+    "created_at",
+]
 
 
 @admin.register(Document)
 class DocumentAdmin(TenantScopedAdmin):
     form = DocumentAdminForm
-    fields = ["tenant", "customer", "address", "uses_main_address", "doc_type", "regions",
-              "exemption_reason", "signed_date", "effective_date", "expiration_date", "status",
-              "status_reason", *READ_ONLY]
-    list_display = ["__str__", "customer", "company", "doc_type", "region_list", "status",
-                    "effective_date", "expiration_date", "created_at", "tenant"]
+    fields = [
+        "tenant",
+        "customer",
+        "address",
+        "uses_main_address",
+        "doc_type",
+        "regions",
+        "exemption_reason",
+        "signed_date",
+        "effective_date",
+        "expiration_date",
+        "status",
+        "status_reason",
+        *READ_ONLY,
+    ]
+    list_display = [
+        "__str__",
+        "customer",
+        "company",
+        "doc_type",
+        "region_list",
+        "status",
+        "effective_date",
+        "expiration_date",
+        "created_at",
+        "tenant",
+    ]
     list_filter = ["status", "doc_type", "tenant", "expiration_date"]
     search_fields = ["customer__number", "customer__name1", "original_name", "regions"]
     date_hierarchy = "created_at"
@@ -68,8 +101,15 @@ class DocumentAdmin(TenantScopedAdmin):
 
 @admin.register(ExposureExport)
 class ExposureExportAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
-    list_display = ["created_at", "company", "requested_by", "status", "rows_done", "rows_total",
-                    "tenant"]
+    list_display = [
+        "created_at",
+        "company",
+        "requested_by",
+        "status",
+        "rows_done",
+        "rows_total",
+        "tenant",
+    ]
     list_filter = ["status", "tenant"]
     search_fields = ["company__code", "requested_by__email"]
 
@@ -79,9 +119,21 @@ admin.site.register(Document.pgh_event_model, EventAdmin)
 
 # Comments & Files and certificate requests (R24-R30) -----------------------------------------
 
-NOTE_READ_ONLY = ["tenant", "public_id", "kind", "customer", "document", "author",
-                  "original_name", "content_type", "size", "sha256", "file", "created_at",
-                  "updated_at"]
+NOTE_READ_ONLY = [
+    "tenant",
+    "public_id",
+    "kind",
+    "customer",
+    "document",
+    "author",
+    "original_name",
+    "content_type",
+    "size",
+    "sha256",
+    "file",
+    "created_at",
+    "updated_at",
+]
 
 
 @admin.register(Note)
@@ -91,8 +143,13 @@ class NoteAdmin(TenantScopedAdmin):
 
     list_display = ["created_at", "kind", "__str__", "customer", "document", "author", "tenant"]
     list_filter = ["kind", "tenant"]
-    search_fields = ["text", "original_name", "customer__number", "customer__name1",
-                     "author__email"]
+    search_fields = [
+        "text",
+        "original_name",
+        "customer__number",
+        "customer__name1",
+        "author__email",
+    ]
     date_hierarchy = "created_at"
     list_select_related = ["customer", "document", "author", "tenant"]
     fields = [*NOTE_READ_ONLY, "text"]
@@ -110,9 +167,20 @@ class NoteAdmin(TenantScopedAdmin):
             note_remove(note=note, actor=request.user)
 
 
-REQUEST_READ_ONLY = ["tenant", "public_id", "customer", "company", "regions", "email",
-                     "token_hash", "sent_by", "sent_at", "opened_at", "fulfilled_at",
-                     "created_at"]
+REQUEST_READ_ONLY = [
+    "tenant",
+    "public_id",
+    "customer",
+    "company",
+    "regions",
+    "email",
+    "token_hash",
+    "sent_by",
+    "sent_at",
+    "opened_at",
+    "fulfilled_at",
+    "created_at",
+]
 
 
 @admin.register(CertificateRequest)
@@ -120,8 +188,17 @@ class CertificateRequestAdmin(TenantScopedAdmin):
     """Requests are sent from the app (the email carries the only copy of the link); here
     their status, expiry and message can be corrected."""
 
-    list_display = ["created_at", "customer", "company", "email", "region_list", "status",
-                    "expires_at", "sent_at", "tenant"]
+    list_display = [
+        "created_at",
+        "customer",
+        "company",
+        "email",
+        "region_list",
+        "status",
+        "expires_at",
+        "sent_at",
+        "tenant",
+    ]
     list_filter = ["status", "tenant", "expires_at"]
     search_fields = ["customer__number", "customer__name1", "email"]
     date_hierarchy = "created_at"

@@ -72,24 +72,36 @@ def exposure_map(by_region: list[tuple[str, int]], report_url: str) -> dict:
     regions = []
     for code, shape in shapes["regions"].items():
         count = counts.get(code, 0)
-        regions.append(MapRegion(code, str(REGION_NAMES.get(code, code)), count,
-                                 shade_of(count, bounds), shape["d"], shape["label"],
-                                 shape.get("leader"), shape.get("callout", False),
-                                 f"{report_url}?region={code}" if count else None))
+        regions.append(
+            MapRegion(
+                code,
+                str(REGION_NAMES.get(code, code)),
+                count,
+                shade_of(count, bounds),
+                shape["d"],
+                shape["label"],
+                shape.get("leader"),
+                shape.get("callout", False),
+                f"{report_url}?region={code}" if count else None,
+            )
+        )
     regions.sort(key=lambda region: shapes["regions"][region.code].get("dot", False))  # on top
     legend = [(0, "None")]
     low = 1
     for step, bound in enumerate(bounds):
-        legend.append((SHADES - len(bounds) + step + 1,
-                       f"{low:,}" if low == bound else f"{low:,}–{bound:,}"))
+        legend.append(
+            (SHADES - len(bounds) + step + 1, f"{low:,}" if low == bound else f"{low:,}–{bound:,}")
+        )
         low = bound + 1
     return {
         "view_box": " ".join(str(n) for n in shapes["view_box"]),
-        "regions": regions, "legend": legend,
-        "rows": [(code, str(REGION_NAMES.get(code, code)), count,
-                  f"{report_url}?region={code}") for code, count in by_region],
-        "others": [(code, count) for code, count in by_region
-                   if code not in shapes["regions"]],
+        "regions": regions,
+        "legend": legend,
+        "rows": [
+            (code, str(REGION_NAMES.get(code, code)), count, f"{report_url}?region={code}")
+            for code, count in by_region
+        ],
+        "others": [(code, count) for code, count in by_region if code not in shapes["regions"]],
     }
 
 
@@ -104,10 +116,16 @@ def expiry_chart(documents: QuerySet, on: datetime.date) -> dict:
     place in SVG units: "x", "y", "width", "height", "cx" and the text rows}, ...], "most": n,
     "total": n, "width", "height", "baseline"}; the tallest bar fills the plot."""
     end = _month(on, MONTHS)
-    counts = dict(documents.filter(status=DocumentStatus.VALID, expiration_date__gte=on,
-                                   expiration_date__lt=end)
-                  .annotate(month=TruncMonth("expiration_date")).order_by()
-                  .values("month").annotate(n=Count("id")).values_list("month", "n"))
+    counts = dict(
+        documents.filter(
+            status=DocumentStatus.VALID, expiration_date__gte=on, expiration_date__lt=end
+        )
+        .annotate(month=TruncMonth("expiration_date"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
     most = max(counts.values(), default=0)
     height, top, bottom, slot, gap, margin = 200, 18, 36, 50, 14, 8
     plot, width = height - top - bottom, 2 * margin + MONTHS * slot - gap
@@ -117,10 +135,26 @@ def expiry_chart(documents: QuerySet, on: datetime.date) -> dict:
         count = counts.get(month, 0)
         bar = round(plot * count / most) if most else 0
         x = margin + ahead * slot
-        bars.append({"month": month, "count": count, "x": x, "width": slot - gap,
-                     "cx": x + (slot - gap) / 2,
-                     "y": top + plot - bar, "height": bar, "label_y": top + plot - bar - 5,
-                     "axis_y": height - bottom + 16, "year_y": height - bottom + 30,
-                     "first": ahead == 0 or month.month == 1})
-    return {"bars": bars, "most": most, "total": sum(counts.values()), "width": width,
-            "height": height, "baseline": top + plot}
+        bars.append(
+            {
+                "month": month,
+                "count": count,
+                "x": x,
+                "width": slot - gap,
+                "cx": x + (slot - gap) / 2,
+                "y": top + plot - bar,
+                "height": bar,
+                "label_y": top + plot - bar - 5,
+                "axis_y": height - bottom + 16,
+                "year_y": height - bottom + 30,
+                "first": ahead == 0 or month.month == 1,
+            }
+        )
+    return {
+        "bars": bars,
+        "most": most,
+        "total": sum(counts.values()),
+        "width": width,
+        "height": height,
+        "baseline": top + plot,
+    }

@@ -86,9 +86,17 @@ class Scope:
     on: datetime.date | None = None
 
     def params(self, **extra) -> dict:
-        return {"tenant": self.tenant_id, "companies": list(self.company_ids),
-                "customer": self.customer_id, "on": self.on or timezone.localdate(),
-                "regions": list(REGION_NAMES), "region": None, **extra}
+        return {
+            "tenant": self.tenant_id,
+            "companies": list(self.company_ids),
+            "customer": self.customer_id,
+            "on": self.on or timezone.localdate(),
+            "regions": list(REGION_NAMES),
+            "region": None,
+            **extra,
+        }
+
+
 # The planner cannot estimate unnest() over the regions arrays and guesses millions of rows; at
 # that cost PostgreSQL JIT-compiles the query, which takes longer (~1.5 s) than running it. The
 # sets also sort in memory rather than on disk. SET LOCAL: both end with the transaction.
@@ -121,8 +129,9 @@ class ExposureReport:
     listed: int  # the exposed customers listed: those exposed in `region` when one is asked
 
 
-def exposure_report(scope: Scope, *, limit: int | None = 0, offset: int = 0,
-                    region: str | None = None) -> ExposureReport:
+def exposure_report(
+    scope: Scope, *, limit: int | None = 0, offset: int = 0, region: str | None = None
+) -> ExposureReport:
     """Counts by region, the number of exposed customers and one page of them (only those
     exposed in `region` when given, R62), from ONE evaluation of the exposure set: the parts
     come back as tagged rows of one statement."""
@@ -139,8 +148,9 @@ def exposure_summary(scope: Scope) -> tuple[int, int, list[tuple[str, int]]]:
     return report.total, report.customers, report.by_region
 
 
-def exposed_customers(scope: Scope, *, limit: int | None = None, offset: int = 0,
-                      region: str | None = None) -> list[tuple[int, list[str]]]:
+def exposed_customers(
+    scope: Scope, *, limit: int | None = None, offset: int = 0, region: str | None = None
+) -> list[tuple[int, list[str]]]:
     """[(customer id, [exposed regions]), ...] ordered by company and customer number; all of
     them by default (e.g. to request missing certificates, R30), or those exposed in `region`."""
     return _fetch(scope, _PAGE, limit=limit, offset=offset, region=region)
@@ -181,17 +191,21 @@ class RegionCoverage:
 def customer_coverage(customer, on: datetime.date | None = None) -> list[RegionCoverage]:
     """Each region the customer needs covered and whether it is covered on `on` (R22)."""
     scope = Scope(customer.tenant_id, [customer.company_id], customer.pk, on)
-    rows = _fetch(scope, """
+    rows = _fetch(
+        scope,
+        """
         SELECT n.region, bool_or(c.region IS NOT NULL), bool_and(n.via_link)
         FROM needs n LEFT JOIN covered c
           ON c.customer_id = n.customer_id AND c.region = n.region
         GROUP BY n.region ORDER BY n.region
-    """)
+    """,
+    )
     return [RegionCoverage(region, covered, via_link) for region, covered, via_link in rows]
 
 
 def is_covered(customer, region: str, on: datetime.date | None = None) -> bool:
     """Whether `customer` is covered in `region` on `on`, needed or not (R22)."""
     scope = Scope(customer.tenant_id, [customer.company_id], customer.pk, on)
-    return _fetch(scope, "SELECT EXISTS (SELECT 1 FROM covered WHERE region = %(region)s)",
-                  region=region)[0][0]
+    return _fetch(
+        scope, "SELECT EXISTS (SELECT 1 FROM covered WHERE region = %(region)s)", region=region
+    )[0][0]

@@ -28,19 +28,37 @@ def document_panels(request):
     exposure_url = reverse("documents:exposure", kwargs={"tenant_slug": slug})
     chart = expiry_chart(working_documents(request), timezone.localdate())
     return [
-        {"title": "Exposures", "value": f"{total:,}", "url": exposure_url,
-         "note": f"{customers:,} customers ship where no valid certificate is in effect",
-         "tone": "bad" if total else ""},
-        {"title": "Pending reviews", "value": f"{pending:,}",
-         "url": reverse("documents:review_queue", kwargs={"tenant_slug": slug}),
-         "note": "Documents waiting for review", "tone": "warn" if pending else ""},
-        {"title": "Expiring soon", "value": f"{soon:,}",
-         "url": reverse("documents:list", kwargs={"tenant_slug": slug})
-         + "?expiring_soon=on&descendants=on",
-         "note": "Valid documents about to expire", "tone": "warn" if soon else ""},
+        {
+            "title": "Exposures",
+            "value": f"{total:,}",
+            "url": exposure_url,
+            "note": f"{customers:,} customers ship where no valid certificate is in effect",
+            "tone": "bad" if total else "",
+        },
+        {
+            "title": "Pending reviews",
+            "value": f"{pending:,}",
+            "url": reverse("documents:review_queue", kwargs={"tenant_slug": slug}),
+            "note": "Documents waiting for review",
+            "tone": "warn" if pending else "",
+        },
+        {
+            "title": "Expiring soon",
+            "value": f"{soon:,}",
+            "url": reverse("documents:list", kwargs={"tenant_slug": slug})
+            + "?expiring_soon=on&descendants=on",
+            "note": "Valid documents about to expire",
+            "tone": "warn" if soon else "",
+        },
         # Figures, drawn full width under the cards (R62).
-        {"title": "Exposed customers by region", "template": "documents/_exposure_map.html",
-         "map": exposure_map(by_region, exposure_url)},
-        {"title": "Valid documents expiring, next 12 months",
-         "template": "documents/_expiry_chart.html", "chart": chart},
+        {
+            "title": "Exposed customers by region",
+            "template": "documents/_exposure_map.html",
+            "map": exposure_map(by_region, exposure_url),
+        },
+        {
+            "title": "Valid documents expiring, next 12 months",
+            "template": "documents/_expiry_chart.html",
+            "chart": chart,
+        },
     ]

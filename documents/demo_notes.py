@@ -45,23 +45,47 @@ def _notes(rng, tenant, users, customers, documents, now) -> list[Note]:
     notes = []
     for index, customer in enumerate(customers[:40]):
         created = now - datetime.timedelta(days=rng.randint(1, 120), minutes=index)
-        notes.append(_note(tenant, rng.choice(authors), customer, created,
-                           kind=NoteKind.COMMENT, text=rng.choice(COMMENTS)))
+        notes.append(
+            _note(
+                tenant,
+                rng.choice(authors),
+                customer,
+                created,
+                kind=NoteKind.COMMENT,
+                text=rng.choice(COMMENTS),
+            )
+        )
         if index % 4 == 0:
-            notes.append(_file_note(tenant, rng.choice(authors), customer, created,
-                                    f"correspondence-{customer.number}.pdf",
-                                    tiny_pdf("Letter", customer.name1, "Re: exemption")))
+            notes.append(
+                _file_note(
+                    tenant,
+                    rng.choice(authors),
+                    customer,
+                    created,
+                    f"correspondence-{customer.number}.pdf",
+                    tiny_pdf("Letter", customer.name1, "Re: exemption"),
+                )
+            )
     for index, document in enumerate(documents[:25]):
         created = now - datetime.timedelta(days=rng.randint(0, 60), minutes=index)
         if document.status == DocumentStatus.INVALID:
             text = f"Marked invalid: {document.status_reason or 'see review'}."
         else:
             text = rng.choice(COMMENTS)
-        notes.append(_note(tenant, rng.choice(authors), document, created,
-                           kind=NoteKind.COMMENT, text=text))
+        notes.append(
+            _note(tenant, rng.choice(authors), document, created, kind=NoteKind.COMMENT, text=text)
+        )
         if index % 5 == 0:
-            notes.append(_file_note(tenant, users["editor"], document, created,
-                                    f"page-2-{document.customer.number}.png", tiny_png()))
+            notes.append(
+                _file_note(
+                    tenant,
+                    users["editor"],
+                    document,
+                    created,
+                    f"page-2-{document.customer.number}.png",
+                    tiny_png(),
+                )
+            )
     return notes
 
 
@@ -70,25 +94,40 @@ def _email(customer, channels) -> str:
 
 
 def _requests(rng, tenant, users, customers, documents, now) -> list[CertificateRequest]:
-    channels = dict(ContactChannel.objects.filter(
-        kind=ChannelKind.EMAIL, contact__customer__in=customers).values_list(
-        "contact__customer_id", "value"))
+    channels = dict(
+        ContactChannel.objects.filter(
+            kind=ChannelKind.EMAIL, contact__customer__in=customers
+        ).values_list("contact__customer_id", "value")
+    )
     asked = [c for c in customers if _email(c, channels) and c.zones.exists()][:30]
-    plan = [RequestStatus.SENT, RequestStatus.OPENED, RequestStatus.SENT, "expired",
-            RequestStatus.CANCELLED, RequestStatus.FULFILLED]
+    plan = [
+        RequestStatus.SENT,
+        RequestStatus.OPENED,
+        RequestStatus.SENT,
+        "expired",
+        RequestStatus.CANCELLED,
+        RequestStatus.FULFILLED,
+    ]
     pending = [d for d in documents if d.status == DocumentStatus.PENDING]
     requests = []
     for index, customer in enumerate(asked):
         status = plan[index % len(plan)]
-        sent = now - datetime.timedelta(days=rng.randint(1, 30) + (20 if status == "expired"
-                                                                   else 0))
+        sent = now - datetime.timedelta(
+            days=rng.randint(1, 30) + (20 if status == "expired" else 0)
+        )
         request = CertificateRequest(
-            tenant=tenant, customer=customer, company_id=customer.company_id,
+            tenant=tenant,
+            customer=customer,
+            company_id=customer.company_id,
             regions=list(customer.zones.values_list("region", flat=True))[:3],
-            email=_email(customer, channels), token_hash=new_token()[1],
+            email=_email(customer, channels),
+            token_hash=new_token()[1],
             status=RequestStatus.SENT if status == "expired" else status,
-            message="Please send your current exemption certificate.", sent_by=users["editor"],
-            sent_at=sent, expires_at=sent + datetime.timedelta(days=14))
+            message="Please send your current exemption certificate.",
+            sent_by=users["editor"],
+            sent_at=sent,
+            expires_at=sent + datetime.timedelta(days=14),
+        )
         if status in (RequestStatus.OPENED, RequestStatus.FULFILLED):
             request.opened_at = sent + datetime.timedelta(hours=rng.randint(1, 48))
         if status == RequestStatus.FULFILLED:

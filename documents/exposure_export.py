@@ -28,12 +28,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH = 2_000  # customers per query, and how often progress is saved
 
 
-def start_export(*, tenant: Tenant, company: Company, company_ids: list[int],
-                 actor) -> ExposureExport:
+def start_export(
+    *, tenant: Tenant, company: Company, company_ids: list[int], actor
+) -> ExposureExport:
     """Record the job and enqueue it once the row is committed."""
     export = ExposureExport.objects.create(tenant=tenant, company=company, requested_by=actor)
-    transaction.on_commit(lambda: write_exposure_export.enqueue(
-        export_id=export.pk, tenant_id=tenant.pk, company_ids=company_ids))
+    transaction.on_commit(
+        lambda: write_exposure_export.enqueue(
+            export_id=export.pk, tenant_id=tenant.pk, company_ids=company_ids
+        )
+    )
     return export
 
 
@@ -45,14 +49,16 @@ def write_exposure_export(*, export_id: int, tenant_id: int, company_ids: list[i
             _write(export, Scope(tenant_id, company_ids))
         except Exception as error:
             ExposureExport.objects.filter(pk=export.pk).update(
-                status=ExportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+                status=ExportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            )
             raise
 
 
 def _write(export: ExposureExport, coverage_scope: Scope) -> None:
     total, customers_count, by_region = exposure_summary(coverage_scope)
     ExposureExport.objects.filter(pk=export.pk).update(
-        status=ExportStatus.RUNNING, rows_total=customers_count)
+        status=ExportStatus.RUNNING, rows_total=customers_count
+    )
     workbook = Workbook(write_only=True)
 
     regions = workbook.create_sheet("Exposure by region")
@@ -62,42 +68,83 @@ def _write(export: ExposureExport, coverage_scope: Scope) -> None:
     regions.append(row(regions, ["Total", None, total]))
 
     sheet = workbook.create_sheet("Exposed customers")
-    sheet.append(row(sheet, ["Company", "Customer number", "Name", "Kind", "City",
-                                   "State", "Exposed regions"]))
+    sheet.append(
+        row(
+            sheet,
+            ["Company", "Customer number", "Name", "Kind", "City", "State", "Exposed regions"],
+        )
+    )
     done = 0
     for rows in iter_exposed_customers(coverage_scope, batch=BATCH):
         by_id = Customer.objects.select_related("company").in_bulk([pk for pk, _ in rows])
         for pk, exposed in rows:
             c = by_id[pk]
-            sheet.append(row(sheet, [c.company.code, c.number, c.name1,
-                                           c.get_kind_display(), c.city, c.state,
-                                           ", ".join(exposed)]))
+            sheet.append(
+                row(
+                    sheet,
+                    [
+                        c.company.code,
+                        c.number,
+                        c.name1,
+                        c.get_kind_display(),
+                        c.city,
+                        c.state,
+                        ", ".join(exposed),
+                    ],
+                )
+            )
         done += len(rows)
         ExposureExport.objects.filter(pk=export.pk).update(rows_done=done)
 
     soon = workbook.create_sheet("Expiring soon")
-    soon.append(row(soon, ["Company", "Customer number", "Name", "Type", "Regions",
-                                 "Expires", "Days left"]))
-    documents = expiring_soon(
-        Document.objects.filter(company_id__in=coverage_scope.company_ids),
-        tenant=export.tenant).select_related("customer", "company").order_by("expiration_date")
+    soon.append(
+        row(soon, ["Company", "Customer number", "Name", "Type", "Regions", "Expires", "Days left"])
+    )
+    documents = (
+        expiring_soon(
+            Document.objects.filter(company_id__in=coverage_scope.company_ids), tenant=export.tenant
+        )
+        .select_related("customer", "company")
+        .order_by("expiration_date")
+    )
     for d in documents.iterator(chunk_size=BATCH):
-        soon.append(row(soon, [d.company.code, d.customer.number, d.customer.name1,
-                                     d.get_doc_type_display(), ", ".join(d.regions),
-                                     d.expiration_date, d.days_left]))
+        soon.append(
+            row(
+                soon,
+                [
+                    d.company.code,
+                    d.customer.number,
+                    d.customer.name1,
+                    d.get_doc_type_display(),
+                    ", ".join(d.regions),
+                    d.expiration_date,
+                    d.days_left,
+                ],
+            )
+        )
 
     day = timezone.localdate().isoformat()
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         export.size = handle.tell()
         handle.seek(0)
-        name = posixpath.join("tenants", str(export.tenant.public_id), "exports",
-                              f"{uuid.uuid4().hex}.xlsx")
+        name = posixpath.join(
+            "tenants", str(export.tenant.public_id), "exports", f"{uuid.uuid4().hex}.xlsx"
+        )
         export.file.save(name, File(handle), save=False)
     export.original_name = f"exposure-{export.company.code}-{day}.xlsx"
     export.content_type = XLSX
     export.status = ExportStatus.DONE
     export.rows_done = customers_count
     export.finished_at = timezone.now()
-    export.save(update_fields=["file", "original_name", "size", "content_type", "status",
-                               "rows_done", "finished_at"])
+    export.save(
+        update_fields=[
+            "file",
+            "original_name",
+            "size",
+            "content_type",
+            "status",
+            "rows_done",
+            "finished_at",
+        ]
+    )

@@ -90,8 +90,10 @@ def check_document_file(uploaded_file) -> str:
         raise ValidationError(f"{name} is not a PDF, PNG, JPEG or TIFF file.")
     if not _opens_as(uploaded_file, content_type):
         label = TYPE_LABELS[content_type]
-        raise ValidationError(f"{name} starts like a {label} but does not open as one: it is "
-                              f"damaged or another kind of file. Save it again as a {label}.")
+        raise ValidationError(
+            f"{name} starts like a {label} but does not open as one: it is "
+            f"damaged or another kind of file. Save it again as a {label}."
+        )
     return content_type
 
 
@@ -107,8 +109,9 @@ def sha256_of(uploaded_file) -> str:
 def storage_name(*, tenant, folder: str, content_type: str | None) -> str:
     """`tenants/<tenant public id>/<folder>/<random><ext>`: never the uploader's name (R4, R27)."""
     extension = EXTENSIONS.get(content_type, ".bin")
-    return posixpath.join("tenants", str(tenant.public_id), folder,
-                          f"{uuid.uuid4().hex}{extension}")
+    return posixpath.join(
+        "tenants", str(tenant.public_id), folder, f"{uuid.uuid4().hex}{extension}"
+    )
 
 
 def clean_original_name(name: str) -> str:
@@ -146,8 +149,9 @@ def file_response(stored, *, inline: bool = False) -> FileResponse:
     """Stream a stored file: an attachment unless inline is asked for a PDF or image; other
     types always as opaque bytes, so HTML or SVG never runs in our origin (R27)."""
     document_type = stored.content_type in DOCUMENT_TYPES
-    response = FileResponse(stored.file.open("rb"),
-                            content_type=stored.content_type if document_type else OCTET_STREAM)
+    response = FileResponse(
+        stored.file.open("rb"), content_type=stored.content_type if document_type else OCTET_STREAM
+    )
     name = stored.original_name or posixpath.basename(stored.file.name)
     response["Content-Disposition"] = content_disposition(name, inline=inline and document_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -25,20 +25,26 @@ class DateInput(forms.DateInput):
 
 
 def address_choices(customer: Customer, current: Address | None = None) -> list:
-    """"No address", the main address, then the customer's active addresses (R17); an inactive
+    """ "No address", the main address, then the customer's active addresses (R17); an inactive
     address the document already refers to stays listed."""
     addresses = customer.addresses.filter(is_active=True)
     if current is not None:
         addresses = customer.addresses.filter(pk=current.pk) | addresses
-    return [("", "No particular address"),
-            (MAIN_ADDRESS, f"Main address ({main_address(customer)})"),
-            *[(str(a.public_id), f"{a}{'' if a.is_active else ' (inactive)'}")
-              for a in addresses.order_by("-is_active", "label", "id")]]
+    return [
+        ("", "No particular address"),
+        (MAIN_ADDRESS, f"Main address ({main_address(customer)})"),
+        *[
+            (str(a.public_id), f"{a}{'' if a.is_active else ' (inactive)'}")
+            for a in addresses.order_by("-is_active", "label", "id")
+        ],
+    ]
 
 
 def main_address(customer: Customer) -> str:
-    return ", ".join(p for p in [customer.address_line1, customer.city, customer.state] if p) \
+    return (
+        ", ".join(p for p in [customer.address_line1, customer.city, customer.state] if p)
         or "no address yet"
+    )
 
 
 class DocumentDetailsForm(StorableTextForm):
@@ -47,66 +53,94 @@ class DocumentDetailsForm(StorableTextForm):
     doc_type = forms.ChoiceField(label="Type", choices=DocumentType.choices)
     regions = RegionsField(help_text="One or several: multistate forms cover many.")
     exemption_reason = forms.ChoiceField(
-        choices=[("", "—"), *EXEMPTION_REASONS], required=False,
+        choices=[("", "—"), *EXEMPTION_REASONS],
+        required=False,
         help_text="Left blank, the effective exemption reason of the address picked applies "
-                  "(the customer's for no address or the main address).")
+        "(the customer's for no address or the main address).",
+    )
     signed_date = forms.DateField(required=False, widget=DateInput())
     effective_date = forms.DateField(widget=DateInput())
-    expiration_date = forms.DateField(required=False, widget=DateInput(),
-                                      help_text="Leave blank when the document does not expire.")
+    expiration_date = forms.DateField(
+        required=False,
+        widget=DateInput(),
+        help_text="Leave blank when the document does not expire.",
+    )
     address = forms.ChoiceField(
-        required=False, help_text="Referring to an address locks its tax components.")
+        required=False, help_text="Referring to an address locks its tax components."
+    )
 
-    def __init__(self, *args, customer: Customer, current_address: Address | None = None,
-                 **kwargs):
+    def __init__(self, *args, customer: Customer, current_address: Address | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.customer = customer
         self.fields["address"].choices = address_choices(customer, current_address)
         if self.initial.get("exemption_reason") is None:
-            value, source = effective_setting("exemption_reason", customer=customer,
-                                              tenant=customer.tenant)
+            value, source = effective_setting(
+                "exemption_reason", customer=customer, tenant=customer.tenant
+            )
             # Help texts are rendered as HTML: the company name in `source` is escaped.
             self.fields["exemption_reason"].help_text += escape(
-                f" The customer's is {setting_display('exemption_reason', value)} ({source}).")
+                f" The customer's is {setting_display('exemption_reason', value)} ({source})."
+            )
 
     def clean(self):
         super().clean()
         data = self.cleaned_data
         effective, expiration = data.get("effective_date"), data.get("expiration_date")
         if effective and expiration and expiration < effective:
-            self.add_error("expiration_date",
-                           "The expiration date cannot be before the effective date.")
+            self.add_error(
+                "expiration_date", "The expiration date cannot be before the effective date."
+            )
         return data
 
     def service_fields(self) -> dict:
         """cleaned_data as the services take it: the address choice becomes two fields."""
-        data = {name: self.cleaned_data[name] for name in
-                ("doc_type", "regions", "exemption_reason", "signed_date", "effective_date",
-                 "expiration_date")}
+        data = {
+            name: self.cleaned_data[name]
+            for name in (
+                "doc_type",
+                "regions",
+                "exemption_reason",
+                "signed_date",
+                "effective_date",
+                "expiration_date",
+            )
+        }
         choice = self.cleaned_data.get("address") or ""
         data["uses_main_address"] = choice == MAIN_ADDRESS
-        data["address"] = (None if choice in ("", MAIN_ADDRESS)
-                           else self.customer.addresses.get(public_id=choice))
+        data["address"] = (
+            None if choice in ("", MAIN_ADDRESS) else self.customer.addresses.get(public_id=choice)
+        )
         return data
 
     @classmethod
     def for_document(cls, document, data=None) -> "DocumentDetailsForm":
         """The form to correct an existing document, filled with its values."""
-        address = (MAIN_ADDRESS if document.uses_main_address
-                   else str(document.address.public_id) if document.address else "")
-        initial = {"doc_type": document.doc_type, "regions": document.regions,
-                   "exemption_reason": document.exemption_reason,
-                   "signed_date": document.signed_date,
-                   "effective_date": document.effective_date,
-                   "expiration_date": document.expiration_date, "address": address}
-        return cls(data, customer=document.customer, current_address=document.address,
-                   initial=initial)
+        address = (
+            MAIN_ADDRESS
+            if document.uses_main_address
+            else str(document.address.public_id)
+            if document.address
+            else ""
+        )
+        initial = {
+            "doc_type": document.doc_type,
+            "regions": document.regions,
+            "exemption_reason": document.exemption_reason,
+            "signed_date": document.signed_date,
+            "effective_date": document.effective_date,
+            "expiration_date": document.expiration_date,
+            "address": address,
+        }
+        return cls(
+            data, customer=document.customer, current_address=document.address, initial=initial
+        )
 
 
 class DocumentUploadForm(DocumentDetailsForm):
-    file = forms.FileField(help_text="PDF, PNG, JPEG or TIFF, at most 50 MB.",
-                           widget=forms.ClearableFileInput(
-                               attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}))
+    file = forms.FileField(
+        help_text="PDF, PNG, JPEG or TIFF, at most 50 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}),
+    )
 
     field_order = ["file"]
 
@@ -130,11 +164,14 @@ class CustomerPickForm(StorableTextForm):
         number = self.cleaned_data["number"].strip()
         matches = list(self.customers.filter(number=number).select_related("company")[:2])
         if not matches:
-            raise ValidationError(f"No customer number {number} in the working company or "
-                                  "below it.")
+            raise ValidationError(
+                f"No customer number {number} in the working company or below it."
+            )
         if len(matches) > 1:
-            raise ValidationError(f"Customer number {number} is in several companies; pick "
-                                  "the company in the top bar first.")
+            raise ValidationError(
+                f"Customer number {number} is in several companies; pick "
+                "the company in the top bar first."
+            )
         self.customer = matches[0]
         return number
 
@@ -144,11 +181,16 @@ class ReviewForm(StorableTextForm):
 
     VALID, INVALID, VOID = "valid", "invalid", "void"
 
-    decision = forms.ChoiceField(choices=[(VALID, "Mark valid"), (INVALID, "Mark invalid"),
-                                          (VOID, "Void")], widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[(VALID, "Mark valid"), (INVALID, "Mark invalid"), (VOID, "Void")],
+        widget=forms.HiddenInput,
+    )
     reason = forms.CharField(
-        required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required to mark a document invalid; shown on the document.")
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to mark a document invalid; shown on the document.",
+    )
 
     def clean(self):
         super().clean()

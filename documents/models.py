@@ -44,8 +44,11 @@ class StoredFile(models.Model):
 class DocumentQuerySet(models.QuerySet):
     def in_effect(self, on: datetime.date):
         """Valid documents in effect on a date: the ones that give coverage (R22)."""
-        return self.filter(Q(expiration_date__isnull=True) | Q(expiration_date__gte=on),
-                           status=DocumentStatus.VALID, effective_date__lte=on)
+        return self.filter(
+            Q(expiration_date__isnull=True) | Q(expiration_date__gte=on),
+            status=DocumentStatus.VALID,
+            effective_date__lte=on,
+        )
 
     def expired(self, on: datetime.date):
         """Valid documents past their expiration date: shown as "expired" (R21)."""
@@ -69,26 +72,39 @@ class Document(TenantOwned, StoredFile):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="documents")
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="documents")
     # The address the document refers to: one of the customer's addresses, or its main address.
-    address = models.ForeignKey(Address, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="documents")
+    address = models.ForeignKey(
+        Address, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
     uses_main_address = models.BooleanField(default=False)
-    doc_type = models.CharField("type", max_length=12, choices=DocumentType.choices,
-                                default=DocumentType.EXEMPTION_CERTIFICATE)
+    doc_type = models.CharField(
+        "type",
+        max_length=12,
+        choices=DocumentType.choices,
+        default=DocumentType.EXEMPTION_CERTIFICATE,
+    )
     regions = ArrayField(models.CharField(max_length=2), help_text="Regions covered")
     exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
     signed_date = models.DateField(null=True, blank=True)
     effective_date = models.DateField()
     expiration_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=8, choices=DocumentStatus.choices,
-                              default=DocumentStatus.PENDING)
+    status = models.CharField(
+        max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    )
     status_reason = models.CharField(max_length=500, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
-    request = models.ForeignKey("CertificateRequest", on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="documents")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    request = models.ForeignKey(
+        "CertificateRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_manager(DocumentQuerySet)
@@ -97,16 +113,22 @@ class Document(TenantOwned, StoredFile):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["customer", "status"], name="document_customer_status"),
-            models.Index(fields=["company", "status", "expiration_date"],
-                         name="document_company_expiry"),
+            models.Index(
+                fields=["company", "status", "expiration_date"], name="document_company_expiry"
+            ),
             # The review queue: pending documents of a company, oldest first (R21).
-            models.Index(fields=["company", "created_at"], condition=Q(status="pending"),
-                         name="document_pending_queue"),
+            models.Index(
+                fields=["company", "created_at"],
+                condition=Q(status="pending"),
+                name="document_pending_queue",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(expiration_date__isnull=True)
-                           | Q(expiration_date__gte=models.F("effective_date"))),
+                condition=(
+                    Q(expiration_date__isnull=True)
+                    | Q(expiration_date__gte=models.F("effective_date"))
+                ),
                 name="document_effective_before_expiration",
                 violation_error_message="The expiration date cannot be before the effective date.",
             ),
@@ -122,8 +144,11 @@ class Document(TenantOwned, StoredFile):
 
     @property
     def is_expired(self) -> bool:
-        return (self.status == DocumentStatus.VALID and self.expiration_date is not None
-                and self.expiration_date < timezone.localdate())
+        return (
+            self.status == DocumentStatus.VALID
+            and self.expiration_date is not None
+            and self.expiration_date < timezone.localdate()
+        )
 
     @property
     def display_status(self) -> str:
@@ -145,14 +170,17 @@ class Note(TenantOwned, StoredFile):
     """An entry of a "Comments & Files" tab: a comment or a file, on a customer or a document
     (R24-R26). A submission with both makes two entries."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="notes")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="notes")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+    )
     kind = models.CharField(max_length=7, choices=NoteKind.choices)
     text = models.TextField(blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,8 +188,10 @@ class Note(TenantOwned, StoredFile):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(customer__isnull=False, document__isnull=True)
-                           | models.Q(customer__isnull=True, document__isnull=False)),
+                condition=(
+                    models.Q(customer__isnull=False, document__isnull=True)
+                    | models.Q(customer__isnull=True, document__isnull=False)
+                ),
                 name="note_on_customer_or_document",
             ),
         ]
@@ -190,12 +220,14 @@ class CertificateRequest(TenantOwned):
     regions = ArrayField(models.CharField(max_length=2))
     email = models.EmailField()
     token_hash = models.CharField(max_length=64, unique=True)
-    status = models.CharField(max_length=9, choices=RequestStatus.choices,
-                              default=RequestStatus.SENT)
+    status = models.CharField(
+        max_length=9, choices=RequestStatus.choices, default=RequestStatus.SENT
+    )
     message = models.TextField(blank=True)
     expires_at = models.DateTimeField()
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
@@ -224,10 +256,12 @@ class ExposureExport(TenantOwned, StoredFile):
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     include_descendants = models.BooleanField(default=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, related_name="+")
-    status = models.CharField(max_length=7, choices=ExportStatus.choices,
-                              default=ExportStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=7, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)

@@ -76,8 +76,9 @@ def notes_of(target: Customer | Document) -> QuerySet[Note]:
 # --- writes ------------------------------------------------------------------------------------
 
 
-def note_add(*, tenant: Tenant, actor, target: Customer | Document, text: str = "",
-             upload=None) -> list[Note]:
+def note_add(
+    *, tenant: Tenant, actor, target: Customer | Document, text: str = "", upload=None
+) -> list[Note]:
     """Add a comment, a file, or both (two entries) to a customer or a document (R24, R25)."""
     text = (text or "").strip()
     if not text and upload is None:

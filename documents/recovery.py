@@ -15,9 +15,12 @@ def export_died(kwargs: dict) -> None:
     with scope(tenant=kwargs["tenant_id"]):
         ExposureExport.objects.filter(
             pk=kwargs["export_id"], status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
-        ).update(status=ExportStatus.FAILED, finished_at=timezone.now(),
-                 error="The worker writing this export stopped before it finished (killed, "
-                       "out of memory or restarted). Export again.")
+        ).update(
+            status=ExportStatus.FAILED,
+            finished_at=timezone.now(),
+            error="The worker writing this export stopped before it finished (killed, "
+            "out of memory or restarted). Export again.",
+        )
 
 
 @when_worker_died(send_certificate_request)

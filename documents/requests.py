@@ -30,9 +30,13 @@ MAX_EXPIRY_DAYS = 90
 TOKEN_BYTES = 32
 EXPIRED = "expired"
 OPEN_STATUSES = (RequestStatus.SENT, RequestStatus.OPENED)
-DISPLAY_STATUSES = [(RequestStatus.SENT, "Sent"), (RequestStatus.OPENED, "Opened"),
-                    (RequestStatus.FULFILLED, "Fulfilled"), (EXPIRED, "Expired"),
-                    (RequestStatus.CANCELLED, "Cancelled")]
+DISPLAY_STATUSES = [
+    (RequestStatus.SENT, "Sent"),
+    (RequestStatus.OPENED, "Opened"),
+    (RequestStatus.FULFILLED, "Fulfilled"),
+    (EXPIRED, "Expired"),
+    (RequestStatus.CANCELLED, "Cancelled"),
+]
 
 
 def hash_token(token: str) -> str:
@@ -61,8 +65,9 @@ def is_open(request: CertificateRequest, now: datetime.datetime | None = None) -
 
 
 def open_requests_q(now: datetime.datetime | None = None, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}status__in": OPEN_STATUSES,
-                f"{prefix}expires_at__gt": now or timezone.now()})
+    return Q(
+        **{f"{prefix}status__in": OPEN_STATUSES, f"{prefix}expires_at__gt": now or timezone.now()}
+    )
 
 
 def with_display_status(requests: QuerySet, status: str) -> QuerySet:
@@ -81,8 +86,9 @@ def visible_requests(membership) -> QuerySet[CertificateRequest]:
 
 def get_request(request, public_id) -> CertificateRequest:
     """A request the user may see, else 404 (R3)."""
-    return get_object_or_404(visible_requests(request.membership).select_related("customer"),
-                             public_id=public_id)
+    return get_object_or_404(
+        visible_requests(request.membership).select_related("customer"), public_id=public_id
+    )
 
 
 def email_choices(customer: Customer) -> list[tuple[str, str]]:
@@ -91,10 +97,14 @@ def email_choices(customer: Customer) -> list[tuple[str, str]]:
     if customer.email:
         choices.append((customer.email, f"{customer.email} (customer)"))
     # An inactive address's emails are not offered (R17).
-    channels = ContactChannel.objects.filter(
-        Q(contact__customer=customer) | Q(address__customer=customer, address__is_active=True),
-        kind=ChannelKind.EMAIL,
-    ).select_related("contact", "address").order_by("value")
+    channels = (
+        ContactChannel.objects.filter(
+            Q(contact__customer=customer) | Q(address__customer=customer, address__is_active=True),
+            kind=ChannelKind.EMAIL,
+        )
+        .select_related("contact", "address")
+        .order_by("value")
+    )
     for channel in channels:
         owner = channel.contact.name if channel.contact_id else f"address {channel.address}"
         label = f"{channel.value} ({owner}{', ' + channel.label if channel.label else ''})"
@@ -113,8 +123,9 @@ def pending_regions(company_ids: list[int]) -> dict[int, set[str]]:
     return answered
 
 
-def regions_to_request(tenant_id: int, company_ids: list[int],
-                       customer_id: int | None = None) -> dict[int, list[str]]:
+def regions_to_request(
+    tenant_id: int, company_ids: list[int], customer_id: int | None = None
+) -> dict[int, list[str]]:
     """{customer id: regions still to ask for}: its exposed regions (R23) less those its pending
     documents cover; customers with nothing left are left out (R30)."""
     from documents.coverage import Scope, exposed_customers
@@ -140,8 +151,11 @@ def find_by_token(token: str) -> CertificateRequest | None:
     """The request a public link points at, whatever its tenant. The token is the only key:
     nothing else about the request is asked of or shown to the visitor (R28)."""
     with scopes_disabled():
-        return (CertificateRequest.objects.select_related("tenant", "customer", "company")
-                .filter(token_hash=hash_token(token)).first())
+        return (
+            CertificateRequest.objects.select_related("tenant", "customer", "company")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
 
 
 # --- writes ------------------------------------------------------------------------------------
@@ -170,31 +184,49 @@ def _clean(*, regions, email: str, expires_in_days: int) -> tuple[list[str], str
 def _check_active(customer: Customer) -> None:
     """R59: an inactive customer (no longer in the accounting system) is sent no requests."""
     if not customer.is_active:
-        raise ValidationError(f"{customer} is inactive: make it active again before asking "
-                              "it for documents.")
+        raise ValidationError(
+            f"{customer} is inactive: make it active again before asking it for documents."
+        )
 
 
 def _send_later(request: CertificateRequest, base_url: str) -> None:
     from documents.tasks import send_certificate_request
 
     tenant_id, request_id = request.tenant_id, request.pk
-    transaction.on_commit(lambda: send_certificate_request.enqueue(
-        tenant_id=tenant_id, request_id=request_id, base_url=base_url))
+    transaction.on_commit(
+        lambda: send_certificate_request.enqueue(
+            tenant_id=tenant_id, request_id=request_id, base_url=base_url
+        )
+    )
 
 
-def request_create(*, tenant: Tenant, actor, customer: Customer, regions: list[str], email: str,
-                   message: str = "", base_url: str,
-                   expires_in_days: int = DEFAULT_EXPIRY_DAYS) -> CertificateRequest:
+def request_create(
+    *,
+    tenant: Tenant,
+    actor,
+    customer: Customer,
+    regions: list[str],
+    email: str,
+    message: str = "",
+    base_url: str,
+    expires_in_days: int = DEFAULT_EXPIRY_DAYS,
+) -> CertificateRequest:
     """Ask a customer for documents; the email goes from the worker (R28, R47)."""
     _check_active(customer)
     regions, email = _clean(regions=regions, email=email, expires_in_days=expires_in_days)
     with transaction.atomic(), pghistory.context(user=getattr(actor, "pk", None)):
         request = CertificateRequest.objects.create(
-            tenant=tenant, customer=customer, company_id=customer.company_id, regions=regions,
-            email=email, message=message.strip(), sent_by=actor,
+            tenant=tenant,
+            customer=customer,
+            company_id=customer.company_id,
+            regions=regions,
+            email=email,
+            message=message.strip(),
+            sent_by=actor,
             # A placeholder until the sending task gives the link its token.
             token_hash=new_token()[1],
-            expires_at=timezone.now() + datetime.timedelta(days=expires_in_days))
+            expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
+        )
         _send_later(request, base_url)
     return request
 
@@ -208,12 +240,14 @@ def _locked_unanswered(request: CertificateRequest, action: str) -> CertificateR
     request = _locked(request)
     if request.status not in OPEN_STATUSES:
         raise ValidationError(
-            f"A {request.get_status_display().lower()} request cannot be {action}.")
+            f"A {request.get_status_display().lower()} request cannot be {action}."
+        )
     return request
 
 
-def request_resend(*, request: CertificateRequest, actor, base_url: str,
-                   expires_in_days: int = DEFAULT_EXPIRY_DAYS) -> CertificateRequest:
+def request_resend(
+    *, request: CertificateRequest, actor, base_url: str, expires_in_days: int = DEFAULT_EXPIRY_DAYS
+) -> CertificateRequest:
     """Send again with a new token and a new expiry; the old link stops working (R30)."""
     with transaction.atomic(), pghistory.context(user=getattr(actor, "pk", None)):
         request = _locked_unanswered(request, "resent")
@@ -239,10 +273,17 @@ def request_cancel(*, request: CertificateRequest, actor) -> CertificateRequest:
 
 def request_mark_sent(*, request_id: int, tenant_id: int) -> tuple[CertificateRequest, str] | None:
     """For the sending task: a fresh token for an open request; None if it is no longer open."""
-    with scope(tenant=tenant_id), transaction.atomic(), \
-            pghistory.context(task="send_certificate_request"):
-        request = (CertificateRequest.objects.select_for_update(of=("self",))
-                   .select_related("tenant", "customer", "company").filter(pk=request_id).first())
+    with (
+        scope(tenant=tenant_id),
+        transaction.atomic(),
+        pghistory.context(task="send_certificate_request"),
+    ):
+        request = (
+            CertificateRequest.objects.select_for_update(of=("self",))
+            .select_related("tenant", "customer", "company")
+            .filter(pk=request_id)
+            .first()
+        )
         if request is None or not is_open(request):
             return None
         token, request.token_hash = new_token()
@@ -260,11 +301,14 @@ def request_mark_opened(*, request: CertificateRequest) -> None:
     """The first visit of the public page marks a sent request opened (R30)."""
     if request.status != RequestStatus.SENT:
         return
-    with scope(tenant=request.tenant_id), transaction.atomic(), \
-            pghistory.context(**link_history(request)):
+    with (
+        scope(tenant=request.tenant_id),
+        transaction.atomic(),
+        pghistory.context(**link_history(request)),
+    ):
         updated = CertificateRequest.objects.filter(
-            pk=request.pk, status=RequestStatus.SENT).update(
-            status=RequestStatus.OPENED, opened_at=timezone.now())
+            pk=request.pk, status=RequestStatus.SENT
+        ).update(status=RequestStatus.OPENED, opened_at=timezone.now())
     if updated:
         request.status = RequestStatus.OPENED
 
@@ -285,12 +329,20 @@ def request_fulfil(*, request: CertificateRequest, uploads: list[dict]) -> list:
                 if not is_open(locked):
                     raise ValidationError("This request is no longer open.")
                 for upload in uploads:
-                    documents.append(document_create(
-                        tenant=request.tenant, customer=request.customer, actor=None,
-                        uploaded_file=upload["file"], doc_type=upload["doc_type"],
-                        regions=upload["regions"], effective_date=upload["effective_date"],
-                        expiration_date=upload.get("expiration_date"),
-                        certificate_request=locked, history=link_history(request)))
+                    documents.append(
+                        document_create(
+                            tenant=request.tenant,
+                            customer=request.customer,
+                            actor=None,
+                            uploaded_file=upload["file"],
+                            doc_type=upload["doc_type"],
+                            regions=upload["regions"],
+                            effective_date=upload["effective_date"],
+                            expiration_date=upload.get("expiration_date"),
+                            certificate_request=locked,
+                            history=link_history(request),
+                        )
+                    )
                 locked.status = RequestStatus.FULFILLED
                 locked.fulfilled_at = timezone.now()
                 locked.save(update_fields=["status", "fulfilled_at"])
@@ -305,13 +357,17 @@ def request_fulfil(*, request: CertificateRequest, uploads: list[dict]) -> list:
 
 
 def customers_without_open_request(customer_ids: list[int]) -> list[int]:
-    busy = set(CertificateRequest.objects.filter(open_requests_q(), customer_id__in=customer_ids)
-               .values_list("customer_id", flat=True))
+    busy = set(
+        CertificateRequest.objects.filter(
+            open_requests_q(), customer_id__in=customer_ids
+        ).values_list("customer_id", flat=True)
+    )
     return [pk for pk in customer_ids if pk not in busy]
 
 
-def request_missing(*, tenant: Tenant, actor, companies: QuerySet[Company], base_url: str,
-                    message: str = "") -> tuple[list[CertificateRequest], list[Customer]]:
+def request_missing(
+    *, tenant: Tenant, actor, companies: QuerySet[Company], base_url: str, message: str = ""
+) -> tuple[list[CertificateRequest], list[Customer]]:
     """One request to every customer with exposure in these companies, for its exposed
     regions, skipping those with an open request and regions its pending documents answer
     (R30). Returns (sent, skipped for lack of an email)."""
@@ -325,7 +381,15 @@ def request_missing(*, tenant: Tenant, actor, companies: QuerySet[Company], base
             if not emails:
                 no_email.append(customer)
                 continue
-            sent.append(request_create(tenant=tenant, actor=actor, customer=customer,
-                                       regions=exposed[customer.pk], email=emails[0][0],
-                                       message=message, base_url=base_url))
+            sent.append(
+                request_create(
+                    tenant=tenant,
+                    actor=actor,
+                    customer=customer,
+                    regions=exposed[customer.pk],
+                    email=emails[0][0],
+                    message=message,
+                    base_url=base_url,
+                )
+            )
     return sent, no_email

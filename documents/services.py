@@ -15,8 +15,16 @@ from documents.files import check_document_file, delete_stored_file, store_file
 from documents.models import Document, DocumentStatus, DocumentType
 
 DOCUMENT_FOLDER = "documents"
-EDITABLE_FIELDS = {"doc_type", "regions", "exemption_reason", "signed_date", "effective_date",
-                   "expiration_date", "address", "uses_main_address"}
+EDITABLE_FIELDS = {
+    "doc_type",
+    "regions",
+    "exemption_reason",
+    "signed_date",
+    "effective_date",
+    "expiration_date",
+    "address",
+    "uses_main_address",
+}
 
 
 def _history(actor, **extra):
@@ -49,8 +57,9 @@ def _validate(document: Document) -> None:
         raise ValidationError(errors)
 
 
-def _check_address(*, customer: Customer, address: Address | None,
-                   previous: Address | None = None) -> None:
+def _check_address(
+    *, customer: Customer, address: Address | None, previous: Address | None = None
+) -> None:
     """The address must be the customer's, and active unless the document already had it
     (R17: what already uses an inactive address keeps working)."""
     if address is None:
@@ -65,18 +74,34 @@ def default_exemption_reason(customer: Customer, address: Address | None = None)
     """The effective exemption reason for a new document (R19)."""
     from customers.settings_resolution import effective_setting
 
-    value, _level = effective_setting("exemption_reason", address=address, customer=customer,
-                                      company=customer.company, tenant=customer.tenant)
+    value, _level = effective_setting(
+        "exemption_reason",
+        address=address,
+        customer=customer,
+        company=customer.company,
+        tenant=customer.tenant,
+    )
     return value or ""
 
 
 @transaction.atomic
-def document_create(*, tenant: Tenant, customer: Customer, actor, uploaded_file,
-                    doc_type: str, regions: list[str], effective_date: datetime.date,
-                    expiration_date: datetime.date | None = None,
-                    signed_date: datetime.date | None = None, exemption_reason: str = "",
-                    address: Address | None = None, uses_main_address: bool = False,
-                    certificate_request=None, history: dict | None = None) -> Document:
+def document_create(
+    *,
+    tenant: Tenant,
+    customer: Customer,
+    actor,
+    uploaded_file,
+    doc_type: str,
+    regions: list[str],
+    effective_date: datetime.date,
+    expiration_date: datetime.date | None = None,
+    signed_date: datetime.date | None = None,
+    exemption_reason: str = "",
+    address: Address | None = None,
+    uses_main_address: bool = False,
+    certificate_request=None,
+    history: dict | None = None,
+) -> Document:
     """Store an uploaded document as pending (R20, R21).
 
     The file must be a PDF, PNG, JPEG or TIFF that opens as one (R55). A blank exemption reason
@@ -92,11 +117,21 @@ def document_create(*, tenant: Tenant, customer: Customer, actor, uploaded_file,
         raise ValidationError({"file": error.messages}) from error
     _check_address(customer=customer, address=address)
     document = Document(
-        tenant=tenant, customer=customer, company_id=customer.company_id, address=address,
-        uses_main_address=uses_main_address, doc_type=doc_type, regions=list(regions),
+        tenant=tenant,
+        customer=customer,
+        company_id=customer.company_id,
+        address=address,
+        uses_main_address=uses_main_address,
+        doc_type=doc_type,
+        regions=list(regions),
         exemption_reason=exemption_reason or default_exemption_reason(customer, address),
-        signed_date=signed_date, effective_date=effective_date, expiration_date=expiration_date,
-        status=DocumentStatus.PENDING, uploaded_by=actor, request=certificate_request)
+        signed_date=signed_date,
+        effective_date=effective_date,
+        expiration_date=expiration_date,
+        status=DocumentStatus.PENDING,
+        uploaded_by=actor,
+        request=certificate_request,
+    )
     _validate(document)
     store_file(document, uploaded_file, tenant=tenant, folder=DOCUMENT_FOLDER)
     try:  # the stored bytes go again when the row cannot be written
@@ -139,11 +174,13 @@ def _check_stored_file(document: Document) -> None:
         with document.file.open("rb") as stored:
             check_document_file(stored)
     except OSError as error:
-        raise ValidationError("The document's file cannot be read; mark it invalid and ask "
-                              "for the file again.") from error
+        raise ValidationError(
+            "The document's file cannot be read; mark it invalid and ask for the file again."
+        ) from error
     except ValidationError as error:
-        raise ValidationError(f"{error.messages[0]} Mark it invalid and ask for the file "
-                              "again.") from error
+        raise ValidationError(
+            f"{error.messages[0]} Mark it invalid and ask for the file again."
+        ) from error
 
 
 @transaction.atomic

@@ -12,7 +12,10 @@ from documents.requests import request_mark_sent
 
 def request_email(request, link: str) -> EmailMultiAlternatives:
     context = {
-        "request": request, "link": link, "tenant": request.tenant, "company": request.company,
+        "request": request,
+        "link": link,
+        "tenant": request.tenant,
+        "company": request.company,
         "customer": request.customer,
         "regions": [(code, REGION_NAMES.get(code, code)) for code in request.regions],
     }
@@ -23,8 +26,9 @@ def request_email(request, link: str) -> EmailMultiAlternatives:
         to=[request.email],
         reply_to=[request.company.contact_email] if request.company.contact_email else None,
     )
-    message.attach_alternative(render_to_string("emails/certificate_request_body.html", context),
-                               "text/html")
+    message.attach_alternative(
+        render_to_string("emails/certificate_request_body.html", context), "text/html"
+    )
     return message
 
 

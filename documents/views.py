@@ -66,12 +66,22 @@ def paginate(request, queryset, size: int = PAGE_SIZE):
 @require_safe
 def document_list(request, tenant_slug):
     form = DocumentFilterForm(request.GET or None)
-    documents = (filter_documents(request, form)
-                 .select_related("customer", "company").order_by("-created_at", "-id"))
+    documents = (
+        filter_documents(request, form)
+        .select_related("customer", "company")
+        .order_by("-created_at", "-id")
+    )
     page, query_string = paginate(request, documents)
-    return render(request, "documents/document_list.html",
-                  {"form": form, "page_obj": page, "documents": page.object_list,
-                   "query_string": query_string})
+    return render(
+        request,
+        "documents/document_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "documents": page.object_list,
+            "query_string": query_string,
+        },
+    )
 
 
 @require_safe
@@ -80,21 +90,31 @@ def customer_documents(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     documents = customer.documents.select_related("address").order_by("-created_at", "-id")
     page, query_string = paginate(request, documents)
-    return render(request, "documents/document_customer_tab.html",
-                  {"customer": customer, "active_tab": "documents", "page_obj": page,
-                   "documents": page.object_list, "query_string": query_string,
-                   "coverage": customer_coverage(customer)})
+    return render(
+        request,
+        "documents/document_customer_tab.html",
+        {
+            "customer": customer,
+            "active_tab": "documents",
+            "page_obj": page,
+            "documents": page.object_list,
+            "query_string": query_string,
+            "coverage": customer_coverage(customer),
+        },
+    )
 
 
 @role_required(Role.EDITOR)
 def document_pick_customer(request, tenant_slug):
-    """"Add document" from the documents list: find the customer by number first."""
+    """ "Add document" from the documents list: find the customer by number first."""
     customers = visible_customers(request).filter(
-        company__in=working_companies(request, include_descendants=True))
+        company__in=working_companies(request, include_descendants=True)
+    )
     form = CustomerPickForm(request.GET or None, customers=customers)
     if request.GET and form.is_valid():
-        return redirect("documents:create", tenant_slug=tenant_slug,
-                        public_id=form.customer.public_id)
+        return redirect(
+            "documents:create", tenant_slug=tenant_slug, public_id=form.customer.public_id
+        )
     return render(request, "documents/document_pick_customer.html", {"form": form})
 
 
@@ -109,24 +129,39 @@ def document_create(request, tenant_slug, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_create(
-                tenant=request.tenant, customer=customer, actor=request.user,
-                uploaded_file=form.cleaned_data["file"], **form.service_fields())
+                tenant=request.tenant,
+                customer=customer,
+                actor=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                **form.service_fields(),
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
             messages.success(request, "Document uploaded; it waits in the review queue.")
-            return redirect("documents:detail", tenant_slug=tenant_slug,
-                            public_id=document.public_id)
-    return render(request, "documents/document_form.html",
-                  {"form": form, "customer": customer, "title": "Add document"})
+            return redirect(
+                "documents:detail", tenant_slug=tenant_slug, public_id=document.public_id
+            )
+    return render(
+        request,
+        "documents/document_form.html",
+        {"form": form, "customer": customer, "title": "Add document"},
+    )
 
 
 @require_safe
 def document_detail(request, tenant_slug, public_id):
     document = get_document(request, public_id)
-    return render(request, "documents/document_detail.html",
-                  {"document": document, "customer": document.customer,
-                   "active_tab": "details", "history": document_history(document)})
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "customer": document.customer,
+            "active_tab": "details",
+            "history": document_history(document),
+        },
+    )
 
 
 @role_required(Role.EDITOR)
@@ -135,16 +170,22 @@ def document_edit(request, tenant_slug, public_id):
     form = DocumentDetailsForm.for_document(document, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.document_update(document=document, actor=request.user,
-                                     **form.service_fields())
+            services.document_update(document=document, actor=request.user, **form.service_fields())
         except ValidationError as error:
             add_form_errors(form, error)
         else:
             messages.success(request, "Document saved.")
             return redirect("documents:detail", tenant_slug=tenant_slug, public_id=public_id)
-    return render(request, "documents/document_form.html",
-                  {"form": form, "customer": document.customer, "document": document,
-                   "title": "Edit document"})
+    return render(
+        request,
+        "documents/document_form.html",
+        {
+            "form": form,
+            "customer": document.customer,
+            "document": document,
+            "title": "Edit document",
+        },
+    )
 
 
 @require_safe

@@ -29,8 +29,9 @@ NOTES_PER_PAGE = 50
 
 
 class NoteForm(StorableTextForm):
-    text = forms.CharField(label="Comment", required=False, max_length=10_000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label="Comment", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     file = forms.FileField(label="File", required=False)
 
     def __init__(self, *args, refused: str | None = None, **kwargs):
@@ -44,8 +45,11 @@ class NoteForm(StorableTextForm):
         super().clean()
         data = self.cleaned_data
         if self.refused:
-            self.add_error("file", f"{self.refused} Nothing was saved; your comment is kept "
-                           "below: choose a smaller file or send it alone.")
+            self.add_error(
+                "file",
+                f"{self.refused} Nothing was saved; your comment is kept "
+                "below: choose a smaller file or send it alone.",
+            )
             return data
         if not (data.get("text") or "").strip() and not data.get("file"):
             raise ValidationError("Write a comment or choose a file.")
@@ -88,8 +92,12 @@ def _notes_page(request, target, template: str, context: dict):
         if form.is_valid():  # never with a refused file: nothing is written then
             try:
                 entries = services.note_add(
-                    tenant=request.tenant, actor=request.user, target=target,
-                    text=form.cleaned_data["text"], upload=form.cleaned_data["file"])
+                    tenant=request.tenant,
+                    actor=request.user,
+                    target=target,
+                    text=form.cleaned_data["text"],
+                    upload=form.cleaned_data["file"],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -100,36 +108,53 @@ def _notes_page(request, target, template: str, context: dict):
     for note in page:
         note.can_change = services.can_change_note(request.membership, note)
         note.previewable = note.content_type in DOCUMENT_TYPES
-    return render(request, template, {
-        **context, "form": form, "page_obj": page, "notes": page.object_list,
-        "can_add": services.can_add_notes(request.membership),
-    }, status=413 if refused else 200)
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "form": form,
+            "page_obj": page,
+            "notes": page.object_list,
+            "can_add": services.can_add_notes(request.membership),
+        },
+        status=413 if refused else 200,
+    )
 
 
 @post_needs_editor
 @capped_upload(refusal_in_view=True)  # an over-size file keeps the comment (R61)
 def customer_notes(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
-    return _notes_page(request, customer, "documents/note_customer.html",
-                       {"customer": customer, "active_tab": "notes"})
+    return _notes_page(
+        request,
+        customer,
+        "documents/note_customer.html",
+        {"customer": customer, "active_tab": "notes"},
+    )
 
 
 @post_needs_editor
 @capped_upload(refusal_in_view=True)
 def document_notes(request, tenant_slug, public_id):
     document = get_document(request, public_id)
-    return _notes_page(request, document, "documents/note_document.html",
-                       {"document": document, "customer": document.customer,
-                        "active_tab": "notes"})
+    return _notes_page(
+        request,
+        document,
+        "documents/note_document.html",
+        {"document": document, "customer": document.customer, "active_tab": "notes"},
+    )
 
 
 def _back_url(request, note) -> str:
     kwargs = {"tenant_slug": request.tenant.slug}
     if note.document_id:
-        return reverse("documents:document_notes",
-                       kwargs={**kwargs, "public_id": note.document.public_id})
-    return reverse("documents:customer_notes",
-                   kwargs={**kwargs, "public_id": note.customer.public_id})
+        return reverse(
+            "documents:document_notes", kwargs={**kwargs, "public_id": note.document.public_id}
+        )
+    return reverse(
+        "documents:customer_notes", kwargs={**kwargs, "public_id": note.customer.public_id}
+    )
 
 
 def note_edit(request, tenant_slug, public_id):
@@ -145,8 +170,11 @@ def note_edit(request, tenant_slug, public_id):
         else:
             messages.success(request, f"{note.get_kind_display()} saved.")
             return redirect(_back_url(request, note))
-    return render(request, "documents/note_edit.html",
-                  {"form": form, "note": note, "back_url": _back_url(request, note)})
+    return render(
+        request,
+        "documents/note_edit.html",
+        {"form": form, "note": note, "back_url": _back_url(request, note)},
+    )
 
 
 def note_remove(request, tenant_slug, public_id):

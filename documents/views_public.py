@@ -36,8 +36,10 @@ POST_LIMIT, POST_WINDOW = 20, 600
 GONE_REASONS = {
     services.EXPIRED: "This link has expired. Ask {company} for a new one.",
     RequestStatus.CANCELLED: "This request was cancelled by {company}; the link no longer works.",
-    RequestStatus.FULFILLED: ("This request has already been answered: {company} received your "
-                              "documents. If you need to send more, ask them for a new link."),
+    RequestStatus.FULFILLED: (
+        "This request has already been answered: {company} received your "
+        "documents. If you need to send more, ask them for a new link."
+    ),
 }
 
 
@@ -49,8 +51,9 @@ class MultipleFileField(forms.FileField):
     """Several files from one input (Django's documented pattern): a list of files."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(
-            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"})
+        )
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -62,20 +65,26 @@ class PublicUploadForm(StorableTextForm):
     """One to MAX_FILES files from one input, with the details they share (R29)."""
 
     files = MultipleFileField(label="Files", required=False)
-    doc_type = forms.ChoiceField(label="Document type", choices=DocumentType.choices,
-                                 initial=DocumentType.EXEMPTION_CERTIFICATE)
+    doc_type = forms.ChoiceField(
+        label="Document type",
+        choices=DocumentType.choices,
+        initial=DocumentType.EXEMPTION_CERTIFICATE,
+    )
     regions = RegionsField(label="Regions they cover")
     effective_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    expiration_date = forms.DateField(required=False,
-                                      help_text="Leave empty if they do not expire.",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+    expiration_date = forms.DateField(
+        required=False,
+        help_text="Leave empty if they do not expire.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regions"].initial = regions
         self.fields["files"].help_text = (
             f"Choose up to {MAX_FILES} files at once: PDF, PNG, JPEG or TIFF, each up to "
-            f"{size_label(max_upload_bytes())}.")
+            f"{size_label(max_upload_bytes())}."
+        )
 
     def clean_files(self):
         files = self.cleaned_data["files"]
@@ -86,8 +95,7 @@ class PublicUploadForm(StorableTextForm):
         problems = []
         for upload in files:
             if upload.size > max_upload_bytes():
-                problems.append(f"{upload.name} is larger than "
-                                f"{size_label(max_upload_bytes())}.")
+                problems.append(f"{upload.name} is larger than {size_label(max_upload_bytes())}.")
                 continue
             try:
                 check_document_file(upload)  # parses as its type (R55)
@@ -99,14 +107,20 @@ class PublicUploadForm(StorableTextForm):
 
     def uploads(self) -> list[dict]:
         """What `request_fulfil` takes: each file with the shared details."""
-        details = {name: self.cleaned_data[name] for name in
-                   ("doc_type", "regions", "effective_date", "expiration_date")}
+        details = {
+            name: self.cleaned_data[name]
+            for name in ("doc_type", "regions", "effective_date", "expiration_date")
+        }
         return [{"file": upload, **details} for upload in self.cleaned_data["files"]]
 
 
 def _gone(request, template_status: int, message: str, heading: str):
-    return render(request, "documents/public_request_gone.html",
-                  {"heading": heading, "message": message}, status=template_status)
+    return render(
+        request,
+        "documents/public_request_gone.html",
+        {"heading": heading, "message": message},
+        status=template_status,
+    )
 
 
 @never_cache
@@ -117,22 +131,38 @@ def request_upload(request, token):
     certificate_request = services.find_by_token(token)
     if certificate_request is None:
         record(request, EventKind.UNKNOWN_LINK)
-        if ratelimit.hit(f"request-link-miss:{address}", window_seconds=MISS_WINDOW) \
-                > MISS_LIMIT:
-            return _gone(request, 429, "Too many unknown links were tried from your address. "
-                         "Wait a few minutes and open the link from the email again.",
-                         "Please wait")
-        return _gone(request, 404, "This link is not valid. Check that you copied the whole "
-                     "address from the email.", "Link not found")
+        if ratelimit.hit(f"request-link-miss:{address}", window_seconds=MISS_WINDOW) > MISS_LIMIT:
+            return _gone(
+                request,
+                429,
+                "Too many unknown links were tried from your address. "
+                "Wait a few minutes and open the link from the email again.",
+                "Please wait",
+            )
+        return _gone(
+            request,
+            404,
+            "This link is not valid. Check that you copied the whole address from the email.",
+            "Link not found",
+        )
     status = services.display_status(certificate_request)
     if status not in services.OPEN_STATUSES:
         message = GONE_REASONS[status].format(company=certificate_request.company.name)
         return _gone(request, 410, message, "This link no longer works")
-    if request.method == "POST" and ratelimit.hit(
-            f"request-link-post:{certificate_request.pk}:{address}",
-            window_seconds=POST_WINDOW) > POST_LIMIT:
-        return _gone(request, 429, "Too many uploads were sent through this link from your "
-                     "address. Wait a few minutes, then try again.", "Please wait")
+    if (
+        request.method == "POST"
+        and ratelimit.hit(
+            f"request-link-post:{certificate_request.pk}:{address}", window_seconds=POST_WINDOW
+        )
+        > POST_LIMIT
+    ):
+        return _gone(
+            request,
+            429,
+            "Too many uploads were sent through this link from your "
+            "address. Wait a few minutes, then try again.",
+            "Please wait",
+        )
     return _upload_page(request, certificate_request)
 
 
@@ -141,18 +171,28 @@ def _upload_page(request, certificate_request):
     services.request_mark_opened(request=certificate_request)
     regions = certificate_request.regions
     form = PublicUploadForm(request.POST or None, request.FILES or None, regions=regions)
-    context = {"certificate_request": certificate_request,
-               "organisation": certificate_request.tenant,
-               "company": certificate_request.company, "customer": certificate_request.customer}
+    context = {
+        "certificate_request": certificate_request,
+        "organisation": certificate_request.tenant,
+        "company": certificate_request.company,
+        "customer": certificate_request.customer,
+    }
     if request.method == "POST" and form.is_valid():
         try:
-            documents = services.request_fulfil(request=certificate_request,
-                                                uploads=form.uploads())
+            documents = services.request_fulfil(request=certificate_request, uploads=form.uploads())
         except ValidationError as error:
             context["upload_errors"] = error.messages
         else:
-            return render(request, "documents/public_request_done.html",
-                          {**context, "documents": documents})
-    return render(request, "documents/public_request_upload.html",
-                  {**context, "form": form, "max_files": MAX_FILES,
-                   "regions": [(code, REGION_NAMES.get(code, code)) for code in regions]})
+            return render(
+                request, "documents/public_request_done.html", {**context, "documents": documents}
+            )
+    return render(
+        request,
+        "documents/public_request_upload.html",
+        {
+            **context,
+            "form": form,
+            "max_files": MAX_FILES,
+            "regions": [(code, REGION_NAMES.get(code, code)) for code in regions],
+        },
+    )

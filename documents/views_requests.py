@@ -23,30 +23,41 @@ REQUESTS_PER_PAGE = 50
 
 
 class RequestForm(StorableTextForm):
-    regions = RegionsField(label="Regions asked for",
-                           help_text="Ticked: the regions the customer is exposed in and has "
-                                     "sent nothing for yet.")
+    regions = RegionsField(
+        label="Regions asked for",
+        help_text="Ticked: the regions the customer is exposed in and has sent nothing for yet.",
+    )
     email = forms.ChoiceField(label="Send to")
-    message = forms.CharField(required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 4}),
-                              help_text="Added to the email, e.g. which purchases it is about.")
+    message = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Added to the email, e.g. which purchases it is about.",
+    )
     expires_in_days = forms.IntegerField(
-        label="Link valid for (days)", initial=services.DEFAULT_EXPIRY_DAYS,
-        min_value=1, max_value=services.MAX_EXPIRY_DAYS)
+        label="Link valid for (days)",
+        initial=services.DEFAULT_EXPIRY_DAYS,
+        min_value=1,
+        max_value=services.MAX_EXPIRY_DAYS,
+    )
 
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].choices = services.email_choices(customer)
         self.fields["regions"].initial = services.requested_regions(customer)
         if not self.fields["email"].choices:
-            self.fields["email"].help_text = (
-                "This customer has no email address: add one to the customer or a contact.")
+            self.fields[
+                "email"
+            ].help_text = (
+                "This customer has no email address: add one to the customer or a contact."
+            )
 
 
 class RequestFilterForm(StorableTextForm):
     q = forms.CharField(label="Customer", required=False)
-    status = forms.ChoiceField(required=False,
-                               choices=[("", "Any status"), *services.DISPLAY_STATUSES])
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *services.DISPLAY_STATUSES]
+    )
     descendants = forms.BooleanField(label="Include companies below", required=False)
     # Set by "Request missing certificates" to list the requests it just sent (R30).
     since = forms.DateTimeField(required=False, widget=forms.HiddenInput)
@@ -63,16 +74,25 @@ def request_create(request, tenant_slug, public_id):
     form = RequestForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_create(tenant=request.tenant, actor=request.user, customer=customer,
-                                    base_url=base_url(request), **form.cleaned_data)
+            services.request_create(
+                tenant=request.tenant,
+                actor=request.user,
+                customer=customer,
+                base_url=base_url(request),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"Request sent to {form.cleaned_data['email']}.")
-            return redirect("documents:customer_documents", tenant_slug=tenant_slug,
-                            public_id=public_id)
-    return render(request, "documents/request_form.html",
-                  {"form": form, "customer": customer, "active_tab": "documents"})
+            return redirect(
+                "documents:customer_documents", tenant_slug=tenant_slug, public_id=public_id
+            )
+    return render(
+        request,
+        "documents/request_form.html",
+        {"form": form, "customer": customer, "active_tab": "documents"},
+    )
 
 
 @require_safe
@@ -81,17 +101,22 @@ def request_list(request, tenant_slug):
     filters = RequestFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     companies = working_companies(request, data.get("descendants", False))
-    requests = (services.visible_requests(request.membership).filter(company__in=companies)
-                .select_related("customer", "company", "sent_by")
-                .annotate(document_count=Count("documents")).order_by("-created_at", "-pk"))
+    requests = (
+        services.visible_requests(request.membership)
+        .filter(company__in=companies)
+        .select_related("customer", "company", "sent_by")
+        .annotate(document_count=Count("documents"))
+        .order_by("-created_at", "-pk")
+    )
     if data.get("status"):
         requests = services.with_display_status(requests, data["status"])
     if data.get("since"):
         requests = requests.filter(created_at__gte=data["since"])
     if data.get("q"):
         q = data["q"].strip()
-        requests = requests.filter(Q(customer__name1__icontains=q) | Q(customer__number=q)
-                                   | Q(email__icontains=q))
+        requests = requests.filter(
+            Q(customer__name1__icontains=q) | Q(customer__number=q) | Q(email__icontains=q)
+        )
     page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
     labels = dict(services.DISPLAY_STATUSES)
     for item in page:
@@ -99,11 +124,17 @@ def request_list(request, tenant_slug):
         item.shown_status_label = labels[item.shown_status]
         item.can_resend = item.status in services.OPEN_STATUSES
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
-    return render(request, "documents/request_list.html", {
-        "filters": filters, "page_obj": page, "requests": page.object_list,
-        "query_string": urlencode(query),
-        "can_edit": request.membership.has_role(Role.EDITOR),
-    })
+    return render(
+        request,
+        "documents/request_list.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "requests": page.object_list,
+            "query_string": urlencode(query),
+            "can_edit": request.membership.has_role(Role.EDITOR),
+        },
+    )
 
 
 def _request_action(request, tenant_slug, public_id, act, done: str):
@@ -114,8 +145,12 @@ def _request_action(request, tenant_slug, public_id, act, done: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, done.format(email=certificate_request.email,
-                                              customer=certificate_request.customer.name1))
+        messages.success(
+            request,
+            done.format(
+                email=certificate_request.email, customer=certificate_request.customer.name1
+            ),
+        )
     next_url = request.POST.get("next", "")
     if next_url.startswith(f"/t/{tenant_slug}/requests/"):
         return redirect(next_url)
@@ -126,39 +161,53 @@ def _request_action(request, tenant_slug, public_id, act, done: str):
 @require_POST
 def request_resend(request, tenant_slug, public_id):
     return _request_action(
-        request, tenant_slug, public_id,
-        lambda item: services.request_resend(request=item, actor=request.user,
-                                             base_url=base_url(request)),
-        "Request sent again to {email} with a new link; the old link no longer works.")
+        request,
+        tenant_slug,
+        public_id,
+        lambda item: services.request_resend(
+            request=item, actor=request.user, base_url=base_url(request)
+        ),
+        "Request sent again to {email} with a new link; the old link no longer works.",
+    )
 
 
 @role_required(Role.EDITOR)
 @require_POST
 def request_cancel(request, tenant_slug, public_id):
     return _request_action(
-        request, tenant_slug, public_id,
+        request,
+        tenant_slug,
+        public_id,
         lambda item: services.request_cancel(request=item, actor=request.user),
-        "Request to {customer} cancelled; its link no longer works.")
+        "Request to {customer} cancelled; its link no longer works.",
+    )
 
 
 @role_required(Role.EDITOR)
 @require_POST
 def request_missing(request, tenant_slug):
-    """"Request missing certificates": the working company and everything below it (R30)."""
+    """ "Request missing certificates": the working company and everything below it (R30)."""
     if request.working_company is None:
         raise PermissionDenied("No company to work in.")
     started = timezone.now()
     sent, no_email = services.request_missing(
-        tenant=request.tenant, actor=request.user, base_url=base_url(request),
-        companies=working_companies(request, include_descendants=True))
-    messages.success(request, f"{len(sent)} request{'s' if len(sent) != 1 else ''} sent to "
-                              "customers with exposure, no open request and no pending "
-                              "document for those regions" + (": listed below." if sent else "."))
+        tenant=request.tenant,
+        actor=request.user,
+        base_url=base_url(request),
+        companies=working_companies(request, include_descendants=True),
+    )
+    messages.success(
+        request,
+        f"{len(sent)} request{'s' if len(sent) != 1 else ''} sent to "
+        "customers with exposure, no open request and no pending "
+        "document for those regions" + (": listed below." if sent else "."),
+    )
     if no_email:
         names = ", ".join(f"{c.name1} #{c.number}" for c in no_email[:10])
         more = f" and {len(no_email) - 10} more" if len(no_email) > 10 else ""
-        messages.warning(request, f"No email address for {names}{more}: add one to request "
-                                  "their certificates.")
+        messages.warning(
+            request, f"No email address for {names}{more}: add one to request their certificates."
+        )
     url = reverse("documents:requests", kwargs={"tenant_slug": tenant_slug})
     if sent:  # the requests just sent, in the subtree the send covered
         url += "?" + urlencode({"descendants": "on", "since": started.isoformat()})

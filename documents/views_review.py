@@ -19,9 +19,11 @@ from documents.views import add_form_errors, paginate
 @require_safe
 def queue(request, tenant_slug):
     page, query_string = paginate(request, review_queue(request))
-    return render(request, "documents/review_queue.html",
-                  {"page_obj": page, "documents": page.object_list,
-                   "query_string": query_string})
+    return render(
+        request,
+        "documents/review_queue.html",
+        {"page_obj": page, "documents": page.object_list, "query_string": query_string},
+    )
 
 
 @role_required(Role.EDITOR)
@@ -42,8 +44,10 @@ def review(request, tenant_slug, public_id):
     decision = ReviewForm(request.POST or None, initial={"reason": document.status_reason})
     status = 200
     if request.method == "POST" and decision.is_valid() and details.is_valid():
-        already = (decision.cleaned_data["decision"] == ReviewForm.VALID
-                   and document.status == DocumentStatus.VALID)
+        already = (
+            decision.cleaned_data["decision"] == ReviewForm.VALID
+            and document.status == DocumentStatus.VALID
+        )
         try:
             _apply(request, document, details, decision.cleaned_data)
         except ValidationError as error:
@@ -54,24 +58,35 @@ def review(request, tenant_slug, public_id):
         # R21: only the three buttons decide; anything else is a bad request, said so.
         messages.error(request, "Unknown decision: use Mark valid, Mark invalid or Void.")
         status = 400
-    return render(request, "documents/review_document.html",
-                  {"document": document, "customer": document.customer, "details": details,
-                   "decision": decision, "queue_size": review_queue(request).count(),
-                   "reviewable": document.status != DocumentStatus.VOIDED}, status=status)
+    return render(
+        request,
+        "documents/review_document.html",
+        {
+            "document": document,
+            "customer": document.customer,
+            "details": details,
+            "decision": decision,
+            "queue_size": review_queue(request).count(),
+            "reviewable": document.status != DocumentStatus.VOIDED,
+        },
+        status=status,
+    )
 
 
 @transaction.atomic
 def _apply(request, document, details: DocumentDetailsForm, data: dict) -> None:
     """Corrections and the decision together: both or neither."""
     if details.has_changed():
-        services.document_update(document=document, actor=request.user,
-                                 **details.service_fields())
+        services.document_update(document=document, actor=request.user, **details.service_fields())
     if data["decision"] == ReviewForm.VOID:
         services.document_void(document=document, actor=request.user, reason=data["reason"])
     else:
-        services.document_review(document=document, actor=request.user,
-                                 valid=data["decision"] == ReviewForm.VALID,
-                                 reason=data["reason"])
+        services.document_review(
+            document=document,
+            actor=request.user,
+            valid=data["decision"] == ReviewForm.VALID,
+            reason=data["reason"],
+        )
 
 
 def _to_next(request, tenant_slug, document, *, already: bool = False):
@@ -96,8 +111,9 @@ def void(request, tenant_slug, public_id):
     try:
         if not form.is_valid():
             raise ValidationError([m for errors in form.errors.values() for m in errors])
-        services.document_void(document=document, actor=request.user,
-                               reason=form.cleaned_data["reason"])
+        services.document_void(
+            document=document, actor=request.user, reason=form.cleaned_data["reason"]
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

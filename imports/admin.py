@@ -8,8 +8,17 @@ from imports.models import ColumnMapping, ImportBatch, ImportChange
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
-    list_display = ["original_name", "company", "tenant", "template", "status", "rows_total",
-                    "created_by", "created_at", "applied_at"]
+    list_display = [
+        "original_name",
+        "company",
+        "tenant",
+        "template",
+        "status",
+        "rows_total",
+        "created_by",
+        "created_at",
+        "applied_at",
+    ]
     list_filter = ["status", "template", "replace", "mirror", "tenant"]
     search_fields = ["original_name", "company__name", "company__code", "created_by__email"]
     list_select_related = ["company", "tenant", "created_by"]

@@ -44,17 +44,19 @@ class CsvSheet(Sheet):
     @property
     def described(self) -> str:
         """How the file was read, for the preview: "CSV, UTF-8 with BOM, semicolon-separated"."""
-        return (f"CSV, {ENCODING_LABELS[self.encoding]}, "
-                f"{DELIMITERS[self.delimiter]}-separated")
+        return f"CSV, {ENCODING_LABELS[self.encoding]}, {DELIMITERS[self.delimiter]}-separated"
 
 
 def _refuse_binary(head: bytes) -> None:
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise WorkbookRefused("This file is named .csv but is an Excel workbook; name it .xlsx "
-                              "or save it as CSV.")
+        raise WorkbookRefused(
+            "This file is named .csv but is an Excel workbook; name it .xlsx or save it as CSV."
+        )
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise WorkbookRefused("This CSV file is UTF-16 (Excel's \"Unicode Text\"); save it as "
-                              "\"CSV UTF-8\" or plain CSV.")
+        raise WorkbookRefused(
+            'This CSV file is UTF-16 (Excel\'s "Unicode Text"); save it as '
+            '"CSV UTF-8" or plain CSV.'
+        )
     if head.startswith(b"%PDF"):
         raise WorkbookRefused("This file is a PDF, not a CSV file.")
 
@@ -73,7 +75,7 @@ def _is_utf8(path: Path) -> bool:
 
 
 def detect_encoding(path: Path) -> str:
-    """"utf-8-sig", "utf-8" or "cp1252" (a key of ENCODING_LABELS); WorkbookRefused else."""
+    """ "utf-8-sig", "utf-8" or "cp1252" (a key of ENCODING_LABELS); WorkbookRefused else."""
     with open(path, "rb") as handle:
         head = handle.read(8)
     _refuse_binary(head)
@@ -83,8 +85,9 @@ def detect_encoding(path: Path) -> str:
         return "utf-8"
     best = from_path(path, cp_isolation=["cp1252"]).best()
     if best is None:
-        raise WorkbookRefused("This CSV file is neither UTF-8 nor Windows-1252 text; save it "
-                              "as \"CSV UTF-8\".")
+        raise WorkbookRefused(
+            'This CSV file is neither UTF-8 nor Windows-1252 text; save it as "CSV UTF-8".'
+        )
     return "cp1252"
 
 
@@ -103,7 +106,7 @@ def detect_delimiter(sample: str) -> str:
 
 
 def _open(path: Path, encoding: str):
-    return open(path, encoding=encoding, newline="")  # noqa: SIM115  (the caller closes it)
+    return open(path, encoding=encoding, newline="")
 
 
 def _records(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
@@ -126,8 +129,10 @@ def open_csv(path) -> CsvSheet:
     header, header_row, total = None, 0, 0
     for number, record in enumerate(_records(path, encoding, delimiter), start=1):
         if len(record) > MAX_COLUMNS:
-            raise WorkbookRefused(f"Row {number} of this CSV file has {len(record)} columns; "
-                                  f"at most {MAX_COLUMNS} are accepted.")
+            raise WorkbookRefused(
+                f"Row {number} of this CSV file has {len(record)} columns; "
+                f"at most {MAX_COLUMNS} are accepted."
+            )
         if header is None:
             if any(cell.strip() for cell in record):
                 header = tuple(cell.strip() for cell in record)
@@ -140,9 +145,14 @@ def open_csv(path) -> CsvSheet:
         raise WorkbookRefused("The CSV file is empty: it has no header row.")
     while header and not header[-1]:
         header = header[:-1]
-    return CsvSheet(header=header, header_row=header_row, rows_total=total,
-                    rows=_data_rows(path, encoding, delimiter, header_row),
-                    encoding=encoding, delimiter=delimiter)
+    return CsvSheet(
+        header=header,
+        header_row=header_row,
+        rows_total=total,
+        rows=_data_rows(path, encoding, delimiter, header_row),
+        encoding=encoding,
+        delimiter=delimiter,
+    )
 
 
 def _data_rows(path, encoding, delimiter, header_row) -> Iterator[tuple[int, tuple[str, ...]]]:

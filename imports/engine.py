@@ -33,9 +33,17 @@ LOCK_KEY = 7_114_002  # first key of pg_advisory_xact_lock(int, int); the compan
 COPY_CHUNK = 10_000  # rows per COPY; progress is reported between them
 MAX_STORED_ISSUES = 10_000
 
-_REC_COLUMNS = [("row_no", "int4"), ("side", "text"), ("number", "text"),
-                *[(f, "text") for f in DETAIL_FIELDS], ("zone", "text"), ("link_to", "text"),
-                ("zoned", "bool"), ("error", "bool"), ("company_id", "int8")]
+_REC_COLUMNS = [
+    ("row_no", "int4"),
+    ("side", "text"),
+    ("number", "text"),
+    *[(f, "text") for f in DETAIL_FIELDS],
+    ("zone", "text"),
+    ("link_to", "text"),
+    ("zoned", "bool"),
+    ("error", "bool"),
+    ("company_id", "int8"),
+]
 _REC_TABLE = ", ".join(f"{name} {kind}" for name, kind in _REC_COLUMNS)
 _REC_TYPES = [kind for _, kind in _REC_COLUMNS]
 
@@ -62,7 +70,7 @@ class _Steps:
             self.progress(done, total, f"{label}: {done:,} of {total:,}")
 
 
-class ImportBusy(Exception):  # noqa: N818
+class ImportBusy(Exception):
     """Another batch is being applied to the same company (R40)."""
 
 
@@ -98,15 +106,17 @@ class _Issues:
             self.kept.append(issue)
 
 
-def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: bool = True,
-        progress=None) -> Result:
+def run(
+    path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: bool = True, progress=None
+) -> Result:
     """Validate the file against the batch's company; apply it too when asked (and when it has
     no row errors, unless skip_errors). Raises WorkbookRefused before anything is written."""
     company = batch.company
     sheet = open_table(path, name=batch.original_name)
     layout = layout_of(sheet.header, batch)
-    result = Result(template=layout.kind, read_as=getattr(sheet, "described", ""),
-                    rows_total=sheet.rows_total)
+    result = Result(
+        template=layout.kind, read_as=getattr(sheet, "described", ""), rows_total=sheet.rows_total
+    )
     issues = _Issues()
     targets = _target_companies(batch, layout)
     try:
@@ -115,7 +125,8 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
             if batch.mirror and not loaded:
                 raise WorkbookRefused(
                     "This file is declared the company's whole customer list but holds no "
-                    "customers: applying it would make every customer inactive.")
+                    "customers: applying it would make every customer inactive."
+                )
             if not rows:
                 raise WorkbookRefused(NO_ROWS)
             with transaction.atomic():
@@ -129,10 +140,16 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
                 result.applied = apply and (skip_errors or not issues.errors)
                 if result.applied:
                     steps = _Steps(progress, _write_steps(result.counts))
-                    with recorded_by_engine(cursor, user=user_id,
-                                            import_batch=str(batch.public_id)) as context_id:
-                        _write(cursor, company, result.counts, steps,
-                               context={"pgh_context": context_id, "batch": batch.pk})
+                    with recorded_by_engine(
+                        cursor, user=user_id, import_batch=str(batch.public_id)
+                    ) as context_id:
+                        _write(
+                            cursor,
+                            company,
+                            result.counts,
+                            steps,
+                            context={"pgh_context": context_id, "batch": batch.pk},
+                        )
                     cursor.execute("SELECT now()")
                     result.applied_at = cursor.fetchone()[0]
             if result.applied:
@@ -140,8 +157,9 @@ def run(path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: boo
                 refresh_statistics(cursor, _written(result.counts))
     finally:
         _drop_temp_tables()
-    result.issues = sorted(_in_file_titles(issues.kept, batch),
-                           key=lambda i: (i.row, i.level != ERROR))
+    result.issues = sorted(
+        _in_file_titles(issues.kept, batch), key=lambda i: (i.row, i.level != ERROR)
+    )
     return result
 
 
@@ -151,9 +169,10 @@ def _in_file_titles(issues: list[Issue], batch: ImportBatch) -> list[Issue]:
     if not batch.mapping_id:
         return issues
     titles = {title: mine for title, mine in batch.mapping.pairs.items() if mine}
-    return [issue._replace(column=", ".join(titles.get(t, t)
-                                            for t in issue.column.split(", ")))
-            for issue in issues]
+    return [
+        issue._replace(column=", ".join(titles.get(t, t) for t in issue.column.split(", ")))
+        for issue in issues
+    ]
 
 
 def layout_of(header: tuple[str, ...], batch: ImportBatch) -> Layout:
@@ -166,12 +185,15 @@ def layout_of(header: tuple[str, ...], batch: ImportBatch) -> Layout:
     try:
         return read_header(header)
     except WorkbookRefused as refusal:
-        saved = (ColumnMapping.objects.filter(company_id=batch.company_id,
-                                              titles_key=titles_key(header))
-                 .order_by("-updated_at").first())
+        saved = (
+            ColumnMapping.objects.filter(company_id=batch.company_id, titles_key=titles_key(header))
+            .order_by("-updated_at")
+            .first()
+        )
         if saved is None:
             raise TitlesRefused(
-                f"{refusal} Its columns can be mapped to the template's titles.") from refusal
+                f"{refusal} Its columns can be mapped to the template's titles."
+            ) from refusal
         batch.mapping = saved
         return mapped_layout(header, saved.pairs)
 
@@ -207,23 +229,32 @@ def _target_companies(batch: ImportBatch, layout: Layout) -> _Targets:
         companies = Company.objects.filter(company.subtree_q())
         if batch.created_by_id:  # the command line (no user) reaches every company
             membership = Membership.objects.filter(user_id=batch.created_by_id).first()
-            companies = (companies.filter(reachable_companies_q(membership)) if membership
-                         else companies.filter(pk=company.pk))
+            companies = (
+                companies.filter(reachable_companies_q(membership))
+                if membership
+                else companies.filter(pk=company.pk)
+            )
     rows = list(companies.values_list("code", "pk", "require_tax_fields"))
-    return _Targets(company.pk, {code: pk for code, pk, _ in rows},
-                    {pk for _, pk, required in rows if required})
+    return _Targets(
+        company.pk, {code: pk for code, pk, _ in rows}, {pk for _, pk, required in rows if required}
+    )
 
 
-def _load(cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues,
-          progress) -> tuple[int, int]:
+def _load(
+    cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues, progress
+) -> tuple[int, int]:
     """Read the sheet's rows into `imp_rec`; (data rows of the file: every non-blank row, in
     error or not; rows that gave records)."""
     cursor.execute("DROP TABLE IF EXISTS imp_rec, imp_cust")
     cursor.execute(f"CREATE TEMP TABLE imp_rec ({_REC_TABLE})")
-    cleaner = RowCleaner(layout, company_id=targets.company_id, companies=targets.by_code,
-                         tax_required=targets.tax_required,
-                         stored=_stored_digests(cursor, layout, targets.ids),
-                         **_address_validation(cursor, targets.ids))
+    cleaner = RowCleaner(
+        layout,
+        company_id=targets.company_id,
+        companies=targets.by_code,
+        tax_required=targets.tax_required,
+        stored=_stored_digests(cursor, layout, targets.ids),
+        **_address_validation(cursor, targets.ids),
+    )
     raw = cursor.cursor  # psycopg's own cursor, for COPY
     if progress:
         progress(0, sheet.rows_total, "")
@@ -260,13 +291,20 @@ def _address_validation(cursor, company_ids: list[int]) -> dict:
     """R63 for RowCleaner: the companies whose effective setting is on, and the customers
     that set their own (few: one indexed scan of the companies' customers)."""
     companies = Company.objects.filter(pk__in=company_ids).select_related("tenant")
-    on = {c.pk for c in companies
-          if effective_setting("address_validation", company=c, tenant=c.tenant)[0]}
-    cursor.execute("SELECT company_id, number, address_validation FROM customers_customer "
-                   "WHERE company_id = ANY(%s) AND address_validation IS NOT NULL",
-                   [list(company_ids)])
-    return {"validate_address": on,
-            "validate_overrides": {(c, n): v for c, n, v in cursor.fetchall()}}
+    on = {
+        c.pk
+        for c in companies
+        if effective_setting("address_validation", company=c, tenant=c.tenant)[0]
+    }
+    cursor.execute(
+        "SELECT company_id, number, address_validation FROM customers_customer "
+        "WHERE company_id = ANY(%s) AND address_validation IS NOT NULL",
+        [list(company_ids)],
+    )
+    return {
+        "validate_address": on,
+        "validate_overrides": {(c, n): v for c, n, v in cursor.fetchall()},
+    }
 
 
 def _stored_digests(cursor, layout: Layout, company_ids: list[int]) -> dict:
@@ -301,8 +339,9 @@ def lock_company(cursor, company_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, company_id])
             cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
     except OperationalError as error:
-        raise ImportBusy("Another import is being applied to this company; try again when it "
-                         "has finished.") from error
+        raise ImportBusy(
+            "Another import is being applied to this company; try again when it has finished."
+        ) from error
 
 
 def _agg(f: str) -> str:
@@ -314,8 +353,14 @@ def _plan_steps(batch: ImportBatch) -> int:
     return 12 + 2 * batch.replace + batch.mirror
 
 
-def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues,
-          company_ids: list[int], steps: _Steps) -> None:
+def _plan(
+    cursor,
+    layout: Layout,
+    batch: ImportBatch,
+    issues: _Issues,
+    company_ids: list[int],
+    steps: _Steps,
+) -> None:
     # A customer is a (company, number): one company, or with a `Company Code` column the
     # company each row names (R42). A new customer's id is drawn from the table's sequence
     # here (a preview leaves a gap in it, as a rolled-back insert would), so that the zone,
@@ -330,25 +375,33 @@ def _plan(cursor, layout: Layout, batch: ImportBatch, issues: _Issues,
                    bool_or(side = 'billing') AS billing, bool_or(error) AS bad,
                    bool_or(zoned) AS zoned, {linked} AS linked, count(*) AS records
             FROM imp_rec GROUP BY company_id, number) AS g
-        LEFT JOIN customers_customer c ON c.company_id = g.company_id AND c.number = g.number""")  # noqa: S608, E501
+        LEFT JOIN customers_customer c ON c.company_id = g.company_id AND c.number = g.number""")  # noqa: S608
     steps.step("checking: indexing the customers of the file")
     cursor.execute("CREATE UNIQUE INDEX ON imp_cust (number, company_id)")
     cursor.execute("CREATE INDEX ON imp_cust (customer_id)")
     cursor.execute("ANALYZE imp_cust (number, company_id, customer_id, created)")
-    for check, label in ((_disagreements, "rows of one customer that disagree"),
-                         (_new_without_name, "new customers without a name"),
-                         (_locked_address, "addresses locked by documents")):
+    for check, label in (
+        (_disagreements, "rows of one customer that disagree"),
+        (_new_without_name, "new customers without a name"),
+        (_locked_address, "addresses locked by documents"),
+    ):
         steps.step(f"checking: {label}")
         _flag(cursor, issues, *check(batch))
     steps.step("checking: rows skipped with their customer")
     _flag_skipped(cursor, issues)
     cursor.execute("DELETE FROM imports_importchange WHERE batch_id = %s", [batch.pk])
     present = _present_fields(layout)
-    listed = [(_changes_sql(present), "changed fields"), (_new_sql(), "new customers"),
-              (_zone_add_sql(), "ship-to zones to add"), (_link_add_sql(), "ship-to links to add")]
+    listed = [
+        (_changes_sql(present), "changed fields"),
+        (_new_sql(), "new customers"),
+        (_zone_add_sql(), "ship-to zones to add"),
+        (_link_add_sql(), "ship-to links to add"),
+    ]
     if batch.replace:
-        listed += [(_zone_remove_sql(), "ship-to zones to remove"),
-                   (_link_remove_sql(), "ship-to links to remove")]
+        listed += [
+            (_zone_remove_sql(), "ship-to zones to remove"),
+            (_link_remove_sql(), "ship-to links to remove"),
+        ]
     listed.append((_REACTIVATE_SQL, "inactive customers the file lists"))
     if batch.mirror:
         listed.append((_DEACTIVATE_SQL, "customers missing from the file"))
@@ -390,8 +443,11 @@ def _disagreements(batch):
 
     def message(number, rows, fields):
         listed = ", ".join(str(r) for r in rows)
-        return (f"Customer {number} appears in rows {listed} with different values; "
-                "it is not written until they agree.")
+        return (
+            f"Customer {number} appears in rows {listed} with different values; "
+            "it is not written until they agree."
+        )
+
     return sql, [], message
 
 
@@ -406,6 +462,7 @@ def _new_without_name(batch):
 
     def message(number, rows, fields):
         return f"Customer {number} is new and needs a value here."
+
     return sql, [], message
 
 
@@ -420,9 +477,12 @@ def _locked_address(batch):
                     WHERE d.customer_id = c.id AND d.uses_main_address)"""  # noqa: S608
 
     def message(number, rows, fields):
-        return (f"The main address of customer {number} is used by its exemption documents, so "
-                "its country, state, city and ZIP are locked. Add a new address to the customer "
-                "and make the old one inactive instead.")
+        return (
+            f"The main address of customer {number} is used by its exemption documents, so "
+            "its country, state, city and ZIP are locked. Add a new address to the customer "
+            "and make the old one inactive instead."
+        )
+
     return sql, [], message
 
 
@@ -446,12 +506,18 @@ def _flag_skipped(cursor, issues: _Issues) -> None:
                        WHERE m.bad AND NOT r.error""")  # noqa: S608
     for row, side, number in cursor.fetchall():
         if row not in issues.error_rows:
-            issues.add(Issue(row, title_for(side, "number"), f"Customer {number} is skipped: "
-                             "another of its rows has errors."))
+            issues.add(
+                Issue(
+                    row,
+                    title_for(side, "number"),
+                    f"Customer {number} is skipped: another of its rows has errors.",
+                )
+            )
 
 
-_INSERT_CHANGE = ("INSERT INTO imports_importchange "
-                  "(batch_id, company_id, number, field, old, new, kind)")
+_INSERT_CHANGE = (
+    "INSERT INTO imports_importchange (batch_id, company_id, number, field, old, new, kind)"
+)
 
 
 def _changes_sql(present: list[str]) -> str:
@@ -535,8 +601,10 @@ def _link_remove_sql() -> str:
 # customer of the companies the file covers (the picked one; with a `Company Code` column those
 # its rows may go to) that the file does not list, not even in a row with errors, becomes
 # inactive. The change rows carry the customer's id: applying and undo write from them.
-_INSERT_STATUS_CHANGE = ("INSERT INTO imports_importchange "
-                         "(batch_id, company_id, number, customer_id, field, old, new, kind)")
+_INSERT_STATUS_CHANGE = (
+    "INSERT INTO imports_importchange "
+    "(batch_id, company_id, number, customer_id, field, old, new, kind)"
+)
 _REACTIVATE_SQL = f"""{_INSERT_STATUS_CHANGE}
     SELECT %(batch)s, m.company_id, m.number, c.id, 'is_active', 'inactive', 'active',
            'reactivate'
@@ -555,10 +623,18 @@ _DEACTIVATE_SQL = f"""{_INSERT_STATUS_CHANGE}
 
 def _write_steps(counts: dict) -> int:
     """The steps _write reports for these counts, and the statistics after it."""
-    return 1 + sum(bool(n) for n in (
-        counts["fields_changed"] or counts["reactivated"], counts["deactivated"], counts["new"],
-        counts["zones_removed"], counts["links_removed"], counts["zones_added"],
-        counts["links_added"]))
+    return 1 + sum(
+        bool(n)
+        for n in (
+            counts["fields_changed"] or counts["reactivated"],
+            counts["deactivated"],
+            counts["new"],
+            counts["zones_removed"],
+            counts["links_removed"],
+            counts["zones_added"],
+            counts["links_added"],
+        )
+    )
 
 
 def _write(cursor, company, counts: dict, steps: _Steps, *, context: dict) -> None:
@@ -574,64 +650,91 @@ def _write(cursor, company, counts: dict, steps: _Steps, *, context: dict) -> No
         steps.step("writing the new customers")
         _insert_customers(cursor, params, steps, counts["new"])
     for table, label, alias, sql, count, what in (
-            ("customers_shiptozone", "customers.ShipToZone", "s", _ZONES_NOT_IN_FILE,
-             counts["zones_removed"], "removing ship-to zones"),
-            ("customers_shiptolink", "customers.ShipToLink", "k", _LINKS_NOT_IN_FILE,
-             counts["links_removed"], "removing ship-to links")):
+        (
+            "customers_shiptozone",
+            "customers.ShipToZone",
+            "s",
+            _ZONES_NOT_IN_FILE,
+            counts["zones_removed"],
+            "removing ship-to zones",
+        ),
+        (
+            "customers_shiptolink",
+            "customers.ShipToLink",
+            "k",
+            _LINKS_NOT_IN_FILE,
+            counts["links_removed"],
+            "removing ship-to links",
+        ),
+    ):
         if count:
             steps.step(what)
-            cursor.execute(f"""
+            cursor.execute(
+                f"""
                 WITH gone AS (DELETE FROM {table} WHERE id IN (SELECT {alias}.id FROM {sql})
                               RETURNING *)
-                {event_insert(label, "delete", "gone")}""", params)  # noqa: S608
+                {event_insert(label, "delete", "gone")}""",  # noqa: S608
+                params,
+            )
     if counts["zones_added"]:
         steps.step("writing the ship-to zones")
         # A customer created by this import has no zones yet: no conflict to look for.
-        for created, on_conflict in ((True, ""),
-                                     (False, "ON CONFLICT (customer_id, region) DO NOTHING")):
-            cursor.execute(f"""
+        for created, on_conflict in (
+            (True, ""),
+            (False, "ON CONFLICT (customer_id, region) DO NOTHING"),
+        ):
+            cursor.execute(
+                f"""
                 WITH added AS (
                     INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
                     SELECT %(tenant)s, gen_random_uuid(), z.customer_id, z.zone
                     FROM {_FILE_ZONES} WHERE {"" if created else "NOT "}z.created
                     {on_conflict} RETURNING *)
                 {event_insert("customers.ShipToZone", "insert", "added")}""",  # noqa: S608
-                params)
+                params,
+            )
     if counts["links_added"]:
         steps.step("writing the ship-to links")
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             WITH added AS (
                 INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
                                                   created_at)
                 SELECT %(tenant)s, gen_random_uuid(), l.billing_id, l.shipping_id, now()
                 FROM {_FILE_LINKS} ON CONFLICT (billing_id, shipping_id) DO NOTHING RETURNING *)
-            {event_insert("customers.ShipToLink", "insert", "added")}""", params)  # noqa: S608
+            {event_insert("customers.ShipToLink", "insert", "added")}""",  # noqa: S608
+            params,
+        )
 
 
 def _update_customers(cursor, params) -> None:
     """The file's values, and active again for an inactive customer it lists (R59)."""
     sets = ", ".join(f"{f} = coalesce(m.{f}, c.{f})" for f in DETAIL_FIELDS)
-    cursor.execute(f"""
+    cursor.execute(
+        f"""
         WITH changed AS (
             UPDATE customers_customer c SET {sets}, is_active = true, updated_at = now()
             FROM imp_cust m WHERE c.id = m.customer_id AND NOT m.bad
             AND ({_changed(DETAIL_FIELDS)} OR NOT c.is_active) RETURNING c.*)
-        {event_insert("customers.Customer", "update", "changed")}""", params)  # noqa: S608
+        {event_insert("customers.Customer", "update", "changed")}""",  # noqa: S608
+        params,
+    )
 
 
 def set_active(cursor, params, *, kind: str, active: bool) -> None:
     """Set is_active of the customers of the batch's change rows of `kind` that do not hold it
     yet, with their history rows (the engine's deactivation, undo's restores; R59).
     params: batch, pgh_context."""
-    cursor.execute(f"""
+    cursor.execute(
+        f"""
         WITH changed AS (
             UPDATE customers_customer c SET is_active = %(active)s, updated_at = now()
             FROM imports_importchange ch
             WHERE ch.batch_id = %(batch)s AND ch.kind = %(kind)s AND c.id = ch.customer_id
               AND c.is_active <> %(active)s RETURNING c.*)
         {event_insert("customers.Customer", "update", "changed")}""",  # noqa: S608
-                   {**params, "kind": kind, "active": active})
-
+        {**params, "kind": kind, "active": active},
+    )
 
 
 def _insert_customers(cursor, params, steps: _Steps, new: int) -> None:
@@ -645,7 +748,8 @@ def _insert_customers(cursor, params, steps: _Steps, new: int) -> None:
     first, last = cursor.fetchone()
     written = 0
     for low in range(first, last + 1, WRITE_CHUNK):
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             WITH created AS (
                 INSERT INTO customers_customer (id, tenant_id, public_id, company_id, number,
                                                 {columns}, kind, exemption_reason, created_at,
@@ -657,7 +761,8 @@ def _insert_customers(cursor, params, steps: _Steps, new: int) -> None:
                      AND m.customer_id >= %(low)s AND m.customer_id < %(high)s
                 RETURNING *)
             {event_insert("customers.Customer", "insert", "created")}""",  # noqa: S608
-                       {**params, "low": low, "high": low + WRITE_CHUNK})
+            {**params, "low": low, "high": low + WRITE_CHUNK},
+        )
         written = min(written + max(cursor.rowcount, 0), new)
         steps.part("writing the new customers", written, new)
 
@@ -674,9 +779,14 @@ def _written(counts: dict) -> dict[str, int]:
     customers = counts["new"] + counts["updated"] + counts["deactivated"] + counts["reactivated"]
     zones = counts["zones_added"] + counts["zones_removed"]
     links = counts["links_added"] + counts["links_removed"]
-    return {"customers_customer": customers, _event_table("Customer"): customers,
-            "customers_shiptozone": zones, _event_table("ShipToZone"): zones,
-            "customers_shiptolink": links, _event_table("ShipToLink"): links}
+    return {
+        "customers_customer": customers,
+        _event_table("Customer"): customers,
+        "customers_shiptozone": zones,
+        _event_table("ShipToZone"): zones,
+        "customers_shiptolink": links,
+        _event_table("ShipToLink"): links,
+    }
 
 
 # The columns the app's queries filter, join and sort these tables on: ANALYZE of these alone
@@ -684,7 +794,7 @@ def _written(counts: dict) -> dict[str, int]:
 # (measured at 40,000 customers); the row count comes from the sample either way.
 _ANALYZED_COLUMNS = {
     "customers_customer": "id, public_id, tenant_id, company_id, number, name1, state, kind, "
-                          "tax_ready, is_active, search_text",
+    "tax_ready, is_active, search_text",
     "customers_shiptozone": "customer_id, region, tenant_id",
     "customers_shiptolink": "billing_id, shipping_id, tenant_id",
 }
@@ -707,10 +817,13 @@ def refresh_statistics(cursor, written: dict[str, int]) -> list[str]:
     tables = [table for table, rows in written.items() if rows]
     if not tables:
         return []
-    cursor.execute("""
+    cursor.execute(
+        """
         SELECT c.relname, greatest(c.reltuples, 0), coalesce(s.n_mod_since_analyze, 0)
         FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-        WHERE c.oid = ANY(%s::regclass[])""", [tables])
+        WHERE c.oid = ANY(%s::regclass[])""",
+        [tables],
+    )
     analyzed = []
     for table, estimated, modified in cursor.fetchall():
         if written[table] + modified > ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR * estimated:
@@ -727,7 +840,8 @@ def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
                count(*) FILTER (WHERE NOT m.bad AND ({tax}))
         FROM imp_cust m LEFT JOIN customers_customer c ON c.id = m.customer_id""")  # noqa: S608
     existing, not_tax_ready = cursor.fetchone()
-    cursor.execute("""
+    cursor.execute(
+        """
         SELECT count(*) FILTER (WHERE kind = 'new'),
                count(DISTINCT (company_id, number)) FILTER (
                    WHERE kind NOT IN ('new', 'deactivate') AND
@@ -741,20 +855,40 @@ def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
                count(*) FILTER (WHERE kind = 'link_remove'),
                count(*) FILTER (WHERE kind = 'deactivate'),
                count(*) FILTER (WHERE kind = 'reactivate')
-        FROM imports_importchange WHERE batch_id = %(batch)s""", {"batch": batch.pk})
-    (new, updated, erased, fields_changed, zones_added, zones_removed, links_added,
-     links_removed, deactivated, reactivated) = cursor.fetchone()
+        FROM imports_importchange WHERE batch_id = %(batch)s""",
+        {"batch": batch.pk},
+    )
+    (
+        new,
+        updated,
+        erased,
+        fields_changed,
+        zones_added,
+        zones_removed,
+        links_added,
+        links_removed,
+        deactivated,
+        reactivated,
+    ) = cursor.fetchone()
     return {
-        "rows": rows, "error_rows": len(issues.error_rows), "new": new, "updated": updated,
-        "unchanged": existing - updated, "erased": erased, "fields_changed": fields_changed,
+        "rows": rows,
+        "error_rows": len(issues.error_rows),
+        "new": new,
+        "updated": updated,
+        "unchanged": existing - updated,
+        "erased": erased,
+        "fields_changed": fields_changed,
         "errors": issues.errors,
-        "warnings": issues.warnings, "not_tax_ready": not_tax_ready,
-        "zones_added": zones_added, "zones_removed": zones_removed,
-        "links_added": links_added, "links_removed": links_removed,
-        "deactivated": deactivated, "reactivated": reactivated,
+        "warnings": issues.warnings,
+        "not_tax_ready": not_tax_ready,
+        "zones_added": zones_added,
+        "zones_removed": zones_removed,
+        "links_added": links_added,
+        "links_removed": links_removed,
+        "deactivated": deactivated,
+        "reactivated": reactivated,
     }
 
 
 def issues_as_json(issues: list[Issue]) -> list[dict]:
     return [issue._asdict() for issue in issues]
-

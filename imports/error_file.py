@@ -45,8 +45,9 @@ def write_error_file(batch) -> bytes:
             for _ in range(row_no - written - 1):  # rows the reader skipped stay where they were
                 out.append([])
             problems = getattr(cells, "problems", {})  # cells with no value to read
-            cells = [UNREADABLE if i in problems else _value(out, v)
-                     for i, v in enumerate(cells[:width])] + [None] * (width - len(cells))
+            cells = [
+                UNREADABLE if i in problems else _value(out, v) for i, v in enumerate(cells[:width])
+            ] + [None] * (width - len(cells))
             out.append(_mark(out, cells, by_row.get(row_no, []), index_of))
             written = row_no
     buffer = io.BytesIO()
@@ -83,8 +84,9 @@ def _mark(sheet, cells: list, faults: list[tuple[str, str]], index_of: dict) -> 
         return [*cells, None]
     notes = defaultdict(list)  # cell index -> messages; the errors column for unplaced ones
     for titles, message in faults:
-        found = [index_of[key] for key in map(normalise_title, titles.split(", "))
-                 if key in index_of]
+        found = [
+            index_of[key] for key in map(normalise_title, titles.split(", ")) if key in index_of
+        ]
         for index in found or [len(cells)]:
             notes[index].append(message if found else f"{titles}: {message}")
     summary = "\n".join(f"{titles}: {message}" for titles, message in faults)

@@ -41,8 +41,9 @@ def _rows(company_ids: list[int], template: str, company_code: bool):
             yield from batch
 
 
-def export_customers(target, *, company_ids: list[int], template: str,
-                     company_code: bool = False) -> int:
+def export_customers(
+    target, *, company_ids: list[int], template: str, company_code: bool = False
+) -> int:
     """Write the customers of the given companies to `target` (a path or file); returns rows.
     `company_code`: add the `Company Code` column (exports with descendants, R42)."""
     workbook = Workbook(write_only=True)

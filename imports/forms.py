@@ -6,14 +6,19 @@ from imports.mapping import COLUMNS, check_pairs
 
 
 class UploadForm(StorableTextForm):
-    file = forms.FileField(label="Workbook (.xlsx) or CSV file (.csv)",
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+    file = forms.FileField(
+        label="Workbook (.xlsx) or CSV file (.csv)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
     replace = forms.BooleanField(
-        required=False, label="Replace ship-to zones and links with those in the file")
+        required=False, label="Replace ship-to zones and links with those in the file"
+    )
     mirror = forms.BooleanField(
-        required=False, label="This file is the company's whole customer list",
+        required=False,
+        label="This file is the company's whole customer list",
         help_text="Customers of the company missing from the file become inactive; the "
-                  "preview lists them first.")
+        "preview lists them first.",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -30,9 +35,12 @@ class ExportForm(StorableTextForm):
 class MappingForm(StorableTextForm):
     """A name and, per template field, the index of the file's column that fills it (R58)."""
 
-    name = forms.CharField(max_length=100, label="Save this mapping as",
-                           help_text="e.g. QuickBooks customers; a mapping of this company "
-                                     "with the same name is replaced.")
+    name = forms.CharField(
+        max_length=100,
+        label="Save this mapping as",
+        help_text="e.g. QuickBooks customers; a mapping of this company "
+        "with the same name is replaced.",
+    )
 
     def __init__(self, *args, header, proposed: dict, name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,14 +55,20 @@ class MappingForm(StorableTextForm):
         for index, column in enumerate(COLUMNS):
             chosen = proposed.get(column.title)
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=column.title, choices=choices, required=False,
-                initial="" if chosen is None else str(chosen))
+                label=column.title,
+                choices=choices,
+                required=False,
+                initial="" if chosen is None else str(chosen),
+            )
 
     def pairs(self) -> dict[str, str]:
         """{template title: file title or ""} of the cleaned choices."""
-        return {column.title: (self.header[int(value)]
-                               if (value := self.cleaned_data.get(f"column_{i}")) else "")
-                for i, column in enumerate(COLUMNS)}
+        return {
+            column.title: (
+                self.header[int(value)] if (value := self.cleaned_data.get(f"column_{i}")) else ""
+            )
+            for i, column in enumerate(COLUMNS)
+        }
 
     def clean(self):
         super().clean()

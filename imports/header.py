@@ -61,14 +61,17 @@ def _refuse_title(title: str, letter: str, kind: str) -> WorkbookRefused:
         return WorkbookRefused(
             f'The column title "{title}" (column {letter}) differs from "{by_key[visible]}" '
             f"only by invisible characters ({', '.join(invisible_characters(title))}); "
-            "type the title again without them.")
+            "type the title again without them."
+        )
     # Only a really close title is worth suggesting ("Customer" is not "Billing Customer Zip").
-    closest = difflib.get_close_matches(normalise_title(title), list(by_key), n=1,
-                                        cutoff=SUGGEST_FROM)
+    closest = difflib.get_close_matches(
+        normalise_title(title), list(by_key), n=1, cutoff=SUGGEST_FROM
+    )
     hint = f' The closest valid title is "{by_key[closest[0]]}".' if closest else ""
     return WorkbookRefused(
         f'The column title "{title}" (column {letter}) is not a title of the {kind} template.'
-        + hint)
+        + hint
+    )
 
 
 def read_header(header: tuple[str, ...]) -> Layout:
@@ -79,13 +82,16 @@ def read_header(header: tuple[str, ...]) -> Layout:
     for index, (title, key) in enumerate(zip(header, keys, strict=True)):
         letter = get_column_letter(index + 1)
         if not key:
-            raise WorkbookRefused(f"Column {letter} has no title; give it one of the "
-                                  f"{kind} template's titles or delete the column.")
+            raise WorkbookRefused(
+                f"Column {letter} has no title; give it one of the "
+                f"{kind} template's titles or delete the column."
+            )
         if key not in by_key and key not in _OWN:
             raise _refuse_title(title, letter, kind)
         if key in seen:
-            raise WorkbookRefused(f'The column title "{title}" appears twice (columns '
-                                  f"{seen[key]} and {letter}).")
+            raise WorkbookRefused(
+                f'The column title "{title}" appears twice (columns {seen[key]} and {letter}).'
+            )
         seen[key] = letter
         if key == _COMPANY_CODE:
             company_index = index
@@ -95,5 +101,6 @@ def read_header(header: tuple[str, ...]) -> Layout:
         raise WorkbookRefused(f'The key column "{KEY_TITLE}" is missing.')
     if kind == FULL and normalise_title(SHIPPING_KEY_TITLE) not in seen:
         raise WorkbookRefused(
-            f'This file has full-template columns but lacks "{SHIPPING_KEY_TITLE}".')
+            f'This file has full-template columns but lacks "{SHIPPING_KEY_TITLE}".'
+        )
     return Layout(kind=kind, columns=tuple(columns), company_index=company_index)

@@ -29,14 +29,18 @@ def event_insert(model_label: str, label: str, source: str) -> str:
         if f.primary_key or getattr(f, "generated", False):
             continue
         columns.append(f'"{f.column}"')
-        values.append({
-            "pgh_created_at": "now()",
-            "pgh_label": f"'{label}'",
-            "pgh_obj_id": f"{source}.id",
-            "pgh_context_id": "%(pgh_context)s",
-        }.get(f.column, f'{source}."{f.column}"'))
-    return (f'INSERT INTO "{event._meta.db_table}" ({", ".join(columns)}) '  # noqa: S608
-            f'SELECT {", ".join(values)} FROM {source}')
+        values.append(
+            {
+                "pgh_created_at": "now()",
+                "pgh_label": f"'{label}'",
+                "pgh_obj_id": f"{source}.id",
+                "pgh_context_id": "%(pgh_context)s",
+            }.get(f.column, f'{source}."{f.column}"')
+        )
+    return (
+        f'INSERT INTO "{event._meta.db_table}" ({", ".join(columns)}) '  # noqa: S608
+        f"SELECT {', '.join(values)} FROM {source}"
+    )
 
 
 @contextmanager
@@ -50,8 +54,11 @@ def recorded_by_engine(cursor, **metadata):
                VALUES (%s, %s, now(), now())
                ON CONFLICT (id) DO UPDATE SET metadata = EXCLUDED.metadata,
                                               updated_at = EXCLUDED.updated_at""",
-            [context_id, json.dumps(context.metadata if context else metadata,
-                                    cls=DjangoJSONEncoder)])
+            [
+                context_id,
+                json.dumps(context.metadata if context else metadata, cls=DjangoJSONEncoder),
+            ],
+        )
         cursor.execute("SELECT set_config(%s, 'on', true)", [history_conditions.SETTING])
         yield context_id
         # (After an error the transaction rolls back, and the setting with it.)

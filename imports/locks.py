@@ -26,8 +26,9 @@ def holding_company_lock(company_id: int):
             # Session level: it outlives this transaction and ends with the connection.
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_KEY, company_id])
     except OperationalError as error:
-        raise ImportBusy("Another import is being applied to this company; try again when it "
-                         "has finished.") from error
+        raise ImportBusy(
+            "Another import is being applied to this company; try again when it has finished."
+        ) from error
     try:
         yield
     finally:
@@ -52,5 +53,6 @@ def company_lock_held(company_id: int) -> bool:
                   AND granted AND pid <> pg_backend_pid()
                   AND database = (SELECT oid FROM pg_database
                                   WHERE datname = current_database()))""",
-            [LOCK_KEY, company_id])
+            [LOCK_KEY, company_id],
+        )
         return cursor.fetchone()[0]

@@ -49,53 +49,172 @@ CLOSE_ENOUGH = 0.9  # difflib ratio from which two spellings count as the same t
 # Titles are compared by their letters and digits only, case-insensitively.
 KNOWN_TITLES: dict[str, list[str]] = {
     "Billing Customer Number": [
-        "Customer ID", "Customer Number", "Customer No", "Customer No.",
-        "Account Number", "AccountNumber", "Account No.", "Account No", "CUSTOMERID",
-        "Customer Code", "Customer Ref", "Entity ID", "ID"],
+        "Customer ID",
+        "Customer Number",
+        "Customer No",
+        "Customer No.",
+        "Account Number",
+        "AccountNumber",
+        "Account No.",
+        "Account No",
+        "CUSTOMERID",
+        "Customer Code",
+        "Customer Ref",
+        "Entity ID",
+        "ID",
+    ],
     "Billing Customer Alternate ID": [
-        "Alternate ID", "Alt ID", "Internal ID", "External ID", "REFNUM"],
+        "Alternate ID",
+        "Alt ID",
+        "Internal ID",
+        "External ID",
+        "REFNUM",
+    ],
     "Billing Customer FEIN": [
-        "FEIN", "EIN", "Federal Tax ID", "Tax ID", "TAXID", "TaxNumber", "Tax Number",
-        "Tax Reg. Number", "Tax Registration Number", "Business Number"],
+        "FEIN",
+        "EIN",
+        "Federal Tax ID",
+        "Tax ID",
+        "TAXID",
+        "TaxNumber",
+        "Tax Number",
+        "Tax Reg. Number",
+        "Tax Registration Number",
+        "Business Number",
+    ],
     "Billing Customer Name 1": [
-        "Customer Name", "Customer", "ContactName", "Company Name", "Company", "Display Name As",
-        "Display Name", "Full Name", "COMPANYNAME", "NAME", "Name"],
+        "Customer Name",
+        "Customer",
+        "ContactName",
+        "Company Name",
+        "Company",
+        "Display Name As",
+        "Display Name",
+        "Full Name",
+        "COMPANYNAME",
+        "NAME",
+        "Name",
+    ],
     "Billing Customer Name 2": [
-        "Name 2", "Print On Check As", "PRINTAS", "Company Name", "Company"],
+        "Name 2",
+        "Print On Check As",
+        "PRINTAS",
+        "Company Name",
+        "Company",
+    ],
     "Billing Customer Attn Name": [
-        "Attn Name", "Attention", "Attn", "POAttentionTo", "Bill To Attention", "Contact",
-        "Primary Contact", "Contact Name", "CONT1"],
+        "Attn Name",
+        "Attention",
+        "Attn",
+        "POAttentionTo",
+        "Bill To Attention",
+        "Contact",
+        "Primary Contact",
+        "Contact Name",
+        "CONT1",
+    ],
     "Billing Customer Address 1": [
-        "Billing Address Line 1", "Billing Address 1", "Bill Address 1", "Bill to 1",
-        "Bill to Address-Line One", "POAddressLine1", "BADDR1", "ADDRESS1", "Address Line 1",
-        "Address 1", "Street Address", "Street", "Billing Street", "Address"],
+        "Billing Address Line 1",
+        "Billing Address 1",
+        "Bill Address 1",
+        "Bill to 1",
+        "Bill to Address-Line One",
+        "POAddressLine1",
+        "BADDR1",
+        "ADDRESS1",
+        "Address Line 1",
+        "Address 1",
+        "Street Address",
+        "Street",
+        "Billing Street",
+        "Address",
+    ],
     "Billing Customer Address 2": [
-        "Billing Address Line 2", "Billing Address 2", "Bill Address 2", "Bill to 2",
-        "Bill to Address-Line Two", "POAddressLine2", "BADDR2", "ADDRESS2", "Address Line 2",
-        "Address 2", "Street 2"],
+        "Billing Address Line 2",
+        "Billing Address 2",
+        "Bill Address 2",
+        "Bill to 2",
+        "Bill to Address-Line Two",
+        "POAddressLine2",
+        "BADDR2",
+        "ADDRESS2",
+        "Address Line 2",
+        "Address 2",
+        "Street 2",
+    ],
     "Billing Customer City": [
-        "Billing Address City", "Billing City", "Bill City", "Bill to City", "POCity",
-        "City/Town", "City"],
+        "Billing Address City",
+        "Billing City",
+        "Bill City",
+        "Bill to City",
+        "POCity",
+        "City/Town",
+        "City",
+    ],
     "Billing Customer State": [
-        "Billing Address State", "Billing State/Province", "Billing State", "Bill State",
-        "Bill to State", "PORegion", "State/Province/Region", "State/Province",
-        "Province/Territory", "Province", "Region", "State"],
+        "Billing Address State",
+        "Billing State/Province",
+        "Billing State",
+        "Bill State",
+        "Bill to State",
+        "PORegion",
+        "State/Province/Region",
+        "State/Province",
+        "Province/Territory",
+        "Province",
+        "Region",
+        "State",
+    ],
     "Billing Customer Country": [
-        "Billing Address Country", "Billing Country", "Bill Country", "Bill to Country",
-        "POCountry", "Country"],
+        "Billing Address Country",
+        "Billing Country",
+        "Bill Country",
+        "Bill to Country",
+        "POCountry",
+        "Country",
+    ],
     "Billing Customer Zip": [
-        "Billing Address Postal Code", "Billing Zip", "Bill Zip", "Bill to Zip", "POPostalCode",
-        "Zip/Postal Code", "ZIP Code", "Postal Code", "Postcode", "Zip"],
+        "Billing Address Postal Code",
+        "Billing Zip",
+        "Bill Zip",
+        "Bill to Zip",
+        "POPostalCode",
+        "Zip/Postal Code",
+        "ZIP Code",
+        "Postal Code",
+        "Postcode",
+        "Zip",
+    ],
     "Billing Customer Phone": [
-        "Main Phone", "PhoneNumber", "Phone Number", "Phone Numbers", "Telephone 1", "PHONE1",
-        "Business Phone", "Telephone", "Phone"],
+        "Main Phone",
+        "PhoneNumber",
+        "Phone Number",
+        "Phone Numbers",
+        "Telephone 1",
+        "PHONE1",
+        "Business Phone",
+        "Telephone",
+        "Phone",
+    ],
     "Billing Customer Fax": ["FaxNumber", "Fax Number", "FAXNUM", "Fax"],
     "Billing Customer Email": [
-        "Main Email", "EmailAddress", "Email Address", "Customer E-mail", "EMAIL1", "E-mail",
-        "Email"],
+        "Main Email",
+        "EmailAddress",
+        "Email Address",
+        "Customer E-mail",
+        "EMAIL1",
+        "E-mail",
+        "Email",
+    ],
     "Shipping Customer State": [
-        "Shipping Address State", "Shipping State/Province", "Shipping State", "Ship State",
-        "Ship to State", "Ship to State 1", "SARegion"],
+        "Shipping Address State",
+        "Shipping State/Province",
+        "Shipping State",
+        "Ship State",
+        "Ship to State",
+        "Ship to State 1",
+        "SARegion",
+    ],
 }
 
 
@@ -111,8 +230,9 @@ def titles_key(header) -> str:
     """What "the same titles" means: the file's titles, trimmed, case-insensitive, in any
     order, CertHub's error column aside (so an error file uploaded again is mapped the same;
     a SHA-256, hex)."""
-    titles = sorted(key for key in map(normalise_title, header)
-                    if key and key != normalise_title(ERRORS_TITLE))
+    titles = sorted(
+        key for key in map(normalise_title, header) if key and key != normalise_title(ERRORS_TITLE)
+    )
     return hashlib.sha256("\x1f".join(titles).encode()).hexdigest()
 
 
@@ -137,8 +257,10 @@ def propose(header) -> dict[str, int | None]:
         if chosen[column.title] is not None:
             continue
         for known in KNOWN_TITLES[column.title]:
-            index = next((i for i, key in enumerate(letters)
-                          if key == _letters(known) and i not in used), None)
+            index = next(
+                (i for i, key in enumerate(letters) if key == _letters(known) and i not in used),
+                None,
+            )
             if index is not None:
                 take(column.title, index)
                 break
@@ -149,8 +271,7 @@ def propose(header) -> dict[str, int | None]:
         names = [column.title, *KNOWN_TITLES[column.title]]
         for index, key in enumerate(letters):
             if key:
-                ratio = max(difflib.SequenceMatcher(None, key, _letters(n)).ratio()
-                            for n in names)
+                ratio = max(difflib.SequenceMatcher(None, key, _letters(n)).ratio() for n in names)
                 if ratio >= CLOSE_ENOUGH:
                     scores.append((ratio, column.title, index))
     for _, title, index in sorted(scores, reverse=True):
@@ -195,8 +316,13 @@ def mapped_layout(header, pairs: dict[str, str]) -> Layout:
             raise WorkbookRefused(f'The mapping pairs "{title}", which is not a template title.')
         index = index_of.get(normalise_title(file_title))
         if index is None:
-            raise WorkbookRefused(f'The mapping expects a column "{file_title}" (for {title}), '
-                                  "which this file does not have.")
+            raise WorkbookRefused(
+                f'The mapping expects a column "{file_title}" (for {title}), '
+                "which this file does not have."
+            )
         columns.append((index, by_title[title]))
-    return Layout(kind=BASIC, columns=tuple(sorted(columns, key=lambda pair: pair[0])),
-                  company_index=index_of.get(normalise_title(COMPANY_CODE_TITLE)))
+    return Layout(
+        kind=BASIC,
+        columns=tuple(sorted(columns, key=lambda pair: pair[0])),
+        company_index=index_of.get(normalise_title(COMPANY_CODE_TITLE)),
+    )

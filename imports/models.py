@@ -34,14 +34,18 @@ class ColumnMapping(TenantOwned):
     titles_key = models.CharField(max_length=64, help_text="See imports.mapping.titles_key.")
     # {template title: the file's title, or "" for a field the file does not fill}
     pairs = models.JSONField(default=dict)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["company", "name"],
-                                               name="mapping_name_unique_in_company")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "name"], name="mapping_name_unique_in_company"
+            )
+        ]
         indexes = [models.Index(fields=["company", "titles_key"], name="mapping_titles")]
 
     def __str__(self):
@@ -58,24 +62,30 @@ class Retry(models.TextChoices):
 
 class ImportBatch(TenantOwned):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="import_batches")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     file = models.FileField(max_length=300, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     template = models.CharField(max_length=5, choices=Template.choices, blank=True)
     replace = models.BooleanField(
-        "replace ship-to zones and links", default=False,
-        help_text="Replace ship-to zones and links with those in the file (R37).")
+        "replace ship-to zones and links",
+        default=False,
+        help_text="Replace ship-to zones and links with those in the file (R37).",
+    )
     mirror = models.BooleanField(
-        "whole customer list", default=False,
+        "whole customer list",
+        default=False,
         help_text="This file is the company's whole customer list: customers missing from it "
-                  "become inactive (R59).")
+        "become inactive (R59).",
+    )
     # R58: how a CSV was read ("CSV, UTF-8, comma-separated"), the mapping its columns were
     # read through, and whether its refusal (titles not the template's) offers a mapping.
     read_as = models.CharField(max_length=100, blank=True)
-    mapping = models.ForeignKey(ColumnMapping, on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="+")
+    mapping = models.ForeignKey(
+        ColumnMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     mappable = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALIDATING)
     rows_total = models.PositiveIntegerField(default=0)
@@ -90,8 +100,9 @@ class ImportBatch(TenantOwned):
     # Set when a failure was not the file's fault (a worker died, the database or the storage
     # failed): the page then offers to validate or apply again.
     retry = models.CharField(max_length=8, choices=Retry.choices, blank=True, default="")
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The company's import version (applies and undos so far, `services.company_version`) when
     # the check whose preview the page shows started: applying is refused once it moved (R39).
     checked_version = models.PositiveIntegerField(null=True, blank=True)
@@ -113,7 +124,8 @@ class ImportBatch(TenantOwned):
         """Its file may be (re)mapped: refused for its titles, or checked through a mapping."""
         return bool(self.file) and (
             (self.status == Status.FAILED and self.mappable)
-            or (self.status == Status.READY and self.mapping_id is not None))
+            or (self.status == Status.READY and self.mapping_id is not None)
+        )
 
     @property
     def is_running(self) -> bool:
@@ -137,12 +149,11 @@ class ImportBatch(TenantOwned):
 
 
 def errors_summary(counts: dict) -> str:
-    """"7 errors in 6 rows" (messages and the rows they are in), "0 errors" when none."""
+    """ "7 errors in 6 rows" (messages and the rows they are in), "0 errors" when none."""
     errors, rows = counts.get("errors", 0), counts.get("error_rows", 0)
     if not errors:
         return "0 errors"
-    return (f"{errors:,} error{'s' if errors != 1 else ''} in {rows:,} "
-            f"row{'s' if rows != 1 else ''}")
+    return f"{errors:,} error{'s' if errors != 1 else ''} in {rows:,} row{'s' if rows != 1 else ''}"
 
 
 class ChangeKind(models.TextChoices):
@@ -170,12 +181,24 @@ class ImportChange(models.Model):
     # changes for the batch it holds, and PostgreSQL would check each against the batch at
     # commit (~10% of a 10,000-row import). Deleting a batch still deletes its changes
     # (Django's cascade).
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes",
-                              db_index=False, db_constraint=False)
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        db_index=False,
+        db_constraint=False,
+    )
     # The customer's company: the batch's, or with a `Company Code` column the row's (R42).
     # Like the batch, no index and no database constraint (written in bulk by the engine).
-    company = models.ForeignKey(Company, on_delete=models.DO_NOTHING, null=True, blank=True,
-                                related_name="+", db_index=False, db_constraint=False)
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     number = models.CharField(max_length=50)
     customer_id = models.BigIntegerField(null=True, blank=True)  # no FK: undo may delete it
     field = models.CharField(max_length=30, blank=True)

@@ -62,18 +62,36 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 # The two SpreadsheetML namespaces: transitional (ECMA) and Strict Open XML (ISO).
-MAIN_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-                   "http://purl.oclc.org/ooxml/spreadsheetml/main")
+MAIN_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
 REL_NAMESPACE = "http://schemas.openxmlformats.org/package/2006/relationships"
-ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-                "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
-                "#BUSY!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!")
+ERROR_VALUES = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+    "#EXTERNAL!",
+    "#PYTHON!",
+)
 NO_VALUE = "the formula has no computed value; open the file in Excel and save it again"
 # Built-in number formats that show dates or times (ECMA-376 18.8.30 and the East Asian ones).
 _DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 
 
-class WorkbookRefused(Exception):  # noqa: N818  (a refusal, not a programming error)
+class WorkbookRefused(Exception):
     """The file is refused whole (R32, R43); the message tells the user why."""
 
 
@@ -107,7 +125,8 @@ def _sniff(path) -> None:
     if head.startswith(OLE2_SIGNATURE):
         raise WorkbookRefused(
             "This file is encrypted (password-protected) or an old binary Excel file. "
-            "Remove the password and save it as an Excel Workbook (.xlsx).")
+            "Remove the password and save it as an Excel Workbook (.xlsx)."
+        )
     if head.startswith(b"%PDF"):
         raise WorkbookRefused("This file is a PDF, not an Excel workbook (.xlsx).")
     if not head.startswith(b"PK\x03\x04"):
@@ -120,10 +139,11 @@ def _check_prolog(name: str, head: bytes) -> None:
         head = head.decode("utf-16", errors="replace").encode()
     head = head.removeprefix(b"\xef\xbb\xbf")
     end = _PROLOG.match(head).end()
-    if head[end:end + 2] == b"<!":
+    if head[end : end + 2] == b"<!":
         raise WorkbookRefused(
             f"The workbook part {name} declares a DOCTYPE or entities, which workbooks never "
-            "need (an XML entity bomb); the file is refused.")
+            "need (an XML entity bomb); the file is refused."
+        )
     if end >= len(head) and len(head) >= PROLOG_BYTES:
         raise WorkbookRefused(f"The workbook part {name} has no readable XML content.")
 
@@ -177,8 +197,9 @@ def _not_xml(name: str, error: Exception) -> WorkbookRefused:
     """A part expat cannot read: malformed XML, or an encoding it does not know."""
     if isinstance(error, expat.ExpatError):
         error = f"{expat.errors.messages[error.code]}, line {error.lineno}"
-    return WorkbookRefused(f"The workbook part {name} is not well-formed XML ({error}); the "
-                           "file is refused.")
+    return WorkbookRefused(
+        f"The workbook part {name} is not well-formed XML ({error}); the file is refused."
+    )
 
 
 def _local(tag: str) -> str:
@@ -196,18 +217,25 @@ def check_container(path) -> Package:
         package = _Zip(archive)
         infos = archive.infolist()
         if package.get("[Content_Types].xml") is None:
-            raise WorkbookRefused("This file is a zip archive but not an Excel workbook (.xlsx): "
-                                  "it has no [Content_Types].xml part.")
+            raise WorkbookRefused(
+                "This file is a zip archive but not an Excel workbook (.xlsx): "
+                "it has no [Content_Types].xml part."
+            )
         if any(name.endswith("vbaproject.bin") for name in package.parts):
             raise WorkbookRefused("Macro-enabled workbooks (.xlsm) are refused; save as .xlsx.")
         if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-            raise WorkbookRefused("This workbook decompresses to more than the accepted size "
-                                  "(a zip bomb?); the file is refused.")
+            raise WorkbookRefused(
+                "This workbook decompresses to more than the accepted size "
+                "(a zip bomb?); the file is refused."
+            )
         for info in infos:
-            if (info.file_size > RATIO_CHECKED_FROM
-                    and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                raise WorkbookRefused(f"The workbook part {info.filename} is compressed "
-                                      "suspiciously well (a zip bomb?); the file is refused.")
+            if info.file_size > RATIO_CHECKED_FROM and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise WorkbookRefused(
+                    f"The workbook part {info.filename} is compressed "
+                    "suspiciously well (a zip bomb?); the file is refused."
+                )
         content_types = archive.read(package.get("[Content_Types].xml"))
         if any(marker in content_types for marker in MACRO_MARKERS):
             raise WorkbookRefused("Macro-enabled workbooks (.xlsm) are refused; save as .xlsx.")
@@ -226,27 +254,40 @@ def check_container(path) -> Package:
 
 def _find_parts(package: _Zip, path: str) -> Package:
     """The workbook through `_rels/.rels`, then its one worksheet and its helper parts."""
-    documents = [(info, name) for kind, info, name in package.relationships("")
-                 if kind == "officeDocument"]
+    documents = [
+        (info, name) for kind, info, name in package.relationships("") if kind == "officeDocument"
+    ]
     if not documents:
-        raise WorkbookRefused("This file is a zip archive but not an Excel workbook (.xlsx): "
-                              "its relationships (_rels/.rels) name no main document.")
+        raise WorkbookRefused(
+            "This file is a zip archive but not an Excel workbook (.xlsx): "
+            "its relationships (_rels/.rels) name no main document."
+        )
     workbook, workbook_name = documents[0]
     if workbook_name.casefold().endswith(".bin"):
         raise WorkbookRefused("Binary workbooks (.xlsb) are not supported; save as .xlsx.")
     if workbook is None:
-        raise WorkbookRefused(f"The workbook part {workbook_name}, named by the package's "
-                              "relationships, is missing from the file; the file is refused.")
+        raise WorkbookRefused(
+            f"The workbook part {workbook_name}, named by the package's "
+            "relationships, is missing from the file; the file is refused."
+        )
     root = package.xml(workbook)
     if _local(root.tag) != "workbook":
-        raise WorkbookRefused(f"This file is not an Excel workbook (.xlsx): its main part "
-                              f"{workbook.filename} is a {_local(root.tag)!r} document.")
+        raise WorkbookRefused(
+            f"This file is not an Excel workbook (.xlsx): its main part "
+            f"{workbook.filename} is a {_local(root.tag)!r} document."
+        )
     sheets, date1904, recalculated = [], False, False
     for element in root.iter():
         name = _local(element.tag)
         if name == "sheet":
-            rel_id = next((value for key, value in element.attrib.items()
-                           if _local(key) == "id" and key.startswith("{")), None)
+            rel_id = next(
+                (
+                    value
+                    for key, value in element.attrib.items()
+                    if _local(key) == "id" and key.startswith("{")
+                ),
+                None,
+            )
             sheets.append((element.get("name", ""), rel_id))
         elif name == "workbookPr":
             date1904 = element.get("date1904", "0").lower() in ("1", "true")
@@ -254,21 +295,29 @@ def _find_parts(package: _Zip, path: str) -> Package:
             recalculated = element.get("fullCalcOnLoad", "0").lower() in ("1", "true")
     if len(sheets) != 1:
         raise WorkbookRefused(
-            f"The workbook has {len(sheets)} worksheets; keep only the one to import.")
-    targets = {rel_id: rest for rel_id, *rest in
-               _relationship_elements(package, workbook.filename)}
+            f"The workbook has {len(sheets)} worksheets; keep only the one to import."
+        )
+    targets = {rel_id: rest for rel_id, *rest in _relationship_elements(package, workbook.filename)}
     sheet_name, rel_id = sheets[0]
     kind, sheet, target = targets.get(rel_id, (None, None, None))
     if sheet is None:
-        raise WorkbookRefused(f'The worksheet "{sheet_name}" is missing from the file '
-                              f"({target or 'no part is named for it'}); the file is refused.")
+        raise WorkbookRefused(
+            f'The worksheet "{sheet_name}" is missing from the file '
+            f"({target or 'no part is named for it'}); the file is refused."
+        )
     if kind != "worksheet":
-        raise WorkbookRefused(f'The sheet "{sheet_name}" is a {kind}, not a worksheet of '
-                              "cells; the file is refused.")
+        raise WorkbookRefused(
+            f'The sheet "{sheet_name}" is a {kind}, not a worksheet of cells; the file is refused.'
+        )
     helpers = {kind: info for kind, info, _ in package.relationships(workbook.filename)}
-    return Package(path=path, sheet=sheet, shared_strings=helpers.get("sharedStrings"),
-                   styles=helpers.get("styles"), date1904=date1904,
-                   recalculated_on_open=recalculated)
+    return Package(
+        path=path,
+        sheet=sheet,
+        shared_strings=helpers.get("sharedStrings"),
+        styles=helpers.get("styles"),
+        date1904=date1904,
+        recalculated_on_open=recalculated,
+    )
 
 
 def _relationship_elements(package: _Zip, source: str):
@@ -281,8 +330,11 @@ def _relationship_elements(package: _Zip, source: str):
         if _local(element.tag) != "Relationship" or element.get("TargetMode") == "External":
             continue
         target = unquote(element.get("Target", "")).replace("\\", "/")
-        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
+        name = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
         kind = element.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
         yield element.get("Id"), kind, package.get(name), name
 
@@ -321,10 +373,12 @@ def _verify_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: Package
 
 # Capitals, digits and both quotes folded, so one search finds a reference however its
 # attribute is written (`r="XFD1"`, `r = 'XFD1'`).
-_LETTERS_DIGITS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'",
-                                  b"A" * 26 + b"0" * 10 + b'"')
-_PAST_O = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'",
-                          b"a" * 15 + b"Z" * 11 + b"0" * 10 + b'"')
+_LETTERS_DIGITS = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'", b"A" * 26 + b"0" * 10 + b'"'
+)
+_PAST_O = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'", b"a" * 15 + b"Z" * 11 + b"0" * 10 + b'"'
+)
 _LAST_REF = re.compile(rb"""\br="\$?[A-Za-z]{0,3}\$?(\d{1,7})\"""")
 
 
@@ -345,8 +399,15 @@ def _formula_marks(head: bytes, recalculated: bool) -> tuple[tuple[bytes, ...], 
     if root is None:
         return (b"",), (b"",)
     p = (root.group(1) + b":") if root.group(1) else b""
-    marks = (b"</" + p + b"f></" + p + b"c>", b"/></" + p + b"c>", b"<" + p + b"v></" + p + b"v>",
-             b">\n", b">\r", b">\t", b"> <")
+    marks = (
+        b"</" + p + b"f></" + p + b"c>",
+        b"/></" + p + b"c>",
+        b"<" + p + b"v></" + p + b"v>",
+        b">\n",
+        b">\r",
+        b">\t",
+        b"> <",
+    )
     if recalculated:
         marks += (b"</" + p + b"f><" + p + b"v>0</" + p + b"v>",)
     return (b"f>", b"<" + p + b"f"), marks
@@ -439,9 +500,11 @@ def number_text(raw: str) -> str | None:
 
 
 def _too_many_digits(raw: str) -> str:
-    return (f"the number {raw} has more than {MAX_DIGITS} digits, which Excel cannot keep (it "
-            "turns the rest into zeros); format the column as Text, type the number again and "
-            "save")
+    return (
+        f"the number {raw} has more than {MAX_DIGITS} digits, which Excel cannot keep (it "
+        "turns the rest into zeros); format the column as Text, type the number again and "
+        "save"
+    )
 
 
 # --- number formats ----------------------------------------------------------------------------
@@ -472,8 +535,11 @@ def _section(code: str):
             return None
         position = token.end()
         quoted, escaped, digit, literal = token.groups()
-        tokens.append(("0#".index(digit), None) if digit else
-                      (None, quoted if quoted is not None else escaped or literal))
+        tokens.append(
+            ("0#".index(digit), None)
+            if digit
+            else (None, quoted if quoted is not None else escaped or literal)
+        )
     if position != len(code) or not any(kind is not None for kind, _ in tokens):
         return None
     return condition, tokens
@@ -481,8 +547,14 @@ def _section(code: str):
 
 def _holds(condition, value: int) -> bool:
     operator, limit = condition
-    return {"<=": value <= limit, ">=": value >= limit, "<>": value != limit, "<": value < limit,
-            ">": value > limit, "=": value == limit}[operator]
+    return {
+        "<=": value <= limit,
+        ">=": value >= limit,
+        "<>": value != limit,
+        "<": value < limit,
+        ">": value > limit,
+        "=": value == limit,
+    }[operator]
 
 
 def digit_pattern(code: str):
@@ -502,6 +574,7 @@ def digit_pattern(code: str):
             if condition is None or _holds(condition, value):
                 return _fill(tokens, str(value))
         return None
+
     return show
 
 
@@ -536,7 +609,8 @@ def _date_text(raw: str, date1904: bool) -> str:
         base = datetime.datetime(1899, 12, 30 if serial >= 61 else 31)
     moment = base + datetime.timedelta(days=serial)
     moment = moment.replace(microsecond=0) + datetime.timedelta(
-        seconds=round(moment.microsecond / 1e6))
+        seconds=round(moment.microsecond / 1e6)
+    )
     if moment.time() == datetime.time(0):
         return moment.date().isoformat()
     return moment.isoformat()
@@ -599,8 +673,9 @@ def _read_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None)
             text = _unescape("".join(parts))
             total += len(text)
             if total > MAX_SHARED_TEXT:
-                raise WorkbookRefused("The workbook's shared text is larger than accepted; "
-                                      "the file is refused.")
+                raise WorkbookRefused(
+                    "The workbook's shared text is larger than accepted; the file is refused."
+                )
             strings.append(text)
 
     def characters(data):
@@ -633,7 +708,8 @@ def _far_cell(ref: str, column: int) -> WorkbookRefused:
     return WorkbookRefused(
         f"The worksheet has a value in cell {ref}, which makes it {column + 1:,} columns wide; "
         f"at most {MAX_COLUMNS} columns are accepted. Delete that cell's contents (or everything "
-        "right of the customer columns) and upload again.")
+        "right of the customer columns) and upload again."
+    )
 
 
 class _SheetParser:
@@ -664,7 +740,7 @@ class _SheetParser:
         self.parser = parser
 
     def start(self, name, attrs):
-        local = name[name.rfind("}") + 1:]
+        local = name[name.rfind("}") + 1 :]
         if local == "c":
             ref = attrs.get("r")
             if ref:
@@ -672,8 +748,10 @@ class _SheetParser:
                 column = self.columns.get(letters)
                 if column is None:
                     if not _REF.fullmatch(ref):
-                        raise WorkbookRefused(f'The worksheet has a cell reference "{ref}" that '
-                                              "is not a cell; the file is refused.")
+                        raise WorkbookRefused(
+                            f'The worksheet has a cell reference "{ref}" that '
+                            "is not a cell; the file is refused."
+                        )
                     column = self.columns[letters] = _column_index(letters)
                 self.column = column
             else:
@@ -707,7 +785,7 @@ class _SheetParser:
             self.text.append(data)
 
     def end(self, name):
-        local = name[name.rfind("}") + 1:]
+        local = name[name.rfind("}") + 1 :]
         if local == "v":
             self.value = "".join(self.text) if self.text is not None else ""
             self.text = None
@@ -726,8 +804,11 @@ class _SheetParser:
     def cell(self):
         kind, value = self.kind, self.value
         text = problem = None
-        if self.formula and (value is None or (value == "" and kind != "str")
-                             or (self.recalculated and value == "0" and kind in (None, "n"))):
+        if self.formula and (
+            value is None
+            or (value == "" and kind != "str")
+            or (self.recalculated and value == "0" and kind in (None, "n"))
+        ):
             # No cached value, or XlsxWriter's 0 in a file marked to be recalculated on opening.
             problem = NO_VALUE
         elif kind is None or kind == "n":
@@ -783,7 +864,7 @@ class _SheetParser:
 
 def _as_tuple(cells: dict[int, str]) -> tuple[str, ...]:
     if len(cells) == 1:
-        (column, text), = cells.items()
+        ((column, text),) = cells.items()
         return ("",) * column + (text,)
     if not cells:
         return ()
@@ -893,11 +974,12 @@ def _calamine_rows(package: Package) -> Parsed | None:
     cannot open a layout this module can (the careful reader then reads it)."""
     try:
         sheet = CalamineWorkbook.from_path(package.path).get_sheet_by_index(0)
-    except Exception:  # noqa: BLE001  (CalamineError and plain errors for some layouts)
+    except Exception:
         return None
     if sheet.width > MAX_COLUMNS:
         raise WorkbookRefused(
-            f"The worksheet has {sheet.width} columns; at most {MAX_COLUMNS} are accepted.")
+            f"The worksheet has {sheet.width} columns; at most {MAX_COLUMNS} are accepted."
+        )
     return _calamine_cells(sheet)
 
 
@@ -912,8 +994,11 @@ def _calamine_cells(sheet) -> Parsed:
         if pad:
             cells = pad + cells
         if None in cells:  # a number of more than 15 digits
-            problems = {i: _too_many_digits(_digits(values[i - first_column]))
-                        for i, cell in enumerate(cells) if cell is None}
+            problems = {
+                i: _too_many_digits(_digits(values[i - first_column]))
+                for i, cell in enumerate(cells)
+                if cell is None
+            }
             cells = tuple("" if cell is None else cell for cell in cells)
             yield row_no, cells, problems
         else:
@@ -969,8 +1054,10 @@ def open_sheet(path) -> Sheet:
     for row_no, cells, problems in parsed:
         if problems:
             column = min(problems)
-            raise WorkbookRefused(f"The header cell {column_letter(column)}{row_no} cannot be "
-                                  f"read: {problems[column]}.")
+            raise WorkbookRefused(
+                f"The header cell {column_letter(column)}{row_no} cannot be "
+                f"read: {problems[column]}."
+            )
         if any(text.strip() for text in cells):
             header = tuple(text.strip() for text in cells)
             header_row = row_no
@@ -979,8 +1066,12 @@ def open_sheet(path) -> Sheet:
         raise WorkbookRefused("The worksheet is empty: it has no header row.")
     while header and not header[-1]:
         header = header[:-1]
-    return Sheet(header=header, header_row=header_row,
-                 rows_total=max(package.last_cell_row - header_row, 0), rows=_data_rows(parsed))
+    return Sheet(
+        header=header,
+        header_row=header_row,
+        rows_total=max(package.last_cell_row - header_row, 0),
+        rows=_data_rows(parsed),
+    )
 
 
 def _data_rows(parsed: Parsed) -> Iterator[tuple[int, tuple[str, ...]]]:

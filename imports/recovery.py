@@ -15,9 +15,11 @@ def validation_died(kwargs: dict) -> None:
     """The batch fails with the reason; its page offers to validate it again."""
     with scope(tenant=kwargs["tenant_id"]):
         ImportBatch.objects.filter(pk=kwargs["batch_id"], status=Status.VALIDATING).update(
-            status=Status.FAILED, retry=Retry.VALIDATE,
+            status=Status.FAILED,
+            retry=Retry.VALIDATE,
             message=STOPPED.format(doing="checking this file") + "; nothing was changed. "
-                    "Validate it again.")
+            "Validate it again.",
+        )
 
 
 @when_worker_died(apply_batch)
@@ -27,8 +29,11 @@ def apply_died(kwargs: dict) -> None:
     from imports.services import apply_committed_at
 
     with scope(tenant=kwargs["tenant_id"]):
-        batch = (ImportBatch.objects.select_for_update()
-                 .filter(pk=kwargs["batch_id"], status=Status.APPLYING).first())
+        batch = (
+            ImportBatch.objects.select_for_update()
+            .filter(pk=kwargs["batch_id"], status=Status.APPLYING)
+            .first()
+        )
         if batch is None:
             return
         if not try_company_lock(batch.company_id):
@@ -36,10 +41,14 @@ def apply_died(kwargs: dict) -> None:
         batch.applied_at = apply_committed_at(batch)
         if batch.applied_at:
             batch.status, batch.retry = Status.APPLIED, Retry.NONE
-            batch.message = ("Its worker stopped after the changes were written: they are in, "
-                             "and the import can be undone.")
+            batch.message = (
+                "Its worker stopped after the changes were written: they are in, "
+                "and the import can be undone."
+            )
         else:
             batch.status, batch.retry = Status.FAILED, Retry.APPLY
-            batch.message = (STOPPED.format(doing="applying this import")
-                             + "; nothing was written. Apply it again.")
+            batch.message = (
+                STOPPED.format(doing="applying this import")
+                + "; nothing was written. Apply it again."
+            )
         batch.save(update_fields=["status", "retry", "message", "applied_at"])

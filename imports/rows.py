@@ -87,17 +87,26 @@ def stored_digest_sql(fields: list[str]) -> str:
     a company that requires the tax fields, only tax-ready customers: the others would now be
     row errors (R9)."""
     joined = ", ".join(f"c.{f}" for f in fields)
-    return (f"SELECT c.company_id, c.number, "  # noqa: S608
-            f"decode(md5(concat_ws(E'\\x1f', {joined})), 'hex') FROM customers_customer c "
-            "JOIN companies_company co ON co.id = c.company_id "
-            "WHERE c.company_id = ANY(%s) AND (c.tax_ready OR NOT co.require_tax_fields)")
+    return (
+        f"SELECT c.company_id, c.number, "  # noqa: S608
+        f"decode(md5(concat_ws(E'\\x1f', {joined})), 'hex') FROM customers_customer c "
+        "JOIN companies_company co ON co.id = c.company_id "
+        "WHERE c.company_id = ANY(%s) AND (c.tax_ready OR NOT co.require_tax_fields)"
+    )
 
 
 class RowCleaner:
-    def __init__(self, layout: Layout, *, company_id: int | None = None,
-                 companies: dict[str, int] | None = None, tax_required: Container[int] = (),
-                 stored: dict | None = None, validate_address: Container[int] = (),
-                 validate_overrides: dict[tuple[int, str], bool] | None = None):
+    def __init__(
+        self,
+        layout: Layout,
+        *,
+        company_id: int | None = None,
+        companies: dict[str, int] | None = None,
+        tax_required: Container[int] = (),
+        stored: dict | None = None,
+        validate_address: Container[int] = (),
+        validate_overrides: dict[tuple[int, str], bool] | None = None,
+    ):
         """`company_id`: the picked company, which takes the rows without a company code;
         `companies`: {code: id} of the companies a `Company Code` cell may name (R42);
         `tax_required`: ids of the companies that require the tax fields (R9);
@@ -124,19 +133,25 @@ class RowCleaner:
             # Rows as wide as the header are cut by one C-level call; shorter ones cell by cell.
             cut = itemgetter(*indexes) if len(indexes) > 1 else None
             self.plans[side] = (
-                indexes, fields, cut, max(indexes) + 1,
+                indexes,
+                fields,
+                cut,
+                max(indexes) + 1,
                 fields.index("number") if "number" in fields else None,
-                [fields.index(f) if f in fields else None for f in DETAIL_FIELDS])
+                [fields.index(f) if f in fields else None for f in DETAIL_FIELDS],
+            )
         self.zone_index = layout.index_of(SHIPPING, ZONE)
-        self.titles = {side: {f: title_for(side, f) for f in FIELD_NAMES}
-                       for side in (BILLING, SHIPPING)}
+        self.titles = {
+            side: {f: title_for(side, f) for f in FIELD_NAMES} for side in (BILLING, SHIPPING)
+        }
         self.zone_title = "Shipping Customer State"
         # Every present column: (index, title), for checks of a whole row.
         self.present = [(i, c.title) for i, c in layout.columns]
         # Which record's zones the file states (for "replace", R37).
-        self.zoned = {BILLING: self.zone_index is not None,
-                      SHIPPING: layout.kind == FULL
-                      and layout.index_of(SHIPPING, "state") is not None}
+        self.zoned = {
+            BILLING: self.zone_index is not None,
+            SHIPPING: layout.kind == FULL and layout.index_of(SHIPPING, "state") is not None,
+        }
 
     def clean(self, row_no: int, cells: tuple[str, ...]) -> tuple[list[tuple], list[Issue]]:
         """The records of one row (for COPY, each ending with its company id) and its issues.
@@ -149,8 +164,14 @@ class RowCleaner:
         if code:
             company_id = self.companies.get(code)
             if company_id is None:
-                return [], [Issue(row_no, COMPANY_CODE_TITLE, f"{code!r} is not the code of the "
-                                  "picked company or of a company below it that you can reach.")]
+                return [], [
+                    Issue(
+                        row_no,
+                        COMPANY_CODE_TITLE,
+                        f"{code!r} is not the code of the "
+                        "picked company or of a company below it that you can reach.",
+                    )
+                ]
         require_tax_fields = company_id in self.tax_required
         records, issues = [], []
         numbers = {}
@@ -169,10 +190,14 @@ class RowCleaner:
             number = strip_invisible(raw[number_at]) if number_at is not None else ""
             if not number:
                 if side == BILLING:
-                    if not bad and any(cells[i].strip() for i, _ in self.present
-                                          if i < width):
-                        issues.append(Issue(row_no, self.titles[side]["number"],
-                                            "The customer number is required."))
+                    if not bad and any(cells[i].strip() for i, _ in self.present if i < width):
+                        issues.append(
+                            Issue(
+                                row_no,
+                                self.titles[side]["number"],
+                                "The customer number is required.",
+                            )
+                        )
                     break
                 continue
             stored = self.stored.get(side)
@@ -182,8 +207,9 @@ class RowCleaner:
             else:
                 values = dict(zip(fields, raw, strict=True))
                 values["number"] = number
-                record, record_issues = self._record(row_no, side, values, require_tax_fields,
-                                                     company_id)
+                record, record_issues = self._record(
+                    row_no, side, values, require_tax_fields, company_id
+                )
                 issues.extend(record_issues)
                 if bad and not record[-1]:
                     record = (*record[:-1], True)
@@ -205,12 +231,19 @@ class RowCleaner:
             cell = f"{column_letter(index)}{row_no}"
             if index in problems:
                 issues.append(Issue(row_no, title, f"Cell {cell}: {problems[index]}."))
-            elif index < len(cells) and (points := [code_point(c) for c in
-                                                    forbidden_characters(cells[index])]):
-                issues.append(Issue(row_no, title, f"Cell {cell} holds "
-                                    f"{'a character' if len(points) == 1 else 'characters'} "
-                                    f"that cannot be stored ({', '.join(points)}); remove "
-                                    f"{'it' if len(points) == 1 else 'them'}."))
+            elif index < len(cells) and (
+                points := [code_point(c) for c in forbidden_characters(cells[index])]
+            ):
+                issues.append(
+                    Issue(
+                        row_no,
+                        title,
+                        f"Cell {cell} holds "
+                        f"{'a character' if len(points) == 1 else 'characters'} "
+                        f"that cannot be stored ({', '.join(points)}); remove "
+                        f"{'it' if len(points) == 1 else 'them'}.",
+                    )
+                )
         return issues
 
     def _stored_record(self, row_no, side, number, raw, detail_at) -> tuple:
@@ -222,34 +255,57 @@ class RowCleaner:
             zone = state if state in REGION_NAMES else None
         return (row_no, side, number, *details, zone, None, self.zoned[side], False)
 
-    def _record(self, row_no: int, side: str, values: dict, require_tax_fields: bool,
-                company_id: int | None = None) -> tuple[tuple, list[Issue]]:
+    def _record(
+        self,
+        row_no: int,
+        side: str,
+        values: dict,
+        require_tax_fields: bool,
+        company_id: int | None = None,
+    ) -> tuple[tuple, list[Issue]]:
         titles = self.titles[side]
         issues = []
         if "zip" in values:
             padded = pad_zip(values["zip"], values.get("country", ""), values.get("state", ""))
             if padded:
                 number = values["zip"].replace("-", "").lstrip("0") or "0"
-                issues.append(Issue(row_no, titles["zip"], f"The ZIP code {number} was stored "
-                                    f"as a number; read as {padded}.", WARNING))
+                issues.append(
+                    Issue(
+                        row_no,
+                        titles["zip"],
+                        f"The ZIP code {number} was stored as a number; read as {padded}.",
+                        WARNING,
+                    )
+                )
                 values["zip"] = padded
-        validate = self.validate_overrides.get((company_id, values["number"].strip()),
-                                               company_id in self.validate_address)
-        cleaned, errors = clean_customer_values(values, require_tax_fields=require_tax_fields,
-                                                validate_address=validate)
+        validate = self.validate_overrides.get(
+            (company_id, values["number"].strip()), company_id in self.validate_address
+        )
+        cleaned, errors = clean_customer_values(
+            values, require_tax_fields=require_tax_fields, validate_address=validate
+        )
         if errors:
             issues.extend(Issue(row_no, titles[f], message) for f, message in errors.items())
         elif not validate and "zip" in cleaned and "state" in cleaned:
             # R63 off: a ZIP outside its state is a warning.
-            mismatch = address_mismatch(state=cleaned["state"],
-                                        country=cleaned.get("country") or "", zip=cleaned["zip"])
+            mismatch = address_mismatch(
+                state=cleaned["state"], country=cleaned.get("country") or "", zip=cleaned["zip"]
+            )
             if mismatch:
                 issues.append(Issue(row_no, titles["zip"], mismatch, WARNING))
         zone = None
         if side == SHIPPING and self.zoned[SHIPPING] and cleaned.get("state") in REGION_NAMES:
             zone = cleaned["state"]
-        record = (row_no, side, cleaned["number"], *map(cleaned.get, DETAIL_FIELDS),
-                  zone, None, self.zoned[side], bool(errors))
+        record = (
+            row_no,
+            side,
+            cleaned["number"],
+            *map(cleaned.get, DETAIL_FIELDS),
+            zone,
+            None,
+            self.zoned[side],
+            bool(errors),
+        )
         return record, issues
 
     def _billing_extras(self, row_no, cells, record, numbers, issues) -> tuple:
@@ -258,20 +314,29 @@ class RowCleaner:
         if self.zone_index is not None and self.zone_index < len(cells):
             region = cells[self.zone_index].strip().upper()
             if region and region not in REGION_NAMES:
-                issues.append(Issue(row_no, self.zone_title, f"{region!r} is not a US state, DC, "
-                                    "US territory or Canadian province code."))
+                issues.append(
+                    Issue(
+                        row_no,
+                        self.zone_title,
+                        f"{region!r} is not a US state, DC, "
+                        "US territory or Canadian province code.",
+                    )
+                )
                 error = True
             elif region:
                 zone = region
         if SHIPPING in numbers:
             link_to = numbers[SHIPPING]
             if link_to == numbers[BILLING]:
-                issues.append(Issue(row_no, "Shipping Customer Number",
-                                    "A customer cannot be its own shipping customer."))
+                issues.append(
+                    Issue(
+                        row_no,
+                        "Shipping Customer Number",
+                        "A customer cannot be its own shipping customer.",
+                    )
+                )
                 error = True
         return (*record[:-4], zone, link_to, record[-2], error)
-
-
 
 
 def _same(raw: list[str], expected: bytes) -> bool:
@@ -279,5 +344,7 @@ def _same(raw: list[str], expected: bytes) -> bool:
     `stored_digest_sql` computes it), and no cell holds the separator (so
     equal joined texts mean equal cells)."""
     joined = DIGEST_SEPARATOR.join(raw)
-    return (md5(joined.encode(), usedforsecurity=False).digest() == expected
-            and joined.count(DIGEST_SEPARATOR) == len(raw) - 1)
+    return (
+        md5(joined.encode(), usedforsecurity=False).digest() == expected
+        and joined.count(DIGEST_SEPARATOR) == len(raw) - 1
+    )

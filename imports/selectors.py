@@ -10,8 +10,8 @@ from imports.models import ImportBatch
 
 def visible_batches(request) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(
-        reachable_companies_q(request.membership, "company__")).select_related(
-        "company", "created_by")
+        reachable_companies_q(request.membership, "company__")
+    ).select_related("company", "created_by")
 
 
 def get_batch(request, public_id) -> ImportBatch:
@@ -37,13 +37,14 @@ def new_customer_fields(batch: ImportBatch, keys: list[tuple]) -> dict[tuple, li
         return {}
     values: dict[tuple, dict] = {}
     if batch.status in ("applied", "undone"):
-        for customer in Customer.objects.filter(company_id__in={c for c, _ in wanted},
-                                                number__in={n for _, n in wanted}):
+        for customer in Customer.objects.filter(
+            company_id__in={c for c, _ in wanted}, number__in={n for _, n in wanted}
+        ):
             values[customer.company_id, customer.number] = {
-                f: getattr(customer, f) for f in FIELD_NAMES}
+                f: getattr(customer, f) for f in FIELD_NAMES
+            }
     elif batch.file:
-        codes = dict(Company.objects.filter(batch.company.subtree_q())
-                     .values_list("code", "pk"))
+        codes = dict(Company.objects.filter(batch.company.subtree_q()).values_list("code", "pk"))
         with stored_file_path(batch.file.name) as path:
             try:  # read as the engine read it: .xlsx or .csv, titles or a mapping
                 sheet = open_table(path, name=batch.original_name)
@@ -55,11 +56,18 @@ def new_customer_fields(batch: ImportBatch, keys: list[tuple]) -> dict[tuple, li
                 for record in cleaner.clean(row_no, cells)[0]:
                     key = (record[-1], record[2])  # (company id, number)
                     if record[1] == BILLING and key in wanted and key not in values:
-                        values[key] = {"number": record[2], **dict(
-                            zip(DETAIL_FIELDS, record[3:], strict=False))}
-    return {key: [(str(Customer._meta.get_field(f).verbose_name).capitalize(), v)
-                  for f, v in fields.items() if v and f in FIELD_NAMES]
-            for key, fields in values.items()}
+                        values[key] = {
+                            "number": record[2],
+                            **dict(zip(DETAIL_FIELDS, record[3:], strict=False)),
+                        }
+    return {
+        key: [
+            (str(Customer._meta.get_field(f).verbose_name).capitalize(), v)
+            for f, v in fields.items()
+            if v and f in FIELD_NAMES
+        ]
+        for key, fields in values.items()
+    }
 
 
 def describe_changes(batch: ImportBatch, changes) -> None:
@@ -67,12 +75,15 @@ def describe_changes(batch: ImportBatch, changes) -> None:
     it) and each new customer's change `fields` (see `new_customer_fields`)."""
     from customers.models import Customer
 
-    existing = {(company, number): public_id for company, number, public_id in
-                Customer.objects.filter(company_id__in={c.company_id for c in changes},
-                                        number__in={c.number for c in changes})
-                .values_list("company_id", "number", "public_id")}
-    fields = new_customer_fields(batch, [(c.company_id, c.number) for c in changes
-                                         if c.kind == "new"])
+    existing = {
+        (company, number): public_id
+        for company, number, public_id in Customer.objects.filter(
+            company_id__in={c.company_id for c in changes}, number__in={c.number for c in changes}
+        ).values_list("company_id", "number", "public_id")
+    }
+    fields = new_customer_fields(
+        batch, [(c.company_id, c.number) for c in changes if c.kind == "new"]
+    )
     for change in changes:
         change.customer_public_id = existing.get((change.company_id, change.number))
         change.fields = fields.get((change.company_id, change.number), [])

@@ -56,8 +56,10 @@ def stored_file_path(name: str):
         return
     except NotImplementedError:
         pass
-    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as local, \
-            default_storage.open(name) as src:
+    with (
+        tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as local,
+        default_storage.open(name) as src,
+    ):
         shutil.copyfileobj(src, local)
         local.flush()
         yield Path(local.name)
@@ -77,9 +79,11 @@ class _Progress:
         if self.connection is None:
             self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
         with self.connection.cursor() as cursor:
-            cursor.execute("""UPDATE imports_importbatch SET rows_done = %s, rows_total = %s,
+            cursor.execute(
+                """UPDATE imports_importbatch SET rows_done = %s, rows_total = %s,
                                      step = %s WHERE id = %s""",
-                           [done, total, step[:200], self.batch_id])
+                [done, total, step[:200], self.batch_id],
+            )
 
     def close(self) -> None:
         if self.connection is not None:
@@ -108,8 +112,9 @@ def _save_result(batch: ImportBatch, result: engine.Result) -> None:
 # --- batches from the web -----------------------------------------------------------------------
 
 
-def batch_create(*, tenant, company, user, uploaded_file, replace: bool,
-                 mirror: bool = False) -> ImportBatch:
+def batch_create(
+    *, tenant, company, user, uploaded_file, replace: bool, mirror: bool = False
+) -> ImportBatch:
     """Store the upload and validate it in the background (R38, R40); `mirror`: the file is
     the company's whole customer list (R59)."""
     if uploaded_file.size > max_upload_bytes():  # R40; the web page refuses it sooner
@@ -118,13 +123,19 @@ def batch_create(*, tenant, company, user, uploaded_file, replace: bool,
 
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            tenant=tenant, company=company, created_by=user, replace=replace, mirror=mirror,
+            tenant=tenant,
+            company=company,
+            created_by=user,
+            replace=replace,
+            mirror=mirror,
             original_name=Path(uploaded_file.name or "upload.xlsx").name[:255],
-            status=Status.VALIDATING)
+            status=Status.VALIDATING,
+        )
         batch.file.name = _store(tenant, uploaded_file, batch.original_name)
         batch.save(update_fields=["file"])
-        transaction.on_commit(lambda: validate_batch.enqueue(batch_id=batch.pk,
-                                                             tenant_id=tenant.pk))
+        transaction.on_commit(
+            lambda: validate_batch.enqueue(batch_id=batch.pk, tenant_id=tenant.pk)
+        )
     return batch
 
 
@@ -139,8 +150,11 @@ def batch_validate(batch: ImportBatch) -> ImportBatch:
     except Exception as error:  # the database or the storage failed: nothing was kept
         logger.exception("Validating import batch %s failed", batch.pk)
         ImportChange.objects.filter(batch=batch).delete()
-        return _fail(batch, f"Checking the file failed ({_short(error)}); nothing was changed. "
-                            "Validate it again.", retry=Retry.VALIDATE)
+        return _fail(
+            batch,
+            f"Checking the file failed ({_short(error)}); nothing was changed. Validate it again.",
+            retry=Retry.VALIDATE,
+        )
     _save_result(batch, result)
     batch.checked_version = version
     batch.status = Status.READY
@@ -151,14 +165,17 @@ def batch_validate(batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-BUSY = ("Another import of this company is being applied right now; {action} this one when it "
-        "has finished (its page shows how far it is).")
+BUSY = (
+    "Another import of this company is being applied right now; {action} this one when it "
+    "has finished (its page shows how far it is)."
+)
 
 
 def another_apply_running(batch: ImportBatch) -> bool:
     """Whether another batch of the company is applying (queued or holding the lock)."""
-    return (ImportBatch.objects.filter(company_id=batch.company_id, status=Status.APPLYING)
-            .exclude(pk=batch.pk).exists() or company_lock_held(batch.company_id))
+    return ImportBatch.objects.filter(company_id=batch.company_id, status=Status.APPLYING).exclude(
+        pk=batch.pk
+    ).exists() or company_lock_held(batch.company_id)
 
 
 STALE = "The customers changed since this preview: check the file again."
@@ -168,15 +185,18 @@ def company_version(company_id: int) -> int:
     """How many times imports changed the company's customers: applies plus undos of its
     batches (web and command). It only grows; a preview is stale once it moved (R39)."""
     return ImportBatch.objects.filter(company_id=company_id).aggregate(
-        version=Count("applied_at") + Count("undone_at"))["version"]
+        version=Count("applied_at") + Count("undone_at")
+    )["version"]
 
 
 def preview_is_stale(batch: ImportBatch) -> bool:
     """Whether another batch of the company was applied or undone since the check that made
     this batch's preview started (R39): applying it would not do what its preview shows. A
     batch checked before versions were kept is not known stale."""
-    return (batch.checked_version is not None
-            and company_version(batch.company_id) != batch.checked_version)
+    return (
+        batch.checked_version is not None
+        and company_version(batch.company_id) != batch.checked_version
+    )
 
 
 def batch_start_apply(batch: ImportBatch, *, user) -> ImportBatch:
@@ -193,11 +213,15 @@ def batch_start_apply(batch: ImportBatch, *, user) -> ImportBatch:
     with transaction.atomic():
         startable = Q(status=Status.READY) | Q(status=Status.FAILED, retry=Retry.APPLY)
         started = ImportBatch.objects.filter(startable, pk=batch.pk).update(
-            status=Status.APPLYING, rows_done=0, applied_by=user, message="", retry="")
+            status=Status.APPLYING, rows_done=0, applied_by=user, message="", retry=""
+        )
         if not started:
             raise ValidationError("Only a batch that is ready can be applied.")
-        transaction.on_commit(lambda: apply_batch.enqueue(
-            batch_id=batch.pk, tenant_id=batch.tenant_id, user_id=user.pk))
+        transaction.on_commit(
+            lambda: apply_batch.enqueue(
+                batch_id=batch.pk, tenant_id=batch.tenant_id, user_id=user.pk
+            )
+        )
     batch.refresh_from_db()
     return batch
 
@@ -214,8 +238,9 @@ def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
             if preview_is_stale(batch):
                 return _fail(batch, STALE, retry=Retry.VALIDATE)
             with stored_file_path(batch.file.name) as path, _progress(batch) as progress:
-                result = engine.run(path, batch=batch, apply=True, user_id=user_id,
-                                    progress=progress)
+                result = engine.run(
+                    path, batch=batch, apply=True, user_id=user_id, progress=progress
+                )
     except WorkbookRefused as refusal:
         return _fail(batch, str(refusal))
     except ImportBusy as busy:
@@ -224,8 +249,11 @@ def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
         return batch
     except Exception as error:  # the transaction rolled back: nothing was written
         logger.exception("Applying import batch %s failed", batch.pk)
-        return _fail(batch, f"Applying failed ({_short(error)}); nothing was written. "
-                            "Apply it again.", retry=Retry.APPLY)
+        return _fail(
+            batch,
+            f"Applying failed ({_short(error)}); nothing was written. Apply it again.",
+            retry=Retry.APPLY,
+        )
     _save_result(batch, result)
     batch.status = Status.APPLIED
     batch.applied_by_id = user_id
@@ -248,12 +276,16 @@ def batch_mark_failed(batch: ImportBatch, *, user) -> ImportBatch:
         batch.applied_at = apply_committed_at(batch)
         if batch.applied_at:
             batch.status = Status.APPLIED
-            batch.message = ("Its worker stopped after the changes were written: they are in, "
-                             "and the import can be undone.")
+            batch.message = (
+                "Its worker stopped after the changes were written: they are in, "
+                "and the import can be undone."
+            )
         else:
             batch.status = Status.FAILED
-            batch.message = (f"Marked failed by {user}: its apply had stopped; nothing was "
-                             "written. Upload the file again to retry.")
+            batch.message = (
+                f"Marked failed by {user}: its apply had stopped; nothing was "
+                "written. Upload the file again to retry."
+            )
         batch.save(update_fields=["status", "message", "applied_at"])
     return batch
 
@@ -263,8 +295,12 @@ def apply_committed_at(batch: ImportBatch):
     context (imports/history.py). A rare admin action, so an unindexed look is fine."""
     from pghistory.models import Context
 
-    return (Context.objects.filter(metadata__import_batch=str(batch.public_id))
-            .order_by("created_at").values_list("created_at", flat=True).first())
+    return (
+        Context.objects.filter(metadata__import_batch=str(batch.public_id))
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
 
 
 def batch_revalidate(batch: ImportBatch, *, user) -> ImportBatch:
@@ -273,21 +309,23 @@ def batch_revalidate(batch: ImportBatch, *, user) -> ImportBatch:
 
     with transaction.atomic():
         restarted = ImportBatch.objects.filter(
-            pk=batch.pk, status=Status.FAILED, retry=Retry.VALIDATE).update(
-            status=Status.VALIDATING, rows_done=0, rows_total=0, message="", retry="")
+            pk=batch.pk, status=Status.FAILED, retry=Retry.VALIDATE
+        ).update(status=Status.VALIDATING, rows_done=0, rows_total=0, message="", retry="")
         if not restarted:
-            raise ValidationError("Only a batch whose checking was interrupted can be "
-                                  "validated again.")
-        transaction.on_commit(lambda: validate_batch.enqueue(batch_id=batch.pk,
-                                                             tenant_id=batch.tenant_id))
+            raise ValidationError(
+                "Only a batch whose checking was interrupted can be validated again."
+            )
+        transaction.on_commit(
+            lambda: validate_batch.enqueue(batch_id=batch.pk, tenant_id=batch.tenant_id)
+        )
     batch.refresh_from_db()
     return batch
 
 
 def batch_cancel(batch: ImportBatch, *, user) -> ImportBatch:
     cancelled = ImportBatch.objects.filter(
-        pk=batch.pk, status__in=[Status.READY, Status.VALIDATING, Status.FAILED]).update(
-        status=Status.CANCELLED, message=f"Cancelled by {user}.")
+        pk=batch.pk, status__in=[Status.READY, Status.VALIDATING, Status.FAILED]
+    ).update(status=Status.CANCELLED, message=f"Cancelled by {user}.")
     if not cancelled:
         raise ValidationError("Only a batch that is not applied can be cancelled.")
     ImportChange.objects.filter(batch=batch).delete()
@@ -302,8 +340,9 @@ def batch_undo(batch: ImportBatch, *, user) -> ImportBatch:
         if batch.status != Status.APPLIED:
             raise ValidationError("Only an applied batch can be undone.")
         # R57: never wait for another apply; the lock is held until this transaction ends.
-        if (ImportBatch.objects.filter(company_id=batch.company_id, status=Status.APPLYING)
-                .exists() or not try_company_lock(batch.company_id)):
+        if ImportBatch.objects.filter(
+            company_id=batch.company_id, status=Status.APPLYING
+        ).exists() or not try_company_lock(batch.company_id):
             raise ValidationError(BUSY.format(action="undo"))
         with pghistory.context(user=user.pk, import_batch=str(batch.public_id), undo=True):
             not_restored = undo(batch, user_id=user.pk)
@@ -315,8 +354,9 @@ def batch_undo(batch: ImportBatch, *, user) -> ImportBatch:
     return batch
 
 
-def _fail(batch: ImportBatch, message: str, *, mappable: bool = False,
-          retry: str = Retry.NONE) -> ImportBatch:
+def _fail(
+    batch: ImportBatch, message: str, *, mappable: bool = False, retry: str = Retry.NONE
+) -> ImportBatch:
     batch.status = Status.FAILED
     batch.message = message[:1000]
     batch.mappable = mappable
@@ -361,9 +401,16 @@ def mapping_save(*, company, user, name: str, header, pairs: dict[str, str]) -> 
     if missing:
         raise ValidationError(f'The file has no column "{missing[0]}".')
     mapping, _ = ColumnMapping.objects.update_or_create(
-        tenant_id=company.tenant_id, company=company, name=name.strip(),
-        defaults={"titles": list(header), "titles_key": titles_key(header),
-                  "pairs": dict(pairs), "created_by": user})
+        tenant_id=company.tenant_id,
+        company=company,
+        name=name.strip(),
+        defaults={
+            "titles": list(header),
+            "titles_key": titles_key(header),
+            "pairs": dict(pairs),
+            "created_by": user,
+        },
+    )
     return mapping
 
 
@@ -376,13 +423,15 @@ def batch_map(batch: ImportBatch, *, user, name: str, pairs: dict[str, str]) -> 
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if not batch.can_map:
             raise ValidationError("This import can no longer be mapped.")
-        mapping = mapping_save(company=batch.company, user=user, name=name, header=header,
-                               pairs=pairs)
+        mapping = mapping_save(
+            company=batch.company, user=user, name=name, header=header, pairs=pairs
+        )
         batch.mapping, batch.mappable, batch.message = mapping, False, ""
         batch.status, batch.rows_done = Status.VALIDATING, 0
         batch.save(update_fields=["mapping", "mappable", "message", "status", "rows_done"])
-        transaction.on_commit(lambda: validate_batch.enqueue(batch_id=batch.pk,
-                                                             tenant_id=batch.tenant_id))
+        transaction.on_commit(
+            lambda: validate_batch.enqueue(batch_id=batch.pk, tenant_id=batch.tenant_id)
+        )
     return batch
 
 
@@ -402,9 +451,19 @@ class ImportResult:
         return {"applied": 0, "valid": 0, "invalid": 1, "refused": 2}[self.status]
 
 
-def import_file(path, *, tenant, company, user=None, replace=False, mirror=False,
-                mapping: str = "", dry_run=False, skip_errors=False,
-                progress=None) -> ImportResult:
+def import_file(
+    path,
+    *,
+    tenant,
+    company,
+    user=None,
+    replace=False,
+    mirror=False,
+    mapping: str = "",
+    dry_run=False,
+    skip_errors=False,
+    progress=None,
+) -> ImportResult:
     """Import a workbook into `company`: validate, then apply unless `dry_run`. With `mirror`
     the file is the company's whole customer list: customers missing from it become inactive
     (R59). `mapping` names a column mapping the company saved (R58); without it, a saved
@@ -419,9 +478,13 @@ def import_file(path, *, tenant, company, user=None, replace=False, mirror=False
         if mapping:
             saved = ColumnMapping.objects.filter(company=company, name=mapping).first()
             if saved is None:
-                return ImportResult("refused", message=(
-                    f'No column mapping named "{mapping}" for {company.name}; save one on the '
-                    "Import page (Map the columns of this file) first."))
+                return ImportResult(
+                    "refused",
+                    message=(
+                        f'No column mapping named "{mapping}" for {company.name}; save one on the '
+                        "Import page (Map the columns of this file) first."
+                    ),
+                )
         options = {"replace": replace, "mirror": mirror, "mapping": saved}
         if dry_run:
             with transaction.atomic():
@@ -433,14 +496,25 @@ def import_file(path, *, tenant, company, user=None, replace=False, mirror=False
 
 def _import(path, tenant, company, user, options, apply, skip_errors, progress) -> ImportResult:
     batch = ImportBatch.objects.create(
-        tenant=tenant, company=company, created_by=user, original_name=path.name[:255],
-        status=Status.VALIDATING, **options)
+        tenant=tenant,
+        company=company,
+        created_by=user,
+        original_name=path.name[:255],
+        status=Status.VALIDATING,
+        **options,
+    )
     if apply:
         with open(path, "rb") as source:
             batch.file.name = _store(tenant, source, batch.original_name)
     try:
-        result = engine.run(path, batch=batch, apply=apply, skip_errors=skip_errors,
-                            user_id=getattr(user, "pk", None), progress=progress)
+        result = engine.run(
+            path,
+            batch=batch,
+            apply=apply,
+            skip_errors=skip_errors,
+            user_id=getattr(user, "pk", None),
+            progress=progress,
+        )
     except WorkbookRefused as refusal:
         _fail(batch, str(refusal), mappable=isinstance(refusal, TitlesRefused))
         return ImportResult("refused", message=str(refusal), batch=batch)
@@ -454,5 +528,6 @@ def _import(path, tenant, company, user, options, apply, skip_errors, progress) 
         batch.status, status = Status.FAILED, "invalid"
         batch.message = "Rows had errors; nothing was applied."
     batch.save()
-    return ImportResult(status, counts=result.counts, issues=result.issues,
-                        message=batch.message, batch=batch)
+    return ImportResult(
+        status, counts=result.counts, issues=result.issues, message=batch.message, batch=batch
+    )

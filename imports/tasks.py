@@ -52,5 +52,7 @@ def _failed(batch_id: int, tenant_id: int, status: str, retry: str, doing: str) 
                 batch.save(update_fields=["status", "message", "applied_at"])
                 return
         ImportBatch.objects.filter(pk=batch_id, status=status).update(
-            status=Status.FAILED, retry=retry,
-            message=f"{doing} failed on a database error; nothing was written. {verb} it again.")
+            status=Status.FAILED,
+            retry=retry,
+            message=f"{doing} failed on a database error; nothing was written. {verb} it again.",
+        )

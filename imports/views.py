@@ -45,27 +45,46 @@ def import_start(request, tenant_slug):
         if company is not None and form.is_valid():
             try:
                 batch = services.batch_create(
-                    tenant=request.tenant, company=company, user=request.user,
+                    tenant=request.tenant,
+                    company=company,
+                    user=request.user,
                     uploaded_file=form.cleaned_data["file"],
-                    replace=form.cleaned_data["replace"], mirror=form.cleaned_data["mirror"])
+                    replace=form.cleaned_data["replace"],
+                    mirror=form.cleaned_data["mirror"],
+                )
             except ValidationError as error:
                 form.add_error("file", error)
             except DatabaseError:  # R61: the transaction kept nothing; say so
                 logger.exception("Recording an upload failed")
-                form.add_error("file", "The upload could not be recorded (a database error); "
-                               "nothing was saved. Try again in a moment.")
+                form.add_error(
+                    "file",
+                    "The upload could not be recorded (a database error); "
+                    "nothing was saved. Try again in a moment.",
+                )
             else:
                 messages.success(request, f"{batch.original_name} was uploaded; checking it now.")
-                return redirect("imports:batch", tenant_slug=tenant_slug,
-                                public_id=batch.public_id)
+                return redirect("imports:batch", tenant_slug=tenant_slug, public_id=batch.public_id)
     # The batches of the working company and those below it, newest first.
-    batches = (visible_batches(request).filter(
-        company__in=working_companies(request, include_descendants=True)) if company else [])
+    batches = (
+        visible_batches(request).filter(
+            company__in=working_companies(request, include_descendants=True)
+        )
+        if company
+        else []
+    )
     page = Paginator(batches, 20).get_page(request.GET.get("page"))
-    return render(request, "imports/import_start.html", {
-        "form": form, "export_form": ExportForm(), "page_obj": page, "company": company,
-        "can_edit": _can_edit(request), "template_names": TEMPLATE_FILE_NAMES,
-    })
+    return render(
+        request,
+        "imports/import_start.html",
+        {
+            "form": form,
+            "export_form": ExportForm(),
+            "page_obj": page,
+            "company": company,
+            "can_edit": _can_edit(request),
+            "template_names": TEMPLATE_FILE_NAMES,
+        },
+    )
 
 
 @require_safe
@@ -87,53 +106,76 @@ def export_download(request, tenant_slug):
     if company is None or not form.is_valid():
         raise Http404("Pick a company and a template.")
     descendants = form.cleaned_data["descendants"]
-    ids = list(working_companies(request, include_descendants=descendants)
-               .values_list("pk", flat=True))
+    ids = list(
+        working_companies(request, include_descendants=descendants).values_list("pk", flat=True)
+    )
     template = form.cleaned_data["template"]
     target = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
     export_customers(target, company_ids=ids, template=template, company_code=descendants)
     target.seek(0)
-    return FileResponse(target, as_attachment=True, content_type=XLSX,
-                        filename=f"{company.code}-customers-{template}.xlsx")
+    return FileResponse(
+        target,
+        as_attachment=True,
+        content_type=XLSX,
+        filename=f"{company.code}-customers-{template}.xlsx",
+    )
 
 
 @require_safe
 def batch_detail(request, tenant_slug, public_id):
     batch = get_batch(request, public_id)
-    changes = (ImportChange.objects.filter(batch=batch).select_related("company")
-               .order_by("number", "kind", "field"))
+    changes = (
+        ImportChange.objects.filter(batch=batch)
+        .select_related("company")
+        .order_by("number", "kind", "field")
+    )
     # R59: the company's customers missing from a mirror file, listed apart.
     missing = changes.filter(kind=ChangeKind.DEACTIVATE)
     changes = changes.exclude(kind=ChangeKind.DEACTIVATE)
     page = Paginator(changes, 50).get_page(request.GET.get("changes"))
     describe_changes(batch, page)
     issues = batch.errors
-    return render(request, "imports/batch_detail.html", {
-        "batch": batch, "can_edit": _can_edit(request), "progress_label": progress_label(batch),
-        "can_mark_failed": _can_mark_failed(request, batch),
-        "changes": page,
-        "missing": Paginator(missing, 50).get_page(request.GET.get("missing")),
-        "issues": Paginator(issues, 50).get_page(request.GET.get("issues")),
-        "can_retry": batch.status in (Status.FAILED, Status.CANCELLED)
-        or bool(batch.status == Status.READY and batch.counts.get("errors")),
-    })
-
+    return render(
+        request,
+        "imports/batch_detail.html",
+        {
+            "batch": batch,
+            "can_edit": _can_edit(request),
+            "progress_label": progress_label(batch),
+            "can_mark_failed": _can_mark_failed(request, batch),
+            "changes": page,
+            "missing": Paginator(missing, 50).get_page(request.GET.get("missing")),
+            "issues": Paginator(issues, 50).get_page(request.GET.get("issues")),
+            "can_retry": batch.status in (Status.FAILED, Status.CANCELLED)
+            or bool(batch.status == Status.READY and batch.counts.get("errors")),
+        },
+    )
 
 
 def _can_mark_failed(request, batch) -> bool:
     """An admin may mark an applying batch failed once no worker is alive and none holds its
     company's lock (workers recover dead tasks themselves, R60)."""
-    return (batch.status == Status.APPLYING and request.membership.has_role(Role.ADMIN)
-            and not any_worker_alive() and not company_lock_held(batch.company_id))
+    return (
+        batch.status == Status.APPLYING
+        and request.membership.has_role(Role.ADMIN)
+        and not any_worker_alive()
+        and not company_lock_held(batch.company_id)
+    )
 
 
 @require_safe
 def batch_progress(request, tenant_slug, public_id):
     """JSON for the progress bar (static/js/certhub.js): rows done of total."""
     batch = get_batch(request, public_id)
-    return JsonResponse({"done": batch.rows_done, "total": batch.rows_total,
-                         "label": progress_label(batch), "finished": not batch.is_running,
-                         "reload": not batch.is_running})
+    return JsonResponse(
+        {
+            "done": batch.rows_done,
+            "total": batch.rows_total,
+            "label": progress_label(batch),
+            "finished": not batch.is_running,
+            "reload": not batch.is_running,
+        }
+    )
 
 
 def progress_label(batch) -> str:
@@ -153,9 +195,14 @@ def progress_label(batch) -> str:
 @require_POST
 @role_required(Role.EDITOR)
 def batch_apply(request, tenant_slug, public_id):
-    return _act(request, public_id, services.batch_start_apply,
-                lambda batch: ("Nothing was applied." if batch.status == Status.FAILED
-                               else "Applying the valid rows."))
+    return _act(
+        request,
+        public_id,
+        services.batch_start_apply,
+        lambda batch: (
+            "Nothing was applied." if batch.status == Status.FAILED else "Applying the valid rows."
+        ),
+    )
 
 
 @require_POST
@@ -180,8 +227,12 @@ def batch_undo(request, tenant_slug, public_id):
 @role_required(Role.ADMIN)
 def batch_mark_failed(request, tenant_slug, public_id):
     """Recover a batch whose apply stopped with its worker (R40): admins only."""
-    return _act(request, public_id, services.batch_mark_failed,
-                lambda batch: f"The import was marked {batch.get_status_display().lower()}.")
+    return _act(
+        request,
+        public_id,
+        services.batch_mark_failed,
+        lambda batch: f"The import was marked {batch.get_status_display().lower()}.",
+    )
 
 
 def _act(request, public_id, service, success: str | Callable[[ImportBatch], str]):
@@ -207,8 +258,11 @@ def batch_errors_download(request, tenant_slug, public_id):
         content = write_error_file(batch)
     except Exception:  # R61: a refused or unreadable file, a storage failure
         logger.exception("The errors file of batch %s could not be written", batch.pk)
-        messages.error(request, "This file cannot be given back with an error column: "
-                       f"{batch.message or 'it could not be read'} Upload a corrected file.")
+        messages.error(
+            request,
+            "This file cannot be given back with an error column: "
+            f"{batch.message or 'it could not be read'} Upload a corrected file.",
+        )
         return redirect("imports:batch", tenant_slug=tenant_slug, public_id=batch.public_id)
     name = batch.original_name.rsplit(".", 1)[0] or "import"
     response = HttpResponse(content, content_type=XLSX)

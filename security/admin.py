@@ -8,8 +8,17 @@ from security.models import SecurityEvent
 class SecurityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every tenant's denied accesses, failed log-ins and unknown links: superusers only (R52)."""
 
-    list_display = ["created_at", "kind", "tenant", "user", "username", "method", "path",
-                    "ip_address", "detail"]
+    list_display = [
+        "created_at",
+        "kind",
+        "tenant",
+        "user",
+        "username",
+        "method",
+        "path",
+        "ip_address",
+        "detail",
+    ]
     list_filter = ["kind", "tenant"]
     search_fields = ["path", "username", "user__email", "ip_address"]
     date_hierarchy = "created_at"

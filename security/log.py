@@ -17,19 +17,30 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(request, kind: EventKind, *, tenant=None, user=None, username: str = "",
-           detail: str = "") -> SecurityEvent | None:
+def record(
+    request, kind: EventKind, *, tenant=None, user=None, username: str = "", detail: str = ""
+) -> SecurityEvent | None:
     """Store one denied access. `user` defaults to the request's logged-in user. The path has
     its secret parts (request-link tokens) left out. A failure to write the log never turns
     the refusal into a server error: it is logged instead."""
     from companies.middleware import redacted_path
 
-    if user is None and getattr(request, "user", None) is not None \
-            and request.user.is_authenticated:
+    if (
+        user is None
+        and getattr(request, "user", None) is not None
+        and request.user.is_authenticated
+    ):
         user = request.user
-    event = SecurityEvent(tenant=tenant, kind=kind, user=user, username=username[:254],
-                          method=request.method or "", path=redacted_path(request)[:500],
-                          detail=detail[:300], ip_address=client_address(request))
+    event = SecurityEvent(
+        tenant=tenant,
+        kind=kind,
+        user=user,
+        username=username[:254],
+        method=request.method or "",
+        path=redacted_path(request)[:500],
+        detail=detail[:300],
+        ip_address=client_address(request),
+    )
     try:
         with scopes_disabled(), transaction.atomic():
             event.save()

@@ -23,8 +23,12 @@ class SecurityLogMiddleware:
         response = self.get_response(request)
         kind = DENIED.get(response.status_code)
         if kind is not None and hasattr(request, REQUESTED_TENANT_ATTR):
-            record(request, kind, tenant=getattr(request, REQUESTED_TENANT_ATTR),
-                   detail=getattr(request, DETAIL_ATTR, "") or _detail(request))
+            record(
+                request,
+                kind,
+                tenant=getattr(request, REQUESTED_TENANT_ATTR),
+                detail=getattr(request, DETAIL_ATTR, "") or _detail(request),
+            )
         return response
 
     def process_exception(self, request, exception):

@@ -18,13 +18,16 @@ class SecurityEvent(models.Model):
     when. Written by `security.log.record`, never changed. Failed log-ins and unknown request
     links belong to no tenant; only superusers see them (the Django admin)."""
 
-    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+")
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=20, choices=EventKind.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-    username = models.CharField(max_length=254, blank=True,
-                                help_text="The email typed at a failed log-in.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(
+        max_length=254, blank=True, help_text="The email typed at a failed log-in."
+    )
     method = models.CharField(max_length=10, blank=True)
     path = models.CharField(max_length=500, help_text="Secret parts (link tokens) left out.")
     detail = models.CharField(max_length=300, blank=True)

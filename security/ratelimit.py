@@ -24,11 +24,11 @@ def hit(key: str, *, window_seconds: int) -> int:
                   window_start = CASE WHEN {table}.window_start < %s THEN EXCLUDED.window_start
                                       ELSE {table}.window_start END
                 RETURNING count""",  # noqa: S608  the table name is ours, values are parameters
-            [key, now, expired, expired])
+            [key, now, expired, expired],
+        )
         count = cursor.fetchone()[0]
     if count == 1:  # a new window: forget counters whose window ended a day ago
-        RateCounter.objects.filter(
-            window_start__lt=now - datetime.timedelta(days=1)).delete()
+        RateCounter.objects.filter(window_start__lt=now - datetime.timedelta(days=1)).delete()
     return count
 
 

@@ -24,5 +24,8 @@ def security_log(request, tenant_slug):
     members = set(Membership.objects.values_list("user_id", flat=True))
     for event in page:
         event.shown_user = event.user.email if event.user_id in members else ""
-    return render(request, "security/security_log.html",
-                  {"page_obj": page, "events": page.object_list, "query_string": ""})
+    return render(
+        request,
+        "security/security_log.html",
+        {"page_obj": page, "events": page.object_list, "query_string": ""},
+    )

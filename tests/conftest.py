@@ -40,8 +40,9 @@ def _world(slug: str, prefix: str) -> TenantWorld:
         user = UserFactory(email=f"{prefix}-{role}@example.com")
         make_membership(tenant, user, role)
         users[str(role)] = user
-    return TenantWorld(tenant, company, users["owner"], users["admin"], users["editor"],
-                       users["viewer"])
+    return TenantWorld(
+        tenant, company, users["owner"], users["admin"], users["editor"], users["viewer"]
+    )
 
 
 @pytest.fixture
@@ -82,8 +83,10 @@ def unscoped():
 def _storages(settings, tmp_path):
     """Uploads go to a temporary folder; static files need no collectstatic manifest."""
     settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "media")}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -43,19 +43,27 @@ def make_membership(tenant, user=None, role=Role.VIEWER, companies=()):
 
 def make_company(tenant, code, name=None, parent=None, **details):
     with scope(tenant=tenant.pk):
-        return company_create(tenant=tenant, name=name or f"Company {code}", code=code,
-                              parent=parent, **details)
+        return company_create(
+            tenant=tenant, name=name or f"Company {code}", code=code, parent=parent, **details
+        )
 
 
 def make_customer(company, number, name="Customer", **fields):
     """A customer created in its tenant's scope; fields default to a tax-ready US address."""
     from customers.models import Customer
 
-    values = {"address_line1": "1 Main St", "city": "Austin", "state": "TX", "country": "US",
-              "zip": "78701", **fields}
+    values = {
+        "address_line1": "1 Main St",
+        "city": "Austin",
+        "state": "TX",
+        "country": "US",
+        "zip": "78701",
+        **fields,
+    }
     with scope(tenant=company.tenant_id):
-        return Customer.objects.create(tenant_id=company.tenant_id, company=company,
-                                       number=number, name1=name, **values)
+        return Customer.objects.create(
+            tenant_id=company.tenant_id, company=company, number=number, name1=name, **values
+        )
 
 
 # Documents (R20-R23) ------------------------------------------------------------------------
@@ -85,8 +93,7 @@ JPEG_BYTES = _document_file("JPEG")
 TIFF_BYTES = _document_file("TIFF")
 
 
-def make_document(customer, regions, status="valid", *, effective=None, expiration=None,
-                  **fields):
+def make_document(customer, regions, status="valid", *, effective=None, expiration=None, **fields):
     """A document row (no file) created in its tenant's scope; effective since 2020 by default."""
     import datetime
 
@@ -94,7 +101,12 @@ def make_document(customer, regions, status="valid", *, effective=None, expirati
 
     with scope(tenant=customer.tenant_id):
         return Document.objects.create(
-            tenant_id=customer.tenant_id, customer=customer, company_id=customer.company_id,
-            regions=list(regions), status=status,
-            effective_date=effective or datetime.date(2020, 1, 1), expiration_date=expiration,
-            **fields)
+            tenant_id=customer.tenant_id,
+            customer=customer,
+            company_id=customer.company_id,
+            regions=list(regions),
+            status=status,
+            effective_date=effective or datetime.date(2020, 1, 1),
+            expiration_date=expiration,
+            **fields,
+        )

@@ -14,14 +14,25 @@ class StreamedBody:
 
     BOUNDARY = "certhub-test-boundary"
 
-    def __init__(self, *, filename: str, size: int, fields: dict[str, str] | None = None,
-                 head: bytes = b"%PDF-1.7\n", content_type: str = "application/pdf"):
+    def __init__(
+        self,
+        *,
+        filename: str,
+        size: int,
+        fields: dict[str, str] | None = None,
+        head: bytes = b"%PDF-1.7\n",
+        content_type: str = "application/pdf",
+    ):
         start = b""
         for name, value in (fields or {}).items():
-            start += (f"--{self.BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\""
-                      f"\r\n\r\n{value}\r\n").encode()
-        start += (f"--{self.BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; "
-                  f"filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").encode()
+            start += (
+                f'--{self.BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"'
+                f"\r\n\r\n{value}\r\n"
+            ).encode()
+        start += (
+            f'--{self.BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+        ).encode()
         tail = f"\r\n--{self.BOUNDARY}--\r\n".encode()
         self.parts = [start, head, size - len(head), tail]
         self.length = len(start) + size + len(tail)
@@ -55,9 +66,13 @@ class StreamedBody:
         return self.read(size)
 
     def environ(self, path: str) -> dict:
-        return {"REQUEST_METHOD": "POST", "PATH_INFO": path, "wsgi.input": self,
-                "CONTENT_TYPE": f"multipart/form-data; boundary={self.BOUNDARY}",
-                "CONTENT_LENGTH": str(self.length)}
+        return {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "wsgi.input": self,
+            "CONTENT_TYPE": f"multipart/form-data; boundary={self.BOUNDARY}",
+            "CONTENT_LENGTH": str(self.length),
+        }
 
 
 def post_measured(client, body: StreamedBody, url: str):

@@ -13,10 +13,8 @@ PROJECT_APPS = ["companies", "customers", "documents", "imports"]
 
 # Models that reach tenant data without a scoped manager of their own, and why that is safe.
 UNSCOPED_ALLOWED = {
-    "companies.MembershipCompany":
-        "rows of Membership.companies, read only through a membership fetched in its scope",
-    "companies.Invitation_companies":
-        "rows of Invitation.companies, read only through an invitation fetched in its scope",
+    "companies.MembershipCompany": "rows of Membership.companies, read only through a membership fetched in its scope",  # noqa: E501
+    "companies.Invitation_companies": "rows of Invitation.companies, read only through an invitation fetched in its scope",  # noqa: E501
 }
 
 
@@ -30,8 +28,7 @@ def _label(model) -> str:
 
 
 ALL_MODELS = apps.get_models(include_auto_created=True)
-WITH_TENANT_DATA = [m for m in ALL_MODELS
-                    if tenant_path(m) and _label(m) not in UNSCOPED_ALLOWED]
+WITH_TENANT_DATA = [m for m in ALL_MODELS if tenant_path(m) and _label(m) not in UNSCOPED_ALLOWED]
 
 
 def test_the_walk_finds_the_models_and_their_history_models():
@@ -72,8 +69,11 @@ def test_every_relation_to_a_tenant_is_called_tenant():
         f"{_label(model)}.{field.name}"
         for model in ALL_MODELS
         for field in model._meta.get_fields()
-        if field.is_relation and field.concrete and field.related_model is Tenant
-        and field.name != "tenant" and _label(model) not in TENANT_HISTORY
+        if field.is_relation
+        and field.concrete
+        and field.related_model is Tenant
+        and field.name != "tenant"
+        and _label(model) not in TENANT_HISTORY
     ]
     assert odd == []
 

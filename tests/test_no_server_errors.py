@@ -29,8 +29,9 @@ def _upload(client, alice, path, callbacks):
         return ImportBatch.objects.get()
 
 
-def test_errors_file_of_a_refused_batch_is_a_message(alice, login, tmp_path,
-                                                     django_capture_on_commit_callbacks):
+def test_errors_file_of_a_refused_batch_is_a_message(
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R61: asking for the errors file of a refused batch (not a workbook) answers the batch
     page with a message, not a 500."""
     client = login(alice.editor)
@@ -47,13 +48,18 @@ def broken_storage(settings, tmp_path):
     """The storage's folder is really a file: every save fails with a real OSError."""
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the storage expects a folder")
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(blocked)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blocked)},
+        },
+    }
 
 
-def test_storage_failure_during_an_import_upload_is_a_message(alice, login, tmp_path,
-                                                              broken_storage):
+def test_storage_failure_during_an_import_upload_is_a_message(
+    alice, login, tmp_path, broken_storage
+):
     """R61: when the storage cannot take the file, the upload page says so next to the field
     and no batch is left behind."""
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
@@ -66,7 +72,8 @@ def test_storage_failure_during_an_import_upload_is_a_message(alice, login, tmp_
 
 
 def test_storage_failure_during_a_document_or_comment_upload_is_a_message(
-        alice, login, broken_storage):
+    alice, login, broken_storage
+):
     """R61: a document upload and a comment with a file, when the storage fails, answer their
     form with the message (the comment kept) and save nothing."""
     from documents.models import Document
@@ -74,12 +81,15 @@ def test_storage_failure_during_a_document_or_comment_upload_is_a_message(
 
     customer = make_customer(alice.company, "100", "Acme")
     client = login(alice.editor)
-    response = client.post(alice.url(f"customers/{customer.public_id}/documents/new/"),
-                           upload_data())
+    response = client.post(
+        alice.url(f"customers/{customer.public_id}/documents/new/"), upload_data()
+    )
     assert response.status_code == 200 and "could not be stored" in response.content.decode()
     typed = "Signed copy from the buyer"
-    response = client.post(alice.url(f"customers/{customer.public_id}/comments/"), {
-        "text": typed, "file": SimpleUploadedFile("memo.txt", b"memo", "text/plain")})
+    response = client.post(
+        alice.url(f"customers/{customer.public_id}/comments/"),
+        {"text": typed, "file": SimpleUploadedFile("memo.txt", b"memo", "text/plain")},
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "could not be stored" in page and typed in page
     with scope(tenant=alice.tenant.pk):
@@ -88,18 +98,25 @@ def test_storage_failure_during_a_document_or_comment_upload_is_a_message(
 
 @pytest.mark.django_db(transaction=True)  # ALTER TABLE needs no pending trigger events
 def test_database_error_in_an_import_is_a_message_and_apply_again_works(
-        alice, login, tmp_path, django_capture_on_commit_callbacks):
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R61: a database error while applying (a constraint the database enforces) fails the
     batch with the reason on its page, writes nothing, and offers to apply again, which
     works once the database accepts the rows."""
     make_customer(alice.company, "050", "Before")
     client = login(alice.editor)
-    batch = _upload(client, alice, wb.basic_file(tmp_path / "a.xlsx", [
-        wb.customer("100"), wb.customer("101")]), django_capture_on_commit_callbacks)
+    batch = _upload(
+        client,
+        alice,
+        wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100"), wb.customer("101")]),
+        django_capture_on_commit_callbacks,
+    )
     assert batch.status == Status.READY
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE customers_customer ADD CONSTRAINT r61_refuse_101 "
-                       "CHECK (number <> '101') NOT VALID")
+        cursor.execute(
+            "ALTER TABLE customers_customer ADD CONSTRAINT r61_refuse_101 "
+            "CHECK (number <> '101') NOT VALID"
+        )
     try:
         response = client.post(alice.url(f"imports/{batch.public_id}/apply/"), follow=True)
     finally:
@@ -128,7 +145,8 @@ def test_oversized_comment_upload_keeps_the_comment(alice, login, settings):
     typed = "Spoke to Dana in AP: the Texas certificate is attached"
     response = login(alice.editor).post(
         alice.url(f"customers/{customer.public_id}/comments/"),
-        {"text": typed, "file": SimpleUploadedFile("scan.pdf", b"x" * 5000, "application/pdf")})
+        {"text": typed, "file": SimpleUploadedFile("scan.pdf", b"x" * 5000, "application/pdf")},
+    )
     page = response.content.decode()
     assert response.status_code == 413 and LAYOUT in page
     assert "scan.pdf is larger than" in page and "your comment is kept" in page
@@ -152,8 +170,11 @@ def test_error_pages_are_in_the_layout_and_say_where_to_go(alice, login, client)
     assert crashed.status_code == 500
     assert "Something went wrong" in crashed.content.decode()
     assert LAYOUT in crashed.content.decode()
-    for code, heading in [("410", "No longer available"), ("413", "File too large"),
-                          ("429", "Too many attempts")]:
+    for code, heading in [
+        ("410", "No longer available"),
+        ("413", "File too large"),
+        ("429", "Too many attempts"),
+    ]:
         html = render_to_string(f"{code}.html", request=request)
         assert heading in html and "Go to your start page" in html and LAYOUT in html
 

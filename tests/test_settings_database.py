@@ -19,8 +19,13 @@ def test_database_url_is_parsed_with_persistent_checked_connections(tmp_path):
     connections for the web processes."""
     config = database_config("postgres://app:s3cret@db.example.com:6543/certhub", tmp_path)
     assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert (config["USER"], config["PASSWORD"], config["HOST"], config["PORT"],
-            config["NAME"]) == ("app", "s3cret", "db.example.com", 6543, "certhub")
+    assert (config["USER"], config["PASSWORD"], config["HOST"], config["PORT"], config["NAME"]) == (
+        "app",
+        "s3cret",
+        "db.example.com",
+        6543,
+        "certhub",
+    )
     assert config["CONN_MAX_AGE"] == 60 and config["CONN_HEALTH_CHECKS"] is True
     assert not (tmp_path / "postgres").exists()
 
@@ -47,8 +52,13 @@ def test_without_database_url_an_embedded_postgresql_starts_in_the_data_folder()
     folder = Path(tempfile.mkdtemp(prefix="ch-db-"))  # short: the socket path has a limit
     try:
         result = subprocess.run(  # noqa: S603  (our own interpreter and probe)
-            [sys.executable, "-c", EMBEDDED_PROBE, str(folder / "postgres")], cwd=ROOT,
-            capture_output=True, text=True, timeout=180, check=False)
+            [sys.executable, "-c", EMBEDDED_PROBE, str(folder / "postgres")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
         assert "('certhub'," in result.stdout
         assert (folder / "postgres" / "PG_VERSION").exists()

@@ -33,13 +33,22 @@ def production_env(**overrides) -> dict:
 
 
 def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,  # noqa: S603
-                          text=True, timeout=120, check=False)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def settings_of(env: dict, *names: str) -> dict:
-    code = ("import django, json; django.setup(); from django.conf import settings; "
-            f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}, default=str))")
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}, default=str))"
+    )
     result = run(["-c", code], env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -48,14 +57,12 @@ def settings_of(env: dict, *names: str) -> dict:
 def test_deploy_checks_pass_with_production_settings():
     """R45: `manage.py check --deploy --fail-level WARNING` passes with DEBUG off and the
     production variables set."""
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                 production_env())
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS",
-                                     "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
 def test_missing_production_setting_stops_start_up_with_a_clear_message(missing):
     """R45: with DEBUG off, each required variable that is missing stops the start-up and is
     named in the message."""
@@ -68,12 +75,23 @@ def test_missing_production_setting_stops_start_up_with_a_clear_message(missing)
 
 def test_production_settings_are_secure():
     """R45: DEBUG off means secure cookies, HSTS, HTTPS redirect and the given hosts."""
-    values = settings_of(production_env(), "DEBUG", "SESSION_COOKIE_SECURE",
-                         "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT",
-                         "ALLOWED_HOSTS")
-    assert values == {"DEBUG": False, "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True,
-                      "SECURE_HSTS_SECONDS": 31536000, "SECURE_SSL_REDIRECT": True,
-                      "ALLOWED_HOSTS": ["certhub.example.com"]}
+    values = settings_of(
+        production_env(),
+        "DEBUG",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_SSL_REDIRECT",
+        "ALLOWED_HOSTS",
+    )
+    assert values == {
+        "DEBUG": False,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_SSL_REDIRECT": True,
+        "ALLOWED_HOSTS": ["certhub.example.com"],
+    }
 
 
 def test_local_defaults_are_safe_with_debug_on():
@@ -87,17 +105,23 @@ def test_local_defaults_are_safe_with_debug_on():
 
 def test_storage_and_email_come_from_the_environment():
     """R45, R27: a bucket switches uploads to S3-compatible storage; mail settings are read."""
-    env = production_env(CERTHUB_S3_BUCKET="certhub-files",
-                         CERTHUB_S3_ENDPOINT_URL="https://s3.example.com",
-                         CERTHUB_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-                         CERTHUB_EMAIL_HOST="smtp.example.com", CERTHUB_EMAIL_PORT="587")
+    env = production_env(
+        CERTHUB_S3_BUCKET="certhub-files",
+        CERTHUB_S3_ENDPOINT_URL="https://s3.example.com",
+        CERTHUB_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        CERTHUB_EMAIL_HOST="smtp.example.com",
+        CERTHUB_EMAIL_PORT="587",
+    )
     values = settings_of(env, "STORAGES", "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT")
     default = values["STORAGES"]["default"]
     assert default["BACKEND"] == "storages.backends.s3.S3Storage"
     assert default["OPTIONS"]["bucket_name"] == "certhub-files"
     assert default["OPTIONS"]["endpoint_url"] == "https://s3.example.com"
     assert (values["EMAIL_BACKEND"], values["EMAIL_HOST"], values["EMAIL_PORT"]) == (
-        "django.core.mail.backends.smtp.EmailBackend", "smtp.example.com", 587)
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.com",
+        587,
+    )
     local = settings_of(production_env(), "STORAGES")["STORAGES"]["default"]
     assert local["BACKEND"] == "django.core.files.storage.FileSystemStorage"
 
@@ -110,8 +134,9 @@ def test_a_short_secret_key_stops_start_up_with_debug_off():
     assert "ImproperlyConfigured" in result.stderr
     assert "DJANGO_SECRET_KEY is 49 characters long" in result.stderr
     assert "at least 50" in result.stderr
-    assert settings_of(production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(38)),
-                       "DEBUG") == {"DEBUG": False}  # 51 characters
+    assert settings_of(production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(38)), "DEBUG") == {
+        "DEBUG": False
+    }  # 51 characters
     debug = production_env(DJANGO_DEBUG="1", DJANGO_SECRET_KEY="short")
     assert settings_of(debug, "DEBUG") == {"DEBUG": True}
 
@@ -120,7 +145,9 @@ def test_x_forwarded_proto_is_trusted_only_when_the_operator_says_so():
     """R45: by default X-Forwarded-Proto is not trusted (any client can send it); with
     CERTHUB_TRUST_X_FORWARDED_PROTO=1 (behind a proxy that sets it) it is."""
     assert settings_of(production_env(), "SECURE_PROXY_SSL_HEADER") == {
-        "SECURE_PROXY_SSL_HEADER": None}
+        "SECURE_PROXY_SSL_HEADER": None
+    }
     trusted = production_env(CERTHUB_TRUST_X_FORWARDED_PROTO="1")
     assert settings_of(trusted, "SECURE_PROXY_SSL_HEADER") == {
-        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]
+    }

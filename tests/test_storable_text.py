@@ -20,8 +20,19 @@ from tests.factories import PDF_BYTES, UserFactory
 
 PROJECT_APPS = ["accounts", "companies", "customers", "documents", "imports"]
 # Every forbidden kind: NUL, C0 controls but tab/LF/CR, lone surrogates, U+FFFE, U+FFFF.
-FORBIDDEN = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\ud800", "\udfff",
-             "\ufffe", "\uffff"]
+FORBIDDEN = [
+    "\x00",
+    "\x01",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x0e",
+    "\x1f",
+    "\ud800",
+    "\udfff",
+    "\ufffe",
+    "\uffff",
+]
 # Those a browser can send (a lone surrogate cannot be encoded in UTF-8).
 SENDABLE = [c for c in FORBIDDEN if not 0xD800 <= ord(c) <= 0xDFFF]
 
@@ -49,8 +60,9 @@ def test_every_form_of_the_project_checks_its_text():
     """R49: every form class the project defines derives from the storable-text base."""
     classes = _project_forms()
     assert len(classes) > 20  # the walk found the forms
-    missing = [f"{c.__module__}.{c.__qualname__}" for c in classes
-               if not issubclass(c, StorableTextMixin)]
+    missing = [
+        f"{c.__module__}.{c.__qualname__}" for c in classes if not issubclass(c, StorableTextMixin)
+    ]
     assert missing == []
 
 
@@ -61,7 +73,8 @@ def test_customer_form_refuses_each_forbidden_character(alice, character):
     form = CustomerForm({**FORM, "name1": f"Widget{character}Works"}, company=alice.company)
     assert not form.is_valid()
     assert form.errors["name1"] == [
-        f"Name 1 holds a character that cannot be stored ({_code(character)}); remove it."]
+        f"Name 1 holds a character that cannot be stored ({_code(character)}); remove it."
+    ]
     allowed = CustomerForm({**FORM, "name2": "a\tb"}, company=alice.company)
     assert allowed.is_valid(), allowed.errors
 
@@ -70,11 +83,14 @@ def test_customer_form_refuses_each_forbidden_character(alice, character):
 def test_customer_page_refuses_each_forbidden_character(alice, login, character):
     """R49: the add-customer page answers the form with the error beside the field, and
     stores nothing (NUL included: no database error)."""
-    response = login(alice.editor).post(alice.url("customers/add/"),
-                                        {**FORM, "city": f"Aus{character}tin"})
+    response = login(alice.editor).post(
+        alice.url("customers/add/"), {**FORM, "city": f"Aus{character}tin"}
+    )
     assert response.status_code == 200
-    assert f"City holds a character that cannot be stored ({_code(character)})" in \
-        response.content.decode()
+    assert (
+        f"City holds a character that cannot be stored ({_code(character)})"
+        in response.content.decode()
+    )
     with alice.scope():
         assert not Customer.objects.exists()
 
@@ -100,8 +116,11 @@ def test_every_admin_add_page_refuses_forbidden_characters(operator):
     for url in _add_pages():
         form_class = operator.get(url).context["adminform"].form.__class__
         assert issubclass(form_class, StorableTextMixin), url
-        text_fields = [name for name, field in form_class.base_fields.items()
-                       if isinstance(field, forms.CharField)]
+        text_fields = [
+            name
+            for name, field in form_class.base_fields.items()
+            if isinstance(field, forms.CharField)
+        ]
         response = operator.post(url, dict.fromkeys(text_fields, "A\x0bB"))
         assert response.status_code == 200, url
         errors = response.context["adminform"].form.errors
@@ -114,12 +133,18 @@ def test_every_admin_add_page_refuses_forbidden_characters(operator):
 @pytest.mark.parametrize("character", SENDABLE, ids=_code)
 def test_customer_admin_refuses_each_forbidden_character(alice, operator, character):
     """R49: each forbidden character in the customer admin, with nothing stored."""
-    data = {"tenant": alice.tenant.pk, "company": alice.company.pk, "number": "1",
-            "name1": f"A{character}B", "kind": "bill-to"}
+    data = {
+        "tenant": alice.tenant.pk,
+        "company": alice.company.pk,
+        "number": "1",
+        "name1": f"A{character}B",
+        "kind": "bill-to",
+    }
     response = operator.post("/admin/customers/customer/add/", data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["name1"] == [
-        f"Name 1 holds a character that cannot be stored ({_code(character)}); remove it."]
+        f"Name 1 holds a character that cannot be stored ({_code(character)}); remove it."
+    ]
     with alice.scope():
         assert not Customer.objects.exists()
 
@@ -130,16 +155,18 @@ def test_public_upload_page_refuses_forbidden_characters(alice, visitor, custome
     from documents.models import Document
     from documents.views_public import PublicUploadForm
 
-    form = PublicUploadForm({"doc_type": "resale", "regions": "TX",
-                             "effective_date": "2025-01-01"},
-                            {"files": [SimpleUploadedFile("cert\x0b.pdf", PDF_BYTES)]},
-                            regions=[])
+    form = PublicUploadForm(
+        {"doc_type": "resale", "regions": "TX", "effective_date": "2025-01-01"},
+        {"files": [SimpleUploadedFile("cert\x0b.pdf", PDF_BYTES)]},
+        regions=[],
+    )
     assert not form.is_valid()
     assert "Files holds a character that cannot be stored (U+000B)" in form.errors["files"][0]
 
     _, token = send(customer)
-    response = visitor.post(f"/r/{token}/", _upload_data(
-        [SimpleUploadedFile("cert.pdf", PDF_BYTES)], regions="T\x00X"))
+    response = visitor.post(
+        f"/r/{token}/", _upload_data([SimpleUploadedFile("cert.pdf", PDF_BYTES)], regions="T\x00X")
+    )
     assert response.status_code == 200
     assert "(U+0000)" in response.content.decode()
     with alice.scope():
@@ -154,10 +181,10 @@ def test_void_reason_refuses_forbidden_characters(alice, login):
 
     document = make_document(make_customer(alice.company, "1"), ["TX"])
     client = login(alice.editor)
-    response = client.post(alice.url(f"documents/{document.public_id}/void/"),
-                           {"reason": "dup\x00licate"}, follow=True)
-    assert "Reason holds a character that cannot be stored (U+0000)" in \
-        response.content.decode()
+    response = client.post(
+        alice.url(f"documents/{document.public_id}/void/"), {"reason": "dup\x00licate"}, follow=True
+    )
+    assert "Reason holds a character that cannot be stored (U+0000)" in response.content.decode()
     with alice.scope():
         document.refresh_from_db()
     assert document.status == DocumentStatus.VALID

@@ -20,7 +20,9 @@ if not os.environ.get("DATABASE_URL"):
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--screenshots", default="", metavar="DIR",
+        "--screenshots",
+        default="",
+        metavar="DIR",
         help="save the browser tests' screenshots in DIR (e.g. docs/screenshots); "
-             "without it they go to a temporary folder",
+        "without it they go to a temporary folder",
     )

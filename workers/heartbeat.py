@@ -41,11 +41,11 @@ def _host() -> str:
 HOST = _host()
 
 
-class WorkerDied(Exception):  # noqa: N818
+class WorkerDied(Exception):
     """Recorded as the exception of a task whose worker stopped while running it."""
 
 
-class NotYet(Exception):  # noqa: N818
+class NotYet(Exception):
     """Raised by a handler when its task cannot be recovered yet (try at the next sweep)."""
 
 
@@ -69,8 +69,14 @@ def beat(worker_id: str, *, started_at=None, task: str = "") -> None:
     WorkerBeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={"host": HOST, "pid": os.getpid(), "beat_at": now, "task": task[:200]},
-        create_defaults={"host": HOST, "pid": os.getpid(), "beat_at": now, "task": task[:200],
-                         "started_at": started_at or now})
+        create_defaults={
+            "host": HOST,
+            "pid": os.getpid(),
+            "beat_at": now,
+            "task": task[:200],
+            "started_at": started_at or now,
+        },
+    )
 
 
 def stop(worker_id: str) -> None:
@@ -107,7 +113,8 @@ def last_beat():
 def any_worker_alive() -> bool:
     """Whether a worker beat in the last SILENT_SECONDS (one query; what the pages show)."""
     return WorkerBeat.objects.filter(
-        beat_at__gte=timezone.now() - timedelta(seconds=SILENT_SECONDS)).exists()
+        beat_at__gte=timezone.now() - timedelta(seconds=SILENT_SECONDS)
+    ).exists()
 
 
 def recover_dead_tasks() -> int:
@@ -131,13 +138,18 @@ def recover_dead_tasks() -> int:
 
 def _recover(task_id, alive: set) -> int:
     with transaction.atomic():
-        task = (DBTaskResult.objects.select_for_update(skip_locked=True)
-                .filter(id=task_id, status="RUNNING").first())
+        task = (
+            DBTaskResult.objects.select_for_update(skip_locked=True)
+            .filter(id=task_id, status="RUNNING")
+            .first()
+        )
         if task is None or (task.worker_ids and task.worker_ids[-1] in alive):
             return 0
         worker = task.worker_ids[-1] if task.worker_ids else "unknown"
-        reason = (f"Its worker ({worker}) stopped while running it (killed, out of memory or "
-                  "the machine restarted).")
+        reason = (
+            f"Its worker ({worker}) stopped while running it (killed, out of memory or "
+            "the machine restarted)."
+        )
         handler = _handlers.get(task.task_path)
         if handler is not None:
             handler(task.args_kwargs.get("kwargs", {}))

@@ -31,8 +31,22 @@ from bench.workbooks import COLUMNS
 from customers.models import Customer, ShipToZone
 
 FIELDS = [
-    "number", "alternate_id", "fein", "name1", "name2", "attention_name", "address_line1",
-    "address_line2", "city", "state", "country", "zip", "phone", "fax", "email", "ship_to_state",
+    "number",
+    "alternate_id",
+    "fein",
+    "name1",
+    "name2",
+    "attention_name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "country",
+    "zip",
+    "phone",
+    "fax",
+    "email",
+    "ship_to_state",
 ]
 
 
@@ -116,19 +130,27 @@ class CertHubCustomerResource(CustomerResource):
         if self._meta.use_bulk:  # not saved yet: zones go in after the import
             self.zone_states[instance.number] = region
         else:
-            ShipToZone.objects.get_or_create(tenant_id=instance.tenant_id, customer=instance,
-                                             region=region)
+            ShipToZone.objects.get_or_create(
+                tenant_id=instance.tenant_id, customer=instance, region=region
+            )
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         if not self.zone_states:
             return
-        ids = dict(Customer.objects.filter(company=self.company, number__in=self.zone_states)
-                   .values_list("number", "id"))
+        ids = dict(
+            Customer.objects.filter(company=self.company, number__in=self.zone_states).values_list(
+                "number", "id"
+            )
+        )
         ShipToZone.objects.bulk_create(
-            [ShipToZone(tenant_id=self.company.tenant_id, customer_id=ids[number], region=region)
-             for number, region in self.zone_states.items()],
-            batch_size=1000, ignore_conflicts=True)
+            [
+                ShipToZone(tenant_id=self.company.tenant_id, customer_id=ids[number], region=region)
+                for number, region in self.zone_states.items()
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
 
 
 class CertHubBulkCustomerResource(CertHubCustomerResource):
@@ -164,7 +186,8 @@ def run_import(path: Path, *, mode: str, company, target: str = "plain") -> tupl
     dataset = XLSX().create_dataset(path.read_bytes())
     with scope(tenant=company.tenant_id):
         result = resource(company=company).import_data(
-            dataset, dry_run=False, raise_errors=True, use_transactions=True)
+            dataset, dry_run=False, raise_errors=True, use_transactions=True
+        )
     seconds = time.perf_counter() - start
     if result.has_errors() or result.has_validation_errors():
         raise RuntimeError(f"import-export ({mode}) reported errors on {path.name}")

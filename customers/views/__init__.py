@@ -8,24 +8,33 @@ from django.shortcuts import render
 from customers.postal import address_mismatch
 
 
-def render_tab(request, customer, tab: str, template: str, context: dict | None = None,
-               status: int = 200):
+def render_tab(
+    request, customer, tab: str, template: str, context: dict | None = None, status: int = 200
+):
     """A tab of the customer page (templates/customers/customer_base.html); `can_edit` tells
     the template whether to offer the editor's buttons."""
     from companies.models import Role
 
-    return render(request, template, {
-        "customer": customer, "active_tab": tab,
-        "can_edit": request.membership.has_role(Role.EDITOR), **(context or {}),
-    }, status=status)
+    return render(
+        request,
+        template,
+        {
+            "customer": customer,
+            "active_tab": tab,
+            "can_edit": request.membership.has_role(Role.EDITOR),
+            **(context or {}),
+        },
+        status=status,
+    )
 
 
 def warn_address_mismatch(request, record) -> None:
     """After a save with address validation off: say that the ZIP is outside its state (R63)."""
     message = address_mismatch(state=record.state, country=record.country, zip=record.zip)
     if message:
-        messages.warning(request, f"{message} Saved anyway: address validation is off. "
-                                  "Check the address.")
+        messages.warning(
+            request, f"{message} Saved anyway: address validation is off. Check the address."
+        )
 
 
 def service_errors(error) -> str:

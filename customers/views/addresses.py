@@ -41,17 +41,31 @@ def _addresses_page(request, customer, contact_form=None, channel_form=None, own
     for record in (*addresses, *contacts):
         mine = owner is not None and type(record) is type(owner) and record.pk == owner.pk
         record.channel_form = channel_form if mine else ChannelForm()
-    return render_tab(request, customer, "addresses", "customers/customer_addresses.html", {
-        "addresses": addresses, "contacts": contacts,
-        "contact_form": contact_form or ContactForm(),
-    })
+    return render_tab(
+        request,
+        customer,
+        "addresses",
+        "customers/customer_addresses.html",
+        {
+            "addresses": addresses,
+            "contacts": contacts,
+            "contact_form": contact_form or ContactForm(),
+        },
+    )
 
 
 def _address_page(request, customer, form, address=None):
-    return render_tab(request, customer, "addresses", "customers/record_form.html", {
-        "form": form, "title": f"Edit address {address}" if address else "Add address",
-        "locked": address is not None and address_is_locked(address),
-    })
+    return render_tab(
+        request,
+        customer,
+        "addresses",
+        "customers/record_form.html",
+        {
+            "form": form,
+            "title": f"Edit address {address}" if address else "Add address",
+            "locked": address is not None and address_is_locked(address),
+        },
+    )
 
 
 @role_required(Role.EDITOR)
@@ -84,13 +98,15 @@ def address_toggle(request, tenant_slug, public_id, address_id):
     customer = get_customer(request, public_id)
     address = get_address(customer, address_id)
     try:
-        services.address_update(address=address, actor=request.user,
-                                is_active=not address.is_active)
+        services.address_update(
+            address=address, actor=request.user, is_active=not address.is_active
+        )
     except ValidationError as error:
         messages.error(request, service_errors(error))
     else:
-        messages.success(request, f"Address {address} is now "
-                                  f"{'active' if address.is_active else 'inactive'}.")
+        messages.success(
+            request, f"Address {address} is now {'active' if address.is_active else 'inactive'}."
+        )
     return _back(customer, tenant_slug)
 
 
@@ -113,8 +129,13 @@ def contact_edit(request, tenant_slug, public_id, contact_id):
     if submit(request, form, services.contact_update, contact=contact):
         messages.success(request, f"Contact {contact.name} saved.")
         return _back(customer, tenant_slug)
-    return render_tab(request, customer, "addresses", "customers/record_form.html",
-                      {"form": form, "title": f"Edit contact {contact.name}"})
+    return render_tab(
+        request,
+        customer,
+        "addresses",
+        "customers/record_form.html",
+        {"form": form, "title": f"Edit contact {contact.name}"},
+    )
 
 
 @role_required(Role.EDITOR)
@@ -132,8 +153,11 @@ def contact_delete(request, tenant_slug, public_id, contact_id):
 def channel_add(request, tenant_slug, public_id, owner, owner_id):
     """A phone or email for an address (owner="address") or a contact (owner="contact")."""
     customer = get_customer(request, public_id)
-    target = {"address": get_address(customer, owner_id)} if owner == "address" \
+    target = (
+        {"address": get_address(customer, owner_id)}
+        if owner == "address"
         else {"contact": get_contact(customer, owner_id)}
+    )
     form = ChannelForm(request.POST)
     if channel := submit(request, form, services.channel_add, **target):
         messages.success(request, f"{channel} added.")
@@ -147,8 +171,9 @@ def channel_add(request, tenant_slug, public_id, owner, owner_id):
 def channel_remove(request, tenant_slug, public_id, channel_id):
     customer = get_customer(request, public_id)
     mine = Q(address__customer=customer) | Q(contact__customer=customer)
-    channel: ContactChannel = get_object_or_404(ContactChannel.objects.filter(mine),
-                                                public_id=channel_id)
+    channel: ContactChannel = get_object_or_404(
+        ContactChannel.objects.filter(mine), public_id=channel_id
+    )
     services.channel_remove(channel=channel, actor=request.user)
     messages.success(request, f"{channel} removed.")
     return _back(customer, tenant_slug)

@@ -24,8 +24,9 @@ def _scoped_list(request, scope: str):
     if request.working_company is None:
         return qs.none()
     if scope == "subtree":
-        ids = list(working_companies(request, include_descendants=True)
-                   .values_list("pk", flat=True))
+        ids = list(
+            working_companies(request, include_descendants=True).values_list("pk", flat=True)
+        )
         return qs.filter(company_id__in=ids)
     return qs.filter(company_id=request.working_company.pk)
 
@@ -42,8 +43,13 @@ def customer_list(request, tenant_slug):
     data = form.cleaned_data
     q = data.get("q", "")
     scope = data.get("scope") or "company"
-    filters = {"q": q, "kind": data.get("kind", ""), "tax_ready": data.get("tax_ready", ""),
-               "state": data.get("state", ""), "address_check": data.get("address_check", "")}
+    filters = {
+        "q": q,
+        "kind": data.get("kind", ""),
+        "tax_ready": data.get("tax_ready", ""),
+        "state": data.get("state", ""),
+        "address_check": data.get("address_check", ""),
+    }
     status = data.get("status", "")
     qs = filter_customers(_scoped_list(request, scope), status=status, **filters)
     sort = data.get("sort") or "name"
@@ -58,17 +64,26 @@ def customer_list(request, tenant_slug):
     inactive = None
     if not status and not page.items and not any(cursors.values()):
         # R59: only inactive customers match? Say how many, with a link that shows them.
-        count, capped = capped_count(filter_customers(_scoped_list(request, scope),
-                                                      status="inactive", **filters))
+        count, capped = capped_count(
+            filter_customers(_scoped_list(request, scope), status="inactive", **filters)
+        )
         if count:
             shown = params.copy()
             shown["status"] = "inactive"
             inactive = {"count": count, "capped": capped, "query_string": shown.urlencode()}
-    return render(request, "customers/customer_list.html", {
-        "form": form, "page": page, "scope": scope, "query_string": params.urlencode(),
-        "inactive": inactive,
-        "show_company": scope != "company", "can_edit": request.membership.has_role(Role.EDITOR),
-    })
+    return render(
+        request,
+        "customers/customer_list.html",
+        {
+            "form": form,
+            "page": page,
+            "scope": scope,
+            "query_string": params.urlencode(),
+            "inactive": inactive,
+            "show_company": scope != "company",
+            "can_edit": request.membership.has_role(Role.EDITOR),
+        },
+    )
 
 
 @role_required(Role.EDITOR)
@@ -78,40 +93,59 @@ def customer_create(request, tenant_slug):
         messages.error(request, "Pick a company in the top bar before adding a customer.")
         return redirect("customers:list", tenant_slug=tenant_slug)
     form = CustomerForm(request.POST or None, company=company)
-    if customer := submit(request, form, services.customer_create, tenant=request.tenant,
-                          company=company):
+    if customer := submit(
+        request, form, services.customer_create, tenant=request.tenant, company=company
+    ):
         messages.success(request, f"Customer {customer} added to {full_stop(company.name)}")
         warn_address_mismatch(request, customer)
-        return redirect("customers:detail", tenant_slug=tenant_slug,
-                        public_id=customer.public_id)
-    return render(request, "customers/customer_form.html",
-                  {"form": form, "company": company, "title": "Add Customer"})
+        return redirect("customers:detail", tenant_slug=tenant_slug, public_id=customer.public_id)
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "company": company, "title": "Add Customer"},
+    )
 
 
 @require_safe
 def customer_detail(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     settings = effective_settings(customer=customer, tenant=request.tenant)
-    return render_tab(request, customer, "details", "customers/customer_detail.html", {
-        "settings": settings, "main_address_locked": main_address_is_locked(customer),
-        "document_count": customer.documents.count(),
-    })
+    return render_tab(
+        request,
+        customer,
+        "details",
+        "customers/customer_detail.html",
+        {
+            "settings": settings,
+            "main_address_locked": main_address_is_locked(customer),
+            "document_count": customer.documents.count(),
+        },
+    )
 
 
 @role_required(Role.EDITOR)
 def customer_edit(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     # The form gets its own copy, so a refused edit leaves the page header as stored.
-    form = CustomerForm(request.POST or None, instance=get_customer(request, public_id),
-                        company=customer.company)
+    form = CustomerForm(
+        request.POST or None, instance=get_customer(request, public_id), company=customer.company
+    )
     if submit(request, form, services.customer_update, customer=customer):
         messages.success(request, f"Customer {customer} saved.")
         warn_address_mismatch(request, customer)
         return redirect("customers:detail", tenant_slug=tenant_slug, public_id=public_id)
-    return render_tab(request, customer, "details", "customers/customer_edit.html", {
-        "form": form, "company": customer.company, "title": f"Edit {customer.name1}",
-        "main_address_locked": main_address_is_locked(customer),
-    })
+    return render_tab(
+        request,
+        customer,
+        "details",
+        "customers/customer_edit.html",
+        {
+            "form": form,
+            "company": customer.company,
+            "title": f"Edit {customer.name1}",
+            "main_address_locked": main_address_is_locked(customer),
+        },
+    )
 
 
 @role_required(Role.EDITOR)
@@ -119,10 +153,12 @@ def customer_edit(request, tenant_slug, public_id):
 def customer_toggle_active(request, tenant_slug, public_id):
     """Make a customer active again, or inactive (R59)."""
     customer = get_customer(request, public_id)
-    services.customer_set_active(customer=customer, active=not customer.is_active,
-                                 actor=request.user)
-    messages.success(request, f"Customer {customer} is now "
-                              f"{'active' if customer.is_active else 'inactive'}.")
+    services.customer_set_active(
+        customer=customer, active=not customer.is_active, actor=request.user
+    )
+    messages.success(
+        request, f"Customer {customer} is now {'active' if customer.is_active else 'inactive'}."
+    )
     return redirect("customers:detail", tenant_slug=tenant_slug, public_id=public_id)
 
 
@@ -137,5 +173,10 @@ def customer_delete(request, tenant_slug, public_id):
             return redirect("customers:detail", tenant_slug=tenant_slug, public_id=public_id)
         messages.success(request, f"Customer {customer} deleted.")
         return redirect("customers:list", tenant_slug=tenant_slug)
-    return render_tab(request, customer, "details", "customers/customer_confirm_delete.html",
-                      {"document_count": customer.documents.count()})
+    return render_tab(
+        request,
+        customer,
+        "details",
+        "customers/customer_confirm_delete.html",
+        {"document_count": customer.documents.count()},
+    )

@@ -14,5 +14,10 @@ PER_PAGE = 25
 def history(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
     page = Paginator(customer_history(customer), PER_PAGE).get_page(request.GET.get("page"))
-    return render_tab(request, customer, "history", "customers/customer_history.html",
-                      {"page_obj": page, "entries": page.object_list, "query_string": ""})
+    return render_tab(
+        request,
+        customer,
+        "history",
+        "customers/customer_history.html",
+        {"page_obj": page, "entries": page.object_list, "query_string": ""},
+    )

@@ -21,14 +21,24 @@ def _render(request, customer, zone_form=None, link_form=None):
     zones = list(customer.zones.all())
     for zone in zones:
         zone.name = REGION_NAMES.get(zone.region, zone.region)
-    links = ShipToLink.objects.filter(Q(billing=customer) | Q(shipping=customer)) \
-        .select_related("billing", "shipping").order_by("created_at")
-    return render_tab(request, customer, "shipto", "customers/customer_shipto.html", {
-        "zones": zones,
-        "shipping_links": [link for link in links if link.billing_id == customer.pk],
-        "billing_links": [link for link in links if link.shipping_id == customer.pk],
-        "zone_form": zone_form or ZoneForm(), "link_form": link_form or LinkForm(),
-    })
+    links = (
+        ShipToLink.objects.filter(Q(billing=customer) | Q(shipping=customer))
+        .select_related("billing", "shipping")
+        .order_by("created_at")
+    )
+    return render_tab(
+        request,
+        customer,
+        "shipto",
+        "customers/customer_shipto.html",
+        {
+            "zones": zones,
+            "shipping_links": [link for link in links if link.billing_id == customer.pk],
+            "billing_links": [link for link in links if link.shipping_id == customer.pk],
+            "zone_form": zone_form or ZoneForm(),
+            "link_form": link_form or LinkForm(),
+        },
+    )
 
 
 @require_safe
@@ -78,13 +88,18 @@ def link_remove(request, tenant_slug, public_id, link_id):
     """Unlink, from either side of the link (R12)."""
     customer = get_customer(request, public_id)
     link: ShipToLink = get_object_or_404(
-        ShipToLink.objects.filter(Q(billing=customer) | Q(shipping=customer))
-        .select_related("billing", "shipping"), public_id=link_id)
+        ShipToLink.objects.filter(Q(billing=customer) | Q(shipping=customer)).select_related(
+            "billing", "shipping"
+        ),
+        public_id=link_id,
+    )
     try:
         services.link_remove(link=link, actor=request.user)
     except ValidationError as error:
         messages.error(request, service_errors(error))
     else:
-        messages.success(request, f"{link.shipping} is no longer a shipping customer of "
-                                  f"{full_stop(str(link.billing))}")
+        messages.success(
+            request,
+            f"{link.shipping} is no longer a shipping customer of {full_stop(str(link.billing))}",
+        )
     return _back(customer, tenant_slug)

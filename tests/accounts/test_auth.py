@@ -58,9 +58,10 @@ def test_log_out_ends_the_session(alice, login):
 def test_password_change(alice, client):
     """Accounts: a user changes their password; the old one stops working."""
     _log_in(client, alice.viewer.email, PASSWORD)
-    response = client.post("/accounts/password/change/", {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD,
-        "new_password2": NEW_PASSWORD})
+    response = client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     client.logout()
     assert _log_in(client, alice.viewer.email, PASSWORD).status_code == 200
@@ -79,8 +80,7 @@ def test_password_reset_by_email(alice, client):
     link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
-    response = client.post(form_url, {"new_password1": NEW_PASSWORD,
-                                      "new_password2": NEW_PASSWORD})
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302
     assert _log_in(client, alice.viewer.email, NEW_PASSWORD).status_code == 302
 
@@ -101,7 +101,8 @@ def test_dev_email_goes_to_the_console_by_default():
 def test_passwords_are_hashed_with_argon2(db, settings):
     """Accounts: Argon2 is the first password hasher, so new passwords are stored with it."""
     assert project_settings.PASSWORD_HASHERS[0] == (
-        "django.contrib.auth.hashers.Argon2PasswordHasher")
+        "django.contrib.auth.hashers.Argon2PasswordHasher"
+    )
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
     user = get_user_model().objects.create_user(email="hash@example.com", password="pw-123456")
     assert user.password.startswith("argon2$")

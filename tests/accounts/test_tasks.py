@@ -28,7 +28,8 @@ def keep_signal_handlers():
 
 
 def test_password_reset_email_is_queued_then_sent_by_the_worker(
-        alice, client, database_tasks, keep_signal_handlers):
+    alice, client, database_tasks, keep_signal_handlers
+):
     """R47: the request only queues the email (a row in the database); `manage.py db_worker
     --batch` sends it and records the task as done."""
     response = client.post("/accounts/password/reset/", {"email": alice.viewer.email})

@@ -8,8 +8,7 @@ from tests.factories import make_company, make_customer
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 
 
-def test_add_customer_then_ship_to_zones_and_a_shipping_customer(page, screenshot, alice,
-                                                                 password):
+def test_add_customer_then_ship_to_zones_and_a_shipping_customer(page, screenshot, alice, password):
     """R7, R8, R11, R12: pick the working company, add a customer, add two ship-to zones and
     link an existing shipping customer; both appear on the ShipTo tab."""
     west = make_company(alice.tenant, "ALICE-WEST", "Alice West", parent=alice.company)

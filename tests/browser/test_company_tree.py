@@ -8,8 +8,7 @@ from tests.factories import make_company, make_membership
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 
 
-def test_log_in_switch_tenant_pick_company_and_add_a_child(page, screenshot, alice, bob,
-                                                           password):
+def test_log_in_switch_tenant_pick_company_and_add_a_child(page, screenshot, alice, bob, password):
     """R1, R5, R7: a user of two tenants logs in, switches tenant, picks the working company,
     adds a child company and sees it in the tree."""
     make_membership(bob.tenant, alice.admin, Role.ADMIN)

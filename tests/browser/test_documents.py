@@ -10,8 +10,9 @@ from tests.factories import make_customer
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 
 
-def test_upload_a_document_and_validate_it_in_the_queue(page, screenshot, alice, password,
-                                                        tmp_path):
+def test_upload_a_document_and_validate_it_in_the_queue(
+    page, screenshot, alice, password, tmp_path
+):
     """R20, R21, R23: an editor uploads a certificate on the customer's Documents tab, reviews
     it in the queue with the file beside the form, marks it valid, and the exposure report
     shows what is still exposed."""
@@ -21,8 +22,13 @@ def test_upload_a_document_and_validate_it_in_the_queue(page, screenshot, alice,
         for owner, region in [(customer, "TX"), (customer, "OK"), (other, "NM")]:
             ShipToZone.objects.create(tenant=alice.tenant, customer=owner, region=region)
     certificate = tmp_path / "texas-certificate.pdf"
-    certificate.write_bytes(tiny_pdf("Texas Sales and Use Tax Exemption Certification",
-                                     "Oak Valley Electric", "Customer C-1001"))
+    certificate.write_bytes(
+        tiny_pdf(
+            "Texas Sales and Use Tax Exemption Certification",
+            "Oak Valley Electric",
+            "Customer C-1001",
+        )
+    )
 
     log_in(page, alice.editor.email, password)
     page.wait_for_url("**/t/**")

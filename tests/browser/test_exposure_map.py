@@ -13,13 +13,20 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("
 
 # (customer, company, its ship-to zones): exposed everywhere (no certificate on file).
 CUSTOMERS = [
-    ("Oak Valley Electric", "HQ", ["TX", "OK"]), ("Granite Schools", "HQ", ["TX"]),
-    ("Lone Star Feed", "HQ", ["TX", "NM"]), ("Gulf Coast Marine", "WEST", ["TX", "LA", "FL"]),
-    ("Harbor Foods", "WEST", ["CA", "WA"]), ("Sierra Clinics", "WEST", ["CA", "NV", "AZ"]),
-    ("Pacific Schools", "WEST", ["CA", "OR"]), ("Empire Builders", "HQ", ["NY", "NJ"]),
-    ("Hudson Printing", "HQ", ["NY", "PA"]), ("Great Lakes Supply", "HQ", ["IL", "OH", "ON"]),
-    ("Maple Leaf Hardware", "HQ", ["ON", "QC"]), ("Rocky Mountain Labs", "WEST", ["CO", "BC"]),
-    ("Peach State Church", "HQ", ["GA", "FL"]), ("Capitol Outfitters", "HQ", ["DC", "VA"]),
+    ("Oak Valley Electric", "HQ", ["TX", "OK"]),
+    ("Granite Schools", "HQ", ["TX"]),
+    ("Lone Star Feed", "HQ", ["TX", "NM"]),
+    ("Gulf Coast Marine", "WEST", ["TX", "LA", "FL"]),
+    ("Harbor Foods", "WEST", ["CA", "WA"]),
+    ("Sierra Clinics", "WEST", ["CA", "NV", "AZ"]),
+    ("Pacific Schools", "WEST", ["CA", "OR"]),
+    ("Empire Builders", "HQ", ["NY", "NJ"]),
+    ("Hudson Printing", "HQ", ["NY", "PA"]),
+    ("Great Lakes Supply", "HQ", ["IL", "OH", "ON"]),
+    ("Maple Leaf Hardware", "HQ", ["ON", "QC"]),
+    ("Rocky Mountain Labs", "WEST", ["CO", "BC"]),
+    ("Peach State Church", "HQ", ["GA", "FL"]),
+    ("Capitol Outfitters", "HQ", ["DC", "VA"]),
     ("Prairie Farms", "HQ", ["TX", "KS", "AB"]),
 ]
 
@@ -32,14 +39,18 @@ def test_dashboard_and_report_map_shading_and_region_link(page, screenshot, alic
     counts = Counter()
     with scope(tenant=alice.tenant.pk):
         for n, (name, company, regions) in enumerate(CUSTOMERS):
-            customer = make_customer(west if company == "WEST" else alice.company,
-                                     f"C-{1001 + n}", name)
+            customer = make_customer(
+                west if company == "WEST" else alice.company, f"C-{1001 + n}", name
+            )
             for region in regions:
                 ShipToZone.objects.create(tenant=alice.tenant, customer=customer, region=region)
             counts.update(regions)
             # A certificate for a state it does not ship to: valid, expiring within the year.
-            make_document(customer, ["MT"], expiration=timezone.localdate()
-                          + datetime.timedelta(days=20 + 31 * (n % 9)))
+            make_document(
+                customer,
+                ["MT"],
+                expiration=timezone.localdate() + datetime.timedelta(days=20 + 31 * (n % 9)),
+            )
     texans = sorted(name for name, _, regions in CUSTOMERS if "TX" in regions)
 
     log_in(page, alice.viewer.email, password)
@@ -49,7 +60,8 @@ def test_dashboard_and_report_map_shading_and_region_link(page, screenshot, alic
     assert texas.get_attribute("class") == "region shade-5"
     assert texas.get_attribute("data-count") == str(counts["TX"]) == "5"
     assert dashboard_map.locator('path[data-region="MT"]').get_attribute("class") == (
-        "region shade-0")
+        "region shade-0"
+    )
     bars = page.get_by_test_id("expiry-chart").locator("g.bar")
     assert bars.count() == 12
     assert sum(int(bars.nth(k).get_attribute("data-count")) for k in range(12)) == len(CUSTOMERS)
@@ -72,5 +84,4 @@ def test_dashboard_and_report_map_shading_and_region_link(page, screenshot, alic
     screenshot("exposure")
     report_map.locator('a[data-region="CA"]').click()
     page.wait_for_url("**/exposure/?region=CA")
-    assert sorted(listed.all_inner_texts()) == ["Harbor Foods", "Pacific Schools",
-                                               "Sierra Clinics"]
+    assert sorted(listed.all_inner_texts()) == ["Harbor Foods", "Pacific Schools", "Sierra Clinics"]

@@ -10,8 +10,9 @@ from tests.factories import make_customer
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 
 
-def test_download_fill_upload_preview_apply_search_and_undo(page, screenshot, alice, password,
-                                                             tmp_path):
+def test_download_fill_upload_preview_apply_search_and_undo(
+    page, screenshot, alice, password, tmp_path
+):
     """R31, R38-R40, R13: download the basic template, fill it, upload it, see the preview with
     an erased field highlighted, apply it (the progress reaches 100%), find the new customer
     with the top-bar search, then undo the batch."""
@@ -26,14 +27,24 @@ def test_download_fill_upload_preview_apply_search_and_undo(page, screenshot, al
     download.value.save_as(template)
     book = load_workbook(template)
     titles = [cell.value for cell in book.active[1]]
-    values = {"Billing Customer Number": "100", "Billing Customer Name 1": "Acme Tools",
-              "Billing Customer Phone": "", "Billing Customer State": "TX",
-              "Billing Customer Zip": "78701", "Billing Customer City": "Austin",
-              "Billing Customer Address 1": "1 Main St", "Billing Customer Country": "US"}
+    values = {
+        "Billing Customer Number": "100",
+        "Billing Customer Name 1": "Acme Tools",
+        "Billing Customer Phone": "",
+        "Billing Customer State": "TX",
+        "Billing Customer Zip": "78701",
+        "Billing Customer City": "Austin",
+        "Billing Customer Address 1": "1 Main St",
+        "Billing Customer Country": "US",
+    }
     book.active.append([values.get(title, "") for title in titles])
-    new = {"Billing Customer Number": "NEW-1", "Billing Customer Name 1": "Zephyr Widgets",
-           "Billing Customer City": "Tulsa", "Billing Customer State": "OK",
-           "Shipping Customer State": "KS"}
+    new = {
+        "Billing Customer Number": "NEW-1",
+        "Billing Customer Name 1": "Zephyr Widgets",
+        "Billing Customer City": "Tulsa",
+        "Billing Customer State": "OK",
+        "Shipping Customer State": "KS",
+    }
     book.active.append([new.get(title, "") for title in titles])
     upload = tmp_path / "customers.xlsx"
     book.save(upload)
@@ -78,7 +89,8 @@ def test_field_case_merged_clone_rows_upload_preview_apply(page, alice, password
     page.wait_for_url("**/t/**")
     page.get_by_role("link", name="Imports", exact=True).click()
     page.get_by_label("Workbook (.xlsx)").set_input_files(
-        "/work/shared/field-cases/merged_cells_clone_rows.xlsx")
+        "/work/shared/field-cases/merged_cells_clone_rows.xlsx"
+    )
     page.get_by_role("button", name="Upload").click()
     page.wait_for_url("**/imports/*-*/")
     page.wait_for_selector("[data-testid=changes]")
@@ -88,5 +100,4 @@ def test_field_case_merged_clone_rows_upload_preview_apply(page, alice, password
     page.wait_for_selector("text=Changes made")
     with scope(tenant=alice.tenant.pk):
         customer = Customer.objects.get(number="MC-1")
-        assert sorted(customer.zones.values_list("region", flat=True)) == [
-            "CA", "NV", "OR"]
+        assert sorted(customer.zones.values_list("region", flat=True)) == ["CA", "NV", "OR"]

@@ -26,10 +26,13 @@ def test_admin_customer_list_is_not_cut_off_at_1400_px(alice, browser, live_serv
     alice.admin.is_staff = True
     alice.admin.save()
     for n in range(3):
-        make_customer(alice.company, f"LONG-NUMBER-{n:04}", "Granite Supply and Industrial "
-                      "Distribution Company of North Texas", city="Fort Worth")
-    context = browser.new_context(base_url=live_server.url,
-                                  viewport={"width": 1400, "height": 900})
+        make_customer(
+            alice.company,
+            f"LONG-NUMBER-{n:04}",
+            "Granite Supply and Industrial Distribution Company of North Texas",
+            city="Fort Worth",
+        )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     log_in(page, alice.admin.email, password)
     page.wait_for_url("**/t/**")

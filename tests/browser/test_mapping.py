@@ -14,10 +14,22 @@ def test_map_the_columns_of_an_accounting_export(page, screenshot, alice, passwo
     """R58: a Xero contacts export is refused as R32 says and offers "Map the columns of this
     file"; the page proposes a column per template field with its first rows; the user changes
     one pairing, saves the mapping, sees the preview and applies it."""
-    rows = [[XERO_ROW.get(t, "") for t in XERO],
-            [{"ContactName": "Tui Imports", "AccountNumber": "000778", "FirstName": "Aroha",
-              "POCity": "Seattle", "PORegion": "WA", "POPostalCode": "98101", "POCountry": "US",
-              "SARegion": "OR"}.get(t, "") for t in XERO]]
+    rows = [
+        [XERO_ROW.get(t, "") for t in XERO],
+        [
+            {
+                "ContactName": "Tui Imports",
+                "AccountNumber": "000778",
+                "FirstName": "Aroha",
+                "POCity": "Seattle",
+                "PORegion": "WA",
+                "POPostalCode": "98101",
+                "POCountry": "US",
+                "SARegion": "OR",
+            }.get(t, "")
+            for t in XERO
+        ],
+    ]
     export = write_csv(tmp_path / "Contacts.csv", XERO, rows)
     log_in(page, alice.editor.email, password)
     page.wait_for_url("**/t/**")

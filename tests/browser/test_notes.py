@@ -11,8 +11,9 @@ from tests.factories import make_customer
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 
 
-def test_add_a_comment_with_a_file_edit_it_and_remove_it(page, screenshot, alice, password,
-                                                         tmp_path):
+def test_add_a_comment_with_a_file_edit_it_and_remove_it(
+    page, screenshot, alice, password, tmp_path
+):
     """R24, R26: an editor adds a comment and a file in one submission on a customer's
     Comments & Files tab, edits the comment, renames the file, and removes the file after
     confirming."""
@@ -24,7 +25,8 @@ def test_add_a_comment_with_a_file_edit_it_and_remove_it(page, screenshot, alice
     page.wait_for_url("**/t/**")
     page.goto(alice.url(f"customers/{customer.public_id}/"))
     page.get_by_role("navigation", name="Customer").get_by_role(
-        "link", name="Comments & Files").click()
+        "link", name="Comments & Files"
+    ).click()
     page.get_by_label("Comment:").fill("Called AP: renewal is with their legal team.")
     page.get_by_label("File:").set_input_files(str(letter))
     page.get_by_role("button", name="Add").click()

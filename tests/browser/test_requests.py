@@ -13,18 +13,21 @@ from tests.factories import make_customer
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 
 
-def test_send_a_request_and_answer_it_through_the_link(page, browser, live_server, alice,
-                                                       password, tmp_path, screenshot):
+def test_send_a_request_and_answer_it_through_the_link(
+    page, browser, live_server, alice, password, tmp_path, screenshot
+):
     """R28-R30: an editor sends a request; the customer opens the emailed link with no login,
     uploads a certificate; it arrives pending and the request shows fulfilled."""
-    customer = make_customer(alice.company, "C-3001", "Prairie Feed & Seed",
-                             email="ap@prairie.example")
+    customer = make_customer(
+        alice.company, "C-3001", "Prairie Feed & Seed", email="ap@prairie.example"
+    )
     with scope(tenant=alice.tenant.pk):
         for region in ("TX", "OK"):
             ShipToZone.objects.create(tenant=alice.tenant, customer=customer, region=region)
     certificate = tmp_path / "texas-01-339.pdf"
-    certificate.write_bytes(tiny_pdf("Texas Sales and Use Tax Resale Certificate",
-                                     "Prairie Feed & Seed"))
+    certificate.write_bytes(
+        tiny_pdf("Texas Sales and Use Tax Resale Certificate", "Prairie Feed & Seed")
+    )
     mail.outbox.clear()
 
     log_in(page, alice.editor.email, password)
@@ -42,8 +45,9 @@ def test_send_a_request_and_answer_it_through_the_link(page, browser, live_serve
     [message] = mail.outbox
     link = re.search(r"http://\S+/r/[\w-]+/", message.body).group(0)
 
-    customer_context = browser.new_context(base_url=live_server.url,
-                                           viewport={"width": 1100, "height": 900})
+    customer_context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1100, "height": 900}
+    )
     visitor = customer_context.new_page()
     visitor.goto(link)
     assert "Prairie Feed & Seed" in visitor.locator("main").inner_text()
@@ -68,6 +72,8 @@ def test_send_a_request_and_answer_it_through_the_link(page, browser, live_serve
         document = Document.objects.get(customer=customer)
         request = CertificateRequest.objects.get(customer=customer)
     assert (document.status, document.regions, document.request_id) == (
-        DocumentStatus.PENDING, ["TX"], request.pk)
+        DocumentStatus.PENDING,
+        ["TX"],
+        request.pk,
+    )
     assert request.status == RequestStatus.FULFILLED
-

@@ -18,19 +18,29 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("
 
 
 def test_no_worker_warning_shown_and_absent_while_a_worker_applies(
-        page, screenshot, alice, password, tmp_path, database_tasks, worker_process):  # noqa: F811
+    page,
+    screenshot,
+    alice,
+    password,
+    tmp_path,
+    database_tasks,  # noqa: F811
+    worker_process,  # noqa: F811
+):
     """R60: the batch page of an import waiting for a worker says plainly that none is
     running and what to do; while a real worker is applying it, the page shows the progress
     and no warning (and no "Mark failed")."""
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
     with scope(tenant=alice.tenant.pk):
-        batch = services.batch_create(tenant=alice.tenant, company=alice.company,
-                                      user=alice.editor, uploaded_file=wb.upload(path),
-                                      replace=False)
+        batch = services.batch_create(
+            tenant=alice.tenant,
+            company=alice.company,
+            user=alice.editor,
+            uploaded_file=wb.upload(path),
+            replace=False,
+        )
     run_worker_batch()  # checked; that worker has stopped since
     with scope(tenant=alice.tenant.pk):
-        batch = services.batch_start_apply(ImportBatch.objects.get(pk=batch.pk),
-                                           user=alice.admin)
+        batch = services.batch_start_apply(ImportBatch.objects.get(pk=batch.pk), user=alice.admin)
     assert batch.status == Status.APPLYING
 
     log_in(page, alice.admin.email, password)

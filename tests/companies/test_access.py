@@ -112,8 +112,9 @@ def test_guessing_a_member_id_of_another_tenant_is_not_found(alice, bob, login):
 
 def test_picking_a_company_of_another_tenant_is_not_found(alice, bob, login):
     """R3, R7: the picker refuses a company id of another tenant with 404."""
-    response = login(alice.viewer).post(alice.url("pick-company/"),
-                                        {"company": str(bob.company.public_id)})
+    response = login(alice.viewer).post(
+        alice.url("pick-company/"), {"company": str(bob.company.public_id)}
+    )
     assert response.status_code == 404
 
 

@@ -56,9 +56,11 @@ def test_staff_admin_sees_only_its_tenants_rows(alice, bob, staff_admin, login):
     assert "Alice" in tenants and "/admin/companies/tenant/add/" not in tenants
     with bob.scope():
         bob_member = Membership.objects.get(user=bob.viewer)
-    for url in (f"/admin/companies/company/{bob.company.pk}/change/",
-                f"/admin/companies/membership/{bob_member.pk}/change/",
-                f"/admin/companies/tenant/{bob.tenant.pk}/change/"):
+    for url in (
+        f"/admin/companies/company/{bob.company.pk}/change/",
+        f"/admin/companies/membership/{bob_member.pk}/change/",
+        f"/admin/companies/tenant/{bob.tenant.pk}/change/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == "/admin/", url
     response = client.post(f"/admin/companies/company/{bob.company.pk}/delete/", {"post": "yes"})
@@ -68,17 +70,23 @@ def test_staff_admin_sees_only_its_tenants_rows(alice, bob, staff_admin, login):
 def test_staff_admin_cannot_add_to_another_tenant(alice, bob, staff_admin, login):
     """R44: the tenant and parent choices are limited to the tenants the user administers."""
     client = login(staff_admin)
-    response = client.post("/admin/companies/company/add/", {
-        "tenant": bob.tenant.pk, "parent": bob.company.pk, "name": "Sneaky", "code": "SNEAKY"})
+    response = client.post(
+        "/admin/companies/company/add/",
+        {"tenant": bob.tenant.pk, "parent": bob.company.pk, "name": "Sneaky", "code": "SNEAKY"},
+    )
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
-    response = client.post("/admin/companies/company/add/", {
-        "tenant": alice.tenant.pk, "parent": bob.company.pk, "name": "Sneaky", "code": "SNEAKY"})
+    response = client.post(
+        "/admin/companies/company/add/",
+        {"tenant": alice.tenant.pk, "parent": bob.company.pk, "name": "Sneaky", "code": "SNEAKY"},
+    )
     assert b"Select a valid choice" in response.content
     with scopes_disabled():
         assert not Company.objects.filter(code="SNEAKY").exists()
-    response = client.post("/admin/companies/membership/add/", {
-        "tenant": bob.tenant.pk, "user": staff_admin.pk, "role": "owner"})
+    response = client.post(
+        "/admin/companies/membership/add/",
+        {"tenant": bob.tenant.pk, "user": staff_admin.pk, "role": "owner"},
+    )
     with scopes_disabled():
         assert not Membership.objects.filter(tenant=bob.tenant, user=staff_admin).exists()
 
@@ -86,20 +94,26 @@ def test_staff_admin_cannot_add_to_another_tenant(alice, bob, staff_admin, login
 def test_staff_admin_adds_a_company_through_the_service(alice, staff_admin, login):
     """R44, R6: a company added in the admin lands in the tree, in name order."""
     make_company(alice.tenant, "ZED", "Zed", parent=alice.company)
-    response = login(staff_admin).post("/admin/companies/company/add/", {
-        "tenant": alice.tenant.pk, "parent": alice.company.pk, "name": "Alpha", "code": "ALPHA"})
+    response = login(staff_admin).post(
+        "/admin/companies/company/add/",
+        {"tenant": alice.tenant.pk, "parent": alice.company.pk, "name": "Alpha", "code": "ALPHA"},
+    )
     assert response.status_code == 302
     with alice.scope():
         assert [c.code for c in Company.objects.get(pk=alice.company.pk).get_children()] == [
-            "ALPHA", "ZED"]
+            "ALPHA",
+            "ZED",
+        ]
     assert tree_problems() == []
 
 
-def test_admin_add_refused_by_the_service_writes_nothing_and_says_why(
-        alice, staff_admin, login):
+def test_admin_add_refused_by_the_service_writes_nothing_and_says_why(alice, staff_admin, login):
     """R44, R5: a code the service refuses (same code, other case) shows the reason."""
-    response = login(staff_admin).post("/admin/companies/company/add/", {
-        "tenant": alice.tenant.pk, "name": "Again", "code": "alice-hq"}, follow=True)
+    response = login(staff_admin).post(
+        "/admin/companies/company/add/",
+        {"tenant": alice.tenant.pk, "name": "Again", "code": "alice-hq"},
+        follow=True,
+    )
     assert response.status_code == 200
     assert b"already used in this tenant" in response.content
     with alice.scope():
@@ -107,9 +121,10 @@ def test_admin_add_refused_by_the_service_writes_nothing_and_says_why(
 
 
 def _drag(client, cut, pasted_on, position):
-    return client.post("/admin/companies/company/", {
-        "cmd": "move_node", "cut_item": cut.pk, "pasted_on": pasted_on.pk,
-        "position": position})
+    return client.post(
+        "/admin/companies/company/",
+        {"cmd": "move_node", "cut_item": cut.pk, "pasted_on": pasted_on.pk, "position": position},
+    )
 
 
 def test_drag_and_drop_moves_through_the_service(alice, staff_admin, login):
@@ -127,12 +142,13 @@ def test_drag_and_drop_moves_through_the_service(alice, staff_admin, login):
     assert response.content == b"OK"
     with alice.scope():
         assert [c.code for c in Company.objects.get(pk=alice.company.pk).get_children()] == [
-            "EAST", "WEST"]
+            "EAST",
+            "WEST",
+        ]
     assert tree_problems() == []
 
 
-def test_drag_and_drop_refuses_a_descendant_and_another_tenant(alice, bob, staff_admin,
-                                                                login):
+def test_drag_and_drop_refuses_a_descendant_and_another_tenant(alice, bob, staff_admin, login):
     """R44, R6: dropping a company under its own descendant, or onto another tenant's
     company, fails and changes nothing."""
     east = make_company(alice.tenant, "EAST", "East", parent=alice.company)
@@ -151,7 +167,9 @@ def test_staff_user_who_is_not_an_admin_sees_no_tenant_data(alice, login):
     client = login(alice.editor)
     assert client.get("/admin/companies/company/").status_code == 403
     assert client.get(f"/admin/companies/company/{alice.company.pk}/change/").status_code in (
-        302, 403)
+        302,
+        403,
+    )
 
 
 def test_every_model_is_in_the_admin_and_tenant_scoped(db):
@@ -185,8 +203,10 @@ def _member(world, user) -> Membership:
 
 
 def _change_role(client, member: Membership, role: str, **extra):
-    return client.post(f"/admin/companies/membership/{member.pk}/change/",
-                       {"user": member.user_id, "role": role, **extra})
+    return client.post(
+        f"/admin/companies/membership/{member.pk}/change/",
+        {"user": member.user_id, "role": role, **extra},
+    )
 
 
 def _delete(client, member: Membership):
@@ -200,9 +220,14 @@ def test_staff_admin_cannot_make_itself_or_others_owner_in_the_admin(alice, staf
     response = _change_role(client, editor, "owner")
     assert b"Only an owner can grant" in response.content
     assert _member(alice, alice.editor).role == "editor"
-    response = client.post("/admin/companies/membership/add/", {
-        "tenant": alice.tenant.pk, "user": get_user_model().objects.create_user(
-            email="new@example.com").pk, "role": "admin"})
+    response = client.post(
+        "/admin/companies/membership/add/",
+        {
+            "tenant": alice.tenant.pk,
+            "user": get_user_model().objects.create_user(email="new@example.com").pk,
+            "role": "admin",
+        },
+    )
     assert response.status_code == 403  # staff admins invite in the app (R50)
     with scopes_disabled():
         assert not Membership.objects.filter(user__email="new@example.com").exists()

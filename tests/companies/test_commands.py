@@ -21,8 +21,9 @@ def _run(*args) -> str:
 def test_create_tenant_creates_the_owner_and_prints_a_one_time_password(db):
     """R48: create_tenant makes the tenant, a new owner account, its owner membership, and
     prints a one-time password that logs in."""
-    output = _run("create_tenant", "initech", "--name", "Initech", "--owner",
-                  "Bill@Initech.example")
+    output = _run(
+        "create_tenant", "initech", "--name", "Initech", "--owner", "Bill@Initech.example"
+    )
     tenant = Tenant.objects.get(slug="initech")
     assert tenant.name == "Initech"
     password = re.search(r"one-time password: (\S+)", output).group(1)
@@ -42,11 +43,14 @@ def test_create_tenant_with_an_existing_user_prints_no_password(db):
         assert Membership.objects.get(user=user, tenant__slug="initech").role == Role.OWNER
 
 
-@pytest.mark.parametrize(("slug", "owner", "message"), [
-    ("alice", "x@example.com", "already exists"),
-    ("Not A Slug!", "x@example.com", "slug"),
-    ("fresh", "not-an-email", "valid email"),
-])
+@pytest.mark.parametrize(
+    ("slug", "owner", "message"),
+    [
+        ("alice", "x@example.com", "already exists"),
+        ("Not A Slug!", "x@example.com", "slug"),
+        ("fresh", "not-an-email", "valid email"),
+    ],
+)
 def test_create_tenant_refuses_bad_input(alice, slug, owner, message):
     """R48: a taken or malformed slug or a malformed email is a CommandError; nothing is
     created."""
@@ -58,8 +62,9 @@ def test_create_tenant_refuses_bad_input(alice, slug, owner, message):
 
 def test_create_company_as_root_and_under_a_parent(alice):
     """R48: create_company adds a root, or a child with --parent CODE."""
-    output = _run("create_company", "--tenant", "alice", "EAST", "--name", "East",
-                  "--parent", "ALICE-HQ")
+    output = _run(
+        "create_company", "--tenant", "alice", "EAST", "--name", "East", "--parent", "ALICE-HQ"
+    )
     assert "Created East (EAST) under Alice HQ." in output
     _run("create_company", "--tenant", "alice", "LAB", "--name", "Lab")
     with alice.scope():
@@ -67,12 +72,17 @@ def test_create_company_as_root_and_under_a_parent(alice):
         assert Company.objects.get(code="LAB").is_root_node()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--tenant", "nope", "X", "--name", "X"], "No tenant with the slug 'nope'"),
-    (["--tenant", "alice", "X", "--name", "X", "--parent", "BOB-HQ"],
-     "No company with the code 'BOB-HQ'"),
-    (["--tenant", "alice", "alice-hq", "--name", "Again"], "already used"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--tenant", "nope", "X", "--name", "X"], "No tenant with the slug 'nope'"),
+        (
+            ["--tenant", "alice", "X", "--name", "X", "--parent", "BOB-HQ"],
+            "No company with the code 'BOB-HQ'",
+        ),
+        (["--tenant", "alice", "alice-hq", "--name", "Again"], "already used"),
+    ],
+)
 def test_create_company_refuses_unknown_tenant_parent_or_taken_code(alice, bob, args, message):
     """R48: an unknown tenant, a parent of another tenant or unknown, a taken code: each a
     CommandError, nothing written."""

@@ -28,9 +28,10 @@ def invite(django_capture_on_commit_callbacks):
 
     def _invite(client, world, email: str, role: str = "editor", companies=()):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(world.url("members/add/"), {
-                "email": email, "role": role,
-                "companies": [str(c.public_id) for c in companies]})
+            return client.post(
+                world.url("members/add/"),
+                {"email": email, "role": role, "companies": [str(c.public_id) for c in companies]},
+            )
 
     return _invite
 
@@ -42,8 +43,7 @@ def _link(email: str) -> str:
 
 def _memberships(user) -> list[str]:
     with scopes_disabled():
-        return sorted(Membership.objects.filter(user=user).values_list("tenant__slug",
-                                                                       flat=True))
+        return sorted(Membership.objects.filter(user=user).values_list("tenant__slug", flat=True))
 
 
 def _invitation(world, email: str) -> Invitation:
@@ -71,8 +71,9 @@ def test_a_new_address_accepts_by_choosing_a_password(invite, alice, login):
     assert "Choose a password" in page and "new.person@example.com" in page
     refused = visitor.post(link, {"password1": NEW_PASSWORD, "password2": "different"})
     assert "The two passwords differ." in refused.content.decode()
-    response = visitor.post(link, {"full_name": "New Person", "password1": NEW_PASSWORD,
-                                   "password2": NEW_PASSWORD})
+    response = visitor.post(
+        link, {"full_name": "New Person", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == alice.url("")
     user = User.objects.get(email="new.person@example.com")
     assert user.check_password(NEW_PASSWORD) and user.full_name == "New Person"
@@ -115,8 +116,9 @@ def test_log_in_from_the_invitation_comes_back_to_it(invite, alice, bob, login):
     invite(login(alice.admin), alice, bob.viewer.email)
     link = _link(bob.viewer.email)
     visitor = Client()
-    response = visitor.post(f"/accounts/login/?next={link}",
-                            {"username": bob.viewer.email, "password": PASSWORD})
+    response = visitor.post(
+        f"/accounts/login/?next={link}", {"username": bob.viewer.email, "password": PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == link
 
 
@@ -126,7 +128,8 @@ def _masked(content: bytes, invitation: Invitation) -> bytes:
 
 
 def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(
-        invite, alice, bob, login):
+    invite, alice, bob, login
+):
     """R50: inviting an address with an account and one without gives byte-identical answers
     (the redirect, then the members page apart from the CSRF token and the new invitation's
     id), the same email, and no membership either way."""
@@ -151,7 +154,8 @@ def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(
     assert without[0].serialize() == with_account[0].serialize()
     # The message cookie's payload is the same; its signature carries the second it was made.
     assert {k: v.value.rsplit(":", 2)[0] for k, v in without[0].cookies.items()} == {
-        k: v.value.rsplit(":", 2)[0] for k, v in with_account[0].cookies.items()}
+        k: v.value.rsplit(":", 2)[0] for k, v in with_account[0].cookies.items()
+    }
     assert without[1] == with_account[1]
     assert b"Invitation sent to pat@example.com" in without[1]
     assert without[2] == with_account[2]
@@ -185,8 +189,9 @@ def test_a_withdrawn_invitation_cannot_be_accepted(invite, alice, bob, login):
     invitation = _invitation(alice, bob.viewer.email)
     page = client.get(alice.url("members/")).content.decode()
     assert "Pending invitations" in page and bob.viewer.email in page
-    response = client.post(alice.url(f"members/invitations/{invitation.public_id}/revoke/"),
-                           follow=True)
+    response = client.post(
+        alice.url(f"members/invitations/{invitation.public_id}/revoke/"), follow=True
+    )
     assert "was withdrawn" in response.content.decode()
     victim = Client()
     victim.force_login(bob.viewer, backend="django.contrib.auth.backends.ModelBackend")
@@ -224,9 +229,14 @@ def test_an_invitation_whose_companies_were_deleted_is_refused(alice, bob):
     south = make_company(alice.tenant, "SOUTH", "South", parent=alice.company)
     with alice.scope():
         invitation = invitations.invitation_create(
-            tenant=alice.tenant, actor_membership=None, invited_by=alice.owner,
-            email=bob.viewer.email, role=Role.VIEWER, companies=[south],
-            base_url="http://testserver/")
+            tenant=alice.tenant,
+            actor_membership=None,
+            invited_by=alice.owner,
+            email=bob.viewer.email,
+            role=Role.VIEWER,
+            companies=[south],
+            base_url="http://testserver/",
+        )
         services.company_delete(company=south)
     with pytest.raises(Exception, match="no longer exist"):
         invitations.invitation_accept(invitation=invitation, user=bob.viewer)
@@ -249,8 +259,10 @@ def test_a_limited_admin_changes_no_tenant_setting(alice, east_admin, login):
     POST), nothing changes, and the menu does not offer them."""
     client = login(east_admin["user"])
     assert client.get(alice.url("settings/")).status_code == 403
-    response = client.post(alice.url("settings/"), {
-        "name": "Hijacked", "default_exemption_reason": "E", "default_expiring_soon_days": "1"})
+    response = client.post(
+        alice.url("settings/"),
+        {"name": "Hijacked", "default_exemption_reason": "E", "default_expiring_soon_days": "1"},
+    )
     assert response.status_code == 403
     with scopes_disabled():
         alice.tenant.refresh_from_db()
@@ -264,8 +276,11 @@ def test_a_limited_admin_sees_and_manages_only_members_within_reach(alice, east_
     ny_member = make_membership(alice.tenant, role=Role.VIEWER, companies=[east_admin["ny"]])
     with alice.scope():
         outside = Invitation.objects.create(
-            tenant=alice.tenant, email="outside@example.com", token_hash="x" * 64,
-            expires_at=timezone.now() + datetime.timedelta(days=7))
+            tenant=alice.tenant,
+            email="outside@example.com",
+            token_hash="x" * 64,
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
     client = login(east_admin["user"])
     page = client.get(alice.url("members/")).content.decode()
     assert ny_member.user.email in page
@@ -278,8 +293,10 @@ def test_a_limited_admin_sees_and_manages_only_members_within_reach(alice, east_
     revoke = alice.url(f"members/invitations/{outside.public_id}/revoke/")
     assert client.post(revoke).status_code == 404
     assert outside.status() == InvitationStatus.PENDING
-    response = client.post(alice.url(f"members/{ny_member.public_id}/"), {
-        "role": "editor", "companies": [str(east_admin["ny"].public_id)]})
+    response = client.post(
+        alice.url(f"members/{ny_member.public_id}/"),
+        {"role": "editor", "companies": [str(east_admin["ny"].public_id)]},
+    )
     assert response.status_code == 302
 
 
@@ -292,8 +309,10 @@ def test_staff_admins_cannot_add_members_in_the_django_admin(alice, bob, login):
     alice.admin.save(update_fields=["is_staff"])
     client = login(alice.admin)
     assert client.get("/admin/companies/membership/add/").status_code == 403
-    response = client.post("/admin/companies/membership/add/", {
-        "tenant": alice.tenant.pk, "user": bob.viewer.pk, "role": "viewer"})
+    response = client.post(
+        "/admin/companies/membership/add/",
+        {"tenant": alice.tenant.pk, "user": bob.viewer.pk, "role": "viewer"},
+    )
     assert response.status_code == 403
     assert _memberships(bob.viewer) == ["bob"]
     root = UserFactory(email="root@example.com", is_staff=True, is_superuser=True)

@@ -24,8 +24,9 @@ def _role(world, user) -> str | None:
 
 def test_adding_a_member_twice_is_refused(alice, login):
     """R2: a user has one membership per tenant."""
-    response = login(alice.admin).post(alice.url("members/add/"),
-                                       {"email": alice.viewer.email, "role": "editor"})
+    response = login(alice.admin).post(
+        alice.url("members/add/"), {"email": alice.viewer.email, "role": "editor"}
+    )
     assert b"already a member" in response.content
     assert _role(alice, alice.viewer) == Role.VIEWER
 
@@ -46,17 +47,16 @@ def test_admin_changes_a_role_and_removes_a_member(alice, login):
 def test_only_an_owner_grants_admin_or_owner(alice, login, role):
     """R2: an admin cannot make anyone admin or owner; an owner can."""
     editor = _membership(alice, alice.editor)
-    response = login(alice.admin).post(alice.url(f"members/{editor.public_id}/"),
-                                       {"role": role})
+    response = login(alice.admin).post(alice.url(f"members/{editor.public_id}/"), {"role": role})
     assert b"Only an owner can grant" in response.content
     assert _role(alice, alice.editor) == Role.EDITOR
-    response = login(alice.admin).post(alice.url("members/add/"),
-                                       {"email": "boss@example.com", "role": role})
+    response = login(alice.admin).post(
+        alice.url("members/add/"), {"email": "boss@example.com", "role": role}
+    )
     assert b"Only an owner can grant" in response.content
     assert not get_user_model().objects.filter(email="boss@example.com").exists()
 
-    response = login(alice.owner).post(alice.url(f"members/{editor.public_id}/"),
-                                       {"role": role})
+    response = login(alice.owner).post(alice.url(f"members/{editor.public_id}/"), {"role": role})
     assert response.status_code == 302
     assert _role(alice, alice.editor) == role
 
@@ -116,8 +116,7 @@ def regions(alice):
     return {"east": east, "ny": ny, "west": west, "admin": east_admin, "viewer": east_viewer}
 
 
-def test_limited_membership_reaches_its_companies_and_their_descendants_only(
-        alice, regions, login):
+def test_limited_membership_reaches_its_companies_and_their_descendants_only(alice, regions, login):
     """R2: the company list and the picker show East and New York, not HQ or West."""
     content = login(regions["viewer"]).get(alice.url("companies/")).content.decode()
     for code in ("EAST", "NY"):
@@ -141,33 +140,36 @@ def test_limited_admin_gets_404_for_a_company_outside_its_subtree(alice, regions
         assert response.status_code == 404
 
 
-def test_limited_admin_cannot_create_a_root_or_move_a_company_out_of_reach(
-        alice, regions, login):
+def test_limited_admin_cannot_create_a_root_or_move_a_company_out_of_reach(alice, regions, login):
     """R2: a limited admin must put new and moved companies under a company it reaches."""
     client = login(regions["admin"])
     response = client.post(alice.url("companies/add/"), {"name": "Loose", "code": "LOOSE"})
     assert response.status_code == 200
-    response = client.post(alice.url(f"companies/{regions['ny'].public_id}/move/"),
-                           {"parent": ""})
+    response = client.post(alice.url(f"companies/{regions['ny'].public_id}/move/"), {"parent": ""})
     with alice.scope():
         assert not Company.objects.filter(code="LOOSE").exists()
         assert Company.objects.get(pk=regions["ny"].pk).parent_id == regions["east"].pk
-    response = client.post(alice.url("companies/add/"), {
-        "name": "Boston", "code": "BOS", "parent": str(regions["east"].public_id)})
+    response = client.post(
+        alice.url("companies/add/"),
+        {"name": "Boston", "code": "BOS", "parent": str(regions["east"].public_id)},
+    )
     assert response.status_code == 302
 
 
 def test_limited_admin_cannot_grant_more_than_it_reaches(alice, regions, login):
     """R2: a limited admin cannot add a member reaching every company, or West."""
     client = login(regions["admin"])
-    for data in ({"email": "x@example.com", "role": "editor"},
-                 {"email": "x@example.com", "role": "editor",
-                  "companies": [str(regions["west"].public_id)]}):
+    for data in (
+        {"email": "x@example.com", "role": "editor"},
+        {"email": "x@example.com", "role": "editor", "companies": [str(regions["west"].public_id)]},
+    ):
         response = client.post(alice.url("members/add/"), data)
         assert response.status_code == 200
         assert not get_user_model().objects.filter(email="x@example.com").exists()
-    response = client.post(alice.url("members/add/"), {
-        "email": "x@example.com", "role": "editor", "companies": [str(regions["ny"].public_id)]})
+    response = client.post(
+        alice.url("members/add/"),
+        {"email": "x@example.com", "role": "editor", "companies": [str(regions["ny"].public_id)]},
+    )
     assert response.status_code == 302
     with alice.scope():
         invited = Invitation.objects.get(email="x@example.com")

@@ -19,8 +19,9 @@ def _step_down(membership_pk, tenant_pk, barrier, outcomes):
         with scope(tenant=tenant_pk):
             membership = Membership.objects.get(pk=membership_pk)
             barrier.wait(timeout=30)
-            services.membership_update(membership=membership, actor_membership=membership,
-                                       role=Role.ADMIN)
+            services.membership_update(
+                membership=membership, actor_membership=membership, role=Role.ADMIN
+            )
         outcomes.append("stepped down")
     except ValidationError as error:
         outcomes.append(" ".join(error.messages))
@@ -37,13 +38,16 @@ def test_two_owners_stepping_down_at_once_leave_one_owner(attempt):
     tenant = TenantFactory()
     pks = [make_membership(tenant, UserFactory(), Role.OWNER).pk for _ in range(2)]
     barrier, outcomes = threading.Barrier(2), []
-    threads = [threading.Thread(target=_step_down, args=(pk, tenant.pk, barrier, outcomes))
-               for pk in pks]
+    threads = [
+        threading.Thread(target=_step_down, args=(pk, tenant.pk, barrier, outcomes)) for pk in pks
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(outcomes) == [
-        "A tenant needs at least one owner; make someone else owner first.", "stepped down"]
+        "A tenant needs at least one owner; make someone else owner first.",
+        "stepped down",
+    ]
     with scope(tenant=tenant.pk):
         assert Membership.objects.filter(role=Role.OWNER).count() == 1

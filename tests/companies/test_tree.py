@@ -26,15 +26,29 @@ def test_company_keeps_its_details_and_a_tenant_may_have_several_roots(alice):
     """R5: a company has name, code, legal name, FEIN, address and contact email; a tenant may
     have several root companies."""
     other_root = make_company(
-        alice.tenant, "ALICE-CA", "Alice Canada", legal_name="Alice Canada Ltd.",
-        fein="12-3456789", address_line1="1 Bay St", city="Toronto", state="ON", country="CA",
-        zip="M5J 2N8", contact_email="tax@alice.example.com")
+        alice.tenant,
+        "ALICE-CA",
+        "Alice Canada",
+        legal_name="Alice Canada Ltd.",
+        fein="12-3456789",
+        address_line1="1 Bay St",
+        city="Toronto",
+        state="ON",
+        country="CA",
+        zip="M5J 2N8",
+        contact_email="tax@alice.example.com",
+    )
     with alice.scope():
         roots = Company.objects.root_nodes().order_by("tree_id")
         assert [c.code for c in roots] == ["ALICE-HQ", "ALICE-CA"]
         stored = Company.objects.get(pk=other_root.pk)
     assert (stored.legal_name, stored.fein, stored.city, stored.zip, stored.contact_email) == (
-        "Alice Canada Ltd.", "12-3456789", "Toronto", "M5J 2N8", "tax@alice.example.com")
+        "Alice Canada Ltd.",
+        "12-3456789",
+        "Toronto",
+        "M5J 2N8",
+        "tax@alice.example.com",
+    )
     assert tree_problems() == []
 
 
@@ -44,8 +58,9 @@ def test_company_code_is_unique_in_the_tenant_only(alice, bob):
         make_company(alice.tenant, "alice-hq", "Again")
     make_company(bob.tenant, "ALICE-HQ", "Bob's own ALICE-HQ")
     with pytest.raises(ValidationError, match="already used"), alice.scope():
-        child = services.company_create(tenant=alice.tenant, name="Child", code="CHILD",
-                                        parent=alice.company)
+        child = services.company_create(
+            tenant=alice.tenant, name="Child", code="CHILD", parent=alice.company
+        )
         services.company_update(company=child, code="Alice-HQ")
 
 
@@ -59,8 +74,10 @@ def test_children_are_kept_in_name_order_through_create_rename_and_move(alice):
     with alice.scope():
         services.company_update(company=Company.objects.get(code="A"), name="Omega")
     assert _children(hq) == ["M", "A", "Z"]
-    assert _fresh(Company.objects.with_scopes_disabled().get(code="A", tenant=alice.tenant)
-                  ).name == "Omega"
+    assert (
+        _fresh(Company.objects.with_scopes_disabled().get(code="A", tenant=alice.tenant)).name
+        == "Omega"
+    )
     other = make_company(alice.tenant, "OTHER", "Other root")
     make_company(alice.tenant, "B", "Bravo", parent=other)
     with alice.scope():
@@ -109,8 +126,9 @@ def test_move_into_another_tenant_is_refused(alice, bob):
 def test_create_under_a_parent_of_another_tenant_is_refused(alice, bob):
     """R6: a new company cannot hang under another tenant's company."""
     with alice.scope(), pytest.raises(ValidationError, match="another tenant"):
-        services.company_create(tenant=alice.tenant, name="Sneaky", code="SNEAKY",
-                                parent=bob.company)
+        services.company_create(
+            tenant=alice.tenant, name="Sneaky", code="SNEAKY", parent=bob.company
+        )
     with scopes_disabled():
         assert not Company.objects.filter(code="SNEAKY").exists()
 
@@ -125,10 +143,10 @@ def test_roots_of_two_tenants_never_share_a_tree_id(alice, bob):
     with bob.scope():
         services.company_move(company=child, new_parent=None)
     with scopes_disabled():
-        alice_trees = set(Company.objects.filter(tenant=alice.tenant).values_list("tree_id",
-                                                                                  flat=True))
-        bob_trees = set(Company.objects.filter(tenant=bob.tenant).values_list("tree_id",
-                                                                              flat=True))
+        alice_trees = set(
+            Company.objects.filter(tenant=alice.tenant).values_list("tree_id", flat=True)
+        )
+        bob_trees = set(Company.objects.filter(tenant=bob.tenant).values_list("tree_id", flat=True))
         assert len(alice_trees) == 4 and len(bob_trees) == 5
     assert alice_trees.isdisjoint(bob_trees)
     assert tree_problems() == []
@@ -144,8 +162,13 @@ def test_delete_is_refused_while_the_company_holds_children_customers_or_documen
     customer = make_customer(east, "C-1")
     make_customer(east, "C-2")
     with alice.scope():
-        Document.objects.create(tenant=alice.tenant, customer=customer, company=east,
-                                regions=["TX"], effective_date=datetime.date(2024, 1, 1))
+        Document.objects.create(
+            tenant=alice.tenant,
+            customer=customer,
+            company=east,
+            regions=["TX"],
+            effective_date=datetime.date(2024, 1, 1),
+        )
         with pytest.raises(ValidationError) as refused:
             services.company_delete(company=_fresh(east))
     message = " ".join(refused.value.messages)
@@ -171,10 +194,15 @@ def test_an_empty_company_is_deleted_and_the_tree_closes_the_gap(alice):
 
 def test_admin_adds_a_child_company_in_the_app(alice, login):
     """R6: the add form creates the company under the chosen parent."""
-    response = login(alice.admin).post(alice.url("companies/add/"), {
-        "parent": str(alice.company.public_id), "name": "Alice West", "code": "ALICE-WEST",
-        "contact_email": "west@alice.example.com",
-    })
+    response = login(alice.admin).post(
+        alice.url("companies/add/"),
+        {
+            "parent": str(alice.company.public_id),
+            "name": "Alice West",
+            "code": "ALICE-WEST",
+            "contact_email": "west@alice.example.com",
+        },
+    )
     assert response.status_code == 302
     with alice.scope():
         west = Company.objects.get(code="ALICE-WEST")
@@ -184,8 +212,9 @@ def test_admin_adds_a_child_company_in_the_app(alice, login):
 
 def test_add_form_refuses_a_duplicate_code_beside_the_field(alice, login):
     """R5: a duplicate code is refused with a message and nothing is written."""
-    response = login(alice.admin).post(alice.url("companies/add/"),
-                                       {"name": "Again", "code": "alice-hq"})
+    response = login(alice.admin).post(
+        alice.url("companies/add/"), {"name": "Again", "code": "alice-hq"}
+    )
     assert response.status_code == 200
     assert b"already used" in response.content
     with alice.scope():
@@ -194,8 +223,10 @@ def test_add_form_refuses_a_duplicate_code_beside_the_field(alice, login):
 
 def test_add_form_offers_no_parent_of_another_tenant(alice, bob, login):
     """R6: a parent id of another tenant is not a valid choice."""
-    response = login(alice.admin).post(alice.url("companies/add/"), {
-        "parent": str(bob.company.public_id), "name": "Sneaky", "code": "SNEAKY"})
+    response = login(alice.admin).post(
+        alice.url("companies/add/"),
+        {"parent": str(bob.company.public_id), "name": "Sneaky", "code": "SNEAKY"},
+    )
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
     with scopes_disabled():
@@ -205,8 +236,9 @@ def test_add_form_offers_no_parent_of_another_tenant(alice, bob, login):
 def test_admin_renames_a_company_in_the_app(alice, login):
     """R6: the edit form renames the company; its place in the tree stays."""
     child = make_company(alice.tenant, "EAST", "East", parent=alice.company)
-    response = login(alice.admin).post(alice.url(f"companies/{child.public_id}/"),
-                                       {"name": "Eastern Region", "code": "EAST"})
+    response = login(alice.admin).post(
+        alice.url(f"companies/{child.public_id}/"), {"name": "Eastern Region", "code": "EAST"}
+    )
     assert response.status_code == 302
     assert _fresh(child).name == "Eastern Region"
     assert _fresh(child).parent_id == alice.company.pk

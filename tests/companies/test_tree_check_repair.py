@@ -15,8 +15,9 @@ from tests.factories import make_company
 
 def _rows(world) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM companies_company WHERE tenant_id = %s ORDER BY id",
-                       [world.tenant.pk])
+        cursor.execute(
+            "SELECT * FROM companies_company WHERE tenant_id = %s ORDER BY id", [world.tenant.pk]
+        )
         return cursor.fetchall()
 
 
@@ -42,9 +43,11 @@ def _corrupt_like_a_rebuild(alice, bob):
     """What `Company.objects.rebuild()` in alice's scope did: alice's tree numbered as tree 1
     (bob's tree id here), its nested-set numbers scrambled."""
     with connection.cursor() as cursor:
-        cursor.execute("""UPDATE companies_company SET tree_id = %s, lft = lft + 7,
+        cursor.execute(
+            """UPDATE companies_company SET tree_id = %s, lft = lft + 7,
                           rght = rght * 2, level = 0 WHERE tenant_id = %s""",
-                       [bob.company.tree_id, alice.tenant.pk])
+            [bob.company.tree_id, alice.tenant.pk],
+        )
 
 
 def test_consistent_trees_are_reported_consistent(trees):
@@ -89,7 +92,9 @@ def test_mptt_rebuild_is_refused(trees):
     refused and points at the repair command; nothing changes."""
     alice, bob = trees
     before = _rows(alice) + _rows(bob)
-    with scope(tenant=alice.tenant.pk), pytest.raises(NotImplementedError,
-                                                      match="check_company_tree"):
+    with (
+        scope(tenant=alice.tenant.pk),
+        pytest.raises(NotImplementedError, match="check_company_tree"),
+    ):
         Company.objects.rebuild()
     assert _rows(alice) + _rows(bob) == before

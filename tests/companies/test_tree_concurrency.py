@@ -36,12 +36,14 @@ def _worker(tenant, seed: int, errors: list, barrier: threading.Barrier):
                     target = Company.objects.get(pk=rng.choice(ids))
                     # Under itself or a descendant is refused, as it should be.
                     with contextlib.suppress(ValidationError):
-                        services.company_move(company=company,
-                                              new_parent=None if n % 4 == 0 else target)
+                        services.company_move(
+                            company=company, new_parent=None if n % 4 == 0 else target
+                        )
                 else:
                     parent = Company.objects.filter(pk=rng.choice(ids)).first()
-                    services.company_create(tenant=tenant, name=f"T{seed}-{n}",
-                                            code=f"T{seed}-{n}", parent=parent)
+                    services.company_create(
+                        tenant=tenant, name=f"T{seed}-{n}", code=f"T{seed}-{n}", parent=parent
+                    )
     except Exception as error:  # reported by the test, not lost in the thread
         errors.append(repr(error))
     finally:
@@ -60,8 +62,10 @@ def test_concurrent_adds_and_moves_keep_every_tree_sound():
 
     errors: list[str] = []
     barrier = threading.Barrier(THREADS + 1)
-    threads = [threading.Thread(target=_worker, args=(busy, seed, errors, barrier))
-               for seed in range(THREADS)]
+    threads = [
+        threading.Thread(target=_worker, args=(busy, seed, errors, barrier))
+        for seed in range(THREADS)
+    ]
     threads.append(threading.Thread(target=_roots, args=(other, errors, barrier)))
     for thread in threads:
         thread.start()

@@ -41,8 +41,10 @@ def test_the_picked_company_is_shown_on_every_page(alice, east, login, path):
 def test_picking_returns_to_the_page_and_marks_the_company_in_the_list(alice, east, login):
     """R7: the picker sends the user back where they were; the list badges the working one."""
     client = login(alice.viewer)
-    response = client.post(alice.url("pick-company/"),
-                           {"company": str(east.public_id), "next": alice.url("companies/")})
+    response = client.post(
+        alice.url("pick-company/"),
+        {"company": str(east.public_id), "next": alice.url("companies/")},
+    )
     assert response["Location"] == alice.url("companies/")
     content = client.get(alice.url("companies/")).content.decode()
     row = content.split("<strong>East</strong>")[1].split("</td>")[0]
@@ -53,7 +55,8 @@ def test_picking_refuses_an_offsite_next_url(alice, east, login):
     """R7: the picker's redirect stays on the site."""
     response = login(alice.viewer).post(
         alice.url("pick-company/"),
-        {"company": str(east.public_id), "next": "https://evil.example.com/"})
+        {"company": str(east.public_id), "next": "https://evil.example.com/"},
+    )
     assert response["Location"] == alice.url()
 
 

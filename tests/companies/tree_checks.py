@@ -11,8 +11,11 @@ from companies.models import Company
 def tree_problems() -> list[str]:
     """Every way the stored trees differ from a fresh recomputation; [] when they are sound."""
     with scopes_disabled():
-        rows = list(Company.objects.values("pk", "tenant_id", "parent_id", "tree_id", "lft",
-                                           "rght", "level"))
+        rows = list(
+            Company.objects.values(
+                "pk", "tenant_id", "parent_id", "tree_id", "lft", "rght", "level"
+            )
+        )
     by_pk = {row["pk"]: row for row in rows}
     children = defaultdict(list)
     roots = defaultdict(list)
@@ -26,8 +29,10 @@ def tree_problems() -> list[str]:
     for row in rows:
         tenants_of_tree[row["tree_id"]].add(row["tenant_id"])
         parent = by_pk.get(row["parent_id"])
-        if parent and (parent["tree_id"], parent["tenant_id"]) != (row["tree_id"],
-                                                                   row["tenant_id"]):
+        if parent and (parent["tree_id"], parent["tenant_id"]) != (
+            row["tree_id"],
+            row["tenant_id"],
+        ):
             problems.append(f"company {row['pk']} is not in its parent's tree or tenant")
     for tree_id, tenant_ids in tenants_of_tree.items():
         if len(tenant_ids) > 1:
@@ -52,6 +57,7 @@ def tree_problems() -> list[str]:
     for row in rows:
         stored = (row["lft"], row["rght"], row["level"])
         if expected.get(row["pk"]) != stored:
-            problems.append(f"company {row['pk']}: stored {stored}, "
-                            f"expected {expected.get(row['pk'])}")
+            problems.append(
+                f"company {row['pk']}: stored {stored}, expected {expected.get(row['pk'])}"
+            )
     return problems

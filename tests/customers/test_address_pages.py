@@ -10,10 +10,20 @@ from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = {"label": "Warehouse", "line1": "9 Dock Rd", "line2": "", "city": "Dallas",
-           "county": "Dallas", "state": "TX", "country": "US", "zip": "75201",
-           "is_ship_to": "on", "is_active": "on", "exemption_reason": "",
-           "expiring_soon_days": ""}
+ADDRESS = {
+    "label": "Warehouse",
+    "line1": "9 Dock Rd",
+    "line2": "",
+    "city": "Dallas",
+    "county": "Dallas",
+    "state": "TX",
+    "country": "US",
+    "zip": "75201",
+    "is_ship_to": "on",
+    "is_active": "on",
+    "exemption_reason": "",
+    "expiring_soon_days": "",
+}
 
 
 @pytest.fixture
@@ -28,8 +38,9 @@ def _url(world, customer, path=""):
 def test_add_addresses_with_purposes_and_toggle_active(alice, customer, login):
     """R15, R17: addresses with purposes; active when created, can be made inactive."""
     client = login(alice.editor)
-    response = client.post(_url(alice, customer, "addresses/add/"),
-                           {**ADDRESS, "is_statements": "on"})
+    response = client.post(
+        _url(alice, customer, "addresses/add/"), {**ADDRESS, "is_statements": "on"}
+    )
     assert response.status_code == 302
     with alice.scope():
         address = Address.objects.get()
@@ -45,8 +56,9 @@ def test_add_addresses_with_purposes_and_toggle_active(alice, customer, login):
 def test_second_active_statements_address_is_a_form_error(alice, customer, login):
     """R15: at most one active Statements address: a form error, not a 500."""
     make_address(customer, is_statements=True)
-    response = login(alice.editor).post(_url(alice, customer, "addresses/add/"),
-                                        {**ADDRESS, "is_statements": "on"})
+    response = login(alice.editor).post(
+        _url(alice, customer, "addresses/add/"), {**ADDRESS, "is_statements": "on"}
+    )
     assert response.status_code == 200
     assert "already has an active Statements address" in response.content.decode()
     with alice.scope():
@@ -86,13 +98,18 @@ def test_main_address_lock_in_the_customer_form(alice, customer, login):
     make_document(customer, uses_main_address=True)
     from tests.customers.test_customer_pages import FORM
 
-    data = {**FORM, "number": "1001", "name1": "Granite Supply", "city": "Austin",
-            "state": "OK", "zip": "73102"}
+    data = {
+        **FORM,
+        "number": "1001",
+        "name1": "Granite Supply",
+        "city": "Austin",
+        "state": "OK",
+        "zip": "73102",
+    }
     response = login(alice.editor).post(_url(alice, customer, "edit/"), data)
     text = response.content.decode()
     assert response.status_code == 200
-    assert "The state cannot change: a document refers to the customer&#x27;s main address" \
-        in text
+    assert "The state cannot change: a document refers to the customer&#x27;s main address" in text
     customer.refresh_from_db()
     assert customer.state == "TX"
 
@@ -101,16 +118,27 @@ def test_contacts_and_channels(alice, customer, login):
     """R16: phones and emails for an address or a named contact; removable."""
     address = make_address(customer)
     client = login(alice.editor)
-    assert client.post(_url(alice, customer, "contacts/add/"),
-                       {"name": "Maria Lopez", "title": "AP"}).status_code == 302
+    assert (
+        client.post(
+            _url(alice, customer, "contacts/add/"), {"name": "Maria Lopez", "title": "AP"}
+        ).status_code
+        == 302
+    )
     with alice.scope():
         contact = Contact.objects.get()
-    client.post(_url(alice, customer, f"contacts/{contact.public_id}/channels/add/"),
-                {"kind": ChannelKind.EMAIL, "value": "maria@granite.example", "label": "work"})
-    client.post(_url(alice, customer, f"addresses/{address.public_id}/channels/add/"),
-                {"kind": ChannelKind.PHONE, "value": "+1 214 555 0100", "label": "dock"})
-    response = client.post(_url(alice, customer, f"contacts/{contact.public_id}/channels/add/"),
-                           {"kind": ChannelKind.EMAIL, "value": "nope"}, follow=True)
+    client.post(
+        _url(alice, customer, f"contacts/{contact.public_id}/channels/add/"),
+        {"kind": ChannelKind.EMAIL, "value": "maria@granite.example", "label": "work"},
+    )
+    client.post(
+        _url(alice, customer, f"addresses/{address.public_id}/channels/add/"),
+        {"kind": ChannelKind.PHONE, "value": "+1 214 555 0100", "label": "dock"},
+    )
+    response = client.post(
+        _url(alice, customer, f"contacts/{contact.public_id}/channels/add/"),
+        {"kind": ChannelKind.EMAIL, "value": "nope"},
+        follow=True,
+    )
     assert "is not a valid email address" in response.content.decode()
     page = client.get(_url(alice, customer, "addresses/")).content.decode()
     assert "maria@granite.example" in page and "+1 214 555 0100" in page
@@ -136,28 +164,35 @@ def test_addresses_tab_four_cases(alice, bob, customer, login, client):
     assert client.get(url).status_code == 302
     assert login(bob.owner).get(url).status_code == 404
     other = make_customer(bob.company, "B")
-    assert login(bob.owner).get(_url(bob, other, f"addresses/{address.public_id}/edit/")) \
-        .status_code == 404
+    assert (
+        login(bob.owner).get(_url(bob, other, f"addresses/{address.public_id}/edit/")).status_code
+        == 404
+    )
     viewer = login(alice.viewer)
     page = viewer.get(url)
     assert page.status_code == 200 and "9 Dock Rd" in page.content.decode()
     assert "Make inactive" not in page.content.decode()
     assert viewer.post(_url(alice, customer, "addresses/add/"), ADDRESS).status_code == 403
-    assert viewer.post(_url(alice, customer, f"addresses/{address.public_id}/toggle/")) \
-        .status_code == 403
+    assert (
+        viewer.post(_url(alice, customer, f"addresses/{address.public_id}/toggle/")).status_code
+        == 403
+    )
     assert viewer.post(_url(alice, customer, "contacts/add/"), {"name": "X"}).status_code == 403
 
 
 def test_refused_channel_keeps_the_input_and_shows_the_error_beside_the_field(
-        alice, customer, login):
+    alice, customer, login
+):
     """R16 (issue 13): a bad phone or email on an address's channel form comes back on the
     same page with what was typed kept and the error beside that form's field, not a banner."""
     address = make_address(customer)
     other = make_address(customer, label="Yard")
     client = login(alice.editor)
     url = _url(alice, customer, f"addresses/{address.public_id}/channels/add/")
-    for kind, value, message in ((ChannelKind.PHONE, "call me", "is not a phone number"),
-                                 (ChannelKind.EMAIL, "ap@@example", "is not a valid email")):
+    for kind, value, message in (
+        (ChannelKind.PHONE, "call me", "is not a phone number"),
+        (ChannelKind.EMAIL, "ap@@example", "is not a valid email"),
+    ):
         response = client.post(url, {"kind": kind, "value": value, "label": "dock"})
         assert response.status_code == 200
         html = response.content.decode()

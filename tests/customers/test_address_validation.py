@@ -26,14 +26,18 @@ def _on(obj, value=True):
 def test_zip_prefix_and_postal_letter_checks():
     """R63: ZIP prefix against state (shared prefixes allowed), first letter against province;
     other countries and malformed values are left to R10."""
-    assert address_mismatch(state="TX", country="US", zip="10001") == \
-        "ZIP 10001 is not in TX: its prefix 100 is NY's."
+    assert (
+        address_mismatch(state="TX", country="US", zip="10001")
+        == "ZIP 10001 is not in TX: its prefix 100 is NY's."
+    )
     assert address_mismatch(state="NY", country="US", zip="10001-0001") is None
     assert address_mismatch(state="CT", country="US", zip="06390") is None  # 063: CT and NY
     assert address_mismatch(state="NY", country="US", zip="06390") is None
     assert address_mismatch(state="PR", country="US", zip="00901") is None
-    assert address_mismatch(state="ON", country="CA", zip="H2X 1Y4") == \
-        "Postal code H2X 1Y4 is not in ON: codes starting with H are QC's."
+    assert (
+        address_mismatch(state="ON", country="CA", zip="H2X 1Y4")
+        == "Postal code H2X 1Y4 is not in ON: codes starting with H are QC's."
+    )
     assert address_mismatch(state="QC", country="CA", zip="H2X 1Y4") is None
     assert address_mismatch(state="NU", country="CA", zip="X0A 0H0") is None
     assert address_mismatch(state="BY", country="DE", zip="10001") is None
@@ -43,8 +47,10 @@ def test_zip_prefix_and_postal_letter_checks():
 def test_off_by_default_the_form_saves_with_a_warning(alice, login):
     """R63 off (the default): a ZIP outside its state saves, with a warning."""
     response = login(alice.editor).post(alice.url("customers/add/"), WRONG, follow=True)
-    assert "ZIP 10001 is not in TX: its prefix 100 is NY&#x27;s. Saved anyway" in \
-        response.content.decode()
+    assert (
+        "ZIP 10001 is not in TX: its prefix 100 is NY&#x27;s. Saved anyway"
+        in response.content.decode()
+    )
     with alice.scope():
         assert Customer.objects.get().zip == "10001"
 
@@ -55,7 +61,8 @@ def test_on_the_form_shows_the_error_beside_the_zip(alice, login):
     response = login(alice.editor).post(alice.url("customers/add/"), WRONG)
     assert response.status_code == 200
     assert response.context["form"].errors["zip"] == [
-        "ZIP 10001 is not in TX: its prefix 100 is NY's."]
+        "ZIP 10001 is not in TX: its prefix 100 is NY's."
+    ]
     with alice.scope():
         assert not Customer.objects.exists()
 
@@ -85,8 +92,17 @@ def test_address_form_follows_its_customer_setting(alice, login):
     record = make_customer(alice.company, "C-1", address_validation=True)
     response = login(alice.editor).post(
         alice.url(f"customers/{record.public_id}/addresses/add/"),
-        {"line1": "1 Dock", "city": "Austin", "state": "TX", "country": "US", "zip": "10001",
-         "is_ship_to": "on", "is_active": "on", "address_validation": "unknown"})
+        {
+            "line1": "1 Dock",
+            "city": "Austin",
+            "state": "TX",
+            "country": "US",
+            "zip": "10001",
+            "is_ship_to": "on",
+            "is_active": "on",
+            "address_validation": "unknown",
+        },
+    )
     assert response.status_code == 200
     assert "its prefix 100 is NY" in response.context["form"].errors["zip"][0]
 
@@ -98,13 +114,15 @@ def test_import_off_warns_and_on_refuses_the_row(alice, tmp_path):
     result = import_file(path, tenant=alice.tenant, company=alice.company, user=alice.editor)
     assert result.status == "applied"
     assert [(i.row, i.column, i.level) for i in result.issues] == [
-        (2, "Billing Customer Zip", "warning")]
+        (2, "Billing Customer Zip", "warning")
+    ]
     _on(alice.company)
     path = basic_file(tmp_path / "b.xlsx", [customer("2", State="TX", Zip="10001")])
     result = import_file(path, tenant=alice.tenant, company=alice.company, user=alice.editor)
     assert result.status == "invalid"
     assert [(i.row, i.column, i.level, i.message) for i in result.issues] == [
-        (2, "Billing Customer Zip", "error", "ZIP 10001 is not in TX: its prefix 100 is NY's.")]
+        (2, "Billing Customer Zip", "error", "ZIP 10001 is not in TX: its prefix 100 is NY's.")
+    ]
     with alice.scope():
         assert sorted(Customer.objects.values_list("number", flat=True)) == ["1"]
 
@@ -115,12 +133,14 @@ def test_list_filters_customers_whose_address_fails_whatever_the_setting(alice, 
     make_customer(alice.company, "BAD-MAIN", state="TX", country="US", zip="10001")
     good = make_customer(alice.company, "GOOD", state="TX", country="US", zip="78701")
     make_address(good, state="TX", country="US", zip="10001", is_active=False)
-    bad_address = make_customer(alice.company, "BAD-ADDR", state="TX", country="US",
-                                zip="78701")
+    bad_address = make_customer(alice.company, "BAD-ADDR", state="TX", country="US", zip="78701")
     make_address(bad_address, state="ON", country="CA", zip="H2X 1Y4")
     make_customer(alice.company, "CA-OK", state="QC", country="CA", zip="H2X 1Y4")
-    html = login(alice.viewer).get(alice.url("customers/"),
-                                   {"address_check": "fails"}).content.decode()
+    html = (
+        login(alice.viewer)
+        .get(alice.url("customers/"), {"address_check": "fails"})
+        .content.decode()
+    )
     assert "BAD-MAIN" in html and "BAD-ADDR" in html
     assert "GOOD" not in html and "CA-OK" not in html
 
@@ -135,9 +155,18 @@ def staff(alice):
 def test_admin_checks_warns_and_filters(alice, staff, login):
     """R63 in the admin: on, an error on the ZIP; off, saved with a warning; the list filter
     finds customers whose ZIP is outside their state."""
-    post = {"tenant": alice.tenant.pk, "company": alice.company.pk, "number": "N-1",
-            "name1": "New", "kind": "bill-to", "state": "TX", "country": "US", "zip": "10001",
-            "address_validation": "unknown", "_save": "Save"}
+    post = {
+        "tenant": alice.tenant.pk,
+        "company": alice.company.pk,
+        "number": "N-1",
+        "name1": "New",
+        "kind": "bill-to",
+        "state": "TX",
+        "country": "US",
+        "zip": "10001",
+        "address_validation": "unknown",
+        "_save": "Save",
+    }
     client = login(staff)
     response = client.post("/admin/customers/customer/add/", post, follow=True)
     assert "Saved anyway: address validation is off." in response.content.decode()

@@ -18,11 +18,23 @@ def staff(alice):
 
 
 def _address_post(address, **changes):
-    data = {"tenant": address.tenant_id, "customer": address.customer_id, "label": "",
-            "line1": address.line1, "line2": "", "city": address.city, "county": "",
-            "state": address.state, "country": address.country, "zip": address.zip,
-            "is_ship_to": "on", "is_active": "on", "exemption_reason": "",
-            "expiring_soon_days": "", "_save": "Save"}
+    data = {
+        "tenant": address.tenant_id,
+        "customer": address.customer_id,
+        "label": "",
+        "line1": address.line1,
+        "line2": "",
+        "city": address.city,
+        "county": "",
+        "state": address.state,
+        "country": address.country,
+        "zip": address.zip,
+        "is_ship_to": "on",
+        "is_active": "on",
+        "exemption_reason": "",
+        "expiring_soon_days": "",
+        "_save": "Save",
+    }
     return {**data, **changes}
 
 
@@ -73,8 +85,12 @@ def test_history_is_read_only_in_the_admin(alice, staff, login):
         event = event_model.objects.get()
     assert client.get("/admin/customers/customerevent/add/").status_code == 403
     client.post(f"/admin/customers/customerevent/{event.pk}/change/", {"pgh_label": "x"})
-    assert client.post(f"/admin/customers/customerevent/{event.pk}/delete/",
-                       {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/customers/customerevent/{event.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
     with alice.scope():
         assert event_model.objects.get().pgh_label == "insert"
 
@@ -113,17 +129,29 @@ def test_admin_adds_a_customer_in_the_company_picked(alice, staff, login):
     """R7, R44 (control): on add, the company is still picked."""
     other = make_company(alice.tenant, "OTHER", parent=alice.company)
     client = login(staff)
-    response = client.post("/admin/customers/customer/add/", {
-        "tenant": alice.tenant.pk, "company": other.pk, "number": "N-1", "name1": "New",
-        "kind": "bill-to", "_save": "Save"})
+    response = client.post(
+        "/admin/customers/customer/add/",
+        {
+            "tenant": alice.tenant.pk,
+            "company": other.pk,
+            "number": "N-1",
+            "name1": "New",
+            "kind": "bill-to",
+            "_save": "Save",
+        },
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     with alice.scope():
         assert Customer.objects.get(number="N-1").company_id == other.pk
 
 
 def _link_post(alice, billing, shipping):
-    return {"tenant": alice.tenant.pk, "billing": billing.pk, "shipping": shipping.pk,
-            "_save": "Save"}
+    return {
+        "tenant": alice.tenant.pk,
+        "billing": billing.pk,
+        "shipping": shipping.pk,
+        "_save": "Save",
+    }
 
 
 def test_admin_link_keeps_to_one_company(alice, staff, login):
@@ -141,8 +169,7 @@ def test_admin_link_keeps_to_one_company(alice, staff, login):
     with alice.scope():
         assert not ShipToLink.objects.exists()
     shipping = make_customer(alice.company, "S-2", "Dock", kind="ship-to")
-    response = client.post("/admin/customers/shiptolink/add/",
-                           _link_post(alice, billing, shipping))
+    response = client.post("/admin/customers/shiptolink/add/", _link_post(alice, billing, shipping))
     assert response.status_code == 302
     with alice.scope():
         assert ShipToLink.objects.get().shipping_id == shipping.pk

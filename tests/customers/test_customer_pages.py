@@ -11,10 +11,23 @@ from tests.factories import make_customer
 pytestmark = pytest.mark.django_db
 
 FORM = {
-    "number": " 00042 ", "name1": "Widget Works", "name2": "", "attention_name": "",
-    "kind": "bill-to", "alternate_id": "", "fein": "", "address_line1": "1 Main St",
-    "address_line2": "", "city": "Austin", "state": "tx", "country": "", "zip": "78701",
-    "email": "ap@widget.example", "phone": "", "fax": "", "exemption_reason": "",
+    "number": " 00042 ",
+    "name1": "Widget Works",
+    "name2": "",
+    "attention_name": "",
+    "kind": "bill-to",
+    "alternate_id": "",
+    "fein": "",
+    "address_line1": "1 Main St",
+    "address_line2": "",
+    "city": "Austin",
+    "state": "tx",
+    "country": "",
+    "zip": "78701",
+    "email": "ap@widget.example",
+    "phone": "",
+    "fax": "",
+    "exemption_reason": "",
     "expiring_soon_days": "",
 }
 
@@ -53,8 +66,7 @@ def test_viewer_cannot_add_edit_or_delete(alice, login):
     client = login(alice.viewer)
     assert client.get(alice.url("customers/add/")).status_code == 403
     assert client.post(alice.url("customers/add/"), FORM).status_code == 403
-    assert client.post(alice.url(f"customers/{customer.public_id}/edit/"), FORM).status_code \
-        == 403
+    assert client.post(alice.url(f"customers/{customer.public_id}/edit/"), FORM).status_code == 403
     assert client.post(alice.url(f"customers/{customer.public_id}/delete/")).status_code == 403
     with scope(tenant=alice.tenant.pk):
         assert Customer.objects.count() == 1
@@ -62,8 +74,9 @@ def test_viewer_cannot_add_edit_or_delete(alice, login):
 
 def test_add_customer_shows_field_errors(alice, login):
     """R9, R10: missing name, a ZIP that is not a US ZIP: errors beside the fields."""
-    response = login(alice.editor).post(alice.url("customers/add/"),
-                                        {**FORM, "name1": " ", "zip": "7870"})
+    response = login(alice.editor).post(
+        alice.url("customers/add/"), {**FORM, "name1": " ", "zip": "7870"}
+    )
     text = response.content.decode()
     assert response.status_code == 200
     assert "This field is required." in text or "Name 1 is required." in text
@@ -96,8 +109,7 @@ def test_company_requiring_tax_fields_marks_them_required(alice, login):
 def test_not_tax_ready_badge_on_the_record(alice, login):
     """R9: a customer missing a tax field shows the badge and what is missing."""
     customer = make_customer(alice.company, "1", zip="")
-    text = login(alice.viewer).get(alice.url(f"customers/{customer.public_id}/")) \
-        .content.decode()
+    text = login(alice.viewer).get(alice.url(f"customers/{customer.public_id}/")).content.decode()
     assert "not tax-ready" in text and "missing ZIP / postal code" in text
 
 
@@ -107,12 +119,14 @@ def test_edit_customer(alice, login):
     client = login(alice.editor)
     url = alice.url(f"customers/{customer.public_id}/edit/")
     assert client.get(url).status_code == 200
-    response = client.post(url, {**FORM, "number": "1001", "name1": "New Name",
-                                 "kind": "ship-to"})
+    response = client.post(url, {**FORM, "number": "1001", "name1": "New Name", "kind": "ship-to"})
     assert response.status_code == 302
     customer.refresh_from_db()
-    assert (customer.name1, customer.kind, customer.email) == ("New Name", "ship-to",
-                                                               "ap@widget.example")
+    assert (customer.name1, customer.kind, customer.email) == (
+        "New Name",
+        "ship-to",
+        "ap@widget.example",
+    )
 
 
 def test_delete_refused_while_documents_exist_with_a_message(alice, login):

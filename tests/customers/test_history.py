@@ -25,8 +25,10 @@ def test_web_edits_show_user_and_old_and_new_values(alice, login):
     client.post(alice.url("customers/add/"), FORM)
     with alice.scope():
         customer = Customer.objects.get()
-    client.post(alice.url(f"customers/{customer.public_id}/edit/"),
-                {**FORM, "city": "Dallas", "zip": "75201"})
+    client.post(
+        alice.url(f"customers/{customer.public_id}/edit/"),
+        {**FORM, "city": "Dallas", "zip": "75201"},
+    )
     rows = _rows(client.get(alice.url(f"customers/{customer.public_id}/history/")))
     assert len(rows) == 2
     assert alice.editor.display_name in rows[0] and "Customer changed" in rows[0]
@@ -53,23 +55,36 @@ def test_addresses_contacts_channels_zones_and_links_are_in_the_history(alice, l
         zone = services.zone_add(customer=customer, region="TX", actor=alice.editor)
         services.zone_remove(zone=zone, actor=alice.editor)
         link = services.link_add(billing=customer, shipping_number="S1", actor=alice.editor)
-        address = services.address_create(customer=customer, line1="1 A", city="Austin",
-                                          state="TX", is_bill_to=True, actor=alice.editor)
+        address = services.address_create(
+            customer=customer,
+            line1="1 A",
+            city="Austin",
+            state="TX",
+            is_bill_to=True,
+            actor=alice.editor,
+        )
         services.address_update(address=address, line1="2 B", actor=alice.editor)
         contact = services.contact_create(customer=customer, name="Maria", actor=alice.editor)
-        services.channel_add(contact=contact, kind=ChannelKind.PHONE, value="555-0100",
-                             actor=alice.editor)
-        services.channel_add(address=address, kind=ChannelKind.EMAIL, value="dock@a.example",
-                             actor=alice.editor)
+        services.channel_add(
+            contact=contact, kind=ChannelKind.PHONE, value="555-0100", actor=alice.editor
+        )
+        services.channel_add(
+            address=address, kind=ChannelKind.EMAIL, value="dock@a.example", actor=alice.editor
+        )
         services.link_remove(link=link, actor=alice.editor)
-    text = "\n".join(_rows(login(alice.viewer).get(
-        alice.url(f"customers/{customer.public_id}/history/"))))
-    for expected in ("Ship-to zone TX added", "Ship-to zone TX deleted",
-                     "Ship-to link B1 → S1 (billing → shipping) added",
-                     "Ship-to link B1 → S1 (billing → shipping) deleted",
-                     "Address line 1 : 1 A → 2 B", "Contact Maria added",
-                     "Phone/email 555-0100 added",
-                     "Phone/email dock@a.example added"):
+    text = "\n".join(
+        _rows(login(alice.viewer).get(alice.url(f"customers/{customer.public_id}/history/")))
+    )
+    for expected in (
+        "Ship-to zone TX added",
+        "Ship-to zone TX deleted",
+        "Ship-to link B1 → S1 (billing → shipping) added",
+        "Ship-to link B1 → S1 (billing → shipping) deleted",
+        "Address line 1 : 1 A → 2 B",
+        "Contact Maria added",
+        "Phone/email 555-0100 added",
+        "Phone/email dock@a.example added",
+    ):
         assert expected in text, expected
     assert alice.editor.display_name in text
 

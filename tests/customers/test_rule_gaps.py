@@ -32,8 +32,9 @@ def test_unknown_state_without_country_is_refused_but_kept_when_country_is_absen
 def test_form_refuses_unknown_state_without_country(alice, login):
     """R10: the customer form no longer saves state ZZ, ZIP 1234 and a blank country; the
     error is beside the country field."""
-    response = login(alice.editor).post(alice.url("customers/add/"),
-                                        {**FORM, "state": "ZZ", "zip": "1234", "country": ""})
+    response = login(alice.editor).post(
+        alice.url("customers/add/"), {**FORM, "state": "ZZ", "zip": "1234", "country": ""}
+    )
     assert response.status_code == 200
     assert NEEDS_COUNTRY in response.content.decode()
     assert "country" in response.context["form"].errors
@@ -45,10 +46,20 @@ def test_admin_refuses_unknown_state_without_country(alice, login):
     """R10: the admin gives the same error."""
     alice.admin.is_staff = True
     alice.admin.save()
-    response = login(alice.admin).post("/admin/customers/customer/add/", {
-        "tenant": alice.tenant.pk, "company": alice.company.pk, "number": "N-1",
-        "name1": "New", "kind": "bill-to", "state": "ZZ", "zip": "1234", "country": "",
-        "_save": "Save"})
+    response = login(alice.admin).post(
+        "/admin/customers/customer/add/",
+        {
+            "tenant": alice.tenant.pk,
+            "company": alice.company.pk,
+            "number": "N-1",
+            "name1": "New",
+            "kind": "bill-to",
+            "state": "ZZ",
+            "zip": "1234",
+            "country": "",
+            "_save": "Save",
+        },
+    )
     assert response.status_code == 200
     assert NEEDS_COUNTRY in response.content.decode()
     with alice.scope():

@@ -23,27 +23,54 @@ def _numbers(response) -> list[str]:
 def shop(alice):
     """Customers of alice's HQ and of a child company."""
     child = make_company(alice.tenant, "CHILD", "Alice Child", parent=alice.company)
-    make_customer(alice.company, "00100", "Granite Supply", email="ap@granite.example",
-                  city="Austin", state="TX", zip="78701")
-    make_customer(alice.company, "00200", "Harbor Foods", email="billing@harbor.example",
-                  city="Boston", state="MA", zip="02108", kind="ship-to")
-    make_customer(child, "00300", "Prairie Farms", email="farm@prairie.example", city="Toronto",
-                  state="ON", country="CA", zip="M5H 2N2", address_line1="")
+    make_customer(
+        alice.company,
+        "00100",
+        "Granite Supply",
+        email="ap@granite.example",
+        city="Austin",
+        state="TX",
+        zip="78701",
+    )
+    make_customer(
+        alice.company,
+        "00200",
+        "Harbor Foods",
+        email="billing@harbor.example",
+        city="Boston",
+        state="MA",
+        zip="02108",
+        kind="ship-to",
+    )
+    make_customer(
+        child,
+        "00300",
+        "Prairie Farms",
+        email="farm@prairie.example",
+        city="Toronto",
+        state="ON",
+        country="CA",
+        zip="M5H 2N2",
+        address_line1="",
+    )
     return alice, child
 
 
-@pytest.mark.parametrize(("q", "expected"), [
-    ("0020", ["00200"]),              # number fragment
-    ("granite sup", ["00100"]),       # name, any case
-    ("BILLING@", ["00200"]),          # email
-    ("toronto", ["00300"]),           # city
-    ("MA", ["00200"]),                # state
-    ("787", ["00100"]),               # ZIP start
-    ("m5h", ["00300"]),               # Canadian postal code start
-    ("8701", []),                     # inside a ZIP, not its start: no match
-    ("TX 78701", []),                 # no match across two fields
-    ("nothing-like-this", []),
-])
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("0020", ["00200"]),  # number fragment
+        ("granite sup", ["00100"]),  # name, any case
+        ("BILLING@", ["00200"]),  # email
+        ("toronto", ["00300"]),  # city
+        ("MA", ["00200"]),  # state
+        ("787", ["00100"]),  # ZIP start
+        ("m5h", ["00300"]),  # Canadian postal code start
+        ("8701", []),  # inside a ZIP, not its start: no match
+        ("TX 78701", []),  # no match across two fields
+        ("nothing-like-this", []),
+    ],
+)
 def test_search_box_finds_by_each_field(shop, login, q, expected):
     """R13: one box finds customers by number, name, email, city, state or ZIP."""
     alice, _ = shop
@@ -61,8 +88,7 @@ def test_search_stays_within_reachable_companies(shop, bob, login):
     make_membership(alice.tenant, limited, Role.VIEWER, companies=[child])
     client = login(limited)
     assert _numbers(client.get(alice.url("customers/"), {"q": "00"})) == ["00300"]
-    assert _numbers(login(alice.viewer).get(alice.url("customers/"), {"q": "granite"})) \
-        == ["00100"]
+    assert _numbers(login(alice.viewer).get(alice.url("customers/"), {"q": "granite"})) == ["00100"]
 
 
 def test_list_shows_working_company_and_descendants_when_asked(shop, login):
@@ -71,21 +97,30 @@ def test_list_shows_working_company_and_descendants_when_asked(shop, login):
     alice, child = shop
     client = login(alice.viewer)
     assert sorted(_numbers(client.get(alice.url("customers/")))) == ["00100", "00200"]
-    assert sorted(_numbers(client.get(alice.url("customers/"), {"scope": "subtree"}))) == \
-        ["00100", "00200", "00300"]
-    assert sorted(_numbers(client.get(alice.url("customers/"), {"q": "e"}))) == \
-        ["00100", "00200", "00300"]
+    assert sorted(_numbers(client.get(alice.url("customers/"), {"scope": "subtree"}))) == [
+        "00100",
+        "00200",
+        "00300",
+    ]
+    assert sorted(_numbers(client.get(alice.url("customers/"), {"q": "e"}))) == [
+        "00100",
+        "00200",
+        "00300",
+    ]
     client.post(alice.url("pick-company/"), {"company": str(child.public_id)})
     assert _numbers(client.get(alice.url("customers/"))) == ["00300"]
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"kind": "ship-to"}, ["00200"]),
-    ({"kind": "bill-to"}, ["00100", "00300"]),
-    ({"tax_ready": "no"}, ["00300"]),
-    ({"tax_ready": "yes"}, ["00100", "00200"]),
-    ({"state": "tx"}, ["00100"]),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "ship-to"}, ["00200"]),
+        ({"kind": "bill-to"}, ["00100", "00300"]),
+        ({"tax_ready": "no"}, ["00300"]),
+        ({"tax_ready": "yes"}, ["00100", "00200"]),
+        ({"state": "tx"}, ["00100"]),
+    ],
+)
 def test_filters(shop, login, params, expected):
     """R9, R13: filters by kind, tax-ready (the "not tax-ready" filter) and state."""
     alice, _ = shop
@@ -97,9 +132,17 @@ def test_filters(shop, login, params, expected):
 
 def _bulk(company, count, prefix="N"):
     with company_scope(company):
-        Customer.objects.bulk_create([
-            Customer(tenant_id=company.tenant_id, company=company, number=f"{prefix}{i:05d}",
-                     name1=f"Name {i % 7}") for i in range(count)])
+        Customer.objects.bulk_create(
+            [
+                Customer(
+                    tenant_id=company.tenant_id,
+                    company=company,
+                    number=f"{prefix}{i:05d}",
+                    name1=f"Name {i % 7}",
+                )
+                for i in range(count)
+            ]
+        )
 
 
 def company_scope(company):
@@ -118,12 +161,15 @@ def test_keyset_pages_walk_forward_and_back_without_gaps(alice, login):
         response = client.get(url, query)
         pages.append(query)
         seen += _numbers(response)
-        match = re.search(r'href="\?([^"]*)" rel="next"|rel="next" href="\?([^"]*)"',
-                          response.content.decode())
+        match = re.search(
+            r'href="\?([^"]*)" rel="next"|rel="next" href="\?([^"]*)"', response.content.decode()
+        )
         if not match:
             break
-        query = dict(pair.split("=", 1) for pair in
-                     (match.group(1) or match.group(2)).replace("&amp;", "&").split("&"))
+        query = dict(
+            pair.split("=", 1)
+            for pair in (match.group(1) or match.group(2)).replace("&amp;", "&").split("&")
+        )
     assert len(pages) == 3
     assert len(seen) == len(set(seen)) == 130
     with company_scope(alice.company):
@@ -151,17 +197,22 @@ def test_queries_per_page_do_not_grow_with_the_data(alice, login):
         page = client.get(url, {"sort": "number"}).content.decode()
         return {"sort": "number", "after": re.search(r"after=([\w-]+)", page).group(1)}
 
-    small = [_queries(client, url, {}), _queries(client, url, deep()),
-             _queries(client, url, {"q": "name 3"})]
+    small = [
+        _queries(client, url, {}),
+        _queries(client, url, deep()),
+        _queries(client, url, {"q": "name 3"}),
+    ]
     _bulk(alice.company, 600, prefix="M")
-    big = [_queries(client, url, {}), _queries(client, url, deep()),
-           _queries(client, url, {"q": "name 3"})]
+    big = [
+        _queries(client, url, {}),
+        _queries(client, url, deep()),
+        _queries(client, url, {"q": "name 3"}),
+    ]
     assert big == small
     assert max(big) <= 16
 
 
-def test_search_with_many_matches_pages_in_order_and_caps_the_count(alice, login,
-                                                                    monkeypatch):
+def test_search_with_many_matches_pages_in_order_and_caps_the_count(alice, login, monkeypatch):
     """R13: a common term (more matches than the candidates read) still pages in order,
     with the count shown as "N+"; a rarer one gets its exact count."""
     _bulk(alice.company, 120)

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def _create(world, **values):
     defaults = {"number": "1001", "name1": "Widget Works"}
-    return services.customer_create(tenant=world.tenant, company=world.company,
-                                    **{**defaults, **values})
+    return services.customer_create(
+        tenant=world.tenant, company=world.company, **{**defaults, **values}
+    )
 
 
 def test_number_is_trimmed_kept_as_text_and_unique_per_company(alice):
@@ -28,8 +29,9 @@ def test_number_is_trimmed_kept_as_text_and_unique_per_company(alice):
             _create(alice, number="000123  ")
         assert "already used" in str(error.value.message_dict["number"])
         other = make_company(alice.tenant, "ALICE-2", parent=alice.company)
-        services.customer_create(tenant=alice.tenant, company=other, number="000123",
-                                 name1="Same number, other company")
+        services.customer_create(
+            tenant=alice.tenant, company=other, number="000123", name1="Same number, other company"
+        )
         assert Customer.objects.filter(number="000123").count() == 2
 
 
@@ -45,8 +47,9 @@ def test_name_and_number_are_required(alice):
 def test_missing_tax_field_marks_customer_not_tax_ready(alice):
     """R9: lacking any of the six fields makes the customer not tax-ready."""
     with alice.scope():
-        ready = _create(alice, number="1", address_line1="1 Main", city="Austin", state="TX",
-                        zip="78701")
+        ready = _create(
+            alice, number="1", address_line1="1 Main", city="Austin", state="TX", zip="78701"
+        )
         missing = _create(alice, number="2", address_line1="1 Main", city="Austin", state="TX")
         ready.refresh_from_db()
         missing.refresh_from_db()
@@ -61,18 +64,22 @@ def test_company_setting_makes_the_six_fields_required(alice):
     strict = make_company(alice.tenant, "STRICT", parent=alice.company, require_tax_fields=True)
     with alice.scope():
         with pytest.raises(ValidationError) as error:
-            services.customer_create(tenant=alice.tenant, company=strict, number="1",
-                                     name1="Widget", city="Austin")
+            services.customer_create(
+                tenant=alice.tenant, company=strict, number="1", name1="Widget", city="Austin"
+            )
         assert set(error.value.message_dict) == {"address_line1", "state", "country", "zip"}
 
 
-@pytest.mark.parametrize(("values", "field"), [
-    ({"state": "TX", "zip": "7870"}, "zip"),
-    ({"state": "ZZ", "country": "US"}, "state"),
-    ({"state": "ON", "zip": "78701"}, "zip"),
-    ({"state": "TX", "country": "CA"}, "state"),
-    ({"country": "USA"}, "country"),
-])
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"state": "TX", "zip": "7870"}, "zip"),
+        ({"state": "ZZ", "country": "US"}, "state"),
+        ({"state": "ON", "zip": "78701"}, "zip"),
+        ({"state": "TX", "country": "CA"}, "state"),
+        ({"country": "USA"}, "country"),
+    ],
+)
 def test_state_and_zip_are_checked_against_the_country(alice, values, field):
     """R10: US states and ZIPs, Canadian provinces and postal codes are validated."""
     with alice.scope():
@@ -115,9 +122,12 @@ def test_links_need_an_existing_number_of_the_same_company(alice):
         make_customer(other_company, "ELSEWHERE")
         services.link_add(billing=billing, shipping_number=" S1 ")
         services.link_add(billing=billing2, shipping_number="S1")
-        for number, message in (("NOPE", "No customer with number"),
-                                ("ELSEWHERE", "No customer with number"),
-                                ("B1", "its own"), ("S1", "already linked")):
+        for number, message in (
+            ("NOPE", "No customer with number"),
+            ("ELSEWHERE", "No customer with number"),
+            ("B1", "its own"),
+            ("S1", "already linked"),
+        ):
             with pytest.raises(ValidationError) as error:
                 services.link_add(billing=billing, shipping_number=number)
             assert message in error.value.message_dict["shipping_number"][0]
@@ -130,15 +140,18 @@ def test_only_one_active_statements_address(alice):
     """R15: at most one active Statements address, refused as a field error, not a crash."""
     with alice.scope():
         customer = make_customer(alice.company, "1")
-        first = services.address_create(customer=customer, line1="1 A St", city="Austin",
-                                        state="TX", is_statements=True)
+        first = services.address_create(
+            customer=customer, line1="1 A St", city="Austin", state="TX", is_statements=True
+        )
         with pytest.raises(ValidationError) as error:
-            services.address_create(customer=customer, line1="2 B St", city="Austin",
-                                    state="TX", is_statements=True)
+            services.address_create(
+                customer=customer, line1="2 B St", city="Austin", state="TX", is_statements=True
+            )
         assert "is_statements" in error.value.message_dict
         services.address_update(address=first, is_active=False)  # R17: inactive frees the slot
-        services.address_create(customer=customer, line1="2 B St", city="Austin", state="TX",
-                                is_statements=True)
+        services.address_create(
+            customer=customer, line1="2 B St", city="Austin", state="TX", is_statements=True
+        )
         assert customer.addresses.filter(is_statements=True).count() == 2
         with pytest.raises(ValidationError):
             services.address_update(address=Address.objects.get(pk=first.pk), is_active=True)
@@ -151,11 +164,13 @@ def test_address_needs_a_purpose_and_valid_region(alice):
         with pytest.raises(ValidationError):
             services.address_create(customer=customer, line1="1 A", city="Austin")
         with pytest.raises(ValidationError) as error:
-            services.address_create(customer=customer, line1="1 A", city="Austin", state="TX",
-                                    zip="1", is_bill_to=True)
+            services.address_create(
+                customer=customer, line1="1 A", city="Austin", state="TX", zip="1", is_bill_to=True
+            )
         assert "zip" in error.value.message_dict
-        address = services.address_create(customer=customer, line1="1 A", city="Toronto",
-                                          state="on", is_bill_to=True)
+        address = services.address_create(
+            customer=customer, line1="1 A", city="Toronto", state="on", is_bill_to=True
+        )
         assert address.country == "CA" and address.is_active  # R17: active when created
 
 
@@ -166,8 +181,9 @@ def test_channels_on_addresses_and_contacts(alice):
         address = make_address(customer)
         contact = services.contact_create(customer=customer, name=" Maria Lopez ", title="AP")
         services.channel_add(address=address, kind=ChannelKind.PHONE, value="+1 512 555 0100")
-        email = services.channel_add(contact=contact, kind=ChannelKind.EMAIL,
-                                     value="Maria@Example.com")
+        email = services.channel_add(
+            contact=contact, kind=ChannelKind.EMAIL, value="Maria@Example.com"
+        )
         with pytest.raises(ValidationError):
             services.channel_add(contact=contact, kind=ChannelKind.EMAIL, value="not-an-email")
         assert contact.name == "Maria Lopez"
@@ -185,18 +201,27 @@ def test_locked_address_refuses_tax_components_but_not_street_lines(alice):
         address = make_address(customer, county="Dallas")
         services.address_update(address=address, city="Plano", zip="75074")  # not locked yet
         make_document(customer, address=address)
-        for change in ({"city": "Austin"}, {"state": "OK"}, {"county": "Travis"},
-                       {"zip": "75202"}, {"country": "CA", "state": "ON", "zip": "M5H 2N2"}):
+        for change in (
+            {"city": "Austin"},
+            {"state": "OK"},
+            {"county": "Travis"},
+            {"zip": "75202"},
+            {"country": "CA", "state": "ON", "zip": "M5H 2N2"},
+        ):
             with pytest.raises(ValidationError) as error:
                 services.address_update(address=Address.objects.get(pk=address.pk), **change)
             message = " ".join(sum(error.value.message_dict.values(), []))
             assert "a document refers to this address" in message
             assert "add a new address and make this one inactive" in message
-        services.address_update(address=address, line1="10 New Dock Rd", line2="Gate 4",
-                                is_active=False)
+        services.address_update(
+            address=address, line1="10 New Dock Rd", line2="Gate 4", is_active=False
+        )
         address.refresh_from_db()
-        assert (address.line1, address.city, address.is_active) == ("10 New Dock Rd", "Plano",
-                                                                     False)
+        assert (address.line1, address.city, address.is_active) == (
+            "10 New Dock Rd",
+            "Plano",
+            False,
+        )
 
 
 def test_locked_main_address_refuses_tax_components(alice):
@@ -208,8 +233,12 @@ def test_locked_main_address_refuses_tax_components(alice):
         with pytest.raises(ValidationError) as error:
             services.customer_update(customer=customer, city="Houston", zip="77002")
         assert set(error.value.message_dict) == {"city", "zip"}
-        services.customer_update(customer=Customer.objects.get(pk=customer.pk),
-                                 address_line1="2 Main St", name1="Renamed", city="Austin")
+        services.customer_update(
+            customer=Customer.objects.get(pk=customer.pk),
+            address_line1="2 Main St",
+            name1="Renamed",
+            city="Austin",
+        )
         customer.refresh_from_db()
         assert (customer.address_line1, customer.name1) == ("2 Main St", "Renamed")
 
@@ -249,5 +278,8 @@ def test_update_keeps_untouched_fields(alice):
         Customer.objects.filter(pk=customer.pk).update(name2=F("name1"))
         services.customer_update(customer=Customer.objects.get(pk=customer.pk), phone="555")
         customer.refresh_from_db()
-        assert (customer.email, customer.name2, customer.phone) == ("a@example.com",
-                                                                    "Customer", "555")
+        assert (customer.email, customer.name2, customer.phone) == (
+            "a@example.com",
+            "Customer",
+            "555",
+        )

@@ -30,7 +30,9 @@ def test_tenant_default_when_nothing_is_set(tree):
     world, _, _, customer, address = tree
     assert _resolve(world, "exemption_reason", address=address) == ("G", "from the tenant default")
     assert _resolve(world, "expiring_soon_days", customer=customer) == (
-        30, "from the tenant default")
+        30,
+        "from the tenant default",
+    )
 
 
 def test_nearest_ancestor_company_wins(tree):
@@ -57,8 +59,7 @@ def test_customer_beats_company_and_address_beats_customer(tree):
         address.exemption_reason = "M"
         address.expiring_soon_days = 0  # zero is a value, not "unset"
         address.save()
-    assert _resolve(world, "exemption_reason", address=address) == (
-        "M", f"from address {address}")
+    assert _resolve(world, "exemption_reason", address=address) == ("M", f"from address {address}")
     assert _resolve(world, "expiring_soon_days", address=address)[0] == 0
 
 

@@ -55,30 +55,35 @@ def test_link_and_unlink_from_either_side(pair, login):
     client = login(alice.editor)
     page = client.get(_url(alice, billing)).content.decode()
     assert "Add ShipTo Customer" in page and "Link ShipTo Customer" in page
-    assert client.post(_url(alice, billing, "links/add/"),
-                       {"shipping_number": "S-1"}).status_code == 302
+    assert (
+        client.post(_url(alice, billing, "links/add/"), {"shipping_number": "S-1"}).status_code
+        == 302
+    )
     assert "S-1 Shipping Co" in client.get(_url(alice, billing)).content.decode()
     assert "B-1 Billing Co" in client.get(_url(alice, shipping)).content.decode()
     with alice.scope():
         link = ShipToLink.objects.get()
-    assert client.post(_url(alice, shipping, f"links/{link.public_id}/remove/")).status_code \
-        == 302
+    assert client.post(_url(alice, shipping, f"links/{link.public_id}/remove/")).status_code == 302
     with alice.scope():
         assert not ShipToLink.objects.exists()
 
 
-@pytest.mark.parametrize(("number", "message"), [
-    ("NOPE", "No customer with number &#x27;NOPE&#x27;"),
-    ("B-1", "cannot be its own shipping customer"),
-    ("ELSE-1", "No customer with number"),
-])
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("NOPE", "No customer with number &#x27;NOPE&#x27;"),
+        ("B-1", "cannot be its own shipping customer"),
+        ("ELSE-1", "No customer with number"),
+    ],
+)
 def test_link_errors_are_clear(pair, login, number, message):
     """R12: unknown number (or of another company) and self links are refused clearly."""
     alice, billing, _ = pair
     other = make_company(alice.tenant, "OTHER", parent=alice.company)
     make_customer(other, "ELSE-1")
-    response = login(alice.editor).post(_url(alice, billing, "links/add/"),
-                                        {"shipping_number": number})
+    response = login(alice.editor).post(
+        _url(alice, billing, "links/add/"), {"shipping_number": number}
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
 
@@ -88,15 +93,20 @@ def test_shipto_tab_four_cases(pair, bob, login, client):
     alice, billing, shipping = pair
     assert client.get(_url(alice, billing)).status_code == 302
     assert login(bob.owner).get(_url(alice, billing)).status_code == 404
-    assert login(bob.owner).post(_url(bob, billing, "zones/add/"), {"region": "TX"}) \
-        .status_code == 404
+    assert (
+        login(bob.owner).post(_url(bob, billing, "zones/add/"), {"region": "TX"}).status_code == 404
+    )
     viewer = login(alice.viewer)
     page = viewer.get(_url(alice, billing))
     assert page.status_code == 200 and "Add ShipTo Zone" not in page.content.decode()
     assert viewer.post(_url(alice, billing, "zones/add/"), {"region": "TX"}).status_code == 403
-    assert viewer.post(_url(alice, billing, "links/add/"),
-                       {"shipping_number": "S-1"}).status_code == 403
-    assert login(alice.editor).post(
-        _url(alice, billing, f"zones/{uuid.uuid4()}/remove/")).status_code == 404
+    assert (
+        viewer.post(_url(alice, billing, "links/add/"), {"shipping_number": "S-1"}).status_code
+        == 403
+    )
+    assert (
+        login(alice.editor).post(_url(alice, billing, f"zones/{uuid.uuid4()}/remove/")).status_code
+        == 404
+    )
     with alice.scope():
         assert not billing.zones.exists()

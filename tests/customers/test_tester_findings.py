@@ -27,8 +27,9 @@ def staff(alice):
 
 def _customer_admin_post(customer, **changes):
     data = {name: getattr(customer, name) or "" for name in services.CUSTOMER_TEXT_FIELDS}
-    data.update(kind=customer.kind, exemption_reason="", expiring_soon_days="", is_active="on",
-                _save="Save")
+    data.update(
+        kind=customer.kind, exemption_reason="", expiring_soon_days="", is_active="on", _save="Save"
+    )
     return {**data, **changes}
 
 
@@ -53,10 +54,23 @@ def test_admin_company_code_clash_is_a_field_error(alice, staff, login):
     url = f"/admin/companies/company/{other.pk}/change/"
     page = login(staff).get(url)
     assert page.status_code == 200
-    data = {"name": other.name, "code": "ALICE-HQ", "parent": alice.company.pk,
-            "legal_name": "", "fein": "", "address_line1": "", "address_line2": "", "city": "",
-            "state": "", "country": "", "zip": "", "contact_email": "",
-            "exemption_reason": "", "expiring_soon_days": "", "_save": "Save"}
+    data = {
+        "name": other.name,
+        "code": "ALICE-HQ",
+        "parent": alice.company.pk,
+        "legal_name": "",
+        "fein": "",
+        "address_line1": "",
+        "address_line2": "",
+        "city": "",
+        "state": "",
+        "country": "",
+        "zip": "",
+        "contact_email": "",
+        "exemption_reason": "",
+        "expiring_soon_days": "",
+        "_save": "Save",
+    }
     response = login(staff).post(url, data)
     assert response.status_code == 200
     assert "already" in response.content.decode()
@@ -72,7 +86,8 @@ def test_every_admin_form_checks_constraints_on_fields_it_leaves_out(alice, staf
     walked = 0
     for model, model_admin in admin.site._registry.items():
         if not model_admin.has_change_permission(request) or not any(
-                getattr(c, "fields", ()) for c in model._meta.constraints):
+            getattr(c, "fields", ()) for c in model._meta.constraints
+        ):
             continue
         form = model_admin.get_form(request, None, fields=None)
         assert issubclass(form, StorableTextModelForm), model
@@ -92,8 +107,16 @@ def test_form_number_with_invisible_characters_imports_back_unchanged(alice, log
     with alice.scope():
         assert list(Customer.objects.values_list("number", flat=True)) == ["XSS-1"]
     path = tmp_path / "export.xlsx"
-    call_command("export_customers", str(path), "--tenant", alice.tenant.slug,
-                 "--company", alice.company.code, "--template", "basic")
+    call_command(
+        "export_customers",
+        str(path),
+        "--tenant",
+        alice.tenant.slug,
+        "--company",
+        alice.company.code,
+        "--template",
+        "basic",
+    )
     result = import_file(path, tenant=alice.tenant, company=alice.company, user=alice.editor)
     assert result.status == "applied", result.issues
     assert result.counts["new"] == 0 and result.counts["unchanged"] == 1
@@ -105,8 +128,9 @@ def test_services_and_admin_normalise_keys(alice, staff, login):
     """R49, R42: the service (every way in) trims invisible characters off a customer number
     and a company code; the admin goes through it."""
     with alice.scope():
-        customer = services.customer_create(tenant=alice.tenant, company=alice.company,
-                                            number="\ufeffN-1\u2060", name1="N")
+        customer = services.customer_create(
+            tenant=alice.tenant, company=alice.company, number="\ufeffN-1\u2060", name1="N"
+        )
         assert customer.number == "N-1"
     company = make_company(alice.tenant, "\u200bEAST\u00a0", parent=alice.company)
     assert company.code == "EAST"
@@ -121,11 +145,11 @@ def test_unknown_country_code_is_refused_everywhere(alice, staff, login, tmp_pat
     """R10: the country is an ISO 3166-1 alpha-2 code: ZZ is a field error in the form, the
     admin and an import row (one check: customers.regions.normalise_address)."""
     client = login(alice.editor)
-    response = client.post(alice.url("customers/add/"),
-                           {**FORM, "state": "TX", "country": "ZZ"})
+    response = client.post(alice.url("customers/add/"), {**FORM, "state": "TX", "country": "ZZ"})
     assert response.status_code == 200
     assert "&#x27;ZZ&#x27; is not an ISO 3166-1 two-letter country code" in (
-        response.content.decode())
+        response.content.decode()
+    )
     customer = make_customer(alice.company, "C-9", country="DE", state="BY", zip="80331")
     url = f"/admin/customers/customer/{customer.pk}/change/"
     response = login(staff).post(url, _customer_admin_post(customer, country="ZZ"))
@@ -197,8 +221,9 @@ def test_one_bad_filter_keeps_the_others(alice, login):
     gone = make_customer(alice.company, "OFF-1", "Inactive One")
     with alice.scope():
         services.customer_set_active(customer=gone, active=False)
-    response = login(alice.viewer).get(alice.url("customers/"),
-                                       {"status": "inactive", "sort": "zzz"})
+    response = login(alice.viewer).get(
+        alice.url("customers/"), {"status": "inactive", "sort": "zzz"}
+    )
     assert response.status_code == 200
     assert [c.number for c in response.context["page"].items] == ["OFF-1"]
     assert "Select a valid choice" in response.content.decode()
@@ -209,11 +234,11 @@ def test_admin_link_refuses_a_ship_to_customer_as_billing_side(alice, staff, log
     form calls the service's check_link); no link is written."""
     ship_to = make_customer(alice.company, "S-1", kind="ship-to")
     other = make_customer(alice.company, "S-2", kind="ship-to")
-    response = login(staff).post("/admin/customers/shiptolink/add/", {
-        "tenant": alice.tenant.pk, "billing": ship_to.pk, "shipping": other.pk,
-        "_save": "Save"})
+    response = login(staff).post(
+        "/admin/customers/shiptolink/add/",
+        {"tenant": alice.tenant.pk, "billing": ship_to.pk, "shipping": other.pk, "_save": "Save"},
+    )
     assert response.status_code == 200
-    assert "is a ship-to customer and cannot have shipping customers" in (
-        response.content.decode())
+    assert "is a ship-to customer and cannot have shipping customers" in (response.content.decode())
     with alice.scope():
         assert not ShipToLink.objects.exists()

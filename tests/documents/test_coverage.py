@@ -24,8 +24,9 @@ DAY = datetime.timedelta(days=1)
 def zones(customer, *regions):
     with scope(tenant=customer.tenant_id):
         for region in regions:
-            ShipToZone.objects.create(tenant_id=customer.tenant_id, customer=customer,
-                                      region=region)
+            ShipToZone.objects.create(
+                tenant_id=customer.tenant_id, customer=customer, region=region
+            )
 
 
 def link(billing, shipping):
@@ -49,8 +50,12 @@ def test_valid_document_in_effect_covers_its_regions(alice):
 def test_document_covers_only_between_its_dates(alice):
     """R22: effective <= date <= expiration; no expiration covers for ever."""
     customer = make_customer(alice.company, "C1")
-    make_document(customer, ["TX"], effective=datetime.date(2024, 1, 1),
-                  expiration=datetime.date(2024, 12, 31))
+    make_document(
+        customer,
+        ["TX"],
+        effective=datetime.date(2024, 1, 1),
+        expiration=datetime.date(2024, 12, 31),
+    )
     make_document(customer, ["NM"], effective=datetime.date(2025, 1, 1))
     with alice.scope():
         assert is_covered(customer, "TX", datetime.date(2024, 1, 1))
@@ -71,8 +76,9 @@ def test_expired_document_does_not_cover_today(alice):
         assert exposure_summary(scope_of(alice))[:2] == (1, 1)
 
 
-@pytest.mark.parametrize("status", [DocumentStatus.PENDING, DocumentStatus.INVALID,
-                                    DocumentStatus.VOIDED])
+@pytest.mark.parametrize(
+    "status", [DocumentStatus.PENDING, DocumentStatus.INVALID, DocumentStatus.VOIDED]
+)
 def test_only_valid_documents_cover(alice, status):
     """R22: pending, invalid and voided documents give no coverage."""
     customer = make_customer(alice.company, "C1")
@@ -85,8 +91,9 @@ def test_billing_document_covers_shipping_customer_in_its_own_state_only(alice):
     """R22: a billing customer's document covers a linked shipping customer in the state of
     the shipping customer's main address, and in no other of its zones."""
     billing = make_customer(alice.company, "B1", state="TX", zip="78701")
-    shipping = make_customer(alice.company, "S1", kind="ship-to", state="OK", city="Tulsa",
-                             zip="74103")
+    shipping = make_customer(
+        alice.company, "S1", kind="ship-to", state="OK", city="Tulsa", zip="74103"
+    )
     link(billing, shipping)
     zones(shipping, "OK", "KS")
     make_document(billing, ["TX", "OK", "KS"])

@@ -17,15 +17,16 @@ TODAY = datetime.date.today()
 def zones(customer, *regions):
     with scope(tenant=customer.tenant_id):
         for region in regions:
-            ShipToZone.objects.create(tenant_id=customer.tenant_id, customer=customer,
-                                      region=region)
+            ShipToZone.objects.create(
+                tenant_id=customer.tenant_id, customer=customer, region=region
+            )
 
 
 @pytest.fixture
 def exposed(alice):
     """Exposures in HQ and a child company; a covered customer; a billing/shipping pair."""
     child = make_company(alice.tenant, "ALICE-KID", parent=alice.company)
-    a = make_customer(alice.company, "A-1", "=HYPERLINK(\"http://x\")")
+    a = make_customer(alice.company, "A-1", '=HYPERLINK("http://x")')
     b = make_customer(child, "B-1", "Bravo")
     covered = make_customer(alice.company, "C-1", "Covered")
     billing = make_customer(alice.company, "BILL", "Billing")
@@ -46,7 +47,10 @@ def test_report_counts_lists_and_expiring(alice, exposed, login):
     assert response.context["total"] == 4
     assert response.context["customers_count"] == 3
     assert [(r, c) for r, _, c, _ in response.context["map"]["rows"]] == [
-        ("TX", 2), ("CA", 1), ("OK", 1)]
+        ("TX", 2),
+        ("CA", 1),
+        ("OK", 1),
+    ]
     listed = {customer.number: regions for customer, regions in response.context["exposed"]}
     assert listed == {"A-1": ["CA", "TX"], "SHIP": ["OK"], "B-1": ["TX"]}
     assert [d.customer.number for d in response.context["expiring"]] == ["C-1"]
@@ -73,7 +77,8 @@ def test_report_paginates_customers(alice, login):
 
 
 def test_xlsx_download_runs_as_a_task_with_text_numbers_and_dates(
-        alice, exposed, login, django_capture_on_commit_callbacks):
+    alice, exposed, login, django_capture_on_commit_callbacks
+):
     """R23, R47, R42: the download is written by a background task into a stored workbook with
     the regions, the exposed customers and the expiring documents; text as text cells (a name
     starting with = stays text), counts and days left as number cells, dates as date cells."""
@@ -94,8 +99,12 @@ def test_xlsx_download_runs_as_a_task_with_text_numbers_and_dates(
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.sheetnames == ["Exposure by region", "Exposed customers", "Expiring soon"]
     regions = [[c.value for c in row] for row in workbook["Exposure by region"].iter_rows()]
-    assert regions[1:] == [["TX", "Texas", 2], ["CA", "California", 1],
-                           ["OK", "Oklahoma", 1], ["Total", None, 4]]
+    assert regions[1:] == [
+        ["TX", "Texas", 2],
+        ["CA", "California", 1],
+        ["OK", "Oklahoma", 1],
+        ["Total", None, 4],
+    ]
     counts = [row[2] for row in workbook["Exposure by region"].iter_rows(min_row=2)]
     assert all(c.data_type == "n" for c in counts)
     customers = list(workbook["Exposed customers"].iter_rows(min_row=2))
@@ -112,8 +121,7 @@ def test_xlsx_download_runs_as_a_task_with_text_numbers_and_dates(
     assert days_left.data_type == "n" and days_left.value == 5
 
 
-def test_export_belongs_to_its_requester(alice, exposed, login,
-                                         django_capture_on_commit_callbacks):
+def test_export_belongs_to_its_requester(alice, exposed, login, django_capture_on_commit_callbacks):
     """R3: another user's export answers 404, page and download."""
     with django_capture_on_commit_callbacks(execute=True):
         login(alice.viewer).post(alice.url("exposure/export/"))
@@ -125,8 +133,9 @@ def test_export_belongs_to_its_requester(alice, exposed, login,
     assert download.status_code == 404
 
 
-def test_xlsx_holds_a_value_stored_before_the_character_rule(alice, exposed, login,
-                                                            django_capture_on_commit_callbacks):
+def test_xlsx_holds_a_value_stored_before_the_character_rule(
+    alice, exposed, login, django_capture_on_commit_callbacks
+):
     """R49: a customer name holding U+000B (stored before the rule) does not fail the
     exposure workbook: it is written with U+FFFD in its place."""
     from customers.models import Customer
@@ -141,6 +150,5 @@ def test_xlsx_holds_a_value_stored_before_the_character_rule(alice, exposed, log
     assert export.status == ExportStatus.DONE, export.error
     download = client.get(alice.url(f"exposure/exports/{export.public_id}/download/"))
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    names = [row[2] for row in workbook["Exposed customers"].iter_rows(min_row=2,
-                                                                        values_only=True)]
+    names = [row[2] for row in workbook["Exposed customers"].iter_rows(min_row=2, values_only=True)]
     assert "Bra\ufffdvo" in names

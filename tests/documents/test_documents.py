@@ -28,9 +28,15 @@ HTML = b"<!doctype html><script>alert(document.cookie)</script>"
 
 
 def upload_data(content=PDF_BYTES, name="certificate.pdf", **fields) -> dict:
-    data = {"doc_type": DocumentType.EXEMPTION_CERTIFICATE, "regions": ["TX"],
-            "exemption_reason": "", "signed_date": "2024-01-02",
-            "effective_date": "2024-01-05", "expiration_date": "2027-01-04", "address": ""}
+    data = {
+        "doc_type": DocumentType.EXEMPTION_CERTIFICATE,
+        "regions": ["TX"],
+        "exemption_reason": "",
+        "signed_date": "2024-01-02",
+        "effective_date": "2024-01-05",
+        "expiration_date": "2027-01-04",
+        "address": "",
+    }
     data.update(fields)
     data["file"] = SimpleUploadedFile(name, content)
     return data
@@ -51,14 +57,21 @@ def stored_files() -> list[Path]:
 
 
 @pytest.mark.parametrize("doc_type", DocumentType.values)
-@pytest.mark.parametrize(("content", "content_type"), [
-    (PDF_BYTES, "application/pdf"), (PNG, "image/png"), (JPEG, "image/jpeg"),
-    (TIFF, "image/tiff")])
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (PDF_BYTES, "application/pdf"),
+        (PNG, "image/png"),
+        (JPEG, "image/jpeg"),
+        (TIFF, "image/tiff"),
+    ],
+)
 def test_upload_every_type_and_file_kind(alice, customer, login, doc_type, content, content_type):
     """R20: each document type, with a PDF, PNG, JPEG or TIFF file, is stored pending with its
     file under the tenant's prefix, original name, size, type and SHA-256."""
-    response = login(alice.editor).post(create_url(alice, customer),
-                                        upload_data(content, "scan.bin", doc_type=doc_type))
+    response = login(alice.editor).post(
+        create_url(alice, customer), upload_data(content, "scan.bin", doc_type=doc_type)
+    )
     assert response.status_code == 302
     with alice.scope():
         document = Document.objects.get(customer=customer)
@@ -76,8 +89,7 @@ def test_upload_every_type_and_file_kind(alice, customer, login, doc_type, conte
 
 def test_upload_multistate_document(alice, customer, login):
     """R20: one document may cover several regions (a multistate form)."""
-    login(alice.editor).post(create_url(alice, customer),
-                             upload_data(regions=["TX", "OK", "ON"]))
+    login(alice.editor).post(create_url(alice, customer), upload_data(regions=["TX", "OK", "ON"]))
     with alice.scope():
         assert Document.objects.get(customer=customer).regions == ["TX", "OK", "ON"]
 
@@ -85,8 +97,9 @@ def test_upload_multistate_document(alice, customer, login):
 def test_html_file_named_pdf_is_refused(alice, customer, login):
     """R20: the bytes decide, not the name: an HTML file renamed .pdf is refused and nothing
     is stored."""
-    response = login(alice.editor).post(create_url(alice, customer),
-                                        upload_data(HTML, "certificate.pdf"))
+    response = login(alice.editor).post(
+        create_url(alice, customer), upload_data(HTML, "certificate.pdf")
+    )
     assert response.status_code == 200
     assert b"not a PDF, PNG, JPEG or TIFF" in response.content
     with alice.scope():
@@ -98,16 +111,23 @@ def test_service_refuses_a_non_document_file(alice, customer):
     """R20: the service checks the bytes too, for callers other than the form."""
     with alice.scope(), pytest.raises(services.ValidationError):
         services.document_create(
-            tenant=alice.tenant, customer=customer, actor=alice.editor,
-            uploaded_file=SimpleUploadedFile("x.pdf", HTML), doc_type="exemption",
-            regions=["TX"], effective_date=datetime.date(2024, 1, 1))
+            tenant=alice.tenant,
+            customer=customer,
+            actor=alice.editor,
+            uploaded_file=SimpleUploadedFile("x.pdf", HTML),
+            doc_type="exemption",
+            regions=["TX"],
+            effective_date=datetime.date(2024, 1, 1),
+        )
     assert stored_files() == []
 
 
 def test_expiration_before_effective_is_refused(alice, customer, login):
     """R20: the effective date cannot come after the expiration date."""
-    response = login(alice.editor).post(create_url(alice, customer), upload_data(
-        effective_date="2025-01-01", expiration_date="2024-12-31"))
+    response = login(alice.editor).post(
+        create_url(alice, customer),
+        upload_data(effective_date="2025-01-01", expiration_date="2024-12-31"),
+    )
     assert b"cannot be before the effective date" in response.content
     with alice.scope():
         assert not Document.objects.exists()
@@ -121,8 +141,15 @@ def test_no_expiration_date_is_allowed(alice, customer, login):
 
 
 def make_address(customer, **fields):
-    values = {"line1": "9 Dock Rd", "city": "Dallas", "state": "TX", "country": "US",
-              "zip": "75201", "is_ship_to": True, **fields}
+    values = {
+        "line1": "9 Dock Rd",
+        "city": "Dallas",
+        "state": "TX",
+        "country": "US",
+        "zip": "75201",
+        "is_ship_to": True,
+        **fields,
+    }
     return Address.objects.create(tenant_id=customer.tenant_id, customer=customer, **values)
 
 
@@ -130,8 +157,9 @@ def test_document_refers_to_an_active_address_and_locks_it(alice, customer, logi
     """R17, R18, R20: an active address may be chosen; the document then locks it."""
     with alice.scope():
         address = make_address(customer)
-    login(alice.editor).post(create_url(alice, customer),
-                             upload_data(address=str(address.public_id)))
+    login(alice.editor).post(
+        create_url(alice, customer), upload_data(address=str(address.public_id))
+    )
     with alice.scope():
         document = Document.objects.get(customer=customer)
         assert document.address == address
@@ -142,8 +170,9 @@ def test_inactive_address_cannot_be_chosen(alice, customer, login):
     """R17: an inactive address cannot be chosen for a new document."""
     with alice.scope():
         address = make_address(customer, is_active=False)
-    response = login(alice.editor).post(create_url(alice, customer),
-                                        upload_data(address=str(address.public_id)))
+    response = login(alice.editor).post(
+        create_url(alice, customer), upload_data(address=str(address.public_id))
+    )
     assert response.status_code == 200
     with alice.scope():
         assert not Document.objects.exists()
@@ -176,8 +205,9 @@ def test_status_changes_are_in_the_history(alice, customer, login):
     client.post(create_url(alice, customer), upload_data())
     with alice.scope():
         document = Document.objects.get(customer=customer)
-        services.document_review(document=document, actor=alice.admin, valid=False,
-                                 reason="Unsigned")
+        services.document_review(
+            document=document, actor=alice.admin, valid=False, reason="Unsigned"
+        )
         services.document_review(document=document, actor=alice.editor, valid=True)
         history = document_history(document)
     assert [entry["user"] for entry in history] == [alice.editor, alice.admin, alice.editor]
@@ -213,10 +243,18 @@ def test_expired_is_shown_for_a_valid_document_past_expiration(alice, customer, 
 def test_edit_changes_details_and_records_them(alice, customer, login):
     """R20: details can be corrected; the change is in the history."""
     document = make_document(customer, ["TX"], DocumentStatus.PENDING)
-    response = login(alice.editor).post(alice.url(f"documents/{document.public_id}/edit/"), {
-        "doc_type": "resale", "regions": ["TX", "LA"], "exemption_reason": "G",
-        "effective_date": "2021-01-01", "expiration_date": "", "signed_date": "",
-        "address": ""})
+    response = login(alice.editor).post(
+        alice.url(f"documents/{document.public_id}/edit/"),
+        {
+            "doc_type": "resale",
+            "regions": ["TX", "LA"],
+            "exemption_reason": "G",
+            "effective_date": "2021-01-01",
+            "expiration_date": "",
+            "signed_date": "",
+            "address": "",
+        },
+    )
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.doc_type == "resale" and document.regions == ["TX", "LA"]
@@ -255,8 +293,11 @@ def test_document_over_50_mb_is_refused_before_it_is_stored(alice, customer, log
     nothing is stored and no document is written."""
     from tests.documents.test_files import CAP, StreamedBody
 
-    body = StreamedBody(filename="huge.pdf", size=CAP + 1, fields={
-        "doc_type": "exemption", "regions": "TX", "effective_date": "2024-01-01"})
+    body = StreamedBody(
+        filename="huge.pdf",
+        size=CAP + 1,
+        fields={"doc_type": "exemption", "regions": "TX", "effective_date": "2024-01-01"},
+    )
     response = login(alice.editor).request(**body.environ(create_url(alice, customer)))
     assert response.status_code == 413
     assert "huge.pdf is larger than 50 MB." in response.content.decode()

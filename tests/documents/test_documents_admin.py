@@ -17,8 +17,10 @@ def staff_admin(alice):
 
 @pytest.fixture
 def docs(alice, bob):
-    return (make_document(make_customer(alice.company, "A-1", "Alpha Buyer"), ["TX", "OK"]),
-            make_document(make_customer(bob.company, "B-1", "Bravo Buyer"), ["CA"]))
+    return (
+        make_document(make_customer(alice.company, "A-1", "Alpha Buyer"), ["TX", "OK"]),
+        make_document(make_customer(bob.company, "B-1", "Bravo Buyer"), ["CA"]),
+    )
 
 
 def test_staff_admin_sees_only_its_tenants_documents(staff_admin, docs, login):
@@ -37,10 +39,19 @@ def test_admin_edit_is_validated_and_recorded(staff_admin, docs, login):
     """R14, R44: an admin edit checks the rules (invalid needs a reason) and is in the
     history."""
     document = docs[0]
-    data = {"tenant": document.tenant_id, "customer": document.customer_id, "address": "",
-            "doc_type": "exemption", "regions": "TX,OK", "exemption_reason": "",
-            "signed_date": "", "effective_date": "2020-01-01", "expiration_date": "",
-            "status": "invalid", "status_reason": ""}
+    data = {
+        "tenant": document.tenant_id,
+        "customer": document.customer_id,
+        "address": "",
+        "doc_type": "exemption",
+        "regions": "TX,OK",
+        "exemption_reason": "",
+        "signed_date": "",
+        "effective_date": "2020-01-01",
+        "expiration_date": "",
+        "status": "invalid",
+        "status_reason": "",
+    }
     client = login(staff_admin)
     url = f"/admin/documents/document/{document.pk}/change/"
     refused = client.post(url, data)
@@ -49,7 +60,8 @@ def test_admin_edit_is_validated_and_recorded(staff_admin, docs, login):
     assert done.status_code == 302
     with scopes_disabled():
         assert Document.objects.get(pk=document.pk).status == "invalid"
-        assert Document.pgh_event_model.objects.filter(pgh_obj_id=document.pk,
-                                                       status="invalid").exists()
+        assert Document.pgh_event_model.objects.filter(
+            pgh_obj_id=document.pk, status="invalid"
+        ).exists()
     history = client.get("/admin/documents/documentevent/")
     assert history.status_code == 200

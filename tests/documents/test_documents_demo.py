@@ -32,6 +32,9 @@ def test_demo_documents_in_every_status_with_files():
             content = Path(document.file.path).read_bytes()
             assert sniff_content_type(content) == document.content_type
         reviewed = documents.exclude(status="pending").first()
-        labels = list(Document.pgh_event_model.objects.filter(pgh_obj_id=reviewed.pk)
-                      .values_list("pgh_label", flat=True))
+        labels = list(
+            Document.pgh_event_model.objects.filter(pgh_obj_id=reviewed.pk).values_list(
+                "pgh_label", flat=True
+            )
+        )
         assert labels == ["insert", "update"]

@@ -21,9 +21,14 @@ def world(alice, bob):
         customer = make_customer(w.company, "C-1", f"{w.tenant.name} Buyer")
         with w.scope():
             docs[w.tenant.slug] = services.document_create(
-                tenant=w.tenant, customer=customer, actor=w.editor,
-                uploaded_file=SimpleUploadedFile("cert.pdf", PDF_BYTES), doc_type="exemption",
-                regions=["TX"], effective_date=datetime.date(2024, 1, 1))
+                tenant=w.tenant,
+                customer=customer,
+                actor=w.editor,
+                uploaded_file=SimpleUploadedFile("cert.pdf", PDF_BYTES),
+                doc_type="exemption",
+                regions=["TX"],
+                effective_date=datetime.date(2024, 1, 1),
+            )
     return docs
 
 
@@ -66,8 +71,9 @@ def test_other_tenants_user_gets_404(alice, bob, world, login, path, role, metho
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize(("path", "role", "method"),
-                         [p for p in PAGES if "{doc}" in p[0] or "{customer}" in p[0]])
+@pytest.mark.parametrize(
+    ("path", "role", "method"), [p for p in PAGES if "{doc}" in p[0] or "{customer}" in p[0]]
+)
 def test_other_tenants_record_gets_404(alice, world, login, path, role, method):
     """R3: another tenant's document or customer UUID under one's own tenant answers 404,
     downloads included."""
@@ -111,8 +117,9 @@ def test_list_filters_by_status_including_expired(alice, login):
     """R21: the status filter knows "expired"; "valid" leaves expired documents out."""
     customer = make_customer(alice.company, "C")
     make_document(customer, ["TX"], DocumentStatus.VALID, expiration=TODAY)
-    make_document(make_customer(alice.company, "E"), ["TX"],
-                  expiration=TODAY - datetime.timedelta(days=1))
+    make_document(
+        make_customer(alice.company, "E"), ["TX"], expiration=TODAY - datetime.timedelta(days=1)
+    )
     make_document(make_customer(alice.company, "P"), ["TX"], DocumentStatus.PENDING)
     client = login(alice.viewer)
     assert list_rows(client.get(alice.url("documents/"), {"status": "expired"})) == ["E"]
@@ -127,8 +134,9 @@ def test_list_filters_by_region_and_subtree(alice, login):
     make_document(make_customer(child, "KID"), ["OK"])
     client = login(alice.viewer)
     assert list_rows(client.get(alice.url("documents/"), {"region": "TX"})) == ["TOP"]
-    assert sorted(list_rows(client.get(alice.url("documents/"),
-                                       {"region": "OK", "descendants": "on"}))) == ["KID", "TOP"]
+    assert sorted(
+        list_rows(client.get(alice.url("documents/"), {"region": "OK", "descendants": "on"}))
+    ) == ["KID", "TOP"]
 
 
 def test_expiring_soon_uses_the_effective_window(alice, login):
@@ -138,19 +146,21 @@ def test_expiring_soon_uses_the_effective_window(alice, login):
     in_20 = TODAY + datetime.timedelta(days=20)
     make_document(make_customer(alice.company, "DEFAULT-40"), ["TX"], expiration=in_40)
     make_document(make_customer(alice.company, "DEFAULT-20"), ["TX"], expiration=in_20)
-    make_document(make_customer(alice.company, "WIDE-40", expiring_soon_days=60), ["TX"],
-                  expiration=in_40)
-    make_document(make_customer(alice.company, "NARROW-20", expiring_soon_days=10), ["TX"],
-                  expiration=in_20)
+    make_document(
+        make_customer(alice.company, "WIDE-40", expiring_soon_days=60), ["TX"], expiration=in_40
+    )
+    make_document(
+        make_customer(alice.company, "NARROW-20", expiring_soon_days=10), ["TX"], expiration=in_20
+    )
     child = make_company(alice.tenant, "ALICE-KID", parent=alice.company)
     with alice.scope():
         alice.company.expiring_soon_days = 45
         alice.company.save(update_fields=["expiring_soon_days"])
     make_document(make_customer(child, "INHERITS-45"), ["TX"], expiration=in_40)
-    response = login(alice.viewer).get(alice.url("documents/"),
-                                       {"expiring_soon": "on", "descendants": "on"})
-    assert sorted(list_rows(response)) == ["DEFAULT-20", "DEFAULT-40", "INHERITS-45",
-                                           "WIDE-40"]
+    response = login(alice.viewer).get(
+        alice.url("documents/"), {"expiring_soon": "on", "descendants": "on"}
+    )
+    assert sorted(list_rows(response)) == ["DEFAULT-20", "DEFAULT-40", "INHERITS-45", "WIDE-40"]
 
 
 def test_dashboard_shows_exposures_pending_reviews_and_expiring(alice, login):

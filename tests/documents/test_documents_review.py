@@ -14,9 +14,14 @@ from tests.factories import PDF_BYTES, make_company, make_customer, make_documen
 def upload(world, customer, regions=("TX",)):
     with world.scope():
         return services.document_create(
-            tenant=world.tenant, customer=customer, actor=world.editor,
-            uploaded_file=SimpleUploadedFile("cert.pdf", PDF_BYTES), doc_type="exemption",
-            regions=list(regions), effective_date=datetime.date(2024, 1, 1))
+            tenant=world.tenant,
+            customer=customer,
+            actor=world.editor,
+            uploaded_file=SimpleUploadedFile("cert.pdf", PDF_BYTES),
+            doc_type="exemption",
+            regions=list(regions),
+            effective_date=datetime.date(2024, 1, 1),
+        )
 
 
 @pytest.fixture
@@ -36,10 +41,15 @@ def decide(client, world, document, decision, **fields):
 
 
 def _details(document) -> dict:
-    return {"doc_type": document.doc_type, "regions": document.regions,
-            "exemption_reason": document.exemption_reason,
-            "effective_date": document.effective_date.isoformat(), "signed_date": "",
-            "expiration_date": "", "address": ""}
+    return {
+        "doc_type": document.doc_type,
+        "regions": document.regions,
+        "exemption_reason": document.exemption_reason,
+        "effective_date": document.effective_date.isoformat(),
+        "signed_date": "",
+        "expiration_date": "",
+        "address": "",
+    }
 
 
 def test_queue_lists_pending_documents_oldest_first(alice, queue, login):
@@ -76,7 +86,8 @@ def test_review_flow_goes_through_the_queue(alice, queue, login):
     assert [(d.status, d.status_reason, d.reviewed_by) for d in statuses] == [
         (DocumentStatus.VALID, "", alice.editor),
         (DocumentStatus.INVALID, "Not signed", alice.editor),
-        (DocumentStatus.VOIDED, "", alice.editor)]
+        (DocumentStatus.VOIDED, "", alice.editor),
+    ]
 
 
 def test_invalid_needs_a_reason(alice, queue, login):
@@ -90,8 +101,14 @@ def test_invalid_needs_a_reason(alice, queue, login):
 
 def test_corrections_are_saved_with_the_decision(alice, queue, login):
     """R21: the reviewer may correct the details while deciding; both are recorded."""
-    decide(login(alice.editor), alice, queue[0], "valid", regions=["TX", "OK"],
-           expiration_date="2030-12-31")
+    decide(
+        login(alice.editor),
+        alice,
+        queue[0],
+        "valid",
+        regions=["TX", "OK"],
+        expiration_date="2030-12-31",
+    )
     queue[0].refresh_from_db()
     assert queue[0].status == DocumentStatus.VALID
     assert queue[0].regions == ["TX", "OK"]
@@ -100,8 +117,7 @@ def test_corrections_are_saved_with_the_decision(alice, queue, login):
 
 def test_failed_correction_leaves_the_status_unchanged(alice, queue, login):
     """R21: a correction that breaks a rule is shown, and the decision is not applied."""
-    response = decide(login(alice.editor), alice, queue[0], "valid",
-                      expiration_date="2023-01-01")
+    response = decide(login(alice.editor), alice, queue[0], "valid", expiration_date="2023-01-01")
     assert b"cannot be before the effective date" in response.content
     queue[0].refresh_from_db()
     assert queue[0].status == DocumentStatus.PENDING

@@ -17,8 +17,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 def zones(customer, *regions):
     with customer_scope(customer):
         for region in regions:
-            ShipToZone.objects.create(tenant_id=customer.tenant_id, customer=customer,
-                                      region=region)
+            ShipToZone.objects.create(
+                tenant_id=customer.tenant_id, customer=customer, region=region
+            )
 
 
 def customer_scope(customer):
@@ -48,7 +49,8 @@ def map_regions(html: str) -> dict[str, dict]:
     parsing the <svg> as XML (each linked region's <path> sits in its <a>)."""
     svg = re.search(r'data-testid="exposure-map">\s*(<svg .*?</svg>)', html, re.S).group(1)
     svg = ET.fromstring(  # noqa: S314  (our own page's markup)
-        svg.replace("<svg ", f'<svg xmlns="{SVG[1:-1]}" ', 1))
+        svg.replace("<svg ", f'<svg xmlns="{SVG[1:-1]}" ', 1)
+    )
     regions = {}
     for link in svg.iter(f"{SVG}a"):
         path = link.find(f"{SVG}path")
@@ -56,8 +58,12 @@ def map_regions(html: str) -> dict[str, dict]:
     for path in svg.iter(f"{SVG}path"):
         code = path.get("data-region")
         regions.setdefault(code, {"href": None}).update(
-            {"class": path.get("class"), "count": int(path.get("data-count")),
-             "title": path.find(f"{SVG}title").text})
+            {
+                "class": path.get("class"),
+                "count": int(path.get("data-count")),
+                "title": path.find(f"{SVG}title").text,
+            }
+        )
     return regions
 
 
@@ -65,7 +71,8 @@ def table_rows(html: str, testid: str) -> list[list[str]]:
     """The text of each body row's cells of the table with that data-testid."""
     table = re.search(rf'<table data-testid="{testid}".*?</table>', html, re.S).group(0)
     body = ET.fromstring(  # noqa: S314  (our own page's markup)
-        re.search(r"<tbody>.*?</tbody>", table, re.S).group(0))
+        re.search(r"<tbody>.*?</tbody>", table, re.S).group(0)
+    )
     return [[" ".join("".join(cell.itertext()).split()) for cell in row] for row in body]
 
 
@@ -89,8 +96,9 @@ def test_map_shapes_cover_every_state_dc_and_province():
     expected = {code for code, _ in states} | {code for code, _ in PROVINCE_CHOICES}
     assert set(region_shapes()["regions"]) == expected
     assert len(expected) == 64  # 50 states, DC, 13 provinces and territories
-    assert all(re.fullmatch(r"[Mmlaz0-9 .-]+", shape["d"])
-               for shape in region_shapes()["regions"].values())
+    assert all(
+        re.fullmatch(r"[Mmlaz0-9 .-]+", shape["d"]) for shape in region_shapes()["regions"].values()
+    )
 
 
 def test_report_map_shades_and_links_each_region(alice, exposed, login):
@@ -105,12 +113,20 @@ def test_report_map_shades_and_links_each_region(alice, exposed, login):
     assert texas["href"] == alice.url("exposure/?region=TX")
     assert (california["count"], california["class"]) == (3, "region shade-2")  # 1-2,3,4,5,6
     assert (ontario["count"], ontario["class"], ontario["href"]) == (
-        1, "region shade-1", alice.url("exposure/?region=ON"))
-    assert regions["NM"] == {"href": None, "class": "region shade-0", "count": 0,
-                             "title": "New Mexico: no exposed customers"}
+        1,
+        "region shade-1",
+        alice.url("exposure/?region=ON"),
+    )
+    assert regions["NM"] == {
+        "href": None,
+        "class": "region shade-0",
+        "count": 0,
+        "title": "New Mexico: no exposed customers",
+    }
     assert len(regions) == 64
-    legend = re.search(r'data-testid="map-legend">(.*?)</ul>', response.content.decode(),
-                       re.S).group(1)
+    legend = re.search(
+        r'data-testid="map-legend">(.*?)</ul>', response.content.decode(), re.S
+    ).group(1)
     assert re.findall(r"</span>([^<]+)</li>", legend) == ["None", "1–2", "3", "4", "5", "6"]
 
 
@@ -121,8 +137,11 @@ def test_small_regions_have_their_code_and_shade_beside_them(alice, login):
     html = login(alice.viewer).get(alice.url("exposure/")).content.decode()
     link = re.search(r'<a href="[^"]*\?region=DC" data-region="DC">(.*?)</a>', html, re.S)
     assert 'class="region shade-5" data-region="DC" data-count="1"' in link.group(1)
-    assert re.search(r'<rect class="swatch shade-5"[^>]*/><text class="region-label callout"'
-                     r'[^>]*>DC</text>', link.group(1))
+    assert re.search(
+        r'<rect class="swatch shade-5"[^>]*/><text class="region-label callout"'
+        r"[^>]*>DC</text>",
+        link.group(1),
+    )
 
 
 def test_report_table_agrees_with_the_map(alice, exposed, login):
@@ -130,8 +149,12 @@ def test_report_table_agrees_with_the_map(alice, exposed, login):
     its customers; regions off the map (Puerto Rico) are in the table too."""
     html = login(alice.viewer).get(alice.url("exposure/")).content.decode()
     rows = table_rows(html, "exposure-by-region")
-    assert rows == [["TX Texas", "6"], ["CA California", "3"], ["ON Ontario", "1"],
-                    ["PR Puerto Rico", "1"]]
+    assert rows == [
+        ["TX Texas", "6"],
+        ["CA California", "3"],
+        ["ON Ontario", "1"],
+        ["PR Puerto Rico", "1"],
+    ]
     regions = map_regions(html)
     assert all(regions[row[0][:2]]["count"] == int(row[1]) for row in rows if row[0][:2] != "PR")
     assert f'href="{alice.url("exposure/?region=PR")}"' in html
@@ -184,7 +207,9 @@ def test_dashboard_shows_the_map_from_the_same_counts(alice, exposed, login):
     html = login(alice.viewer).get(alice.url()).content.decode()
     regions = map_regions(html)
     assert (regions["TX"]["class"], regions["TX"]["href"]) == (
-        "region shade-5", alice.url("exposure/?region=TX"))
+        "region shade-5",
+        alice.url("exposure/?region=TX"),
+    )
     assert regions["CA"]["count"] == 3 and regions["NM"]["class"] == "region shade-0"
     assert table_rows(html, "exposure-by-region")[0] == ["TX Texas", "6"]
 
@@ -214,10 +239,11 @@ def test_dashboard_chart_counts_valid_documents_expiring_each_month(alice, login
     html = login(alice.viewer).get(alice.url()).content.decode()
     bars = re.findall(r'<g class="bar" data-month="([\d-]+)" data-count="(\d+)">', html)
     expected = {month_start(today, 0): 1, month_start(today, 1): 3, month_start(today, 11): 1}
-    assert bars == [(f"{month_start(today, k):%Y-%m}", str(expected.get(month_start(today, k), 0)))
-                    for k in range(12)]
-    heights = [int(h) for h in re.findall(r'<rect x="\d+" y="\d+" width="36" height="(\d+)"',
-                                          html)]
+    assert bars == [
+        (f"{month_start(today, k):%Y-%m}", str(expected.get(month_start(today, k), 0)))
+        for k in range(12)
+    ]
+    heights = [int(h) for h in re.findall(r'<rect x="\d+" y="\d+" width="36" height="(\d+)"', html)]
     assert heights[1] == max(heights) > heights[0] == heights[11] > 0 == heights[2]
     assert table_rows(html, "expiry-table")[1] == [f"{month_start(today, 1):%B %Y}", "3"]
     assert "12 months: 5 in all" in html
@@ -232,7 +258,8 @@ def test_dashboard_without_expiring_documents_says_so(alice, login):
     assert '<g class="bar"' not in html
     assert {region["class"] for region in map_regions(html).values()} == {"region shade-0"}
     assert table_rows(html, "exposure-by-region") == [
-        ["No exposureEvery ship-to zone is covered today."]]
+        ["No exposureEvery ship-to zone is covered today."]
+    ]
 
 
 def test_map_and_chart_cost_few_queries(alice, exposed, login, django_assert_max_num_queries):

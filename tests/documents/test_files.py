@@ -31,8 +31,9 @@ def _tab(world, customer):
     return world.url(f"customers/{customer.public_id}/comments/")
 
 
-def test_upload_over_50_mb_is_refused_while_streaming(alice, login, customer, tmp_path,
-                                                      upload_temp):
+def test_upload_over_50_mb_is_refused_while_streaming(
+    alice, login, customer, tmp_path, upload_temp
+):
     """R25: 50 MB + 1 byte is refused with 413 and a message; nothing is stored, no entry is
     written (not even the comment sent with it), and memory never holds the file."""
     body = StreamedBody(filename="scan.pdf", size=CAP + 1, fields={"text": "With a comment"})
@@ -60,8 +61,7 @@ def test_upload_of_exactly_50_mb_is_accepted(alice, login, customer, tmp_path, u
     assert peak < 8 * MB
 
 
-def test_over_size_upload_from_a_viewer_is_refused_before_reading(alice, login, customer,
-                                                                 tmp_path):
+def test_over_size_upload_from_a_viewer_is_refused_before_reading(alice, login, customer, tmp_path):
     """R2, R25: a viewer's upload is refused (403) before its body is parsed."""
     body = StreamedBody(filename="scan.pdf", size=CAP + 1)
     response = login(alice.viewer).request(**body.environ(_tab(alice, customer)))
@@ -69,11 +69,20 @@ def test_over_size_upload_from_a_viewer_is_refused_before_reading(alice, login, 
     assert files_in(tmp_path / "media") == []
 
 
-@pytest.mark.parametrize(("head", "expected"), [
-    (PDF, "application/pdf"), (PNG, "image/png"), (JPEG, "image/jpeg"),
-    (TIFF_LE, "image/tiff"), (TIFF_BE, "image/tiff"), (HTML, None), (SVG, None),
-    (b"PK\x03\x04", None), (b"", None),
-])
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (PDF, "application/pdf"),
+        (PNG, "image/png"),
+        (JPEG, "image/jpeg"),
+        (TIFF_LE, "image/tiff"),
+        (TIFF_BE, "image/tiff"),
+        (HTML, None),
+        (SVG, None),
+        (b"PK\x03\x04", None),
+        (b"", None),
+    ],
+)
 def test_content_type_comes_from_magic_bytes(head, expected):
     """R20: PDF, PNG, JPEG and TIFF are recognised by their first bytes, nothing else is."""
     assert sniff_content_type(head) == expected
@@ -132,8 +141,9 @@ def test_pdf_downloads_as_attachment_and_previews_inline(alice, login, customer)
     response = _download(client, alice, note)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"Zertifikat f_r TX.pdf\"; "
-        "filename*=UTF-8''Zertifikat%20f%C3%BCr%20TX.pdf")
+        'attachment; filename="Zertifikat f_r TX.pdf"; '
+        "filename*=UTF-8''Zertifikat%20f%C3%BCr%20TX.pdf"
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF
     preview = _download(client, alice, note, inline=True)

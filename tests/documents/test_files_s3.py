@@ -36,10 +36,16 @@ def s3(settings, s3_endpoint):
         **settings.STORAGES,
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"bucket_name": BUCKET, "endpoint_url": s3_endpoint,
-                        "region_name": "us-east-1", "access_key": "testing",
-                        "secret_key": "testing", "default_acl": None, "file_overwrite": False,
-                        "querystring_auth": True},
+            "OPTIONS": {
+                "bucket_name": BUCKET,
+                "endpoint_url": s3_endpoint,
+                "region_name": "us-east-1",
+                "access_key": "testing",
+                "secret_key": "testing",
+                "default_acl": None,
+                "file_overwrite": False,
+                "querystring_auth": True,
+            },
         },
     }
     yield client
@@ -52,8 +58,9 @@ def _keys(client):
     return [item["Key"] for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
 
 
-def test_note_file_goes_to_s3_under_a_random_tenant_key(alice, login, s3, tmp_path,
-                                                       django_capture_on_commit_callbacks):
+def test_note_file_goes_to_s3_under_a_random_tenant_key(
+    alice, login, s3, tmp_path, django_capture_on_commit_callbacks
+):
     """R27: with S3 configured, an uploaded file is an object whose key is tenant-prefixed and
     random; the download view streams its bytes back; removing the entry deletes the object."""
     customer = make_customer(alice.company, "C-1")

@@ -15,8 +15,13 @@ PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\
 def _document(customer, **fields):
     with scope(tenant=customer.tenant_id):
         return Document.objects.create(
-            tenant_id=customer.tenant_id, customer=customer, company=customer.company,
-            regions=["TX"], effective_date=datetime.date(2024, 1, 1), **fields)
+            tenant_id=customer.tenant_id,
+            customer=customer,
+            company=customer.company,
+            regions=["TX"],
+            effective_date=datetime.date(2024, 1, 1),
+            **fields,
+        )
 
 
 def _notes(world, **filters):
@@ -41,8 +46,11 @@ def test_comment_and_file_in_one_submission_make_two_entries(alice, login, custo
     response = client.post(_tab(alice, customer), {"text": "Called the buyer", "file": upload})
     assert response.status_code == 302
     comment, file_entry = sorted(_notes(alice, customer=customer), key=lambda n: n.kind)
-    assert (comment.kind, comment.text, comment.author) == (NoteKind.COMMENT, "Called the buyer",
-                                                            alice.editor)
+    assert (comment.kind, comment.text, comment.author) == (
+        NoteKind.COMMENT,
+        "Called the buyer",
+        alice.editor,
+    )
     assert file_entry.kind == NoteKind.FILE
     assert file_entry.original_name == "invoice.pdf"
     assert file_entry.content_type == "application/pdf"  # sniffed, not what the browser said
@@ -95,16 +103,18 @@ def test_author_edits_comment_text_and_file_name(alice, login, customer):
     with alice.scope():
         comment.refresh_from_db()
         file_entry.refresh_from_db()
-        events = list(Note.pgh_event_model.objects.filter(pgh_obj_id=comment.pk,
-                                                          pgh_label="update"))
+        events = list(
+            Note.pgh_event_model.objects.filter(pgh_obj_id=comment.pk, pgh_label="update")
+        )
     assert comment.text == "First draft"
     assert file_entry.original_name == "Signed form.pdf"
     assert len(events) == 1 and events[0].text == "First draft"
     assert events[0].pgh_context.metadata["user"] == alice.editor.pk
 
 
-def test_remove_asks_then_deletes_entry_and_stored_file(alice, login, customer, tmp_path,
-                                                        django_capture_on_commit_callbacks):
+def test_remove_asks_then_deletes_entry_and_stored_file(
+    alice, login, customer, tmp_path, django_capture_on_commit_callbacks
+):
     """R26: Remove asks once (a confirmation page, no browser dialog on top of it), then
     deletes the entry and its stored file; the deletion is in the history."""
     client = login(alice.editor)
@@ -163,8 +173,9 @@ def test_viewer_reads_but_cannot_add(alice, login, customer):
 def test_other_tenant_gets_404_for_tab_and_entries(alice, bob, login, customer):
     """R3: bob's owner gets 404 for alice's tab, and for her entries' download, edit and
     remove, exactly as for ids that do not exist."""
-    entry = _add(login(alice.editor), alice, customer,
-                 file=SimpleUploadedFile("scan.pdf", PDF_BYTES))
+    entry = _add(
+        login(alice.editor), alice, customer, file=SimpleUploadedFile("scan.pdf", PDF_BYTES)
+    )
     client = login(bob.owner)
     assert client.get(_tab(alice, customer)).status_code == 404
     for action in ("file", "edit", "remove"):
@@ -198,13 +209,15 @@ def test_anonymous_goes_to_login(alice, client, customer):
 
 
 def test_admin_lists_notes_and_requests_and_removes_a_file_entry_with_its_file(
-        alice, login, customer, tmp_path, django_capture_on_commit_callbacks):
+    alice, login, customer, tmp_path, django_capture_on_commit_callbacks
+):
     """R44, R26: notes and requests are in the admin; removing a file entry there deletes the
     stored file too."""
     from tests.factories import UserFactory
 
-    entry = _add(login(alice.editor), alice, customer,
-                 file=SimpleUploadedFile("scan.pdf", PDF_BYTES))
+    entry = _add(
+        login(alice.editor), alice, customer, file=SimpleUploadedFile("scan.pdf", PDF_BYTES)
+    )
     operator = UserFactory(email="operator@example.com", is_staff=True, is_superuser=True)
     client = login(operator)
     assert client.get("/admin/documents/note/").status_code == 200

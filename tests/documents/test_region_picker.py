@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def _groups(html: str) -> dict[str, list[str]]:
     groups = re.findall(
-        r'<fieldset class="region-group">\s*<legend>([^<]+)</legend>(.*?)</fieldset>', html, re.S)
+        r'<fieldset class="region-group">\s*<legend>([^<]+)</legend>(.*?)</fieldset>', html, re.S
+    )
     return {name: re.findall(r'name="regions" value="(\w+)"', body) for name, body in groups}
 
 
@@ -32,10 +33,17 @@ def test_document_form_offers_grouped_checkboxes_that_post_without_javascript(al
     assert {"PR", "GU", "VI"} <= set(groups["DC and US territories"])
     assert len(groups["Canada"]) == 13
     assert "data-region-filter hidden" in html  # shown by the script only
-    response = client.post(url, {
-        "doc_type": "exemption", "regions": ["TX", "ON", "PR"], "effective_date": "2025-01-01",
-        "exemption_reason": "", "address": "",
-        "file": SimpleUploadedFile("multi.pdf", PDF_BYTES)})
+    response = client.post(
+        url,
+        {
+            "doc_type": "exemption",
+            "regions": ["TX", "ON", "PR"],
+            "effective_date": "2025-01-01",
+            "exemption_reason": "",
+            "address": "",
+            "file": SimpleUploadedFile("multi.pdf", PDF_BYTES),
+        },
+    )
     assert response.status_code == 302
     with alice.scope():
         assert Document.objects.get().regions == ["TX", "ON", "PR"]
@@ -48,7 +56,8 @@ def test_request_form_posts_ticked_regions(alice, login, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         response = login(alice.editor).post(
             alice.url(f"customers/{customer.public_id}/request/"),
-            {"regions": ["TX", "BC"], "email": "ap@acme.example", "expires_in_days": 14})
+            {"regions": ["TX", "BC"], "email": "ap@acme.example", "expires_in_days": 14},
+        )
     assert response.status_code == 302
     with alice.scope():
         assert CertificateRequest.objects.get().regions == ["TX", "BC"]

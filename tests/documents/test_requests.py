@@ -23,16 +23,17 @@ LINK = re.compile(r"http://testserver/r/([A-Za-z0-9_-]+)/")
 def add_zones(customer, *regions):
     with scope(tenant=customer.tenant_id):
         for region in regions:
-            ShipToZone.objects.create(tenant_id=customer.tenant_id, customer=customer,
-                                      region=region)
+            ShipToZone.objects.create(
+                tenant_id=customer.tenant_id, customer=customer, region=region
+            )
 
 
 def add_contact_email(customer, name, email):
     with scope(tenant=customer.tenant_id):
-        contact = Contact.objects.create(tenant_id=customer.tenant_id, customer=customer,
-                                         name=name)
-        ContactChannel.objects.create(tenant_id=customer.tenant_id, contact=contact,
-                                      kind=ChannelKind.EMAIL, value=email)
+        contact = Contact.objects.create(tenant_id=customer.tenant_id, customer=customer, name=name)
+        ContactChannel.objects.create(
+            tenant_id=customer.tenant_id, contact=contact, kind=ChannelKind.EMAIL, value=email
+        )
 
 
 @pytest.fixture
@@ -54,8 +55,13 @@ def send(alice, login, django_capture_on_commit_callbacks):
     """Send a request as alice's editor; returns (request, token from the email)."""
 
     def _send(customer, **data):
-        values = {"regions": "TX, CA", "email": customer.email, "message": "Thanks!",
-                  "expires_in_days": 14, **data}
+        values = {
+            "regions": "TX, CA",
+            "email": customer.email,
+            "message": "Thanks!",
+            "expires_in_days": 14,
+            **data,
+        }
         url = alice.url(f"customers/{customer.public_id}/request/")
         with django_capture_on_commit_callbacks(execute=True):
             response = login(alice.editor).post(url, values)
@@ -115,16 +121,18 @@ def test_request_is_emailed_by_a_task_with_a_link_only_its_hash_is_kept(alice, c
     assert abs((request.expires_at - expected).total_seconds()) < 60
     with alice.scope():
         stored = [str(v) for v in CertificateRequest.objects.values().get(pk=request.pk).values()]
-        events = [str(v) for e in CertificateRequest.pgh_event_model.objects.values()
-                  for v in e.values()]
+        events = [
+            str(v) for e in CertificateRequest.pgh_event_model.objects.values() for v in e.values()
+        ]
     assert token not in " ".join(stored + events)
 
 
 def test_request_refuses_unknown_regions_and_other_emails(alice, login, customer):
     """R28: only real region codes, and only the customer's or its contacts' addresses."""
     url = alice.url(f"customers/{customer.public_id}/request/")
-    response = login(alice.editor).post(url, {"regions": "TX, ZZ", "email": "x@evil.example",
-                                              "expires_in_days": 14})
+    response = login(alice.editor).post(
+        url, {"regions": "TX, ZZ", "email": "x@evil.example", "expires_in_days": 14}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Unknown region: ZZ." in html and "Select a valid choice" in html
@@ -158,17 +166,23 @@ def test_public_page_shows_its_request_and_nothing_else(alice, visitor, customer
 
 def _upload_data(files, **fields):
     """The public page's post: files from its one multiple-file input, shared details."""
-    return {"files": files, "doc_type": "resale", "regions": ["TX"],
-            "effective_date": "2025-01-01", "expiration_date": "", **fields}
+    return {
+        "files": files,
+        "doc_type": "resale",
+        "regions": ["TX"],
+        "effective_date": "2025-01-01",
+        "expiration_date": "",
+        **fields,
+    }
 
 
-def test_upload_arrives_as_pending_documents_and_fulfils_the_request(alice, visitor, customer,
-                                                                     send, tmp_path):
+def test_upload_arrives_as_pending_documents_and_fulfils_the_request(
+    alice, visitor, customer, send, tmp_path
+):
     """R29: the files become pending documents of the customer (no uploader, linked to the
     request, history naming the request link), and the request is fulfilled."""
     request, token = send(customer)
-    files = [SimpleUploadedFile("tx.pdf", PDF_BYTES),
-             SimpleUploadedFile("ca.png", PNG_BYTES)]
+    files = [SimpleUploadedFile("tx.pdf", PDF_BYTES), SimpleUploadedFile("ca.png", PNG_BYTES)]
     response = visitor.post(f"/r/{token}/", _upload_data(files, regions=["TX", "CA"]))
     assert response.status_code == 200
     assert "Thank you" in response.content.decode()
@@ -177,11 +191,13 @@ def test_upload_arrives_as_pending_documents_and_fulfils_the_request(alice, visi
         events = list(Document.pgh_event_model.objects.filter(pgh_label="insert"))
     assert [(d.original_name, d.regions, d.status, d.doc_type) for d in documents] == [
         ("ca.png", ["TX", "CA"], DocumentStatus.PENDING, "resale"),
-        ("tx.pdf", ["TX", "CA"], DocumentStatus.PENDING, "resale")]
+        ("tx.pdf", ["TX", "CA"], DocumentStatus.PENDING, "resale"),
+    ]
     assert all(d.uploaded_by is None and d.request_id == request.pk for d in documents)
     assert (tmp_path / "media" / documents[1].file.name).read_bytes() == PDF_BYTES
     assert {e.pgh_context.metadata["certificate_request"] for e in events} == {
-        str(request.public_id)}
+        str(request.public_id)
+    }
     request = refresh(alice, request)
     assert request.status == RequestStatus.FULFILLED and request.fulfilled_at is not None
 
@@ -202,8 +218,7 @@ def test_upload_refuses_files_that_are_not_documents(alice, visitor, customer, s
     assert not (tmp_path / "media").exists()
 
 
-def test_upload_over_50_mb_on_the_public_page_is_refused(alice, visitor, customer, send,
-                                                         tmp_path):
+def test_upload_over_50_mb_on_the_public_page_is_refused(alice, visitor, customer, send, tmp_path):
     """R25, R29: the public page has the same cap; nothing is stored, the request stays open."""
     request, token = send(customer)
     body = StreamedBody(filename="huge.pdf", size=CAP + 1)
@@ -221,16 +236,22 @@ def test_dead_links_are_refused_and_say_why(alice, visitor, customer, send, stat
     """R28, R29: an expired, cancelled or already used link answers 410 with a page saying
     which, and no form; nothing can be uploaded."""
     request, token = send(customer)
-    changes = {"expired": {"expires_at": timezone.now() - datetime.timedelta(minutes=1)},
-               "cancelled": {"status": RequestStatus.CANCELLED},
-               "fulfilled": {"status": RequestStatus.FULFILLED}}[state]
+    changes = {
+        "expired": {"expires_at": timezone.now() - datetime.timedelta(minutes=1)},
+        "cancelled": {"status": RequestStatus.CANCELLED},
+        "fulfilled": {"status": RequestStatus.FULFILLED},
+    }[state]
     with alice.scope():
         CertificateRequest.objects.filter(pk=request.pk).update(**changes)
-    reason = {"expired": "This link has expired.", "cancelled": "This request was cancelled",
-              "fulfilled": "This request has already been answered"}[state]
-    for response in (visitor.get(f"/r/{token}/"),
-                     visitor.post(f"/r/{token}/",
-                                 _upload_data([SimpleUploadedFile("a.pdf", PDF_BYTES)]))):
+    reason = {
+        "expired": "This link has expired.",
+        "cancelled": "This request was cancelled",
+        "fulfilled": "This request has already been answered",
+    }[state]
+    for response in (
+        visitor.get(f"/r/{token}/"),
+        visitor.post(f"/r/{token}/", _upload_data([SimpleUploadedFile("a.pdf", PDF_BYTES)])),
+    ):
         assert response.status_code == 410
         assert reason in response.content.decode()
         assert "<form" not in response.content.decode().split("</header>")[-1]
@@ -248,8 +269,12 @@ def test_unknown_link_is_not_found(db, visitor):
 def test_a_link_is_used_once(alice, visitor, customer, send):
     """R28, R29: after a successful upload the same link is refused (reuse)."""
     _, token = send(customer)
-    assert visitor.post(f"/r/{token}/", _upload_data(
-        [SimpleUploadedFile("a.pdf", PDF_BYTES)])).status_code == 200
+    assert (
+        visitor.post(
+            f"/r/{token}/", _upload_data([SimpleUploadedFile("a.pdf", PDF_BYTES)])
+        ).status_code
+        == 200
+    )
     again = visitor.post(f"/r/{token}/", _upload_data([SimpleUploadedFile("b.pdf", PDF_BYTES)]))
     assert again.status_code == 410
     with alice.scope():
@@ -266,8 +291,11 @@ def test_list_shows_each_status_and_filters_by_it(alice, login, customer, send):
     for number, state in enumerate(["sent", "opened", "fulfilled", "cancelled", "expired"]):
         c = make_customer(alice.company, f"S-{number}", f"Status {state}", email="s@x.example")
         request, _ = send(c, regions="TX")
-        change = ({"expires_at": timezone.now() - datetime.timedelta(days=1)}
-                  if state == "expired" else {"status": state})
+        change = (
+            {"expires_at": timezone.now() - datetime.timedelta(days=1)}
+            if state == "expired"
+            else {"status": state}
+        )
         with alice.scope():
             CertificateRequest.objects.filter(pk=request.pk).update(**change)
         statuses[state] = c.name1
@@ -281,14 +309,15 @@ def test_list_shows_each_status_and_filters_by_it(alice, login, customer, send):
     assert "Status sent" in only_sent and "Status expired" not in only_sent
 
 
-def test_resend_gives_a_new_link_and_expiry_and_kills_the_old_link(alice, login, visitor,
-                                                                    customer, send,
-                                                                    django_capture_on_commit_callbacks):
+def test_resend_gives_a_new_link_and_expiry_and_kills_the_old_link(
+    alice, login, visitor, customer, send, django_capture_on_commit_callbacks
+):
     """R30: resend emails a new token with a new expiry; the old link stops working."""
     request, old_token = send(customer)
     with alice.scope():
         CertificateRequest.objects.filter(pk=request.pk).update(
-            expires_at=timezone.now() - datetime.timedelta(days=1))
+            expires_at=timezone.now() - datetime.timedelta(days=1)
+        )
     with django_capture_on_commit_callbacks(execute=True):
         response = login(alice.editor).post(alice.url(f"requests/{request.public_id}/resend/"))
     assert response.status_code == 302
@@ -314,7 +343,8 @@ def test_cancel_closes_the_link(alice, login, visitor, customer, send):
 
 
 def test_request_missing_skips_covered_customers_and_open_requests(
-        alice, login, customer, send, django_capture_on_commit_callbacks):
+    alice, login, customer, send, django_capture_on_commit_callbacks
+):
     """R30: "Request missing certificates" sends one request to each customer with exposure
     in the working company and below, for its exposed regions, skipping customers with an open
     request (and covered ones); customers without an email are named."""
@@ -339,12 +369,14 @@ def test_request_missing_skips_covered_customers_and_open_requests(
         new = list(CertificateRequest.objects.filter(customer__number="E-1"))
         assert CertificateRequest.objects.count() == 2
     assert [(r.regions, r.email, r.company_id) for r in new] == [
-        (["NV"], "e@exposed.example", child.pk)]
+        (["NV"], "e@exposed.example", child.pk)
+    ]
     assert [m.to for m in mail.outbox] == [["e@exposed.example"]]
 
 
 def test_request_missing_leaves_the_emails_to_the_worker(
-        alice, login, django_capture_on_commit_callbacks):
+    alice, login, django_capture_on_commit_callbacks
+):
     """R30, R47: the bulk request writes the requests and queues one email task per request
     once they are committed; the page sends no mail itself, however many customers."""
     for number in ("E-1", "E-2", "E-3"):
@@ -357,18 +389,23 @@ def test_request_missing_leaves_the_emails_to_the_worker(
     for callback in callbacks:
         callback()
     assert sorted(m.to[0] for m in mail.outbox) == [
-        "E-1@x.example", "E-2@x.example", "E-3@x.example"]
+        "E-1@x.example",
+        "E-2@x.example",
+        "E-3@x.example",
+    ]
 
 
 # --- who may (R2, R3) --------------------------------------------------------------------------
 
 
 def _staff_pages(world, customer, request):
-    return [("get", world.url("requests/"), "viewer"),
-            ("get", world.url(f"customers/{customer.public_id}/request/"), "editor"),
-            ("post", world.url(f"requests/{request.public_id}/resend/"), "editor"),
-            ("post", world.url(f"requests/{request.public_id}/cancel/"), "editor"),
-            ("post", world.url("requests/missing/"), "editor")]
+    return [
+        ("get", world.url("requests/"), "viewer"),
+        ("get", world.url(f"customers/{customer.public_id}/request/"), "editor"),
+        ("post", world.url(f"requests/{request.public_id}/resend/"), "editor"),
+        ("post", world.url(f"requests/{request.public_id}/cancel/"), "editor"),
+        ("post", world.url("requests/missing/"), "editor"),
+    ]
 
 
 def test_request_pages_answer_by_role(alice, login, customer, send):
@@ -406,7 +443,8 @@ def test_history_of_the_request_names_who_sent_it(alice, customer, send):
     request, _ = send(customer)
     with scopes_disabled():
         event = CertificateRequest.pgh_event_model.objects.filter(
-            pgh_obj_id=request.pk, pgh_label="insert").get()
+            pgh_obj_id=request.pk, pgh_label="insert"
+        ).get()
     assert event.pgh_context.metadata["user"] == alice.editor.pk
 
 
@@ -420,7 +458,8 @@ def test_guessing_links_is_throttled(db, visitor, monkeypatch):
 
 
 def test_public_page_takes_ten_files_from_one_input_and_refuses_eleven(
-        alice, visitor, customer, send, tmp_path):
+    alice, visitor, customer, send, tmp_path
+):
     """R29 (issue 13): one multiple-file input takes up to 10 files; 11 are refused by the
     server with a message beside the field, and nothing is stored."""
     request, token = send(customer)

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 def _address_email(address, value):
     with scope(tenant=address.tenant_id):
-        ContactChannel.objects.create(tenant_id=address.tenant_id, address=address,
-                                      kind=ChannelKind.EMAIL, value=value)
+        ContactChannel.objects.create(
+            tenant_id=address.tenant_id, address=address, kind=ChannelKind.EMAIL, value=value
+        )
 
 
 def test_inactive_address_email_is_not_offered_as_recipient(alice, login):
@@ -36,8 +37,9 @@ def test_inactive_address_email_is_not_offered_as_recipient(alice, login):
     html = client.get(url).content.decode()
     assert 'value="dock@acme.example"' in html
     assert "old@acme.example" not in html
-    response = client.post(url, {"regions": "TX", "email": "old@acme.example",
-                                 "expires_in_days": 14})
+    response = client.post(
+        url, {"regions": "TX", "email": "old@acme.example", "expires_in_days": 14}
+    )
     assert response.status_code == 200
     with alice.scope():
         assert not CertificateRequest.objects.exists()
@@ -52,11 +54,18 @@ def test_document_on_an_address_takes_the_address_reason(alice, login):
     url = alice.url(f"customers/{customer.public_id}/documents/new/")
     page = client.get(url).content.decode()
     assert not re.search(r'<option value="G" selected', page)  # not pre-filled: left to R19
-    data = {"doc_type": "exemption", "regions": ["TX"], "exemption_reason": "",
-            "signed_date": "", "effective_date": "2024-01-05", "expiration_date": ""}
+    data = {
+        "doc_type": "exemption",
+        "regions": ["TX"],
+        "exemption_reason": "",
+        "signed_date": "",
+        "effective_date": "2024-01-05",
+        "expiration_date": "",
+    }
     for choice, name in ((str(address.public_id), "on-address.pdf"), ("", "no-address.pdf")):
-        response = client.post(url, {**data, "address": choice,
-                                     "file": SimpleUploadedFile(name, PDF_BYTES)})
+        response = client.post(
+            url, {**data, "address": choice, "file": SimpleUploadedFile(name, PDF_BYTES)}
+        )
         assert response.status_code == 302, response.content.decode()[:3000]
     with alice.scope():
         reasons = dict(Document.objects.values_list("address_id", "exemption_reason"))
@@ -68,8 +77,11 @@ def test_address_card_shows_its_effective_settings_and_level(alice, login):
     customer = make_customer(alice.company, "C-1", "Acme", exemption_reason="G")
     make_address(customer, label="Dock", exemption_reason="B")
     make_address(customer, label="Yard")
-    html = login(alice.viewer).get(
-        alice.url(f"customers/{customer.public_id}/addresses/")).content.decode()
+    html = (
+        login(alice.viewer)
+        .get(alice.url(f"customers/{customer.public_id}/addresses/"))
+        .content.decode()
+    )
     cards = re.findall(r'data-testid="address-settings">(.*?)</dl>', html, re.S)
     text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card)).strip() for card in cards]
     assert any("Exemption reason B" in t and "(from this address)" in t for t in text)
@@ -77,7 +89,8 @@ def test_address_card_shows_its_effective_settings_and_level(alice, login):
 
 
 def test_request_missing_skips_regions_answered_by_pending_documents(
-        alice, login, django_capture_on_commit_callbacks):
+    alice, login, django_capture_on_commit_callbacks
+):
     """R30: pending documents count as asked and answered: a customer whose PA documents wait
     in the review queue is not asked for PA again; its other exposed region still is. After the
     send the list shows the requests just sent, in the subtree the send covered."""
@@ -92,16 +105,25 @@ def test_request_missing_skips_regions_answered_by_pending_documents(
     old = make_customer(alice.company, "O-1", "Old Request Co", email="o@old.example")
     with alice.scope():
         earlier = CertificateRequest.objects.create(
-            tenant=alice.tenant, customer=old, company=alice.company, regions=["TX"],
-            email="o@old.example", token_hash="x" * 64, status="fulfilled",
-            expires_at="2030-01-01T00:00:00Z")
+            tenant=alice.tenant,
+            customer=old,
+            company=alice.company,
+            regions=["TX"],
+            email="o@old.example",
+            token_hash="x" * 64,
+            status="fulfilled",
+            expires_at="2030-01-01T00:00:00Z",
+        )
     with django_capture_on_commit_callbacks(execute=True):
         response = login(alice.editor).post(alice.url("requests/missing/"))
     assert response.status_code == 302
     assert "descendants=on" in response.url and "since=" in response.url
     with alice.scope():
-        sent = list(CertificateRequest.objects.exclude(pk=earlier.pk)
-                    .values_list("customer__number", "regions"))
+        sent = list(
+            CertificateRequest.objects.exclude(pk=earlier.pk).values_list(
+                "customer__number", "regions"
+            )
+        )
     assert sent == [("P-1", ["OH"])]
     assert [m.to for m in mail.outbox] == [["p@partly.example"]]
     listing = login(alice.editor).get(response.url).content.decode()
@@ -116,6 +138,9 @@ def test_request_form_prefills_only_exposed_regions(alice, login):
     add_zones(customer, "TX", "CA", "PA")
     make_document(customer, ["TX"])
     make_document(customer, ["PA"], DocumentStatus.PENDING)
-    html = login(alice.editor).get(
-        alice.url(f"customers/{customer.public_id}/request/")).content.decode()
+    html = (
+        login(alice.editor)
+        .get(alice.url(f"customers/{customer.public_id}/request/"))
+        .content.decode()
+    )
     assert checked_regions(html) == ["CA"]

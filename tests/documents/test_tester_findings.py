@@ -18,8 +18,7 @@ def test_unknown_decision_is_a_400_with_a_message(alice, queue, login):  # noqa:
     document = queue[0]
     response = decide(login(alice.editor), alice, document, "approve-all")
     assert response.status_code == 400
-    assert "Unknown decision: use Mark valid, Mark invalid or Void." in (
-        response.content.decode())
+    assert "Unknown decision: use Mark valid, Mark invalid or Void." in (response.content.decode())
     with alice.scope():
         assert Document.objects.get(pk=document.pk).status == DocumentStatus.PENDING
 
@@ -46,8 +45,9 @@ def test_a_signed_date_in_the_future_is_a_field_error(alice, queue, login):  # n
     """R21: a signed date after today is refused next to the field; nothing changes."""
     document = queue[0]
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = decide(login(alice.editor), alice, document, "valid",
-                      signed_date=tomorrow.isoformat())
+    response = decide(
+        login(alice.editor), alice, document, "valid", signed_date=tomorrow.isoformat()
+    )
     assert response.status_code == 200
     assert "The signed date cannot be in the future" in response.content.decode()
     with alice.scope():
@@ -58,8 +58,9 @@ def test_a_signed_date_in_the_future_is_a_field_error(alice, queue, login):  # n
 def test_regions_typed_with_spaces_and_semicolons(alice, login, customer):  # noqa: F811
     """R28: commas, semicolons and spaces all separate typed regions ("tx fl;ca")."""
     url = alice.url(f"customers/{customer.public_id}/request/")
-    response = login(alice.editor).post(url, {"regions": "tx fl;ca", "email": customer.email,
-                                              "expires_in_days": 14})
+    response = login(alice.editor).post(
+        url, {"regions": "tx fl;ca", "email": customer.email, "expires_in_days": 14}
+    )
     assert response.status_code == 302, response.content.decode()
     with alice.scope():
         assert CertificateRequest.objects.get().regions == ["TX", "FL", "CA"]

@@ -34,8 +34,10 @@ def zones(alice):
 
     def _read(number):
         with scope(tenant=alice.tenant.pk):
-            return sorted(ShipToZone.objects.filter(customer__number=number,
-                                                    customer__company=alice.company)
-                          .values_list("region", flat=True))
+            return sorted(
+                ShipToZone.objects.filter(
+                    customer__number=number, customer__company=alice.company
+                ).values_list("region", flat=True)
+            )
 
     return _read

@@ -14,9 +14,11 @@ def test_batches_are_read_only_and_per_tenant(alice, bob, login, tmp_path):
     """R44: a tenant's admin sees its batches and changes, not another tenant's; nobody adds,
     changes or deletes them."""
     for world in (alice, bob):
-        import_file(wb.basic_file(tmp_path / f"{world.tenant.slug}-customers.xlsx",
-                                  [wb.customer("100")]), tenant=world.tenant,
-                    company=world.company)
+        import_file(
+            wb.basic_file(tmp_path / f"{world.tenant.slug}-customers.xlsx", [wb.customer("100")]),
+            tenant=world.tenant,
+            company=world.company,
+        )
     alice.admin.is_staff = True
     alice.admin.save(update_fields=["is_staff"])
     client = login(alice.admin)

@@ -14,9 +14,13 @@ from tests.imports.locking import lock_held_elsewhere
 
 def _ready_batch(alice, path, django_capture_on_commit_callbacks, replace=False):
     with scope(tenant=alice.tenant.pk), django_capture_on_commit_callbacks(execute=True):
-        batch = services.batch_create(tenant=alice.tenant, company=alice.company,
-                                      user=alice.editor, uploaded_file=wb.upload(path),
-                                      replace=replace)
+        batch = services.batch_create(
+            tenant=alice.tenant,
+            company=alice.company,
+            user=alice.editor,
+            uploaded_file=wb.upload(path),
+            replace=replace,
+        )
     with scope(tenant=alice.tenant.pk):
         return ImportBatch.objects.select_related("company").get(pk=batch.pk)
 
@@ -27,19 +31,31 @@ def _apply(alice, batch):
 
 
 @pytest.mark.django_db
-def test_upload_is_stored_and_validated(alice, tmp_path, django_capture_on_commit_callbacks,
-                                        settings):
+def test_upload_is_stored_and_validated(
+    alice, tmp_path, django_capture_on_commit_callbacks, settings
+):
     """R38, R39: the upload becomes a batch whose preview lists each change; nothing written."""
     make_customer(alice.company, "100", "Acme", city="Austin")
-    batch = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [
-        wb.customer("100", Name_1="Acme", City="Dallas"), wb.customer("200", Email="bad")]),
-        django_capture_on_commit_callbacks)
+    batch = _ready_batch(
+        alice,
+        wb.basic_file(
+            tmp_path / "a.xlsx",
+            [wb.customer("100", Name_1="Acme", City="Dallas"), wb.customer("200", Email="bad")],
+        ),
+        django_capture_on_commit_callbacks,
+    )
     assert batch.status == Status.READY and batch.template == "basic"
     assert batch.file.name.startswith(f"tenants/{alice.tenant.public_id}/imports/")
     assert (settings.MEDIA_ROOT / batch.file.name).exists()
     assert batch.counts["updated"] == 1 and batch.counts["errors"] == 1
-    assert batch.errors == [{"row": 3, "column": "Billing Customer Email",
-                             "message": "'bad' is not a valid email address.", "level": "error"}]
+    assert batch.errors == [
+        {
+            "row": 3,
+            "column": "Billing Customer Email",
+            "message": "'bad' is not a valid email address.",
+            "level": "error",
+        }
+    ]
     with scope(tenant=alice.tenant.pk):
         change = ImportChange.objects.get(batch=batch, field="city")
         assert (change.field, change.old, change.new) == ("city", "Austin", "Dallas")
@@ -54,14 +70,24 @@ def test_refused_file_fails_the_batch(alice, tmp_path, django_capture_on_commit_
 
 
 @pytest.mark.django_db
-def test_apply_writes_valid_rows_and_undo_restores(alice, tmp_path,
-                                                   django_capture_on_commit_callbacks):
+def test_apply_writes_valid_rows_and_undo_restores(
+    alice, tmp_path, django_capture_on_commit_callbacks
+):
     """R39: applying writes the valid rows; undo restores every field and removes what the
     batch created."""
     make_customer(alice.company, "100", "Acme", city="Austin")
-    batch = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [
-        wb.customer("100", Name_1="Acme", City="Dallas", Ship="TX"), wb.customer("200"),
-        wb.customer("300", Email="bad")]), django_capture_on_commit_callbacks)
+    batch = _ready_batch(
+        alice,
+        wb.basic_file(
+            tmp_path / "a.xlsx",
+            [
+                wb.customer("100", Name_1="Acme", City="Dallas", Ship="TX"),
+                wb.customer("200"),
+                wb.customer("300", Email="bad"),
+            ],
+        ),
+        django_capture_on_commit_callbacks,
+    )
     batch = _apply(alice, batch)
     assert batch.status == Status.APPLIED and batch.applied_at
     with scope(tenant=alice.tenant.pk):
@@ -79,13 +105,19 @@ def test_apply_writes_valid_rows_and_undo_restores(alice, tmp_path,
 
 
 @pytest.mark.django_db
-def test_undo_keeps_later_changes_and_lists_them(alice, tmp_path,
-                                                 django_capture_on_commit_callbacks):
+def test_undo_keeps_later_changes_and_lists_them(
+    alice, tmp_path, django_capture_on_commit_callbacks
+):
     """R39: a field changed again after the import is not restored, and is listed."""
     make_customer(alice.company, "100", "Acme", city="Austin", phone="1")
-    batch = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [
-        wb.customer("100", Name_1="Acme", City="Dallas", Phone="2"), wb.customer("200")]),
-        django_capture_on_commit_callbacks)
+    batch = _ready_batch(
+        alice,
+        wb.basic_file(
+            tmp_path / "a.xlsx",
+            [wb.customer("100", Name_1="Acme", City="Dallas", Phone="2"), wb.customer("200")],
+        ),
+        django_capture_on_commit_callbacks,
+    )
     batch = _apply(alice, batch)
     with scope(tenant=alice.tenant.pk):
         Customer.objects.filter(number="100").update(city="Plano")
@@ -105,11 +137,14 @@ def test_apply_is_atomic(alice, tmp_path, django_capture_on_commit_callbacks):
     """R39: a database failure on a late row leaves nothing written."""
     rows = [wb.customer(str(n), Ship="TX") for n in range(100, 150)]
     rows.append(wb.customer("999", Name_1="BOOM"))
-    batch = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", rows),
-                         django_capture_on_commit_callbacks)
+    batch = _ready_batch(
+        alice, wb.basic_file(tmp_path / "a.xlsx", rows), django_capture_on_commit_callbacks
+    )
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE customers_customer ADD CONSTRAINT test_boom "
-                       "CHECK (name1 <> 'BOOM') NOT VALID")
+        cursor.execute(
+            "ALTER TABLE customers_customer ADD CONSTRAINT test_boom "
+            "CHECK (name1 <> 'BOOM') NOT VALID"
+        )
     batch = _apply(alice, batch)
     assert batch.status == Status.FAILED and "nothing was written" in batch.message
     with scope(tenant=alice.tenant.pk):
@@ -117,28 +152,32 @@ def test_apply_is_atomic(alice, tmp_path, django_capture_on_commit_callbacks):
 
 
 @pytest.mark.django_db
-def test_deleting_a_batch_deletes_its_changes(alice, tmp_path,
-                                              django_capture_on_commit_callbacks):
+def test_deleting_a_batch_deletes_its_changes(alice, tmp_path, django_capture_on_commit_callbacks):
     """R39: a batch's changes go with it (Django's cascade: no database constraint ties them,
     see ImportChange.batch)."""
     make_customer(alice.company, "100", "Acme", city="Austin")
-    batch = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [
-        wb.customer("100", Name_1="Acme", City="Dallas")]), django_capture_on_commit_callbacks)
+    batch = _ready_batch(
+        alice,
+        wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100", Name_1="Acme", City="Dallas")]),
+        django_capture_on_commit_callbacks,
+    )
     batch_id = batch.pk
     with scope(tenant=alice.tenant.pk):
         assert ImportChange.objects.filter(batch=batch).exists()
         batch.delete()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM imports_importchange WHERE batch_id = %s",
-                       [batch_id])
+        cursor.execute("SELECT count(*) FROM imports_importchange WHERE batch_id = %s", [batch_id])
         assert cursor.fetchone()[0] == 0
 
 
 @pytest.mark.django_db
 def test_cancel(alice, tmp_path, django_capture_on_commit_callbacks):
     """R38: a ready batch can be cancelled instead of applied."""
-    batch = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [wb.customer("1")]),
-                         django_capture_on_commit_callbacks)
+    batch = _ready_batch(
+        alice,
+        wb.basic_file(tmp_path / "a.xlsx", [wb.customer("1")]),
+        django_capture_on_commit_callbacks,
+    )
     with scope(tenant=alice.tenant.pk):
         batch = services.batch_cancel(batch, user=alice.editor)
         assert batch.status == Status.CANCELLED
@@ -153,9 +192,13 @@ def test_two_batches_never_apply_at_once(alice, tmp_path, settings):
     settings.CERTHUB_IMPORT_LOCK_SECONDS = 1
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
     with scope(tenant=alice.tenant.pk):
-        batch = services.batch_create(tenant=alice.tenant, company=alice.company,
-                                      user=alice.editor, uploaded_file=wb.upload(path),
-                                      replace=False)
+        batch = services.batch_create(
+            tenant=alice.tenant,
+            company=alice.company,
+            user=alice.editor,
+            uploaded_file=wb.upload(path),
+            replace=False,
+        )
         batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
     assert batch.status == Status.READY
     with lock_held_elsewhere(alice.company.pk):  # a first batch is being applied
@@ -172,11 +215,19 @@ def test_stale_preview_is_never_applied(alice, tmp_path, django_capture_on_commi
     """R39: B's preview (2 new) was made before A was applied: applying B is refused ("The
     customers changed since this preview"), nothing of B is written, its page offers "Validate
     again"; checked again, B shows and applies what A left (2 updates)."""
-    a = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [
-        wb.customer("100"), wb.customer("200")]), django_capture_on_commit_callbacks)
-    b = _ready_batch(alice, wb.basic_file(tmp_path / "b.xlsx", [
-        wb.customer("100", City="Dallas"), wb.customer("200", City="Dallas")]),
-        django_capture_on_commit_callbacks)
+    a = _ready_batch(
+        alice,
+        wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100"), wb.customer("200")]),
+        django_capture_on_commit_callbacks,
+    )
+    b = _ready_batch(
+        alice,
+        wb.basic_file(
+            tmp_path / "b.xlsx",
+            [wb.customer("100", City="Dallas"), wb.customer("200", City="Dallas")],
+        ),
+        django_capture_on_commit_callbacks,
+    )
     assert b.counts["new"] == 2
     assert _apply(alice, a).status == Status.APPLIED
     with scope(tenant=alice.tenant.pk):
@@ -195,15 +246,22 @@ def test_stale_preview_is_never_applied(alice, tmp_path, django_capture_on_commi
 
 
 @pytest.mark.django_db
-def test_worker_refuses_a_preview_made_stale_by_an_undo(alice, tmp_path,
-                                                       django_capture_on_commit_callbacks):
+def test_worker_refuses_a_preview_made_stale_by_an_undo(
+    alice, tmp_path, django_capture_on_commit_callbacks
+):
     """R39: an undo of another batch after the preview also makes it stale; the worker's apply
     refuses it and writes nothing."""
-    a = _ready_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")]),
-                     django_capture_on_commit_callbacks)
+    a = _ready_batch(
+        alice,
+        wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")]),
+        django_capture_on_commit_callbacks,
+    )
     _apply(alice, a)
-    b = _ready_batch(alice, wb.basic_file(tmp_path / "b.xlsx", [
-        wb.customer("100", City="Dallas")]), django_capture_on_commit_callbacks)
+    b = _ready_batch(
+        alice,
+        wb.basic_file(tmp_path / "b.xlsx", [wb.customer("100", City="Dallas")]),
+        django_capture_on_commit_callbacks,
+    )
     with scope(tenant=alice.tenant.pk):
         services.batch_undo(ImportBatch.objects.get(pk=a.pk), user=alice.editor)
     b = _apply(alice, b)

@@ -22,9 +22,13 @@ def _batch(alice, tmp_path, name, numbers, django_capture_on_commit_callbacks, *
     path = wb.basic_file(tmp_path / name, [wb.customer(n) for n in numbers])
     with scope(tenant=alice.tenant.pk):
         with django_capture_on_commit_callbacks(execute=True):
-            batch = services.batch_create(tenant=alice.tenant, company=alice.company,
-                                          user=alice.editor, uploaded_file=wb.upload(path),
-                                          replace=False)
+            batch = services.batch_create(
+                tenant=alice.tenant,
+                company=alice.company,
+                user=alice.editor,
+                uploaded_file=wb.upload(path),
+                replace=False,
+            )
         batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
         if apply:
             batch = services.batch_apply(batch, user=alice.editor)
@@ -47,11 +51,13 @@ def _lock_wait_bounded(settings):
 
 
 def test_undo_while_another_apply_holds_the_lock_answers_at_once(
-        alice, tmp_path, login, django_capture_on_commit_callbacks):
+    alice, tmp_path, login, django_capture_on_commit_callbacks
+):
     """R57: undo while another batch of the company is applying answers within a second with a
     message saying so, and changes nothing."""
-    batch = _batch(alice, tmp_path, "a.xlsx", ["100"], django_capture_on_commit_callbacks,
-                   apply=True)
+    batch = _batch(
+        alice, tmp_path, "a.xlsx", ["100"], django_capture_on_commit_callbacks, apply=True
+    )
     client = login(alice.editor)
     with lock_held_elsewhere(alice.company.pk):  # another batch is being applied
         response, seconds = _post(client, batch, "undo")
@@ -64,7 +70,8 @@ def test_undo_while_another_apply_holds_the_lock_answers_at_once(
 
 
 def test_apply_while_another_apply_holds_the_lock_answers_at_once(
-        alice, tmp_path, login, django_capture_on_commit_callbacks):
+    alice, tmp_path, login, django_capture_on_commit_callbacks
+):
     """R57: apply while another batch of the company is applying answers within a second with
     a message; the batch stays ready and applies once the other is done."""
     batch = _batch(alice, tmp_path, "a.xlsx", ["100"], django_capture_on_commit_callbacks)
@@ -82,7 +89,8 @@ def test_apply_while_another_apply_holds_the_lock_answers_at_once(
 
 
 def test_apply_while_another_batch_is_queued_to_apply_is_refused(
-        alice, tmp_path, login, django_capture_on_commit_callbacks):
+    alice, tmp_path, login, django_capture_on_commit_callbacks
+):
     """R57: a batch waiting for a worker to apply it counts as applying: a second apply of the
     company is refused at once with the message."""
     first = _batch(alice, tmp_path, "a.xlsx", ["100"], django_capture_on_commit_callbacks)
@@ -96,7 +104,8 @@ def test_apply_while_another_batch_is_queued_to_apply_is_refused(
 
 
 def test_cancel_while_another_apply_holds_the_lock_answers_at_once(
-        alice, tmp_path, login, django_capture_on_commit_callbacks):
+    alice, tmp_path, login, django_capture_on_commit_callbacks
+):
     """R57: cancelling a ready batch while another applies answers within a second."""
     batch = _batch(alice, tmp_path, "a.xlsx", ["100"], django_capture_on_commit_callbacks)
     with lock_held_elsewhere(alice.company.pk):

@@ -16,8 +16,15 @@ pytestmark = pytest.mark.django_db
 
 def run(alice, path, *options) -> int:
     with pytest.raises(SystemExit) as exited:
-        call_command("import_customers", str(path), "--tenant", alice.tenant.slug,
-                     "--company", alice.company.code, *options)
+        call_command(
+            "import_customers",
+            str(path),
+            "--tenant",
+            alice.tenant.slug,
+            "--company",
+            alice.company.code,
+            *options,
+        )
     return exited.value.code
 
 
@@ -31,8 +38,7 @@ def test_exit_0_when_applied(alice, tmp_path, capsys):
 
 def test_dry_run_writes_nothing(alice, tmp_path):
     """R41: --dry-run exits 0 when valid and leaves no trace."""
-    assert run(alice, wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")]),
-               "--dry-run") == 0
+    assert run(alice, wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")]), "--dry-run") == 0
     with scope(tenant=alice.tenant.pk):
         assert not Customer.objects.exists() and not ImportBatch.objects.exists()
 
@@ -59,14 +65,32 @@ def test_exit_2_when_refused(alice, tmp_path, capsys):
 def test_export_reimported_changes_nothing(alice, tmp_path, template):
     """R42: importing an export unchanged changes nothing."""
     bill = {"Number": "B1", "Name 1": "Billing", "State": "TX", "Zip": 1234, "Country": "US"}
-    assert run(alice, wb.full_file(tmp_path / "seed.xlsx", [
-        (bill, {"Number": "S1", "Name 1": "Ship", "State": "OK"}),
-        (bill, {"Number": "S2", "Name 1": "Ship 2", "State": "NM", "Phone": "-5"}),
-        ({"Number": "007", "Name 1": "Zero Zero Seven", "State": "ON"}, None)])) == 0
+    assert (
+        run(
+            alice,
+            wb.full_file(
+                tmp_path / "seed.xlsx",
+                [
+                    (bill, {"Number": "S1", "Name 1": "Ship", "State": "OK"}),
+                    (bill, {"Number": "S2", "Name 1": "Ship 2", "State": "NM", "Phone": "-5"}),
+                    ({"Number": "007", "Name 1": "Zero Zero Seven", "State": "ON"}, None),
+                ],
+            ),
+        )
+        == 0
+    )
     make_customer(alice.company, "C1", "=1+1", phone="+1 555")
     out = tmp_path / "export.xlsx"
-    call_command("export_customers", str(out), "--tenant", alice.tenant.slug, "--company",
-                 alice.company.code, "--template", template)
+    call_command(
+        "export_customers",
+        str(out),
+        "--tenant",
+        alice.tenant.slug,
+        "--company",
+        alice.company.code,
+        "--template",
+        template,
+    )
     result = import_file(out, tenant=alice.tenant, company=alice.company, dry_run=True)
     counts = result.counts
     assert result.status == "valid"
@@ -79,8 +103,9 @@ def test_export_keeps_formulas_as_text(alice, tmp_path):
     """R42: a value starting with = + - or @ is written as text, never as a formula."""
     make_customer(alice.company, "100", "=1+1", address_line2="@cmd", phone="-5")
     out = tmp_path / "export.xlsx"
-    call_command("export_customers", str(out), "--tenant", alice.tenant.slug, "--company",
-                 alice.company.code)
+    call_command(
+        "export_customers", str(out), "--tenant", alice.tenant.slug, "--company", alice.company.code
+    )
     sheet = load_workbook(out).active
     header = [cell.value for cell in sheet[1]]
     row = dict(zip(header, sheet[2], strict=True))

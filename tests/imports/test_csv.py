@@ -10,32 +10,46 @@ from tests.imports import workbooks as wb
 
 pytestmark = pytest.mark.django_db
 
-TITLES = ["Billing Customer Number", "Billing Customer Name 1", "Billing Customer Address 1",
-          "Billing Customer City", "Billing Customer State", "Billing Customer Country",
-          "Billing Customer Zip", "Shipping Customer State"]
-ROWS = [["00042", "Café Müller", "1 Main St\nSuite 5", "Boston", "MA", "US", "02134", "NY"],
-        ["0007", "Plain; \"Quoted\", Inc.", "2 Elm St", "Austin", "TX", "US", "78701", ""]]
+TITLES = [
+    "Billing Customer Number",
+    "Billing Customer Name 1",
+    "Billing Customer Address 1",
+    "Billing Customer City",
+    "Billing Customer State",
+    "Billing Customer Country",
+    "Billing Customer Zip",
+    "Shipping Customer State",
+]
+ROWS = [
+    ["00042", "Café Müller", "1 Main St\nSuite 5", "Boston", "MA", "US", "02134", "NY"],
+    ["0007", 'Plain; "Quoted", Inc.', "2 Elm St", "Austin", "TX", "US", "78701", ""],
+]
 
 
 def write_csv(path, titles, rows, *, encoding="utf-8", delimiter=","):
     """A CSV file as spreadsheet programs write it: every field quoted, CRLF line ends."""
+
     def quoted(value):
         return '"' + str(value).replace('"', '""') + '"'
+
     lines = [delimiter.join(quoted(v) for v in row) for row in [titles, *rows]]
     path.write_bytes("\r\n".join(lines).encode(encoding) + b"\r\n")
     return path
 
 
-@pytest.mark.parametrize("encoding, label", [
-    ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("cp1252", "Windows-1252")])
-@pytest.mark.parametrize("delimiter, name", [(",", "comma"), (";", "semicolon"),
-                                             ("\t", "tab")])
-def test_csv_in_each_encoding_and_delimiter(tmp_path, run_import, customers, zones, encoding,
-                                            label, delimiter, name):
+@pytest.mark.parametrize(
+    "encoding, label",
+    [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("cp1252", "Windows-1252")],
+)
+@pytest.mark.parametrize("delimiter, name", [(",", "comma"), (";", "semicolon"), ("\t", "tab")])
+def test_csv_in_each_encoding_and_delimiter(
+    tmp_path, run_import, customers, zones, encoding, label, delimiter, name
+):
     """R58: the encoding and the delimiter are detected and said; a quoted line break stays in
     its cell; a number with leading zeros is kept as written (R34)."""
-    path = write_csv(tmp_path / "customers.csv", TITLES, ROWS, encoding=encoding,
-                     delimiter=delimiter)
+    path = write_csv(
+        tmp_path / "customers.csv", TITLES, ROWS, encoding=encoding, delimiter=delimiter
+    )
     result = run_import(path)
     assert result.status == "applied", result.issues
     assert result.batch.read_as == f"CSV, {label}, {name}-separated"
@@ -60,17 +74,21 @@ def test_csv_row_numbers_count_records_not_lines(tmp_path, run_import):
 def test_csv_same_rules_as_the_template(alice, tmp_path, run_import):
     """R58: a CSV's titles follow R32 like a workbook's (unknown title refused, with the
     closest valid one)."""
-    result = run_import(write_csv(tmp_path / "a.csv", ["Billing Customer Number", "Nmae"],
-                                  [["1", "x"]]))
+    result = run_import(
+        write_csv(tmp_path / "a.csv", ["Billing Customer Number", "Nmae"], [["1", "x"]])
+    )
     assert result.status == "refused" and "Nmae" in result.message
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"PK\x03\x04rest of a zip", "Excel workbook"),
-    ("Billing Customer Number\r\n1\r\n".encode("utf-16"), "UTF-16"),
-    (b"%PDF-1.7\n", "PDF"),
-    (b"", "empty"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"PK\x03\x04rest of a zip", "Excel workbook"),
+        ("Billing Customer Number\r\n1\r\n".encode("utf-16"), "UTF-16"),
+        (b"%PDF-1.7\n", "PDF"),
+        (b"", "empty"),
+    ],
+)
 def test_csv_that_is_not_text_is_refused(tmp_path, run_import, content, message):
     """R58, R43: a .csv that is a workbook, UTF-16, a PDF or empty is refused with the reason."""
     path = tmp_path / "a.csv"
@@ -97,7 +115,8 @@ def test_open_csv_counts_records_and_skips_leading_blank_lines(tmp_path):
 
 
 def test_upload_page_takes_csv_and_says_how_it_was_read(
-        alice, login, tmp_path, django_capture_on_commit_callbacks):
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R58: the Import page takes a .csv; the preview says its encoding and delimiter."""
     path = write_csv(tmp_path / "export.csv", TITLES, ROWS, encoding="cp1252", delimiter=";")
     client = login(alice.editor)

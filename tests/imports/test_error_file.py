@@ -30,10 +30,15 @@ def faulty(tmp_path):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER)
-    for row in [_row("", "100"), _row("", "200", Email="not-an-email"), _row("NOPE", "300"),
-                _row("", "400", Zip=2134, State="MA"), _row("", "000042"),
-                _row("", "500", City="Dallas", Phone="1"), _row("", "500", City="Waco",
-                                                                Phone="2")]:
+    for row in [
+        _row("", "100"),
+        _row("", "200", Email="not-an-email"),
+        _row("NOPE", "300"),
+        _row("", "400", Zip=2134, State="MA"),
+        _row("", "000042"),
+        _row("", "500", City="Dallas", Phone="1"),
+        _row("", "500", City="Waco", Phone="2"),
+    ]:
         sheet.append(row)
     path = tmp_path / "faulty.xlsx"
     workbook.save(path)
@@ -50,9 +55,12 @@ def test_error_file_marks_each_faulty_cell_and_uploads_again(alice, faulty, tmp_
     is read like the original (same errors at the same rows; the valid rows apply)."""
     first = import_file(faulty, tenant=alice.tenant, company=alice.company, user=alice.editor)
     assert first.status == "invalid"
-    expected = [(3, "Billing Customer Email"), (4, COMPANY_CODE_TITLE),
-                (7, "Billing Customer City, Billing Customer Phone"),
-                (8, "Billing Customer City, Billing Customer Phone")]
+    expected = [
+        (3, "Billing Customer Email"),
+        (4, COMPANY_CODE_TITLE),
+        (7, "Billing Customer City, Billing Customer Phone"),
+        (8, "Billing Customer City, Billing Customer Phone"),
+    ]
     assert _issues(first) == expected
     with scope(tenant=alice.tenant.pk):
         content = write_error_file(first.batch)
@@ -78,8 +86,9 @@ def test_error_file_marks_each_faulty_cell_and_uploads_again(alice, faulty, tmp_
     assert zip_cell.value == 2134 and zip_cell.data_type == "n"
     assert sheet[6][column["Billing Customer Number"]].value == "000042"
 
-    again = import_file(path, tenant=alice.tenant, company=alice.company, user=alice.editor,
-                        skip_errors=True)
+    again = import_file(
+        path, tenant=alice.tenant, company=alice.company, user=alice.editor, skip_errors=True
+    )
     assert again.status == "applied" and _issues(again) == expected
     assert again.counts["warnings"] == first.counts["warnings"] == 1  # the padded ZIP
     with scope(tenant=alice.tenant.pk):
@@ -89,8 +98,7 @@ def test_error_file_marks_each_faulty_cell_and_uploads_again(alice, faulty, tmp_
 
 def test_error_file_download_from_the_page(alice, faulty, login):
     """R38: the batch page's "Download with errors" answers the marked workbook."""
-    batch = import_file(faulty, tenant=alice.tenant, company=alice.company,
-                        user=alice.editor).batch
+    batch = import_file(faulty, tenant=alice.tenant, company=alice.company, user=alice.editor).batch
     response = login(alice.editor).get(alice.url(f"imports/{batch.public_id}/errors.xlsx"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -111,17 +119,24 @@ def test_error_file_keeps_unreadable_cells_unreadable(alice, tmp_path):
     sheet.append(wb.basic_rows([wb.customer("100", Name_1="Acme")])[0])
     sheet.cell(row=2, column=wb.BASIC.index("Billing Customer Phone") + 1, value="=1+1")
     workbook.save(tmp_path / "formula.xlsx")
-    first = import_file(tmp_path / "formula.xlsx", tenant=alice.tenant, company=alice.company,
-                        user=alice.editor)
+    first = import_file(
+        tmp_path / "formula.xlsx", tenant=alice.tenant, company=alice.company, user=alice.editor
+    )
     assert _issues(first) == [(2, "Billing Customer Phone")]
     with scope(tenant=alice.tenant.pk):
         content = write_error_file(first.batch)
     phone = load_workbook(io.BytesIO(content)).active.cell(
-        row=2, column=wb.BASIC.index("Billing Customer Phone") + 1)
+        row=2, column=wb.BASIC.index("Billing Customer Phone") + 1
+    )
     assert phone.value == "#N/A" and phone.data_type == "e" and phone.comment
     (tmp_path / "again.xlsx").write_bytes(content)
-    again = import_file(tmp_path / "again.xlsx", tenant=alice.tenant, company=alice.company,
-                        user=alice.editor, skip_errors=True)
+    again = import_file(
+        tmp_path / "again.xlsx",
+        tenant=alice.tenant,
+        company=alice.company,
+        user=alice.editor,
+        skip_errors=True,
+    )
     assert _issues(again) == [(2, "Billing Customer Phone")]
     with scope(tenant=alice.tenant.pk):
         assert Customer.objects.get(number="100").phone == "512-555-0101"

@@ -18,8 +18,14 @@ FIELDLOG = Path("/work/shared/fieldlog-data")
 
 def run(alice, path, capsys) -> tuple[int, str]:
     with pytest.raises(SystemExit) as exited:
-        call_command("import_customers", str(path), "--tenant", alice.tenant.slug,
-                     "--company", alice.company.code)
+        call_command(
+            "import_customers",
+            str(path),
+            "--tenant",
+            alice.tenant.slug,
+            "--company",
+            alice.company.code,
+        )
     captured = capsys.readouterr()
     return exited.value.code, captured.out + captured.err
 
@@ -84,8 +90,9 @@ def test_control_character_is_a_row_error(alice, capsys):
     assert stored(alice) == {}
 
 
-@pytest.mark.parametrize("name", ["formula_without_cached_value.xlsx",
-                                  "formula_without_cached_value_xlsxwriter.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["formula_without_cached_value.xlsx", "formula_without_cached_value_xlsxwriter.xlsx"]
+)
 def test_formula_without_cached_value_never_erases(alice, capsys, name):
     """R33: a formula never computed (openpyxl: no value; XlsxWriter: a 0 in a file to be
     recalculated) is a row error naming the cell; the stored phones are kept."""
@@ -143,8 +150,9 @@ def test_phantom_rows_down_to_1048576(alice, capsys):
     assert time.monotonic() - started < 8
 
 
-@pytest.mark.parametrize(("name", "number"), [("strict_ooxml.xlsx", "ST-1"),
-                                              ("nonstandard_ns_prefix.xlsx", "NS-1")])
+@pytest.mark.parametrize(
+    ("name", "number"), [("strict_ooxml.xlsx", "ST-1"), ("nonstandard_ns_prefix.xlsx", "NS-1")]
+)
 def test_strict_and_prefixed_packages_are_read(alice, capsys, name, number):
     """R43: Strict Open XML and an unusual namespace prefix are read, never refused for their
     format."""

@@ -16,31 +16,113 @@ from tests.imports.test_csv import write_csv
 pytestmark = pytest.mark.django_db
 
 # A QuickBooks Desktop customer list export (its field titles; the data invented).
-QUICKBOOKS = ["Name", "Company Name", "Contact", "Phone", "Fax", "Email", "Bill Address 1",
-              "Bill Address 2", "Bill City", "Bill State", "Bill Zip", "Bill Country",
-              "Ship State", "Account Number", "Resale Number", "Balance"]
+QUICKBOOKS = [
+    "Name",
+    "Company Name",
+    "Contact",
+    "Phone",
+    "Fax",
+    "Email",
+    "Bill Address 1",
+    "Bill Address 2",
+    "Bill City",
+    "Bill State",
+    "Bill Zip",
+    "Bill Country",
+    "Ship State",
+    "Account Number",
+    "Resale Number",
+    "Balance",
+]
 QUICKBOOKS_ROWS = [
-    ["Acme", "Acme Tools LLC", "Ann Lee", "512-555-0100", "", "ap@acme.example", "1 Main St",
-     "", "Austin", "TX", "78701", "US", "OK", "00042", "R-1", "10.00"],
-    ["Bolt", "Bolt Supply", "", "", "", "", "9 Oak Ave", "Unit 2", "Boston", "MA", "02134",
-     "US", "", "0100", "", "0"],
+    [
+        "Acme",
+        "Acme Tools LLC",
+        "Ann Lee",
+        "512-555-0100",
+        "",
+        "ap@acme.example",
+        "1 Main St",
+        "",
+        "Austin",
+        "TX",
+        "78701",
+        "US",
+        "OK",
+        "00042",
+        "R-1",
+        "10.00",
+    ],
+    [
+        "Bolt",
+        "Bolt Supply",
+        "",
+        "",
+        "",
+        "",
+        "9 Oak Ave",
+        "Unit 2",
+        "Boston",
+        "MA",
+        "02134",
+        "US",
+        "",
+        "0100",
+        "",
+        "0",
+    ],
 ]
 # A Xero contacts export (its column titles; the data invented).
-XERO = ["ContactName", "AccountNumber", "EmailAddress", "FirstName", "LastName",
-        "POAttentionTo", "POAddressLine1", "POAddressLine2", "POAddressLine3", "POAddressLine4",
-        "POCity", "PORegion", "POPostalCode", "POCountry", "SAAttentionTo", "SAAddressLine1",
-        "SAAddressLine2", "SAAddressLine3", "SAAddressLine4", "SACity", "SARegion",
-        "SAPostalCode", "SACountry", "PhoneNumber", "FaxNumber", "MobileNumber", "TaxNumber"]
-XERO_ROW = {"ContactName": "Kiwi Traders", "AccountNumber": "000777",
-            "EmailAddress": "ar@kiwi.example", "POAttentionTo": "Accounts", "POAddressLine1":
-            "5 Pine Rd", "POCity": "Portland", "PORegion": "OR", "POPostalCode": "97201",
-            "POCountry": "US", "SARegion": "WA", "PhoneNumber": "503-555-0199",
-            "TaxNumber": "12-3456789"}
+XERO = [
+    "ContactName",
+    "AccountNumber",
+    "EmailAddress",
+    "FirstName",
+    "LastName",
+    "POAttentionTo",
+    "POAddressLine1",
+    "POAddressLine2",
+    "POAddressLine3",
+    "POAddressLine4",
+    "POCity",
+    "PORegion",
+    "POPostalCode",
+    "POCountry",
+    "SAAttentionTo",
+    "SAAddressLine1",
+    "SAAddressLine2",
+    "SAAddressLine3",
+    "SAAddressLine4",
+    "SACity",
+    "SARegion",
+    "SAPostalCode",
+    "SACountry",
+    "PhoneNumber",
+    "FaxNumber",
+    "MobileNumber",
+    "TaxNumber",
+]
+XERO_ROW = {
+    "ContactName": "Kiwi Traders",
+    "AccountNumber": "000777",
+    "EmailAddress": "ar@kiwi.example",
+    "POAttentionTo": "Accounts",
+    "POAddressLine1": "5 Pine Rd",
+    "POCity": "Portland",
+    "PORegion": "OR",
+    "POPostalCode": "97201",
+    "POCountry": "US",
+    "SARegion": "WA",
+    "PhoneNumber": "503-555-0199",
+    "TaxNumber": "12-3456789",
+}
 
 
 def _pairs(header) -> dict:
-    return {title: (header[index] if index is not None else "")
-            for title, index in propose(header).items()}
+    return {
+        title: (header[index] if index is not None else "")
+        for title, index in propose(header).items()
+    }
 
 
 def test_quickbooks_titles_are_proposed():
@@ -64,15 +146,23 @@ def test_xero_titles_are_proposed():
     """R58: a Xero contacts export's titles are proposed (PO address, SARegion as the zone)."""
     pairs = _pairs(XERO)
     assert pairs == {
-        "Billing Customer Number": "AccountNumber", "Billing Customer Alternate ID": "",
-        "Billing Customer FEIN": "TaxNumber", "Billing Customer Name 1": "ContactName",
-        "Billing Customer Name 2": "", "Billing Customer Attn Name": "POAttentionTo",
+        "Billing Customer Number": "AccountNumber",
+        "Billing Customer Alternate ID": "",
+        "Billing Customer FEIN": "TaxNumber",
+        "Billing Customer Name 1": "ContactName",
+        "Billing Customer Name 2": "",
+        "Billing Customer Attn Name": "POAttentionTo",
         "Billing Customer Address 1": "POAddressLine1",
-        "Billing Customer Address 2": "POAddressLine2", "Billing Customer City": "POCity",
-        "Billing Customer State": "PORegion", "Billing Customer Country": "POCountry",
-        "Billing Customer Zip": "POPostalCode", "Billing Customer Phone": "PhoneNumber",
-        "Billing Customer Fax": "FaxNumber", "Billing Customer Email": "EmailAddress",
-        "Shipping Customer State": "SARegion"}
+        "Billing Customer Address 2": "POAddressLine2",
+        "Billing Customer City": "POCity",
+        "Billing Customer State": "PORegion",
+        "Billing Customer Country": "POCountry",
+        "Billing Customer Zip": "POPostalCode",
+        "Billing Customer Phone": "PhoneNumber",
+        "Billing Customer Fax": "FaxNumber",
+        "Billing Customer Email": "EmailAddress",
+        "Shipping Customer State": "SARegion",
+    }
 
 
 def test_close_and_exact_titles_are_proposed():
@@ -91,17 +181,31 @@ def test_unknown_titles_are_refused_with_an_offer_to_map(tmp_path, run_import):
     assert result.batch.mappable
 
 
-def test_quickbooks_export_mapped_saved_and_reused_by_the_cli(alice, tmp_path, customers,
-                                                            zones, capsys):
+def test_quickbooks_export_mapped_saved_and_reused_by_the_cli(
+    alice, tmp_path, customers, zones, capsys
+):
     """R58: a QuickBooks export mapped and saved under a name; `import_customers --mapping
     NAME` imports the next export with it; the same titles reuse it without asking."""
     path = write_csv(tmp_path / "qb.csv", QUICKBOOKS, QUICKBOOKS_ROWS)
     with scope(tenant=alice.tenant.pk):
-        mapping_save(company=alice.company, user=alice.editor, name="QuickBooks",
-                     header=QUICKBOOKS, pairs=_pairs(QUICKBOOKS))
+        mapping_save(
+            company=alice.company,
+            user=alice.editor,
+            name="QuickBooks",
+            header=QUICKBOOKS,
+            pairs=_pairs(QUICKBOOKS),
+        )
     with pytest.raises(SystemExit) as exit_:
-        call_command("import_customers", str(path), "--tenant", "alice", "--company",
-                     alice.company.code, "--mapping", "QuickBooks")
+        call_command(
+            "import_customers",
+            str(path),
+            "--tenant",
+            "alice",
+            "--company",
+            alice.company.code,
+            "--mapping",
+            "QuickBooks",
+        )
     assert exit_.value.code == 0, capsys.readouterr()
     stored = customers()
     assert set(stored) == {"00042", "0100"}
@@ -111,8 +215,11 @@ def test_quickbooks_export_mapped_saved_and_reused_by_the_cli(alice, tmp_path, c
     assert zones("00042") == ["OK"]
     # The next export, same titles in another order: the saved mapping is found by itself.
     order = list(reversed(range(len(QUICKBOOKS))))
-    again = write_csv(tmp_path / "qb2.csv", [QUICKBOOKS[i] for i in order],
-                      [[row[i] for i in order] for row in QUICKBOOKS_ROWS])
+    again = write_csv(
+        tmp_path / "qb2.csv",
+        [QUICKBOOKS[i] for i in order],
+        [[row[i] for i in order] for row in QUICKBOOKS_ROWS],
+    )
     result = import_file(again, tenant=alice.tenant, company=alice.company)
     assert result.status == "applied" and result.counts["unchanged"] == 2
     with scope(tenant=alice.tenant.pk):
@@ -123,27 +230,47 @@ def test_unknown_mapping_name_is_refused(alice, tmp_path, capsys):
     """R58: `--mapping` with a name the company has not saved exits 2 and says so."""
     path = write_csv(tmp_path / "qb.csv", QUICKBOOKS, QUICKBOOKS_ROWS)
     with pytest.raises(SystemExit) as exit_:
-        call_command("import_customers", str(path), "--tenant", "alice", "--company",
-                     alice.company.code, "--mapping", "Nope")
+        call_command(
+            "import_customers",
+            str(path),
+            "--tenant",
+            "alice",
+            "--company",
+            alice.company.code,
+            "--mapping",
+            "Nope",
+        )
     assert exit_.value.code == 2
     assert 'No column mapping named "Nope"' in capsys.readouterr().err
 
 
-def test_xero_export_mapped_saved_and_reused_by_the_cli(alice, tmp_path, customers, zones,
-                                                      capsys):
+def test_xero_export_mapped_saved_and_reused_by_the_cli(alice, tmp_path, customers, zones, capsys):
     """R58: a Xero contacts export mapped, saved, and used by `import_customers --mapping`."""
-    path = write_csv(tmp_path / "Contacts.csv", XERO,
-                     [[XERO_ROW.get(t, "") for t in XERO]])
+    path = write_csv(tmp_path / "Contacts.csv", XERO, [[XERO_ROW.get(t, "") for t in XERO]])
     with scope(tenant=alice.tenant.pk):
-        mapping_save(company=alice.company, user=alice.editor, name="Xero", header=XERO,
-                     pairs=_pairs(XERO))
+        mapping_save(
+            company=alice.company, user=alice.editor, name="Xero", header=XERO, pairs=_pairs(XERO)
+        )
     with pytest.raises(SystemExit) as exit_:
-        call_command("import_customers", str(path), "--tenant", "alice", "--company",
-                     alice.company.code, "--mapping", "Xero")
+        call_command(
+            "import_customers",
+            str(path),
+            "--tenant",
+            "alice",
+            "--company",
+            alice.company.code,
+            "--mapping",
+            "Xero",
+        )
     assert exit_.value.code == 0, capsys.readouterr()
     kiwi = customers()["000777"]
     assert (kiwi.name1, kiwi.city, kiwi.state, kiwi.zip, kiwi.fein) == (
-        "Kiwi Traders", "Portland", "OR", "97201", "12-3456789")
+        "Kiwi Traders",
+        "Portland",
+        "OR",
+        "97201",
+        "12-3456789",
+    )
     assert zones("000777") == ["WA"]
 
 
@@ -154,14 +281,28 @@ def test_mapped_preview_equals_the_template_preview(alice, tmp_path):
     for company in (alice.company, other):
         make_customer(company, "000777", "Kiwi Old Name", city="Salem", state="OR", zip="97301")
         make_customer(company, "000888", "Untouched")
-    template = wb.basic_file(tmp_path / "t.xlsx", [wb.customer(
-        "000777", Name_1="Kiwi Traders", Attn_Name="Accounts", Address_1="5 Pine Rd",
-        City="Portland", State="OR", Country="US", Zip="97201", Phone="503-555-0199",
-        Email="ar@kiwi.example", FEIN="12-3456789", Ship="WA")])
+    template = wb.basic_file(
+        tmp_path / "t.xlsx",
+        [
+            wb.customer(
+                "000777",
+                Name_1="Kiwi Traders",
+                Attn_Name="Accounts",
+                Address_1="5 Pine Rd",
+                City="Portland",
+                State="OR",
+                Country="US",
+                Zip="97201",
+                Phone="503-555-0199",
+                Email="ar@kiwi.example",
+                FEIN="12-3456789",
+                Ship="WA",
+            )
+        ],
+    )
     mapped = write_csv(tmp_path / "x.csv", XERO, [[XERO_ROW.get(t, "") for t in XERO]])
     with scope(tenant=alice.tenant.pk):
-        mapping_save(company=other, user=alice.editor, name="Xero", header=XERO,
-                     pairs=_pairs(XERO))
+        mapping_save(company=other, user=alice.editor, name="Xero", header=XERO, pairs=_pairs(XERO))
     plain = import_file(template, tenant=alice.tenant, company=alice.company)
     through = import_file(mapped, tenant=alice.tenant, company=other, mapping="Xero")
     assert plain.status == through.status == "applied"
@@ -169,13 +310,18 @@ def test_mapped_preview_equals_the_template_preview(alice, tmp_path):
 
     def changes(batch):
         with scope(tenant=alice.tenant.pk):
-            return sorted(ImportChange.objects.filter(batch=batch)
-                          .values_list("number", "field", "old", "new", "kind"))
+            return sorted(
+                ImportChange.objects.filter(batch=batch).values_list(
+                    "number", "field", "old", "new", "kind"
+                )
+            )
+
     assert changes(plain.batch) == changes(through.batch) != []
 
 
-def test_mapping_page_proposes_saves_and_previews(alice, login, tmp_path,
-                                                  django_capture_on_commit_callbacks):
+def test_mapping_page_proposes_saves_and_previews(
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R58: the refused batch offers "Map the columns of this file"; the page proposes a
     column per field with its first rows; saving validates the file through the mapping."""
     path = write_csv(tmp_path / "qb.csv", QUICKBOOKS, QUICKBOOKS_ROWS)
@@ -191,8 +337,13 @@ def test_mapping_page_proposes_saves_and_previews(alice, login, tmp_path,
     html = form.content.decode()
     assert "Acme Tools LLC" in html  # the first rows of the proposed column
     assert '<option value="13" selected>Account Number</option>' in html
-    data = {"name": "QuickBooks", **{f"column_{i}": str(index) if index is not None else ""
-                                     for i, index in enumerate(propose(QUICKBOOKS).values())}}
+    data = {
+        "name": "QuickBooks",
+        **{
+            f"column_{i}": str(index) if index is not None else ""
+            for i, index in enumerate(propose(QUICKBOOKS).values())
+        },
+    }
     data["column_3"] = "0"  # Name 1 from "Name" instead of "Company Name"
     with django_capture_on_commit_callbacks(execute=True):
         saved = client.post(map_url, data)
@@ -205,15 +356,15 @@ def test_mapping_page_proposes_saves_and_previews(alice, login, tmp_path,
     assert "Columns mapped by QuickBooks" in preview and "Acme" in preview
 
 
-def test_mapping_page_needs_the_key(alice, login, tmp_path,
-                                   django_capture_on_commit_callbacks):
+def test_mapping_page_needs_the_key(alice, login, tmp_path, django_capture_on_commit_callbacks):
     """R58: the key must be mapped and a column serves one field; errors beside the fields."""
     path = write_csv(tmp_path / "qb.csv", QUICKBOOKS, QUICKBOOKS_ROWS)
     client = login(alice.editor)
     with django_capture_on_commit_callbacks(execute=True):
         batch_url = client.post(alice.url("imports/"), {"file": wb.upload(path)})["Location"]
-    response = client.post(batch_url + "map/", {"name": "x", "column_0": "", "column_3": "1",
-                                                "column_4": "1"})
+    response = client.post(
+        batch_url + "map/", {"name": "x", "column_0": "", "column_3": "1", "column_4": "1"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "The customer number is the key" in html
@@ -222,8 +373,7 @@ def test_mapping_page_needs_the_key(alice, login, tmp_path,
         assert not ColumnMapping.objects.exists()
 
 
-def test_mapping_page_access(alice, bob, login, tmp_path,
-                             django_capture_on_commit_callbacks):
+def test_mapping_page_access(alice, bob, login, tmp_path, django_capture_on_commit_callbacks):
     """R58, R3: a viewer gets 403, another tenant's user 404, a visitor the log-in page."""
     path = write_csv(tmp_path / "qb.csv", QUICKBOOKS, QUICKBOOKS_ROWS)
     client = login(alice.editor)
@@ -236,8 +386,9 @@ def test_mapping_page_access(alice, bob, login, tmp_path,
     assert client.get(map_url).status_code == 302
 
 
-def test_mapping_page_of_a_batch_with_nothing_to_map(alice, login, tmp_path,
-                                                     django_capture_on_commit_callbacks):
+def test_mapping_page_of_a_batch_with_nothing_to_map(
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R58: a batch read from the template has no columns to map: back to it with a message."""
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
     client = login(alice.editor)
@@ -254,15 +405,17 @@ def test_issues_of_a_mapped_file_name_its_own_columns(alice, tmp_path):
     row = {**XERO_ROW, "EmailAddress": "not-an-email"}
     path = write_csv(tmp_path / "x.csv", XERO, [[row.get(t, "") for t in XERO]])
     with scope(tenant=alice.tenant.pk):
-        mapping_save(company=alice.company, user=alice.editor, name="Xero", header=XERO,
-                     pairs=_pairs(XERO))
+        mapping_save(
+            company=alice.company, user=alice.editor, name="Xero", header=XERO, pairs=_pairs(XERO)
+        )
     result = import_file(path, tenant=alice.tenant, company=alice.company, dry_run=True)
     assert result.status == "invalid"
     assert [(i.row, i.column) for i in result.issues] == [(2, "EmailAddress")]
 
 
 def test_error_file_of_a_mapped_csv_marks_the_files_own_cells(
-        alice, login, tmp_path, django_capture_on_commit_callbacks):
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R58, R38: a mapped CSV with a row error downloads back as a workbook with its own
     columns, the CertHub Errors column, and the faulty cell carrying its message."""
     import io
@@ -272,8 +425,9 @@ def test_error_file_of_a_mapped_csv_marks_the_files_own_cells(
     row = {**XERO_ROW, "EmailAddress": "not-an-email"}
     path = write_csv(tmp_path / "x.csv", XERO, [[row.get(t, "") for t in XERO]])
     with scope(tenant=alice.tenant.pk):
-        mapping_save(company=alice.company, user=alice.editor, name="Xero", header=XERO,
-                     pairs=_pairs(XERO))
+        mapping_save(
+            company=alice.company, user=alice.editor, name="Xero", header=XERO, pairs=_pairs(XERO)
+        )
     client = login(alice.editor)
     with django_capture_on_commit_callbacks(execute=True):
         batch_url = client.post(alice.url("imports/"), {"file": wb.upload(path)})["Location"]
@@ -287,12 +441,12 @@ def test_error_file_of_a_mapped_csv_marks_the_files_own_cells(
 
 
 QB_ONLINE = ["Customer", "Company", "Street Address", "City", "State", "ZIP", "Email"]
-QB_ONLINE_ROW = ["Acme", "Acme Tools LLC", "1 Main St", "Austin", "TX", "78701",
-                 "ap@acme.example"]
+QB_ONLINE_ROW = ["Acme", "Acme Tools LLC", "1 Main St", "Austin", "TX", "78701", "ap@acme.example"]
 
 
 def test_foreign_titles_page_offers_the_mapping_not_the_command(
-        alice, login, tmp_path, django_capture_on_commit_callbacks):
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R32, R58: a QuickBooks-style file is refused naming its first unknown title, with no
     far-fetched "closest valid title"; the page offers "Map the columns of this file" and
     does not talk about the command line."""
@@ -312,8 +466,14 @@ def test_foreign_titles_command_points_to_mapping_name(alice, tmp_path, capsys):
     mapping (`--mapping NAME`)."""
     path = write_csv(tmp_path / "qbo.csv", QB_ONLINE, [QB_ONLINE_ROW])
     with pytest.raises(SystemExit) as exited:
-        call_command("import_customers", str(path), "--tenant", alice.tenant.slug,
-                     "--company", alice.company.code)
+        call_command(
+            "import_customers",
+            str(path),
+            "--tenant",
+            alice.tenant.slug,
+            "--company",
+            alice.company.code,
+        )
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert 'The column title "Customer" (column A)' in err and "closest" not in err

@@ -25,9 +25,13 @@ def applying(alice, tmp_path, django_capture_on_commit_callbacks):
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100", Name_1="Acme")])
     with scope(tenant=alice.tenant.pk):
         with django_capture_on_commit_callbacks(execute=True):
-            batch = services.batch_create(tenant=alice.tenant, company=alice.company,
-                                          user=alice.editor, uploaded_file=wb.upload(path),
-                                          replace=False)
+            batch = services.batch_create(
+                tenant=alice.tenant,
+                company=alice.company,
+                user=alice.editor,
+                uploaded_file=wb.upload(path),
+                replace=False,
+            )
         batch = services.batch_start_apply(batch, user=alice.editor)  # its task is not run
     assert batch.status == Status.APPLYING
     return batch
@@ -93,10 +97,15 @@ def test_a_running_apply_holds_the_lock_from_the_first_row(alice, applying, monk
     @contextmanager
     def progress(batch):
         def report(done, total, step=""):
-            thread = threading.Thread(target=lambda: (
-                seen.append(company_lock_held(alice.company.pk)), connection.close()))
+            thread = threading.Thread(
+                target=lambda: (
+                    seen.append(company_lock_held(alice.company.pk)),
+                    connection.close(),
+                )
+            )
             thread.start()
             thread.join()
+
         yield report
 
     monkeypatch.setattr(services, "_progress", progress)

@@ -24,12 +24,14 @@ def _four(alice):
 
 def _active(alice) -> dict:
     with scope(tenant=alice.tenant.pk):
-        return dict(Customer.objects.filter(company=alice.company)
-                    .values_list("number", "is_active"))
+        return dict(
+            Customer.objects.filter(company=alice.company).values_list("number", "is_active")
+        )
 
 
 def test_mirror_deactivates_missing_customers_then_a_later_file_brings_one_back_and_undo(
-        alice, tmp_path, run_import):
+    alice, tmp_path, run_import
+):
     """R59: the preview lists the customers missing from a mirror file; applying makes them
     inactive (recorded in history with the batch); a later file that lists one brings it back;
     undo of each batch restores what it changed."""
@@ -45,7 +47,9 @@ def test_mirror_deactivates_missing_customers_then_a_later_file_brings_one_back_
     with scope(tenant=alice.tenant.pk):
         missing = ImportChange.objects.filter(batch=first.batch, kind=ChangeKind.DEACTIVATE)
         assert sorted(missing.values_list("number", "old")) == [
-            ("300", "Customer 300"), ("400", "Customer 400")]
+            ("300", "Customer 300"),
+            ("400", "Customer 400"),
+        ]
         event = CustomerEvent.objects.filter(number="300").order_by("pgh_id").last()
         assert event.is_active is False and event.pgh_label == "update"
         assert event.pgh_context.metadata["import_batch"] == str(first.batch.public_id)
@@ -74,9 +78,19 @@ def test_plain_import_deactivates_nobody(alice, tmp_path, run_import):
 def test_mirror_keeps_customers_in_rows_with_errors(alice, tmp_path, run_import):
     """R59: a customer whose row has an error is still in the file: it is not made inactive."""
     _four(alice)
-    result = run_import(wb.basic_file(tmp_path / "a.xlsx", [
-        wb.customer("100"), wb.customer("200"), wb.customer("300", Email="bad"),
-        wb.customer("400")]), mirror=True, skip_errors=True)
+    result = run_import(
+        wb.basic_file(
+            tmp_path / "a.xlsx",
+            [
+                wb.customer("100"),
+                wb.customer("200"),
+                wb.customer("300", Email="bad"),
+                wb.customer("400"),
+            ],
+        ),
+        mirror=True,
+        skip_errors=True,
+    )
     assert result.status == "applied" and result.counts["deactivated"] == 0
     assert all(_active(alice).values())
 
@@ -94,8 +108,15 @@ def test_mirror_from_the_command_line(alice, tmp_path, capsys):
     _four(alice)
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer(n) for n in ("100", "200", "300")])
     with pytest.raises(SystemExit) as exit_:
-        call_command("import_customers", str(path), "--tenant", "alice", "--company",
-                     alice.company.code, "--mirror")
+        call_command(
+            "import_customers",
+            str(path),
+            "--tenant",
+            "alice",
+            "--company",
+            alice.company.code,
+            "--mirror",
+        )
     assert exit_.value.code == 0
     assert "1 made inactive" in capsys.readouterr().out
     assert _active(alice)["400"] is False
@@ -129,8 +150,14 @@ def test_no_request_to_an_inactive_customer(alice):
 
     gone = make_customer(alice.company, "200", "Gone Co", is_active=False, email="a@b.example")
     with scope(tenant=alice.tenant.pk), pytest.raises(ValidationError, match="inactive"):
-        request_create(tenant=alice.tenant, actor=alice.editor, customer=gone, regions=["TX"],
-                       email="a@b.example", base_url="http://testserver/")
+        request_create(
+            tenant=alice.tenant,
+            actor=alice.editor,
+            customer=gone,
+            regions=["TX"],
+            email="a@b.example",
+            base_url="http://testserver/",
+        )
 
 
 def test_customer_list_hides_inactive_by_default_and_filters_them(alice, login):
@@ -158,12 +185,12 @@ def test_editor_makes_a_customer_active_again(alice, login):
     with scope(tenant=alice.tenant.pk):
         gone.refresh_from_db()
         assert gone.is_active
-        assert CustomerEvent.objects.filter(pgh_obj_id=gone.pk, is_active=True,
-                                            pgh_label="update").exists()
+        assert CustomerEvent.objects.filter(
+            pgh_obj_id=gone.pk, is_active=True, pgh_label="update"
+        ).exists()
 
 
-def test_dashboard_shows_inactive_counts_and_last_mirror_import(alice, login, tmp_path,
-                                                                 run_import):
+def test_dashboard_shows_inactive_counts_and_last_mirror_import(alice, login, tmp_path, run_import):
     """R59: the dashboard shows each company's inactive customers and its last mirror import."""
     _four(alice)
     result = run_import(wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")]), mirror=True)
@@ -174,15 +201,15 @@ def test_dashboard_shows_inactive_counts_and_last_mirror_import(alice, login, tm
 
 
 def test_upload_page_mirror_checkbox_lists_missing_customers(
-        alice, login, tmp_path, django_capture_on_commit_callbacks):
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R59: the Import page's "whole customer list" checkbox; the preview lists the customers
     missing from the file, with their count."""
     _four(alice)
     path = wb.basic_file(tmp_path / "list.xlsx", [wb.customer("100"), wb.customer("200")])
     client = login(alice.editor)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(alice.url("imports/"),
-                               {"file": wb.upload(path), "mirror": "on"})
+        response = client.post(alice.url("imports/"), {"file": wb.upload(path), "mirror": "on"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "<strong>2</strong> not in the file: made inactive" in page

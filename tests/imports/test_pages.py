@@ -21,11 +21,22 @@ pytestmark = pytest.mark.django_db
 def batch(alice, tmp_path):
     """A validated (ready) batch with one change, one new customer and one error."""
     make_customer(alice.company, "100", "Acme", city="Austin", phone="555")
-    path = wb.basic_file(tmp_path / "upload.xlsx", [
-        wb.customer("100", Name_1="Acme", City="Dallas", Phone=""), wb.customer("200"),
-        wb.customer("300", Email="bad")])
-    result = import_file(path, tenant=alice.tenant, company=alice.company, user=alice.editor,
-                         dry_run=False, skip_errors=False)
+    path = wb.basic_file(
+        tmp_path / "upload.xlsx",
+        [
+            wb.customer("100", Name_1="Acme", City="Dallas", Phone=""),
+            wb.customer("200"),
+            wb.customer("300", Email="bad"),
+        ],
+    )
+    result = import_file(
+        path,
+        tenant=alice.tenant,
+        company=alice.company,
+        user=alice.editor,
+        dry_run=False,
+        skip_errors=False,
+    )
     with scope(tenant=alice.tenant.pk):
         batch = ImportBatch.objects.get(pk=result.batch.pk)
         batch.status = Status.READY  # as validated from the web, not yet applied
@@ -65,13 +76,16 @@ def test_template_download(alice, login):
         assert book.active.freeze_panes == "A2"
 
 
-def test_upload_creates_a_batch_and_shows_the_preview(alice, login, tmp_path,
-                                                      django_capture_on_commit_callbacks):
+def test_upload_creates_a_batch_and_shows_the_preview(
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R38: an upload is checked in the background; the batch page shows counts, old -> new
     values with erased ones highlighted, and the errors with row, column and reason."""
     make_customer(alice.company, "100", "Acme", phone="555")
-    path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100", Name_1="Acme", Phone=""),
-                                               wb.customer("300", Email="bad")])
+    path = wb.basic_file(
+        tmp_path / "a.xlsx",
+        [wb.customer("100", Name_1="Acme", Phone=""), wb.customer("300", Email="bad")],
+    )
     client = login(alice.editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(alice.url("imports/"), {"file": wb.upload(path)})
@@ -103,8 +117,7 @@ def test_batch_page_four_cases(alice, bob, login, client, batch):
     assert login(bob.owner).get(url + "progress/").status_code == 404
 
 
-def test_apply_and_undo_from_the_page(alice, bob, login, batch,
-                                      django_capture_on_commit_callbacks):
+def test_apply_and_undo_from_the_page(alice, bob, login, batch, django_capture_on_commit_callbacks):
     """R39, R40: a viewer may not apply (403), another tenant gets 404; an editor applies (in
     the background) and undoes."""
     url = alice.url(f"imports/{batch.public_id}/")
@@ -169,24 +182,33 @@ def test_dashboard_panel(alice, login, batch):
 def test_progress_while_running(alice, login, batch):
     """R40: while a batch runs, its page polls a progress bar of rows done of total."""
     with scope(tenant=alice.tenant.pk):
-        ImportBatch.objects.filter(pk=batch.pk).update(status=Status.APPLYING, rows_done=2000,
-                                                       rows_total=5000)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=Status.APPLYING, rows_done=2000, rows_total=5000
+        )
     url = alice.url(f"imports/{batch.public_id}/")
     client = login(alice.viewer)
     page = client.get(url).content.decode()
     assert f'data-progress-url="{url}progress/"' in page
     assert "Applying: 2,000 of 5,000 rows read" in page
     progress = client.get(url + "progress/").json()
-    assert progress == {"done": 2000, "total": 5000, "finished": False, "reload": False,
-                        "label": "Applying: 2,000 of 5,000 rows read"}
+    assert progress == {
+        "done": 2000,
+        "total": 5000,
+        "finished": False,
+        "reload": False,
+        "label": "Applying: 2,000 of 5,000 rows read",
+    }
 
 
 def test_batch_page_names_the_step(alice, login, batch):
     """P6: after the rows are read, the batch page says which step runs and how far it is."""
     with scope(tenant=alice.tenant.pk):
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=Status.APPLYING, rows_done=40_000, rows_total=100_000,
-            step="writing the new customers: 40,000 of 100,000")
+            status=Status.APPLYING,
+            rows_done=40_000,
+            rows_total=100_000,
+            step="writing the new customers: 40,000 of 100,000",
+        )
     url = alice.url(f"imports/{batch.public_id}/")
     progress = login(alice.viewer).get(url + "progress/").json()
     assert progress["label"] == "Applying: writing the new customers: 40,000 of 100,000"
@@ -203,13 +225,19 @@ def test_changes_are_paginated(alice, login, tmp_path):
     assert "Page 2 of 2" in login(alice.viewer).get(url + "?changes=2").content.decode()
 
 
-def test_error_counts_say_messages_and_rows(alice, login, tmp_path,
-                                            django_capture_on_commit_callbacks):
+def test_error_counts_say_messages_and_rows(
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R38: the batch page and the batch list say how many errors in how many rows ("3 errors
     in 2 rows"), so the counts never seem to disagree with the rows listed."""
-    path = wb.basic_file(tmp_path / "e.xlsx", [
-        wb.customer("100", Email="bad", Ship="ZZ"), wb.customer("200", Email="worse"),
-        wb.customer("300")])
+    path = wb.basic_file(
+        tmp_path / "e.xlsx",
+        [
+            wb.customer("100", Email="bad", Ship="ZZ"),
+            wb.customer("200", Email="worse"),
+            wb.customer("300"),
+        ],
+    )
     client = login(alice.editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(alice.url("imports/"), {"file": wb.upload(path)})
@@ -238,8 +266,9 @@ def test_counts_include_rows_in_error(alice, login, django_capture_on_commit_cal
         assert sorted(Customer.objects.values_list("number", flat=True)) == ["FB-1", "FS-1"]
 
 
-def test_file_of_titles_only_offers_no_apply(alice, login, tmp_path,
-                                             django_capture_on_commit_callbacks):
+def test_file_of_titles_only_offers_no_apply(
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R38: an uploaded file with titles and no customer rows is refused on its page, which
     says so and offers no Apply button."""
     path = wb.write_xlsx(tmp_path / "titles.xlsx", wb.BASIC, [])
@@ -253,8 +282,9 @@ def test_file_of_titles_only_offers_no_apply(alice, login, tmp_path,
         assert ImportBatch.objects.get().status == Status.FAILED
 
 
-def test_stale_preview_page_offers_validate_again(alice, login, tmp_path,
-                                                  django_capture_on_commit_callbacks):
+def test_stale_preview_page_offers_validate_again(
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R39: on the page, applying a preview made before another batch of the company was
     applied says "The customers changed since this preview" and offers "Validate again"."""
     client = login(alice.editor)

@@ -21,20 +21,30 @@ def _upload(client, alice, path, capture):
 
 
 def test_preview_folds_every_field_of_a_new_customer_and_links_numbers(
-        alice, login, tmp_path, django_capture_on_commit_callbacks):
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R38: before and after Apply, a new customer's row folds out all the fields it gets; an
     existing customer's number links to its page."""
     existing = make_customer(alice.company, "100", "Acme", phone="555")
-    path = wb.basic_file(tmp_path / "a.xlsx", [
-        wb.customer("100", Name_1="Acme", Phone=""),
-        wb.customer("200", Name_1="Prairie Feed", City="Dallas", Zip="75201")])
+    path = wb.basic_file(
+        tmp_path / "a.xlsx",
+        [
+            wb.customer("100", Name_1="Acme", Phone=""),
+            wb.customer("200", Name_1="Prairie Feed", City="Dallas", Zip="75201"),
+        ],
+    )
     client = login(alice.editor)
     url, page = _upload(client, alice, path, django_capture_on_commit_callbacks)
     [folded] = re.findall(r'<details class="new-customer".*?</details>', page, re.S)
     assert "Prairie Feed" in folded
-    for label, value in (("City", "Dallas"), ("Zip / postal code", "75201"),
-                         ("Address line 1", "1 Main St"), ("Email", "ap200@example.com"),
-                         ("State", "TX"), ("Country", "US")):
+    for label, value in (
+        ("City", "Dallas"),
+        ("Zip / postal code", "75201"),
+        ("Address line 1", "1 Main St"),
+        ("Email", "ap200@example.com"),
+        ("State", "TX"),
+        ("Country", "US"),
+    ):
         assert f"<dt>{label}</dt><dd>{value}</dd>" in folded, label
     link = alice.url(f"customers/{existing.public_id}/")
     assert f'<a href="{link}" data-testid="customer-link">100</a>' in page
@@ -48,7 +58,8 @@ def test_preview_folds_every_field_of_a_new_customer_and_links_numbers(
 
 
 def test_refused_and_failed_batches_offer_another_upload(
-        alice, login, tmp_path, django_capture_on_commit_callbacks):
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R38, R41: a refused file and a file with row errors offer "Upload another file"; a
     valid preview does not."""
     client = login(alice.editor)

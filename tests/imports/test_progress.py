@@ -18,15 +18,19 @@ def _phases(calls):
 
 @pytest.mark.parametrize("options", [{}, {"replace": True, "mirror": True}])
 def test_progress_is_reported_through_reading_checking_and_writing(
-        tmp_path, run_import, monkeypatch, options):
+    tmp_path, run_import, monkeypatch, options
+):
     """P6: the engine reports rows read, then each step of the checks ("checking: ...",
     "listing ...": step i of n, every step once, in order), then each write, the new customers
     chunk by chunk, and the statistics: the bar never stands still for a whole phase."""
     monkeypatch.setattr(engine, "WRITE_CHUNK", 2)
     calls = []
     rows = [wb.customer(f"{n:03}", Ship="TX") for n in range(5)]
-    result = run_import(wb.basic_file(tmp_path / "a.xlsx", rows),
-                        progress=lambda *call: calls.append(call), **options)
+    result = run_import(
+        wb.basic_file(tmp_path / "a.xlsx", rows),
+        progress=lambda *call: calls.append(call),
+        **options,
+    )
     assert result.status == "applied"
     reading, checking, writing = _phases(calls)
     assert reading[0] == (0, 5, "") and reading[-1] == (5, 5, "")
@@ -37,7 +41,8 @@ def test_progress_is_reported_through_reading_checking_and_writing(
     assert checking[-1][2].startswith("counting the changes")
     labels = [step.rsplit(": ", 1)[0] for _, _, step in writing]
     assert labels[0] == "writing the new customers" and labels[-1] == (
-        "updating the planner's statistics")
+        "updating the planner's statistics"
+    )
     parts = [(d, t) for d, t, step in writing if "step" not in step]
     assert parts == [(2, 5), (4, 5), (5, 5)]
     assert "writing the ship-to zones" in labels

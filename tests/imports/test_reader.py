@@ -97,10 +97,13 @@ def test_cell_text_is_exact():
 
 def test_numeric_cells_read_as_text(tmp_path):
     """R34: a customer number typed as a number reads back without ".0"."""
-    path = wb.write_xlsx(tmp_path / "n.xlsx", ["Billing Customer Number", "Billing Customer Zip"],
-                         [[1234567890123, 2134]])
+    path = wb.write_xlsx(
+        tmp_path / "n.xlsx",
+        ["Billing Customer Number", "Billing Customer Zip"],
+        [[1234567890123, 2134]],
+    )
     sheet = open_sheet(path)
-    (row_no, cells), = list(sheet.rows)
+    ((row_no, cells),) = list(sheet.rows)
     assert row_no == 2 and cells == ("1234567890123", "2134")
 
 
@@ -143,8 +146,11 @@ def test_merge_over_a_whole_column_makes_no_million_rows(tmp_path):
     1,048,576 (formatting) makes no empty rows below them, so the file is read at once."""
     from tests.imports.packages import write_package
 
-    rows = [["Billing Customer Number", "Billing Customer Name 1"], ["M-1", "Same name"],
-            ["M-2", ""]]
+    rows = [
+        ["Billing Customer Number", "Billing Customer Name 1"],
+        ["M-1", "Same name"],
+        ["M-2", ""],
+    ]
     path = write_package(tmp_path / "m.xlsx", rows, merges=("B2:B1048576",))
     started = time.monotonic()
     sheet = open_sheet(path)
@@ -169,9 +175,15 @@ def test_value_element_holding_text_runs_does_not_crash(tmp_path):
     """R43: a malformed cell (`<v><t>x</t></v>`, found by fuzzing) is read, never a crash."""
     from tests.imports.packages import Raw, write_package
 
-    path = write_package(tmp_path / "v.xlsx", [["Billing Customer Number", "Billing Customer Zip"],
-                                               ["V-1", Raw("<v><t>x</t></v>")], [2, 42]],
-                         number_formats={"A3": "000000"})  # a digit pattern: the careful reader
+    path = write_package(
+        tmp_path / "v.xlsx",
+        [
+            ["Billing Customer Number", "Billing Customer Zip"],
+            ["V-1", Raw("<v><t>x</t></v>")],
+            [2, 42],
+        ],
+        number_formats={"A3": "000000"},
+    )  # a digit pattern: the careful reader
     assert [row_no for row_no, _ in open_sheet(path).rows] == [2, 3]
 
 

@@ -15,8 +15,17 @@ from tests.imports import workbooks as wb
 
 pytestmark = pytest.mark.django_db
 
-NO_CHANGE = ("new", "updated", "erased", "fields_changed", "zones_added", "zones_removed",
-             "links_added", "links_removed", "errors")
+NO_CHANGE = (
+    "new",
+    "updated",
+    "erased",
+    "fields_changed",
+    "zones_added",
+    "zones_removed",
+    "links_added",
+    "links_removed",
+    "errors",
+)
 
 
 @pytest.fixture
@@ -27,10 +36,12 @@ def tree(alice):
     west_ca = make_company(alice.tenant, "WEST-CA", parent=west)
     with scope(tenant=alice.tenant.pk):
         for company in (alice.company, west, west_ca):
-            billing = make_customer(company, "100", f"Billing of {company.code}",
-                                    phone="+1 512 555 0100")
-            shipping = make_customer(company, "S-1", "Dock", state="OK", zip="74103",
-                                     kind="ship-to")
+            billing = make_customer(
+                company, "100", f"Billing of {company.code}", phone="+1 512 555 0100"
+            )
+            shipping = make_customer(
+                company, "S-1", "Dock", state="OK", zip="74103", kind="ship-to"
+            )
             make_customer(company, "007", "=Zero", state="ON", country="CA", zip="M5H 2N2")
             ShipToLink.objects.create(tenant=alice.tenant, billing=billing, shipping=shipping)
             for region in ("TX", "NM"):
@@ -40,23 +51,34 @@ def tree(alice):
 
 def _snapshot(alice):
     with scope(tenant=alice.tenant.pk):
-        return (sorted(Customer.objects.values_list("company__code", "number", "name1", "phone",
-                                                    "state", "zip")),
-                sorted(ShipToZone.objects.values_list("customer_id", "region")),
-                sorted(ShipToLink.objects.values_list("billing_id", "shipping_id")))
+        return (
+            sorted(
+                Customer.objects.values_list(
+                    "company__code", "number", "name1", "phone", "state", "zip"
+                )
+            ),
+            sorted(ShipToZone.objects.values_list("customer_id", "region")),
+            sorted(ShipToLink.objects.values_list("billing_id", "shipping_id")),
+        )
 
 
 def _export(alice, path, template, *, descendants):
     options = ["--template", template] + (["--descendants"] if descendants else [])
-    call_command("export_customers", str(path), "--tenant", alice.tenant.slug,
-                 "--company", alice.company.code, *options)
+    call_command(
+        "export_customers",
+        str(path),
+        "--tenant",
+        alice.tenant.slug,
+        "--company",
+        alice.company.code,
+        *options,
+    )
     return path
 
 
 @pytest.mark.parametrize("descendants", [False, True], ids=["one-company", "with-descendants"])
 @pytest.mark.parametrize("template", ["basic", "full"])
-def test_every_export_imports_back_with_no_change(alice, tree, tmp_path, template,
-                                                  descendants):
+def test_every_export_imports_back_with_no_change(alice, tree, tmp_path, template, descendants):
     """R42, R36: an export (basic or full, one company or with descendants) imported into the
     company it came from changes nothing: no new customers, fields, zones or links."""
     before = _snapshot(alice)
@@ -73,8 +95,9 @@ def test_every_export_imports_back_with_no_change(alice, tree, tmp_path, templat
 def test_export_with_descendants_from_the_page_imports_back(alice, tree, login, tmp_path):
     """R42: the app's export with descendants has the `Company Code` column and imports back
     into the working company with no change."""
-    response = login(alice.viewer).get(alice.url("imports/export/"),
-                                       {"template": "full", "descendants": "on"})
+    response = login(alice.viewer).get(
+        alice.url("imports/export/"), {"template": "full", "descendants": "on"}
+    )
     path = tmp_path / "page.xlsx"
     path.write_bytes(b"".join(response.streaming_content))
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
@@ -87,27 +110,43 @@ def test_export_with_descendants_from_the_page_imports_back(alice, tree, login, 
 
 
 def test_full_import_adds_a_state_zone_only_when_it_creates_or_moves_the_shipping_customer(
-        alice, tree, tmp_path):
+    alice, tree, tmp_path
+):
     """R36: a shipping customer's state becomes a zone when the row creates it or changes its
     state; a row repeating the stored state adds none."""
-    billing = {"Number": "100", "Name 1": "Billing of ALICE-HQ", "Address 1": "1 Main St",
-               "City": "Austin", "State": "TX", "Country": "US", "Zip": "78701",
-               "Phone": "+1 512 555 0100"}
-    dock = {"Number": "S-1", "Name 1": "Dock", "Address 1": "1 Main St", "City": "Austin",
-            "Country": "US"}
-    path = wb.full_file(tmp_path / "a.xlsx", [
-        (billing, {**dock, "State": "OK", "Zip": "74103"}),
-        (billing, {"Number": "S-2", "Name 1": "New dock", "State": "NM"})])
+    billing = {
+        "Number": "100",
+        "Name 1": "Billing of ALICE-HQ",
+        "Address 1": "1 Main St",
+        "City": "Austin",
+        "State": "TX",
+        "Country": "US",
+        "Zip": "78701",
+        "Phone": "+1 512 555 0100",
+    }
+    dock = {
+        "Number": "S-1",
+        "Name 1": "Dock",
+        "Address 1": "1 Main St",
+        "City": "Austin",
+        "Country": "US",
+    }
+    path = wb.full_file(
+        tmp_path / "a.xlsx",
+        [
+            (billing, {**dock, "State": "OK", "Zip": "74103"}),
+            (billing, {"Number": "S-2", "Name 1": "New dock", "State": "NM"}),
+        ],
+    )
     result = import_file(path, tenant=alice.tenant, company=alice.company)
     assert result.counts["zones_added"] == 1 and result.counts["new"] == 1
-    path = wb.full_file(tmp_path / "b.xlsx", [(billing, {**dock, "State": "KS",
-                                                         "Zip": "66101"})])
-    assert import_file(path, tenant=alice.tenant, company=alice.company).counts[
-        "zones_added"] == 1
+    path = wb.full_file(tmp_path / "b.xlsx", [(billing, {**dock, "State": "KS", "Zip": "66101"})])
+    assert import_file(path, tenant=alice.tenant, company=alice.company).counts["zones_added"] == 1
     with scope(tenant=alice.tenant.pk):
         regions = ShipToZone.objects.filter(customer__company=alice.company)
-        assert sorted(regions.filter(customer__number="S-1").values_list("region", flat=True)) \
-            == ["KS"]
+        assert sorted(regions.filter(customer__number="S-1").values_list("region", flat=True)) == [
+            "KS"
+        ]
         assert regions.filter(customer__number="S-2", region="NM").exists()
 
 
@@ -118,19 +157,32 @@ def test_company_code_routes_rows_to_the_companies_below(alice, bob, tree, tmp_p
     company is a row error naming the row and the column."""
     west = tree["west"]
     header = [COMPANY_CODE_TITLE, *wb.BASIC]
-    rows = [[code, *wb.basic_rows([wb.customer(number)])[0]] for code, number in [
-        ("WEST-CA", "N-1"), ("", "N-2"), ("\u00a0WEST\u200b ", "N-3"), ("NOPE", "N-4"),
-        (bob.company.code, "N-5"), (alice.company.code, "N-6")]]
+    rows = [
+        [code, *wb.basic_rows([wb.customer(number)])[0]]
+        for code, number in [
+            ("WEST-CA", "N-1"),
+            ("", "N-2"),
+            ("\u00a0WEST\u200b ", "N-3"),
+            ("NOPE", "N-4"),
+            (bob.company.code, "N-5"),
+            (alice.company.code, "N-6"),
+        ]
+    ]
     path = wb.write_xlsx(tmp_path / "codes.xlsx", header, rows)
-    result = import_file(path, tenant=alice.tenant, company=west, user=alice.editor,
-                         skip_errors=True)
+    result = import_file(
+        path, tenant=alice.tenant, company=west, user=alice.editor, skip_errors=True
+    )
     assert result.status == "applied"
     assert [(i.row, i.column) for i in result.issues] == [
-        (5, COMPANY_CODE_TITLE), (6, COMPANY_CODE_TITLE), (7, COMPANY_CODE_TITLE)]
+        (5, COMPANY_CODE_TITLE),
+        (6, COMPANY_CODE_TITLE),
+        (7, COMPANY_CODE_TITLE),
+    ]
     assert "'NOPE' is not the code of the picked company" in result.issues[0].message
     with scope(tenant=alice.tenant.pk):
-        placed = sorted(Customer.objects.filter(number__startswith="N-")
-                        .values_list("number", "company__code"))
+        placed = sorted(
+            Customer.objects.filter(number__startswith="N-").values_list("number", "company__code")
+        )
     assert placed == [("N-1", "WEST-CA"), ("N-2", "WEST"), ("N-3", "WEST")]
 
 
@@ -139,15 +191,19 @@ def test_company_code_stops_at_the_companies_the_uploader_reaches(alice, tree, t
     parent), even though it is in the tenant."""
     limited = make_membership(alice.tenant, role="editor", companies=[tree["west_ca"]]).user
     header = [COMPANY_CODE_TITLE, *wb.BASIC]
-    rows = [["WEST", *wb.basic_rows([wb.customer("N-1")])[0]],
-            ["WEST-CA", *wb.basic_rows([wb.customer("N-2")])[0]]]
+    rows = [
+        ["WEST", *wb.basic_rows([wb.customer("N-1")])[0]],
+        ["WEST-CA", *wb.basic_rows([wb.customer("N-2")])[0]],
+    ]
     path = wb.write_xlsx(tmp_path / "codes.xlsx", header, rows)
-    result = import_file(path, tenant=alice.tenant, company=tree["west_ca"], user=limited,
-                         skip_errors=True)
+    result = import_file(
+        path, tenant=alice.tenant, company=tree["west_ca"], user=limited, skip_errors=True
+    )
     assert [(i.row, i.column) for i in result.issues] == [(2, COMPANY_CODE_TITLE)]
     with scope(tenant=alice.tenant.pk):
-        assert list(Customer.objects.filter(number__startswith="N-")
-                    .values_list("number", "company__code")) == [("N-2", "WEST-CA")]
+        assert list(
+            Customer.objects.filter(number__startswith="N-").values_list("number", "company__code")
+        ) == [("N-2", "WEST-CA")]
 
 
 def test_routed_import_undoes_in_every_company(alice, tree, tmp_path):
@@ -156,8 +212,10 @@ def test_routed_import_undoes_in_every_company(alice, tree, tmp_path):
 
     before = _snapshot(alice)
     header = [COMPANY_CODE_TITLE, *wb.BASIC]
-    rows = [["WEST-CA", *wb.basic_rows([wb.customer("100", City="Dallas")])[0]],
-            ["WEST", *wb.basic_rows([wb.customer("NEW")])[0]]]
+    rows = [
+        ["WEST-CA", *wb.basic_rows([wb.customer("100", City="Dallas")])[0]],
+        ["WEST", *wb.basic_rows([wb.customer("NEW")])[0]],
+    ]
     path = wb.write_xlsx(tmp_path / "codes.xlsx", header, rows)
     result = import_file(path, tenant=alice.tenant, company=alice.company, user=alice.editor)
     assert result.counts["new"] == 1 and result.counts["updated"] == 1
@@ -172,8 +230,13 @@ def test_export_of_a_value_stored_before_the_character_rule(alice, tmp_path):
     still exports (the character replaced by U+FFFD), and so do the error file's writer and
     the template."""
     with scope(tenant=alice.tenant.pk):
-        Customer.objects.create(tenant=alice.tenant, company=alice.company, number="VT-1",
-                                name1="Vertical\x0bTab", city="Waco\x1f")
+        Customer.objects.create(
+            tenant=alice.tenant,
+            company=alice.company,
+            number="VT-1",
+            name1="Vertical\x0bTab",
+            city="Waco\x1f",
+        )
     path = _export(alice, tmp_path / "export.xlsx", "basic", descendants=False)
     row = next(load_workbook(path).active.iter_rows(min_row=2, values_only=True))
     assert row[3] == "Vertical\ufffdTab" and row[8] == "Waco\ufffd"
@@ -184,8 +247,9 @@ def test_export_of_a_value_stored_before_the_character_rule(alice, tmp_path):
 def test_export_page_holds_a_value_stored_before_the_character_rule(alice, login):
     """R49: the app's export of such a value answers 200 with a readable workbook."""
     with scope(tenant=alice.tenant.pk):
-        Customer.objects.create(tenant=alice.tenant, company=alice.company, number="VT-1",
-                                name1="=Vertical\x0bTab")
+        Customer.objects.create(
+            tenant=alice.tenant, company=alice.company, number="VT-1", name1="=Vertical\x0bTab"
+        )
     response = login(alice.viewer).get(alice.url("imports/export/?template=full"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -199,8 +263,14 @@ def test_command_line_round_trip_with_descendants(alice, tree, tmp_path, capsys)
     before = _snapshot(alice)
     path = _export(alice, tmp_path / "export.xlsx", "full", descendants=True)
     with pytest.raises(SystemExit) as exited:
-        call_command("import_customers", str(path), "--tenant", alice.tenant.slug,
-                     "--company", alice.company.code)
+        call_command(
+            "import_customers",
+            str(path),
+            "--tenant",
+            alice.tenant.slug,
+            "--company",
+            alice.company.code,
+        )
     assert exited.value.code == 0
     assert "0 new customers, 0 updated, 9 unchanged" in capsys.readouterr().out
     assert _snapshot(alice) == before

@@ -13,9 +13,11 @@ def _statistics(table: str):
     cached per transaction otherwise)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute("""SELECT c.reltuples, s.last_analyze FROM pg_class c
+        cursor.execute(
+            """SELECT c.reltuples, s.last_analyze FROM pg_class c
                           JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = %s""",
-                       [table])
+            [table],
+        )
         return cursor.fetchone()
 
 

@@ -25,21 +25,32 @@ def _tenant(customer) -> dict:
 # without a maker here fails test_every_relation_to_customer_is_walked.
 MAKERS = {
     ("customers.Address", "customer"): lambda c, other, user: Address.objects.create(
-        **_tenant(c), customer=c, line1="2 Side St", city="Austin", is_ship_to=True),
+        **_tenant(c), customer=c, line1="2 Side St", city="Austin", is_ship_to=True
+    ),
     ("customers.Contact", "customer"): lambda c, other, user: Contact.objects.create(
-        **_tenant(c), customer=c, name="Pat Payables"),
+        **_tenant(c), customer=c, name="Pat Payables"
+    ),
     ("customers.ShipToZone", "customer"): lambda c, other, user: ShipToZone.objects.create(
-        **_tenant(c), customer=c, region="OK"),
+        **_tenant(c), customer=c, region="OK"
+    ),
     ("customers.ShipToLink", "billing"): lambda c, other, user: ShipToLink.objects.create(
-        **_tenant(c), billing=c, shipping=other),
+        **_tenant(c), billing=c, shipping=other
+    ),
     ("customers.ShipToLink", "shipping"): lambda c, other, user: ShipToLink.objects.create(
-        **_tenant(c), billing=other, shipping=c),
+        **_tenant(c), billing=other, shipping=c
+    ),
     ("documents.Document", "customer"): lambda c, other, user: make_document(c, ["TX"]),
     ("documents.Note", "customer"): lambda c, other, user: note_add(
-        tenant=c.tenant, actor=user, target=c, text="Called AP, certificate on its way"),
+        tenant=c.tenant, actor=user, target=c, text="Called AP, certificate on its way"
+    ),
     ("documents.CertificateRequest", "customer"): lambda c, other, user: request_create(
-        tenant=c.tenant, actor=user, customer=c, regions=["TX"], email="ap@example.com",
-        base_url="http://testserver"),
+        tenant=c.tenant,
+        actor=user,
+        customer=c,
+        regions=["TX"],
+        email="ap@example.com",
+        base_url="http://testserver",
+    ),
 }
 
 
@@ -51,9 +62,13 @@ def _applied(alice, tmp_path, numbers, django_capture_on_commit_callbacks) -> Im
     path = wb.basic_file(tmp_path / "new.xlsx", [wb.customer(n) for n in numbers])
     with scope(tenant=alice.tenant.pk):
         with django_capture_on_commit_callbacks(execute=True):
-            batch = services.batch_create(tenant=alice.tenant, company=alice.company,
-                                          user=alice.editor, uploaded_file=wb.upload(path),
-                                          replace=False)
+            batch = services.batch_create(
+                tenant=alice.tenant,
+                company=alice.company,
+                user=alice.editor,
+                uploaded_file=wb.upload(path),
+                replace=False,
+            )
         batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
         batch = services.batch_apply(batch, user=alice.editor)
     assert batch.status == Status.APPLIED
@@ -66,12 +81,14 @@ def test_every_relation_to_customer_is_walked():
     relations = {_key(r) for r in later_work_relations()}
     assert relations == set(MAKERS), (
         "A relation to Customer has no maker in MAKERS (add one): "
-        f"{sorted(relations ^ set(MAKERS))}")
+        f"{sorted(relations ^ set(MAKERS))}"
+    )
 
 
 @pytest.mark.parametrize("key", sorted(MAKERS), ids=lambda key: f"{key[0]}.{key[1]}")
-def test_undo_keeps_a_created_customer_with_later_work(alice, tmp_path, key,
-                                                       django_capture_on_commit_callbacks):
+def test_undo_keeps_a_created_customer_with_later_work(
+    alice, tmp_path, key, django_capture_on_commit_callbacks
+):
     """R57: a customer the batch created, with anything attached to it later, is kept by the
     undo and listed with what was attached."""
     other = make_customer(alice.company, "900", "Existing")
@@ -86,19 +103,27 @@ def test_undo_keeps_a_created_customer_with_later_work(alice, tmp_path, key,
 
 
 def test_undo_with_a_request_a_document_a_note_and_an_address_added_since(
-        alice, tmp_path, django_capture_on_commit_callbacks, login):
+    alice, tmp_path, django_capture_on_commit_callbacks, login
+):
     """R57: after the batch, staff sent a request to one new customer, added a document to
     another, a note to a third and an address to a fourth: undo keeps all four (and their
     work), lists each with what was added, and deletes the untouched fifth."""
-    batch = _applied(alice, tmp_path, ["200", "201", "202", "203", "204"],
-                     django_capture_on_commit_callbacks)
+    batch = _applied(
+        alice, tmp_path, ["200", "201", "202", "203", "204"], django_capture_on_commit_callbacks
+    )
     with scope(tenant=alice.tenant.pk):
         new = {c.number: c for c in Customer.objects.all()}
-        request = MAKERS[("documents.CertificateRequest", "customer")](new["200"], None,
-                                                                       alice.editor)
+        request = MAKERS[("documents.CertificateRequest", "customer")](
+            new["200"], None, alice.editor
+        )
         make_document(new["201"], ["TX"])
-        note_add(tenant=alice.tenant, actor=alice.editor, target=new["202"], text="Call back",
-                 upload=SimpleUploadedFile("memo.txt", b"memo", "text/plain"))
+        note_add(
+            tenant=alice.tenant,
+            actor=alice.editor,
+            target=new["202"],
+            text="Call back",
+            upload=SimpleUploadedFile("memo.txt", b"memo", "text/plain"),
+        )
         MAKERS[("customers.Address", "customer")](new["203"], None, alice.editor)
 
     response = login(alice.editor).post(f"/t/alice/imports/{batch.public_id}/undo/")
@@ -108,7 +133,11 @@ def test_undo_with_a_request_a_document_a_note_and_an_address_added_since(
         batch.refresh_from_db()
         assert batch.status == Status.UNDONE
         assert set(Customer.objects.values_list("number", flat=True)) == {
-            "200", "201", "202", "203"}
+            "200",
+            "201",
+            "202",
+            "203",
+        }
         request.refresh_from_db()  # still there, still the customer's
         assert request.customer_id == new["200"].pk
     reasons = {item["number"]: item["reason"] for item in batch.not_restored}

@@ -12,15 +12,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _workbook(size: int) -> StreamedBody:
-    return StreamedBody(filename="customers.xlsx", size=size, head=b"PK\x03\x04",
-                        content_type=XLSX, fields={"replace": "on"})
+    return StreamedBody(
+        filename="customers.xlsx",
+        size=size,
+        head=b"PK\x03\x04",
+        content_type=XLSX,
+        fields={"replace": "on"},
+    )
 
 
 def test_workbook_over_50_mb_is_refused_while_streaming(alice, login, tmp_path, upload_temp):
     """R40, R25: 50 MB + 1 byte answers 413 with a message; no batch, no stored file, no
     temporary file, and memory never holds the file."""
-    response, peak = post_measured(login(alice.editor), _workbook(CAP + 1),
-                                   alice.url("imports/"))
+    response, peak = post_measured(login(alice.editor), _workbook(CAP + 1), alice.url("imports/"))
     assert response.status_code == 413
     assert "customers.xlsx is larger than 50 MB." in response.content.decode()
     assert files_in(tmp_path / "media") == []

@@ -26,9 +26,16 @@ def write_xlsx(path: Path, header: list, rows: list[list], *, extra_sheets: int 
 
 def customer(number, **fields) -> dict:
     """A basic-template row by title suffix: customer("100", City="Austin")."""
-    values = {"Number": number, "Name 1": f"Customer {number}", "Address 1": "1 Main St",
-              "City": "Austin", "State": "TX", "Country": "US", "Zip": "78701",
-              "Email": f"ap{number}@example.com"}
+    values = {
+        "Number": number,
+        "Name 1": f"Customer {number}",
+        "Address 1": "1 Main St",
+        "City": "Austin",
+        "State": "TX",
+        "Country": "US",
+        "Zip": "78701",
+        "Email": f"ap{number}@example.com",
+    }
     values.update({key.replace("_", " "): value for key, value in fields.items()})
     return values
 
@@ -64,12 +71,20 @@ def full_file(path: Path, pairs: list[tuple[dict, dict | None]]) -> Path:
     return write_xlsx(path, FULL, rows)
 
 
-def rewrite_zip(source: Path, target: Path, *, replace: dict | None = None,
-                add: dict | None = None, compress_level: int = 6) -> Path:
+def rewrite_zip(
+    source: Path,
+    target: Path,
+    *,
+    replace: dict | None = None,
+    add: dict | None = None,
+    compress_level: int = 6,
+) -> Path:
     """Copy a workbook's zip, replacing or adding parts (name -> bytes)."""
     replace, add = replace or {}, add or {}
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(
-            target, "w", zipfile.ZIP_DEFLATED, compresslevel=compress_level) as new:
+    with (
+        zipfile.ZipFile(source) as old,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=compress_level) as new,
+    ):
         for info in old.infolist():
             data = replace.get(info.filename, old.read(info.filename))
             new.writestr(info.filename, data)
@@ -82,28 +97,37 @@ def entity_bomb(tmp_path: Path) -> Path:
     plain = basic_file(tmp_path / "plain.xlsx", [customer("1")])
     with zipfile.ZipFile(plain) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml")
-    doctype = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-               b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>')
+    doctype = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
     body = sheet.split(b"?>", 1)[1] if sheet.startswith(b"<?xml") else sheet
-    return rewrite_zip(plain, tmp_path / "bomb.xlsx",
-                       replace={"xl/worksheets/sheet1.xml": doctype + body})
+    return rewrite_zip(
+        plain, tmp_path / "bomb.xlsx", replace={"xl/worksheets/sheet1.xml": doctype + body}
+    )
 
 
 def zip_bomb(tmp_path: Path, megabytes: int = 20) -> Path:
     plain = basic_file(tmp_path / "plain.xlsx", [customer("1")])
-    return rewrite_zip(plain, tmp_path / "zipbomb.xlsx", compress_level=9,
-                       add={"xl/media/padding.bin": b"\0" * (megabytes * 1024 * 1024)})
+    return rewrite_zip(
+        plain,
+        tmp_path / "zipbomb.xlsx",
+        compress_level=9,
+        add={"xl/media/padding.bin": b"\0" * (megabytes * 1024 * 1024)},
+    )
 
 
 def macro_workbook(tmp_path: Path) -> Path:
     plain = basic_file(tmp_path / "plain.xlsx", [customer("1")])
     with zipfile.ZipFile(plain) as archive:
         types = archive.read("[Content_Types].xml")
-    types = types.replace(b"spreadsheetml.sheet.main+xml",
-                          b"sheet.macroEnabled.main+xml")
-    return rewrite_zip(plain, tmp_path / "macros.xlsx",
-                       replace={"[Content_Types].xml": types},
-                       add={"xl/vbaProject.bin": b"VBA project"})
+    types = types.replace(b"spreadsheetml.sheet.main+xml", b"sheet.macroEnabled.main+xml")
+    return rewrite_zip(
+        plain,
+        tmp_path / "macros.xlsx",
+        replace={"[Content_Types].xml": types},
+        add={"xl/vbaProject.bin": b"VBA project"},
+    )
 
 
 def encrypted_workbook(tmp_path: Path) -> Path:
@@ -126,8 +150,11 @@ def wide_workbook(tmp_path: Path, columns: int = 201) -> Path:
 def upload(path: Path, name: str | None = None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name or path.name, path.read_bytes(),
-                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name or path.name,
+        path.read_bytes(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def xlsx_bytes(header: list, rows: list[list]) -> bytes:

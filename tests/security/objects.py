@@ -52,9 +52,15 @@ def invitation(place: Place):
     from companies.invitations import INVITATION_DAYS, new_token
     from companies.models import Invitation
 
-    item = _create(place, Invitation, email=f"{_number().lower()}@example.com",
-                   invited_by=place.user, is_limited=True, token_hash=new_token()[1],
-                   expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS))
+    item = _create(
+        place,
+        Invitation,
+        email=f"{_number().lower()}@example.com",
+        invited_by=place.user,
+        is_limited=True,
+        token_hash=new_token()[1],
+        expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
+    )
     with place.scope():
         item.companies.set([place.company])
     return item
@@ -70,11 +76,20 @@ def document(place: Place, on_customer=None):
 
     on_customer = on_customer or customer(place)
     with place.scope():
-        doc = Document(tenant=place.tenant, customer=on_customer, company=on_customer.company,
-                       regions=["TX"], effective_date=datetime.date(2024, 1, 1),
-                       content_type="application/pdf", original_name="cert.pdf")
-        doc.file.save(f"tenants/{place.tenant.public_id}/documents/{_number()}.pdf",
-                      ContentFile(PDF_BYTES), save=False)
+        doc = Document(
+            tenant=place.tenant,
+            customer=on_customer,
+            company=on_customer.company,
+            regions=["TX"],
+            effective_date=datetime.date(2024, 1, 1),
+            content_type="application/pdf",
+            original_name="cert.pdf",
+        )
+        doc.file.save(
+            f"tenants/{place.tenant.public_id}/documents/{_number()}.pdf",
+            ContentFile(PDF_BYTES),
+            save=False,
+        )
         doc.save()
     return doc
 
@@ -84,11 +99,19 @@ def note(place: Place):
     from documents.models import Note, NoteKind
 
     with place.scope():
-        entry = Note(tenant=place.tenant, customer=customer(place), kind=NoteKind.FILE,
-                     author=place.user, content_type="application/pdf",
-                     original_name="note.pdf")
-        entry.file.save(f"tenants/{place.tenant.public_id}/notes/{_number()}.pdf",
-                        ContentFile(PDF_BYTES), save=False)
+        entry = Note(
+            tenant=place.tenant,
+            customer=customer(place),
+            kind=NoteKind.FILE,
+            author=place.user,
+            content_type="application/pdf",
+            original_name="note.pdf",
+        )
+        entry.file.save(
+            f"tenants/{place.tenant.public_id}/notes/{_number()}.pdf",
+            ContentFile(PDF_BYTES),
+            save=False,
+        )
         entry.save()
     return entry
 
@@ -98,10 +121,17 @@ def certificate_request(place: Place):
     from documents.requests import new_token
 
     on_customer = customer(place)
-    return _create(place, CertificateRequest, customer=on_customer, company=place.company,
-                   regions=["TX"], email="ap@example.com", token_hash=new_token()[1],
-                   expires_at=timezone.now() + datetime.timedelta(days=14),
-                   sent_by=place.user)
+    return _create(
+        place,
+        CertificateRequest,
+        customer=on_customer,
+        company=place.company,
+        regions=["TX"],
+        email="ap@example.com",
+        token_hash=new_token()[1],
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+        sent_by=place.user,
+    )
 
 
 def open_link(place: Place) -> str:
@@ -110,9 +140,17 @@ def open_link(place: Place) -> str:
     from documents.requests import new_token
 
     token, token_hash = new_token()
-    _create(place, CertificateRequest, customer=customer(place), company=place.company,
-            regions=["TX"], email="ap@example.com", token_hash=token_hash,
-            expires_at=timezone.now() + datetime.timedelta(days=14), sent_by=place.user)
+    _create(
+        place,
+        CertificateRequest,
+        customer=customer(place),
+        company=place.company,
+        regions=["TX"],
+        email="ap@example.com",
+        token_hash=token_hash,
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+        sent_by=place.user,
+    )
     return token
 
 
@@ -120,12 +158,19 @@ def export(place: Place):
     from documents.models import ExportStatus, ExposureExport
 
     with place.scope():
-        item = ExposureExport(tenant=place.tenant, company=place.company,
-                              requested_by=place.user, status=ExportStatus.DONE,
-                              content_type="application/octet-stream",
-                              original_name="exposure.xlsx")
-        item.file.save(f"tenants/{place.tenant.public_id}/exports/{_number()}.xlsx",
-                       ContentFile(b"PK\x03\x04"), save=False)
+        item = ExposureExport(
+            tenant=place.tenant,
+            company=place.company,
+            requested_by=place.user,
+            status=ExportStatus.DONE,
+            content_type="application/octet-stream",
+            original_name="exposure.xlsx",
+        )
+        item.file.save(
+            f"tenants/{place.tenant.public_id}/exports/{_number()}.xlsx",
+            ContentFile(b"PK\x03\x04"),
+            save=False,
+        )
         item.save()
     return item
 
@@ -139,10 +184,18 @@ def batch(place: Place):
     content = io.BytesIO()
     workbook.save(content)
     with place.scope():
-        item = ImportBatch(tenant=place.tenant, company=place.company, created_by=place.user,
-                           original_name="customers.xlsx", status=Status.READY)
-        item.file.save(f"tenants/{place.tenant.public_id}/imports/{_number()}.xlsx",
-                       ContentFile(content.getvalue()), save=False)
+        item = ImportBatch(
+            tenant=place.tenant,
+            company=place.company,
+            created_by=place.user,
+            original_name="customers.xlsx",
+            status=Status.READY,
+        )
+        item.file.save(
+            f"tenants/{place.tenant.public_id}/imports/{_number()}.xlsx",
+            ContentFile(content.getvalue()),
+            save=False,
+        )
         item.save()
     return item
 
@@ -166,8 +219,17 @@ def link(place: Place, parent):
 def address(place: Place, parent):
     from customers.models import Address
 
-    return _create(place, Address, customer=parent, line1="2 Side St", city="Austin",
-                   state="TX", country="US", zip="78701", is_ship_to=True)
+    return _create(
+        place,
+        Address,
+        customer=parent,
+        line1="2 Side St",
+        city="Austin",
+        state="TX",
+        country="US",
+        zip="78701",
+        is_ship_to=True,
+    )
 
 
 def contact(place: Place, parent):
@@ -179,13 +241,30 @@ def contact(place: Place, parent):
 def channel(place: Place, parent):
     from customers.models import ChannelKind, ContactChannel
 
-    return _create(place, ContactChannel, address=address(place, parent),
-                   kind=ChannelKind.PHONE, value="555-0100")
+    return _create(
+        place,
+        ContactChannel,
+        address=address(place, parent),
+        kind=ChannelKind.PHONE,
+        value="555-0100",
+    )
 
 
-TOP_KINDS = {"company": company, "membership": membership, "invitation": invitation,
-             "customer": customer,
-             "document": document, "note": note, "request": certificate_request,
-             "export": export, "batch": batch}
-CHILD_KINDS = {"zone": zone, "link": link, "address": address, "contact": contact,
-               "channel": channel}
+TOP_KINDS = {
+    "company": company,
+    "membership": membership,
+    "invitation": invitation,
+    "customer": customer,
+    "document": document,
+    "note": note,
+    "request": certificate_request,
+    "export": export,
+    "batch": batch,
+}
+CHILD_KINDS = {
+    "zone": zone,
+    "link": link,
+    "address": address,
+    "contact": contact,
+    "channel": channel,
+}

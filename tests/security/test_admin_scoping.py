@@ -13,8 +13,10 @@ from customers.models import Address, Customer
 from tests.factories import make_customer
 
 SCOPED_ADMINS = sorted(
-    (model._meta.label, model) for model, model_admin in admin.site._registry.items()
-    if isinstance(model_admin, TenantScopedAdmin))
+    (model._meta.label, model)
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, TenantScopedAdmin)
+)
 
 
 @pytest.fixture
@@ -28,13 +30,18 @@ def _admin_url(model, view: str, *args) -> str:
 
 def _bob_markers(bob) -> list[str]:
     """What would give bob's tenant away on an admin page of alice's staff."""
-    return [f"tenant__id__exact={bob.tenant.pk}", f'value="{bob.tenant.pk}">Bob<',
-            ">Bob</a>", "BOB-HQ"]
+    return [
+        f"tenant__id__exact={bob.tenant.pk}",
+        f'value="{bob.tenant.pk}">Bob<',
+        ">Bob</a>",
+        "BOB-HQ",
+    ]
 
 
 @pytest.mark.parametrize(("label", "model"), SCOPED_ADMINS, ids=[m[0] for m in SCOPED_ADMINS])
-def test_changelist_and_its_filters_show_only_own_tenants(label, model, alice, bob, staff_admin,
-                                                          login):
+def test_changelist_and_its_filters_show_only_own_tenants(
+    label, model, alice, bob, staff_admin, login
+):
     """R44: the changelist's relation filters (the tenant filter first) list only the tenants
     the staff user administers, not every tenant of the platform."""
     page = login(staff_admin).get(_admin_url(model, "changelist"))
@@ -65,12 +72,15 @@ def _request(user):
     return request
 
 
-def test_raw_id_field_does_not_show_other_tenants_row(alice, bob, staff_admin, bobs_customer,
-                                                     login):
+def test_raw_id_field_does_not_show_other_tenants_row(
+    alice, bob, staff_admin, bobs_customer, login
+):
     """R44: a raw-id field given the id of bob's customer neither accepts it nor shows its
     name and link beside the input (Django's widget looks the id up unscoped)."""
-    response = login(staff_admin).post(_admin_url(Address, "add"), {
-        "tenant": alice.tenant.pk, "customer": bobs_customer.pk, "line1": "", "city": "X"})
+    response = login(staff_admin).post(
+        _admin_url(Address, "add"),
+        {"tenant": alice.tenant.pk, "customer": bobs_customer.pk, "line1": "", "city": "X"},
+    )
     html = response.content.decode()
     assert response.status_code == 200  # the form is refused
     assert "Bobsled Secret Corp" not in html
@@ -82,8 +92,10 @@ def test_raw_id_field_does_not_show_other_tenants_row(alice, bob, staff_admin, b
 def test_raw_id_field_still_shows_own_row(alice, staff_admin, login):
     """R44 (control): the label of alice's own customer is still shown."""
     mine = make_customer(alice.company, "A-1", "Alpaca Trading")
-    response = login(staff_admin).post(_admin_url(Address, "add"), {
-        "tenant": alice.tenant.pk, "customer": mine.pk, "line1": "", "city": "X"})
+    response = login(staff_admin).post(
+        _admin_url(Address, "add"),
+        {"tenant": alice.tenant.pk, "customer": mine.pk, "line1": "", "city": "X"},
+    )
     assert "Alpaca Trading" in response.content.decode()
 
 
@@ -92,8 +104,10 @@ def test_membership_user_cannot_be_picked_from_another_tenant(alice, bob, staff_
     revealed: staff admins add no membership there at all (they invite in the app)."""
     from companies.models import Membership
 
-    response = login(staff_admin).post(_admin_url(Membership, "add"), {
-        "tenant": alice.tenant.pk, "user": bob.owner.pk, "role": "viewer"})
+    response = login(staff_admin).post(
+        _admin_url(Membership, "add"),
+        {"tenant": alice.tenant.pk, "user": bob.owner.pk, "role": "viewer"},
+    )
     assert response.status_code == 403
     assert bob.owner.email not in response.content.decode()
     with scopes_disabled():
@@ -102,38 +116,55 @@ def test_membership_user_cannot_be_picked_from_another_tenant(alice, bob, staff_
 
 def test_autocomplete_offers_only_own_tenants_users(alice, bob, staff_admin, login):
     """R44: the user autocomplete of memberships lists alice's users only."""
-    response = login(staff_admin).get("/admin/autocomplete/", {
-        "app_label": "companies", "model_name": "membership", "field_name": "user",
-        "term": "example.com"})
+    response = login(staff_admin).get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "companies",
+            "model_name": "membership",
+            "field_name": "user",
+            "term": "example.com",
+        },
+    )
     ids = {int(item["id"]) for item in response.json()["results"]}
     assert alice.viewer.pk in ids
     assert not ids & {bob.owner.pk, bob.admin.pk, bob.editor.pk, bob.viewer.pk}
 
 
-def test_autocomplete_of_customers_offers_only_own_tenants(alice, bob, staff_admin,
-                                                           bobs_customer, login):
+def test_autocomplete_of_customers_offers_only_own_tenants(
+    alice, bob, staff_admin, bobs_customer, login
+):
     """R44: an autocomplete on any customer relation answers from the scoped changelist."""
     make_customer(alice.company, "A-2", "Alpaca Secret Supplies")
-    response = login(staff_admin).get("/admin/autocomplete/", {
-        "app_label": "documents", "model_name": "document", "field_name": "customer",
-        "term": "Secret"})
+    response = login(staff_admin).get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "documents",
+            "model_name": "document",
+            "field_name": "customer",
+            "term": "Secret",
+        },
+    )
     texts = " ".join(item["text"] for item in response.json().get("results", []))
     assert "Bobsled" not in texts
 
 
-def test_raw_id_lookup_popup_lists_only_own_tenants(alice, bob, staff_admin, bobs_customer,
-                                                   login):
+def test_raw_id_lookup_popup_lists_only_own_tenants(alice, bob, staff_admin, bobs_customer, login):
     """R44: the raw-id lookup (the changelist in a popup) lists only alice's customers."""
     make_customer(alice.company, "A-3", "Alpaca Popup")
-    html = login(staff_admin).get(_admin_url(Customer, "changelist"),
-                                  {"_to_field": "id", "_popup": "1"}).content.decode()
+    html = (
+        login(staff_admin)
+        .get(_admin_url(Customer, "changelist"), {"_to_field": "id", "_popup": "1"})
+        .content.decode()
+    )
     assert "Alpaca Popup" in html and "Bobsled" not in html
 
 
 def test_admin_action_ignores_other_tenants_rows(alice, bob, staff_admin, bobs_customer, login):
     """R44: an action posted with the id of bob's row does nothing to it."""
-    login(staff_admin).post(_admin_url(Customer, "changelist"), {
-        "action": "delete_selected", "_selected_action": [bobs_customer.pk], "post": "yes"})
+    login(staff_admin).post(
+        _admin_url(Customer, "changelist"),
+        {"action": "delete_selected", "_selected_action": [bobs_customer.pk], "post": "yes"},
+    )
     with scopes_disabled():
         assert Customer.objects.filter(pk=bobs_customer.pk).exists()
 
@@ -143,8 +174,7 @@ def test_other_tenants_change_page_is_missing(alice, bob, staff_admin, bobs_cust
     client = login(staff_admin)
     response = client.get(_admin_url(Customer, "change", bobs_customer.pk))
     assert response.status_code == 302
-    response = client.post(_admin_url(Customer, "change", bobs_customer.pk),
-                           {"name1": "Hacked"})
+    response = client.post(_admin_url(Customer, "change", bobs_customer.pk), {"name1": "Hacked"})
     with scopes_disabled():
         assert Customer.objects.get(pk=bobs_customer.pk).name1 == "Bobsled Secret Corp"
 
@@ -174,9 +204,15 @@ def test_staff_admin_cannot_change_the_tenants_slug(alice, staff_admin, login):
     admin may still rename the tenant."""
     from companies.models import Tenant
 
-    response = login(staff_admin).post(_admin_url(Tenant, "change", alice.tenant.pk), {
-        "name": "Alice Renamed", "slug": "hijacked", "default_exemption_reason": "G",
-        "default_expiring_soon_days": 30})
+    response = login(staff_admin).post(
+        _admin_url(Tenant, "change", alice.tenant.pk),
+        {
+            "name": "Alice Renamed",
+            "slug": "hijacked",
+            "default_exemption_reason": "G",
+            "default_expiring_soon_days": 30,
+        },
+    )
     assert response.status_code == 302
     alice.tenant.refresh_from_db()
     assert (alice.tenant.name, alice.tenant.slug) == ("Alice Renamed", "alice")

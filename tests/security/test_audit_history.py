@@ -35,9 +35,14 @@ def test_every_event_table_has_the_append_only_trigger(db):
     """R54: every history table of the project (a model added later included) carries the
     trigger that refuses UPDATE and DELETE."""
     tables = {m._meta.db_table for m in event_models()}
-    assert {"customers_customerevent", "companies_companyevent", "companies_membershipevent",
-            "companies_tenantevent", "documents_noteevent",
-            "companies_membershipcompanyevent"} <= tables
+    assert {
+        "customers_customerevent",
+        "companies_companyevent",
+        "companies_membershipevent",
+        "companies_tenantevent",
+        "documents_noteevent",
+        "companies_membershipcompanyevent",
+    } <= tables
     with connection.cursor() as cursor:
         cursor.execute("""SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                           WHERE t.tgname LIKE 'pgtrigger_append_only_%%'""")
@@ -45,15 +50,21 @@ def test_every_event_table_has_the_append_only_trigger(db):
     assert tables - protected == set()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE customers_customerevent SET city = 'Forged' WHERE pgh_obj_id = %s",
-    "DELETE FROM customers_customerevent WHERE pgh_obj_id = %s",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE customers_customerevent SET city = 'Forged' WHERE pgh_obj_id = %s",
+        "DELETE FROM customers_customerevent WHERE pgh_obj_id = %s",
+    ],
+)
 def test_the_database_refuses_update_and_delete_of_history(alice, statement):
     """R54: the database itself refuses UPDATE and DELETE of a history row, whoever sends it."""
     customer = make_customer(alice.company, "1")
-    with pytest.raises(DatabaseError, match="append_only"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append_only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(statement, [customer.pk])
     with scopes_disabled():
         assert Customer.pgh_event_model.objects.filter(pgh_obj_id=customer.pk).count() == 1
@@ -65,12 +76,14 @@ def test_the_retention_command_removes_rows_before_the_date_only(alice):
     old, recent = make_customer(alice.company, "OLD"), make_customer(alice.company, "NEW")
     with scopes_disabled(), unprotected():  # (the test backdates one row the same way)
         Customer.pgh_event_model.objects.filter(pgh_obj_id=old.pk).update(
-            pgh_created_at=datetime.datetime(2020, 5, 1, tzinfo=datetime.UTC))
+            pgh_created_at=datetime.datetime(2020, 5, 1, tzinfo=datetime.UTC)
+        )
     call_command("prune_history", "--before", "2021-01-01")
     with scopes_disabled():
         kept = set(Customer.pgh_event_model.objects.values_list("pgh_obj_id", flat=True))
     assert recent.pk in kept and old.pk not in kept
     from django.core.management import CommandError
+
     with pytest.raises(CommandError, match="not a date"):
         call_command("prune_history", "--before", "last year")
     # Outside the command the protection is back.
@@ -82,24 +95,34 @@ def test_companies_memberships_roles_and_tenant_settings_have_history(alice, log
     """R54: renaming a company, changing a member's role and the tenant's settings each leave
     a history row with the user who did it and the old and new values."""
     client = login(alice.owner)
-    client.post(alice.url("settings/"), {"name": "Alice Holdings", "default_exemption_reason": "E",
-                                         "default_expiring_soon_days": "45"})
+    client.post(
+        alice.url("settings/"),
+        {
+            "name": "Alice Holdings",
+            "default_exemption_reason": "E",
+            "default_expiring_soon_days": "45",
+        },
+    )
     with scope(tenant=alice.tenant.pk):
         company_services.company_update(company=alice.company, name="Alice Group")
         membership = Membership.objects.get(user=alice.viewer)
     client.post(alice.url(f"members/{membership.public_id}/"), {"role": "editor"})
     with scope(tenant=alice.tenant.pk):
         tenant_events = list(Tenant.pgh_event_model.objects.order_by("pgh_id"))
-        company_events = list(Company.pgh_event_model.objects.filter(pgh_obj=alice.company)
-                              .order_by("pgh_id"))
-        role_events = list(Membership.pgh_event_model.objects.filter(pgh_obj=membership)
-                           .order_by("pgh_id"))
+        company_events = list(
+            Company.pgh_event_model.objects.filter(pgh_obj=alice.company).order_by("pgh_id")
+        )
+        role_events = list(
+            Membership.pgh_event_model.objects.filter(pgh_obj=membership).order_by("pgh_id")
+        )
     assert [e.pgh_label for e in tenant_events] == ["insert", "update"]
     assert tenant_events[-1].default_exemption_reason == "E"
     assert tenant_events[-1].pgh_context.metadata["user"] == alice.owner.pk
     assert company_events[-1].pgh_label == "update" and company_events[-1].name == "Alice Group"
-    assert [(e.pgh_label, e.role) for e in role_events] == [("insert", "viewer"),
-                                                            ("update", "editor")]
+    assert [(e.pgh_label, e.role) for e in role_events] == [
+        ("insert", "viewer"),
+        ("update", "editor"),
+    ]
     assert role_events[-1].pgh_context.metadata["user"] == alice.owner.pk
 
 
@@ -119,24 +142,34 @@ def test_limiting_a_member_to_a_company_and_removing_the_limit_have_history(alic
         events = list(MembershipCompany.pgh_event_model.objects.order_by("pgh_id"))
     assert [(e.pgh_label, e.membership_id, e.company_id, e.tenant_id) for e in events] == [
         ("insert", membership.pk, alice.company.pk, alice.tenant.pk),
-        ("delete", membership.pk, alice.company.pk, alice.tenant.pk)]
+        ("delete", membership.pk, alice.company.pk, alice.tenant.pk),
+    ]
     assert [e.pgh_context.metadata["user"] for e in events] == [alice.owner.pk] * 2
-    with pytest.raises(DatabaseError, match="append_only"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append_only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM companies_membershipcompanyevent")
 
 
 def test_an_import_and_its_undo_name_and_link_their_batch_on_the_history_tab(
-        alice, login, tmp_path, django_capture_on_commit_callbacks):
+    alice, login, tmp_path, django_capture_on_commit_callbacks
+):
     """R54: an entry made by an import names that batch and links to it, and so does the
     entry made by undoing it."""
     customer = make_customer(alice.company, "100", "Acme", city="Austin")
-    path = wb.basic_file(tmp_path / "spring.xlsx", [wb.customer("100", Name_1="Acme",
-                                                                City="Dallas")])
+    path = wb.basic_file(
+        tmp_path / "spring.xlsx", [wb.customer("100", Name_1="Acme", City="Dallas")]
+    )
     with scope(tenant=alice.tenant.pk), django_capture_on_commit_callbacks(execute=True):
-        batch = import_services.batch_create(tenant=alice.tenant, company=alice.company,
-                                             user=alice.editor, uploaded_file=wb.upload(path),
-                                             replace=False)
+        batch = import_services.batch_create(
+            tenant=alice.tenant,
+            company=alice.company,
+            user=alice.editor,
+            uploaded_file=wb.upload(path),
+            replace=False,
+        )
     with scope(tenant=alice.tenant.pk):
         batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
         batch = import_services.batch_apply(batch, user=alice.editor)
@@ -166,13 +199,18 @@ def test_comment_and_file_changes_show_on_the_customers_history_tab(alice, login
         comment = Note.objects.get(customer=customer)
     client.post(alice.url(f"notes/{comment.public_id}/edit/"), {"value": "First draft"})
     client.post(alice.url(f"notes/{comment.public_id}/remove/"))
-    client.post(alice.url(f"documents/{document.public_id}/comments/"),
-                {"file": SimpleUploadedFile("scan.pdf", PDF_BYTES)})
+    client.post(
+        alice.url(f"documents/{document.public_id}/comments/"),
+        {"file": SimpleUploadedFile("scan.pdf", PDF_BYTES)},
+    )
     rows = [_text(r) for r in _history_rows(client, alice, customer)]
     notes = [r for r in rows if "Comment" in r or "File" in r]
     assert len(notes) == 4, rows
     assert "File scan.pdf added" in notes[0]
     assert "Comment First draft deleted" in notes[1]
-    assert "Comment First draft changed" in notes[2] and "Text : Frist draft → First draft" \
-        in notes[2] and alice.editor.display_name in notes[2]
+    assert (
+        "Comment First draft changed" in notes[2]
+        and "Text : Frist draft → First draft" in notes[2]
+        and alice.editor.display_name in notes[2]
+    )
     assert "Comment Frist draft added" in notes[3]

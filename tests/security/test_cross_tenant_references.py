@@ -36,40 +36,55 @@ def _rows(world) -> dict[str, list]:
     billing = make_customer(world.company, f"{tenant.slug}-1")
     shipping = make_customer(world.company, f"{tenant.slug}-2")
     with scope(tenant=tenant.pk):
+
         def create(model, **fields):
             return model.objects.create(tenant=tenant, **fields)
 
-        address = create(Address, customer=billing, line1="1 Side St", city="Austin",
-                         is_ship_to=True)
+        address = create(
+            Address, customer=billing, line1="1 Side St", city="Austin", is_ship_to=True
+        )
         contact = create(Contact, customer=billing, name="Pat")
-        request = create(CertificateRequest, customer=billing, company=world.company,
-                         regions=["TX"], email="ap@example.com", token_hash=uuid.uuid4().hex,
-                         expires_at=timezone.now() + datetime.timedelta(days=1))
+        request = create(
+            CertificateRequest,
+            customer=billing,
+            company=world.company,
+            regions=["TX"],
+            email="ap@example.com",
+            token_hash=uuid.uuid4().hex,
+            expires_at=timezone.now() + datetime.timedelta(days=1),
+        )
         document = make_document(billing, ["TX"], address=address, request=request)
         rows = {
             "companies.Company": [child],
             "companies.Membership": [make_membership(tenant, companies=[world.company])],
-            "companies.Invitation": [create(
-                Invitation, email="pat@example.com", token_hash=uuid.uuid4().hex,
-                expires_at=timezone.now() + datetime.timedelta(days=1))],
+            "companies.Invitation": [
+                create(
+                    Invitation,
+                    email="pat@example.com",
+                    token_hash=uuid.uuid4().hex,
+                    expires_at=timezone.now() + datetime.timedelta(days=1),
+                )
+            ],
             "customers.Customer": [billing, shipping],
             "customers.Address": [address],
             "customers.Contact": [contact],
             "customers.ContactChannel": [
                 create(ContactChannel, address=address, kind="phone", value="555-0100"),
-                create(ContactChannel, contact=contact, kind="phone", value="555-0101")],
+                create(ContactChannel, contact=contact, kind="phone", value="555-0101"),
+            ],
             "customers.ShipToZone": [create(ShipToZone, customer=billing, region="TX")],
             "customers.ShipToLink": [create(ShipToLink, billing=billing, shipping=shipping)],
             "documents.Document": [document],
             "documents.CertificateRequest": [request],
-            "documents.Note": [create(Note, customer=billing, kind="comment", text="Hi"),
-                               create(Note, document=document, kind="comment", text="Hi")],
+            "documents.Note": [
+                create(Note, customer=billing, kind="comment", text="Hi"),
+                create(Note, document=document, kind="comment", text="Hi"),
+            ],
             "documents.ExposureExport": [create(ExposureExport, company=world.company)],
         }
         mapping = create(ColumnMapping, company=world.company, name="Export")
         rows["imports.ColumnMapping"] = [mapping]
-        rows["imports.ImportBatch"] = [create(ImportBatch, company=world.company,
-                                              mapping=mapping)]
+        rows["imports.ImportBatch"] = [create(ImportBatch, company=world.company, mapping=mapping)]
     return rows
 
 
@@ -93,12 +108,20 @@ def test_the_walk_finds_the_references():
     """R51: the walk sees the references the issue names (a customer's company, a link, a zone,
     an address, a document, a note, a request, a batch) and the membership's companies."""
     labels = {ref.label for ref in REFERENCES}
-    assert {"customers.Customer.company", "customers.ShipToLink.billing",
-            "customers.ShipToLink.shipping", "customers.ShipToZone.customer",
-            "customers.Address.customer", "documents.Document.customer",
-            "documents.Document.address", "documents.Note.customer", "documents.Note.document",
-            "documents.CertificateRequest.customer", "imports.ImportBatch.company",
-            "companies.Company.parent"} <= labels
+    assert {
+        "customers.Customer.company",
+        "customers.ShipToLink.billing",
+        "customers.ShipToLink.shipping",
+        "customers.ShipToZone.customer",
+        "customers.Address.customer",
+        "documents.Document.customer",
+        "documents.Document.address",
+        "documents.Note.customer",
+        "documents.Note.document",
+        "documents.CertificateRequest.customer",
+        "imports.ImportBatch.company",
+        "companies.Company.parent",
+    } <= labels
     assert "companies.MembershipCompany" in {t.label for t in THROUGH_TABLES}
 
 
@@ -149,8 +172,9 @@ def test_a_reference_into_another_tenant_is_refused(alice, bob, ref):
             _commit_checks()
 
 
-@pytest.mark.parametrize("ref", [r for r in REFERENCES if not _field_of(r).db_constraint],
-                         ids=lambda r: r.label)
+@pytest.mark.parametrize(
+    "ref", [r for r in REFERENCES if not _field_of(r).db_constraint], ids=lambda r: r.label
+)
 def test_a_column_whose_only_constraint_is_the_tenant_key_refuses_a_missing_row(alice, ref):
     """R51: the columns imports write in bulk (a customer's company, a zone's or a link's
     customer) have the tenant foreign key as their only constraint; it refuses a row that
@@ -183,36 +207,51 @@ def test_the_migration_check_lists_rows_that_already_cross(alice, bob):
     id, reference, both tenants), and nothing is created while any remain."""
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (ALTER TABLE waits for no check)
-        cursor.execute("ALTER TABLE customers_customer DROP CONSTRAINT "
-                       "customers_customer_company_id_tenant_fk")
+        cursor.execute(
+            "ALTER TABLE customers_customer DROP CONSTRAINT customers_customer_company_id_tenant_fk"
+        )
     customer = make_customer(alice.company, "A-1")
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE customers_customer SET company_id = %s WHERE id = %s",
-                       [bob.company.pk, customer.pk])
+        cursor.execute(
+            "UPDATE customers_customer SET company_id = %s WHERE id = %s",
+            [bob.company.pk, customer.pk],
+        )
     with pytest.raises(tenant_constraints.CrossTenantRows) as refused:
         tenant_constraints.apply(connection, MODELS)
-    assert (f"customers_customer id {customer.pk}: company_id {bob.company.pk} is in tenant "
-            f"{bob.tenant.pk}, the row in tenant {alice.tenant.pk}") in str(refused.value)
+    assert (
+        f"customers_customer id {customer.pk}: company_id {bob.company.pk} is in tenant "
+        f"{bob.tenant.pk}, the row in tenant {alice.tenant.pk}"
+    ) in str(refused.value)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE customers_customer SET company_id = %s WHERE id = %s",
-                       [alice.company.pk, customer.pk])
+        cursor.execute(
+            "UPDATE customers_customer SET company_id = %s WHERE id = %s",
+            [alice.company.pk, customer.pk],
+        )
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     assert tenant_constraints.apply(connection, MODELS) == [
-        "customers_customer_company_id_tenant_fk"]
+        "customers_customer_company_id_tenant_fk"
+    ]
 
 
-@pytest.mark.parametrize("query", ["exists", "contains", "in_bulk", "explain", "exclude",
-                                   "count", "first", "iterator"])
+@pytest.mark.parametrize(
+    "query", ["exists", "contains", "in_bulk", "explain", "exclude", "count", "first", "iterator"]
+)
 def test_a_query_outside_a_scope_raises_exists_included(alice, query):
     """R51, R4: outside a tenant scope every query of tenant-owned data raises ScopeError,
     `.exists()` included (it answered across tenants)."""
     from customers.models import Customer
 
     customer = make_customer(alice.company, "A-1")
-    calls = {"exists": lambda qs: qs.exists(), "contains": lambda qs: qs.contains(customer),
-             "in_bulk": lambda qs: qs.in_bulk(), "explain": lambda qs: qs.explain(),
-             "exclude": lambda qs: list(qs.exclude(pk=0)), "count": lambda qs: qs.count(),
-             "first": lambda qs: qs.first(), "iterator": lambda qs: list(qs.iterator())}
+    calls = {
+        "exists": lambda qs: qs.exists(),
+        "contains": lambda qs: qs.contains(customer),
+        "in_bulk": lambda qs: qs.in_bulk(),
+        "explain": lambda qs: qs.explain(),
+        "exclude": lambda qs: list(qs.exclude(pk=0)),
+        "count": lambda qs: qs.count(),
+        "first": lambda qs: qs.first(),
+        "iterator": lambda qs: list(qs.iterator()),
+    }
     with pytest.raises(ScopeError):
         calls[query](Customer.objects)
     with scopes_disabled():

@@ -94,7 +94,8 @@ def tenant_object_urls() -> list[str]:
     names = set()
     for name, converters in _walk(get_resolver().url_patterns):
         if "tenant_slug" in converters and any(
-                isinstance(c, UUIDConverter) for c in converters.values()):
+            isinstance(c, UUIDConverter) for c in converters.values()
+        ):
             names.add(name)
     return sorted(names)
 
@@ -204,8 +205,9 @@ def test_other_customers_child_is_not_found(name, alice, acting, login):
     assert_not_found(login(alice.admin), _url(name, alice, kwargs))
 
 
-@pytest.mark.parametrize("name", [n for n in TENANT_URLS
-                                  if URL_KINDS[n]["public_id"] not in TENANT_LEVEL_KINDS])
+@pytest.mark.parametrize(
+    "name", [n for n in TENANT_URLS if URL_KINDS[n]["public_id"] not in TENANT_LEVEL_KINDS]
+)
 def test_object_of_a_company_outside_the_membership_is_not_found(name, alice, acting, login):
     """R2, R3: an admin limited to one company gets 404 for the objects of a company outside
     it, in the same tenant."""

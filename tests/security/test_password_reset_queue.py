@@ -22,8 +22,9 @@ def test_reset_token_is_not_stored_in_the_task_queue(alice, client, settings):
     assert queued.args_kwargs["kwargs"]["user_id"] == alice.viewer.pk
 
     send_password_reset.call(**queued.args_kwargs["kwargs"])  # what the worker does
-    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)",
-                     mail.outbox[-1].body).group(1)
+    link = re.search(
+        r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[-1].body
+    ).group(1)
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert token not in stored
     assert client.get(link).status_code == 302  # to the set-password form
@@ -35,7 +36,11 @@ def test_reset_of_a_deactivated_user_sends_nothing(alice):
     alice.viewer.is_active = False
     alice.viewer.save(update_fields=["is_active"])
     sent = send_password_reset.call(
-        user_id=alice.viewer.pk, domain="testserver", site_name="testserver", protocol="http",
+        user_id=alice.viewer.pk,
+        domain="testserver",
+        site_name="testserver",
+        protocol="http",
         subject_template_name="emails/password_reset_subject.txt",
-        email_template_name="emails/password_reset_body.txt")
+        email_template_name="emails/password_reset_body.txt",
+    )
     assert sent == 0 and mail.outbox == []

@@ -24,12 +24,18 @@ def test_company_choices_are_public_ids(alice, login):
 def test_forms_take_public_ids_and_refuse_database_ids(alice, login):
     """R3: a company posted by its public id is taken; by its database id it is refused."""
     client = login(alice.owner)
-    refused = client.post(alice.url("companies/add/"), {
-        "parent": alice.company.pk, "name": "By pk", "code": "BY-PK"})
+    refused = client.post(
+        alice.url("companies/add/"), {"parent": alice.company.pk, "name": "By pk", "code": "BY-PK"}
+    )
     assert refused.status_code == 200
-    taken = client.post(alice.url("members/add/"), {
-        "email": "limited@example.com", "role": "viewer",
-        "companies": [str(alice.company.public_id)]})
+    taken = client.post(
+        alice.url("members/add/"),
+        {
+            "email": "limited@example.com",
+            "role": "viewer",
+            "companies": [str(alice.company.public_id)],
+        },
+    )
     assert taken.status_code == 302
     with alice.scope():
         assert not Company.objects.filter(code="BY-PK").exists()

@@ -20,14 +20,21 @@ TOKEN = "tok-" + "x" * 40
 def _request(world, customer, token=TOKEN, **fields):
     with world.scope():
         return CertificateRequest.objects.create(
-            tenant=world.tenant, customer=customer, company=customer.company, regions=["TX"],
-            email="ap@example.com", token_hash=hash_token(token),
-            expires_at=timezone.now() + datetime.timedelta(days=14), **fields)
+            tenant=world.tenant,
+            customer=customer,
+            company=customer.company,
+            regions=["TX"],
+            email="ap@example.com",
+            token_hash=hash_token(token),
+            expires_at=timezone.now() + datetime.timedelta(days=14),
+            **fields,
+        )
 
 
 def _contexts_text() -> str:
-    return " ".join(str(metadata) for metadata in Context.objects.values_list("metadata",
-                                                                              flat=True))
+    return " ".join(
+        str(metadata) for metadata in Context.objects.values_list("metadata", flat=True)
+    )
 
 
 def test_token_is_not_written_to_the_history(alice):
@@ -37,9 +44,15 @@ def test_token_is_not_written_to_the_history(alice):
     item = _request(alice, customer)
     visitor = Client()
     assert visitor.get(f"/r/{TOKEN}/").status_code == 200
-    response = visitor.post(f"/r/{TOKEN}/", {
-        "files": [SimpleUploadedFile("cert.pdf", PDF_BYTES)], "doc_type": "exemption",
-        "regions": "TX", "effective_date": "2024-01-01"})
+    response = visitor.post(
+        f"/r/{TOKEN}/",
+        {
+            "files": [SimpleUploadedFile("cert.pdf", PDF_BYTES)],
+            "doc_type": "exemption",
+            "regions": "TX",
+            "effective_date": "2024-01-01",
+        },
+    )
     assert response.status_code == 200, response.content.decode()[:500]
     with scopes_disabled():
         item.refresh_from_db()
@@ -53,13 +66,24 @@ def test_token_is_not_written_to_the_history(alice):
 def test_public_page_shows_nothing_of_other_customers_or_tenants(alice, bob):
     """R29: the page shows its own tenant, company, customer name and regions, nothing of
     the customer's other data, other customers, or another tenant."""
-    customer = make_customer(alice.company, "SECRET-NUMBER-1", "Shown Customer",
-                             email="hidden@example.com", fein="12-3456789")
+    customer = make_customer(
+        alice.company,
+        "SECRET-NUMBER-1",
+        "Shown Customer",
+        email="hidden@example.com",
+        fein="12-3456789",
+    )
     make_customer(alice.company, "P-2", "Another Alice Customer")
     make_customer(bob.company, "P-3", "A Bob Customer")
     _request(alice, customer)
     html = Client().get(f"/r/{TOKEN}/").content.decode()
     assert "Shown Customer" in html and "Alice" in html and "Texas" in html
-    for secret in ("SECRET-NUMBER-1", "hidden@example.com", "12-3456789",
-                   "Another Alice Customer", "A Bob Customer", "Bob"):
+    for secret in (
+        "SECRET-NUMBER-1",
+        "hidden@example.com",
+        "12-3456789",
+        "Another Alice Customer",
+        "A Bob Customer",
+        "Bob",
+    ):
         assert secret not in html, secret

@@ -20,8 +20,9 @@ ROOT = pathlib.Path(settings.BASE_DIR)
 
 def _all_urls() -> list[str]:
     """Every named URL of the project except the Django admin's (Django tests those)."""
-    return sorted({name for name, _ in _walk(get_resolver().url_patterns)
-                   if not name.startswith("admin:")})
+    return sorted(
+        {name for name, _ in _walk(get_resolver().url_patterns) if not name.startswith("admin:")}
+    )
 
 
 ALL_URLS = _all_urls()
@@ -38,8 +39,9 @@ def _url(name, alice):
         kwargs["token"] = "unknown-token"
     if name == "accounts:password_reset_confirm":
         kwargs.update(uidb64="MQ", token="set-password")
-    pattern_kwargs = {k for n, converters in _walk(get_resolver().url_patterns) if n == name
-                      for k in converters}
+    pattern_kwargs = {
+        k for n, converters in _walk(get_resolver().url_patterns) if n == name for k in converters
+    }
     if "tenant_slug" in pattern_kwargs:
         kwargs["tenant_slug"] = alice.tenant.slug
     return reverse(name, kwargs=kwargs)
@@ -57,30 +59,31 @@ def test_every_post_needs_the_csrf_token(name, alice):
     assert b"CSRF" in response.content
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/",
-                                    "/\\evil.example/", "https:evil.example"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "https:evil.example"]
+)
 def test_login_next_cannot_leave_the_site(alice, client, password, target):
     """Open redirects: the log-in's `next` goes only to this site."""
-    response = client.post("/accounts/login/", {"username": alice.viewer.email,
-                                                "password": password, "next": target})
+    response = client.post(
+        "/accounts/login/", {"username": alice.viewer.email, "password": password, "next": target}
+    )
     assert response.status_code == 302
     assert "evil" not in response["Location"]
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/",
-                                    "/\\evil.example/"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
 def test_logout_next_cannot_leave_the_site(alice, login, target):
     """Open redirects: the log-out's `next` goes only to this site."""
     response = login(alice.viewer).post("/accounts/logout/", {"next": target})
     assert "evil" not in response.get("Location", "")
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/",
-                                    "/\\evil.example/"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
 def test_company_picker_next_cannot_leave_the_site(alice, login, target):
     """Open redirects (R7): the working-company picker comes back only to this site."""
-    response = login(alice.viewer).post(alice.url("pick-company/"), {
-        "company": str(alice.company.public_id), "next": target})
+    response = login(alice.viewer).post(
+        alice.url("pick-company/"), {"company": str(alice.company.public_id), "next": target}
+    )
     assert response.status_code == 302
     assert response["Location"] == alice.url()
 
@@ -89,7 +92,8 @@ def test_request_actions_next_stays_on_the_requests_list(alice, login):
     """Open redirects (R30): resend/cancel come back to the requests list only."""
     item = _objects("documents:request_cancel", Place(alice, alice.company, alice.editor))
     response = login(alice.editor).post(
-        alice.url(f"requests/{item['public_id']}/cancel/"), {"next": "//evil.example/"})
+        alice.url(f"requests/{item['public_id']}/cancel/"), {"next": "//evil.example/"}
+    )
     assert response["Location"] == alice.url("requests/")
 
 

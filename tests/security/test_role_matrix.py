@@ -21,26 +21,54 @@ VIEWER_MAY_POST = {
 READ_PAGES: set[str] = set()
 # Pages that take GET (and HEAD) only: a POST answers 405 whatever the role.
 GET_ONLY_PAGES = {
-    "companies:dashboard", "companies:list",
-    "customers:list", "customers:detail", "customers:addresses", "customers:shipto",
-    "documents:list", "documents:detail", "documents:customer_documents", "documents:file",
-    "documents:review_queue", "documents:exposure", "documents:exposure_export",
-    "documents:exposure_download", "documents:requests", "imports:batch", "imports:progress",
-    "imports:errors", "imports:export", "imports:template",
+    "companies:dashboard",
+    "companies:list",
+    "customers:list",
+    "customers:detail",
+    "customers:addresses",
+    "customers:shipto",
+    "documents:list",
+    "documents:detail",
+    "documents:customer_documents",
+    "documents:file",
+    "documents:review_queue",
+    "documents:exposure",
+    "documents:exposure_export",
+    "documents:exposure_download",
+    "documents:requests",
+    "imports:batch",
+    "imports:progress",
+    "imports:errors",
+    "imports:export",
+    "imports:template",
 }
 # Pages only admins (and owners) open (R2: users, companies, settings).
-ADMIN_URLS = {"companies:create", "companies:edit", "companies:move", "companies:delete",
-              "companies:members", "companies:member_add", "companies:member_edit",
-              "companies:member_remove", "companies:invitation_revoke", "companies:settings",
-              "imports:mark_failed"}
+ADMIN_URLS = {
+    "companies:create",
+    "companies:edit",
+    "companies:move",
+    "companies:delete",
+    "companies:members",
+    "companies:member_add",
+    "companies:member_edit",
+    "companies:member_remove",
+    "companies:invitation_revoke",
+    "companies:settings",
+    "imports:mark_failed",
+}
 # Pages only owners open (R52: the security log).
 OWNER_URLS = {"security:log"}
 EXTRA_KWARGS = {"imports:template": {"kind": "basic"}}
 
 
 def tenant_urls() -> list[str]:
-    return sorted({name for name, converters in _walk(get_resolver().url_patterns)
-                   if "tenant_slug" in converters})
+    return sorted(
+        {
+            name
+            for name, converters in _walk(get_resolver().url_patterns)
+            if "tenant_slug" in converters
+        }
+    )
 
 
 TENANT_URLS = tenant_urls()
@@ -59,9 +87,13 @@ def test_every_admin_url_exists():
 def _writes(queries) -> list[str]:
     """Statements that change data, the session's own row and the security log's entry of the
     refusal (R52) aside."""
-    return [q["sql"] for q in queries
-            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-            and "django_session" not in q["sql"] and "security_securityevent" not in q["sql"]]
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+        and "security_securityevent" not in q["sql"]
+    ]
 
 
 @pytest.mark.parametrize("name", [n for n in TENANT_URLS if n not in VIEWER_MAY_POST])
@@ -129,5 +161,9 @@ def test_anonymous_posts_go_to_login(name, alice, client):
 
 
 def test_roles_are_ranked():
-    assert [Role(r).rank for r in (Role.VIEWER, Role.EDITOR, Role.ADMIN, Role.OWNER)] == \
-        [1, 2, 3, 4]
+    assert [Role(r).rank for r in (Role.VIEWER, Role.EDITOR, Role.ADMIN, Role.OWNER)] == [
+        1,
+        2,
+        3,
+        4,
+    ]

@@ -33,7 +33,13 @@ def test_another_tenants_id_is_recorded(alice, bob):
     assert _client(alice.editor).get(path).status_code == 404
     [event] = _events()
     assert (event.kind, event.tenant, event.user, event.method, event.path, event.ip_address) == (
-        EventKind.NOT_FOUND, alice.tenant, alice.editor, "GET", path, "192.0.2.10")
+        EventKind.NOT_FOUND,
+        alice.tenant,
+        alice.editor,
+        "GET",
+        path,
+        "192.0.2.10",
+    )
     assert event.created_at >= before
 
 
@@ -55,7 +61,11 @@ def test_a_tenant_without_membership_is_recorded_for_that_tenant(alice, bob, log
     assert _client(alice.admin).get(bob.url("customers/")).status_code == 404
     [event] = _events()
     assert (event.kind, event.tenant, event.user, event.detail) == (
-        EventKind.NOT_FOUND, bob.tenant, alice.admin, "Not a member of this tenant.")
+        EventKind.NOT_FOUND,
+        bob.tenant,
+        alice.admin,
+        "Not a member of this tenant.",
+    )
     html = login(bob.owner).get(bob.url("security-log/")).content.decode()
     assert "an account that is not a member" in html and alice.admin.email not in html
 
@@ -65,17 +75,28 @@ def test_a_role_too_low_is_recorded(alice):
     assert _client(alice.editor).post(alice.url("settings/"), {"name": "X"}).status_code == 403
     [event] = _events()
     assert (event.kind, event.tenant, event.user, event.method, event.detail) == (
-        EventKind.FORBIDDEN, alice.tenant, alice.editor, "POST", "This needs the admin role.")
+        EventKind.FORBIDDEN,
+        alice.tenant,
+        alice.editor,
+        "POST",
+        "This needs the admin role.",
+    )
 
 
 def test_a_failed_log_in_is_recorded(alice):
     """R52: a wrong password is recorded with the email typed and the address, no tenant."""
     response = Client(REMOTE_ADDR="192.0.2.20").post(
-        "/accounts/login/", {"username": "Alice-Viewer@Example.com", "password": "wrong"})
+        "/accounts/login/", {"username": "Alice-Viewer@Example.com", "password": "wrong"}
+    )
     assert response.status_code == 200
     [event] = _events()
     assert (event.kind, event.tenant, event.user, event.username, event.ip_address) == (
-        EventKind.LOGIN_FAILED, None, None, "alice-viewer@example.com", "192.0.2.20")
+        EventKind.LOGIN_FAILED,
+        None,
+        None,
+        "alice-viewer@example.com",
+        "192.0.2.20",
+    )
 
 
 def test_an_unknown_request_link_is_recorded_without_its_token(db):
@@ -84,7 +105,10 @@ def test_an_unknown_request_link_is_recorded_without_its_token(db):
     assert Client(REMOTE_ADDR="192.0.2.30").get("/r/almost-a-real-token/").status_code == 404
     [event] = _events()
     assert (event.kind, event.path, event.ip_address) == (
-        EventKind.UNKNOWN_LINK, "/r/<token>/", "192.0.2.30")
+        EventKind.UNKNOWN_LINK,
+        "/r/<token>/",
+        "192.0.2.30",
+    )
 
 
 def test_allowed_pages_record_nothing(alice, login):

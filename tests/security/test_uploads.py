@@ -33,8 +33,12 @@ def token(alice):
 
 def _public_data(files: list) -> dict:
     """The public page's post: its one multiple-file input and the details the files share."""
-    data = {"files": files, "doc_type": "exemption", "regions": "TX",
-            "effective_date": "2024-01-01"}
+    data = {
+        "files": files,
+        "doc_type": "exemption",
+        "regions": "TX",
+        "effective_date": "2024-01-01",
+    }
     return data
 
 
@@ -47,7 +51,10 @@ def _nothing_stored(tmp_path, upload_temp):  # noqa: F811
 
 
 def test_public_page_refuses_a_large_body_with_a_bad_token_without_reading_it(
-        db, tmp_path, upload_temp):  # noqa: F811
+    db,
+    tmp_path,
+    upload_temp,  # noqa: F811
+):
     """R56: a 600 MB upload to an unknown link answers 404 without a byte of its body read,
     let alone written; the attempt is in the security log (R52)."""
     body = StreamedBody(filename="huge.pdf", size=600 * MB)
@@ -55,12 +62,18 @@ def test_public_page_refuses_a_large_body_with_a_bad_token_without_reading_it(
     assert response.status_code == 404
     assert body.consumed == 0
     _nothing_stored(tmp_path, upload_temp)
-    assert SecurityEvent.objects.with_scopes_disabled().filter(
-        kind=EventKind.UNKNOWN_LINK).count() == 1
+    assert (
+        SecurityEvent.objects.with_scopes_disabled().filter(kind=EventKind.UNKNOWN_LINK).count()
+        == 1
+    )
 
 
 def test_public_page_refuses_a_closed_link_without_reading_the_body(
-        alice, token, tmp_path, upload_temp):  # noqa: F811
+    alice,
+    token,
+    tmp_path,
+    upload_temp,  # noqa: F811
+):
     """R56: a cancelled link answers 410 before its body is read."""
     with alice.scope():
         CertificateRequest.objects.update(status=RequestStatus.CANCELLED)
@@ -71,8 +84,7 @@ def test_public_page_refuses_a_closed_link_without_reading_the_body(
     _nothing_stored(tmp_path, upload_temp)
 
 
-def test_one_request_is_capped_at_its_files_count_times_50_mb(
-        alice, token, tmp_path, upload_temp):  # noqa: F811
+def test_one_request_is_capped_at_its_files_count_times_50_mb(alice, token, tmp_path, upload_temp):  # noqa: F811
     """R56: a body over MAX_FILES x 50 MB (and the form's small allowance) to a valid link is
     refused with 413 from its length alone: nothing is read or stored."""
     body = StreamedBody(filename="cert.pdf", size=MAX_FILES * CAP + 2 * MB)
@@ -87,12 +99,20 @@ def test_one_request_is_capped_at_its_files_count_times_50_mb(
 
 @pytest.mark.parametrize("path", ["documents", "comments", "imports"])
 def test_a_viewers_upload_is_refused_before_any_byte_is_stored(
-        path, alice, customer, login, tmp_path, upload_temp):  # noqa: F811
+    path,
+    alice,
+    customer,
+    login,
+    tmp_path,
+    upload_temp,  # noqa: F811
+):
     """R56: a viewer's upload to each upload page (a document, a comment's file, a workbook)
     answers 403 before its body is read: no byte stored, not even in a temporary file."""
-    url = {"documents": alice.url(f"customers/{customer.public_id}/documents/new/"),
-           "comments": alice.url(f"customers/{customer.public_id}/comments/"),
-           "imports": alice.url("imports/")}[path]
+    url = {
+        "documents": alice.url(f"customers/{customer.public_id}/documents/new/"),
+        "comments": alice.url(f"customers/{customer.public_id}/comments/"),
+        "imports": alice.url("imports/"),
+    }[path]
     body = StreamedBody(filename="upload.pdf", size=20 * MB, head=PDF_BYTES)
     response = login(alice.viewer).request(**body.environ(url))
     assert response.status_code == 403
@@ -116,8 +136,9 @@ def test_a_valid_link_works_after_100_bad_tokens_from_the_same_address(alice, to
     assert RateCounter.objects.get(key="request-link-miss:203.0.113.7").count == 100
 
     assert visitor.get(f"/r/{token}/").status_code == 200
-    response = visitor.post(f"/r/{token}/", _public_data(
-        [SimpleUploadedFile("cert.pdf", PDF_BYTES)]))
+    response = visitor.post(
+        f"/r/{token}/", _public_data([SimpleUploadedFile("cert.pdf", PDF_BYTES)])
+    )
     assert response.status_code == 200 and "Thank you" in response.content.decode()
     with alice.scope():
         assert CertificateRequest.objects.get().status == RequestStatus.FULFILLED
@@ -131,11 +152,9 @@ def test_submissions_to_one_link_are_limited_per_address(alice, token, monkeypat
     monkeypatch.setattr(views_public, "POST_LIMIT", 2)
     empty = _public_data([])
     flooding = Client(REMOTE_ADDR="203.0.113.8")
-    assert [flooding.post(f"/r/{token}/", empty).status_code for _ in range(3)] == [
-        200, 200, 429]
+    assert [flooding.post(f"/r/{token}/", empty).status_code for _ in range(3)] == [200, 200, 429]
     other = Client(REMOTE_ADDR="198.51.100.1")
-    response = other.post(f"/r/{token}/", _public_data(
-        [SimpleUploadedFile("cert.png", PNG_BYTES)]))
+    response = other.post(f"/r/{token}/", _public_data([SimpleUploadedFile("cert.png", PNG_BYTES)]))
     assert "Thank you" in response.content.decode()
 
 
@@ -147,11 +166,15 @@ def test_an_html_file_named_pdf_is_refused_in_the_app(alice, customer, login, tm
     the file and nothing is stored."""
     response = login(alice.editor).post(
         alice.url(f"customers/{customer.public_id}/documents/new/"),
-        {"file": SimpleUploadedFile("cert.pdf", HTML_BEHIND_PDF), "doc_type": "exemption",
-         "regions": "TX", "effective_date": "2024-01-01"})
+        {
+            "file": SimpleUploadedFile("cert.pdf", HTML_BEHIND_PDF),
+            "doc_type": "exemption",
+            "regions": "TX",
+            "effective_date": "2024-01-01",
+        },
+    )
     assert response.status_code == 200
-    assert ("cert.pdf starts like a PDF but does not open as one"
-            in response.content.decode())
+    assert "cert.pdf starts like a PDF but does not open as one" in response.content.decode()
     with alice.scope():
         assert not Document.objects.exists()
     assert files_in(tmp_path / "media") == []
@@ -159,8 +182,9 @@ def test_an_html_file_named_pdf_is_refused_in_the_app(alice, customer, login, tm
 
 def test_an_html_file_named_pdf_is_refused_on_the_public_page(alice, token, tmp_path):
     """R55: the same on the public request page; the request stays open."""
-    response = Client().post(f"/r/{token}/", _public_data(
-        [SimpleUploadedFile("cert.pdf", HTML_BEHIND_PDF)]))
+    response = Client().post(
+        f"/r/{token}/", _public_data([SimpleUploadedFile("cert.pdf", HTML_BEHIND_PDF)])
+    )
     assert "cert.pdf starts like a PDF but does not open as one" in response.content.decode()
     with alice.scope():
         assert not Document.objects.exists()
@@ -168,21 +192,30 @@ def test_an_html_file_named_pdf_is_refused_on_the_public_page(alice, token, tmp_
     assert files_in(tmp_path / "media") == []
 
 
-@pytest.mark.parametrize("name, content, label", [
-    ("cert.pdf", HTML_BEHIND_PDF, "PDF"),
-    ("scan.png", PNG_BYTES[:40] + b"<html></html>", "PNG image"),
-    ("scan.jpg", JPEG_BYTES[:30], "JPEG image"),
-    ("scan.tif", b"II*\x00\x08\x00\x00\x00" + bytes(20), "TIFF image"),
-])
+@pytest.mark.parametrize(
+    "name, content, label",
+    [
+        ("cert.pdf", HTML_BEHIND_PDF, "PDF"),
+        ("scan.png", PNG_BYTES[:40] + b"<html></html>", "PNG image"),
+        ("scan.jpg", JPEG_BYTES[:30], "JPEG image"),
+        ("scan.tif", b"II*\x00\x08\x00\x00\x00" + bytes(20), "TIFF image"),
+    ],
+)
 def test_the_service_refuses_files_that_only_start_like_their_type(
-        alice, customer, name, content, label):
+    alice, customer, name, content, label
+):
     """R55: whatever calls it (app, public page, admin, command), document_create refuses a
     file that does not parse as the type its first bytes claim."""
     with alice.scope(), pytest.raises(ValidationError) as refused:
         services.document_create(
-            tenant=alice.tenant, customer=customer, actor=alice.editor,
-            uploaded_file=SimpleUploadedFile(name, content), doc_type="exemption",
-            regions=["TX"], effective_date="2024-01-01")
+            tenant=alice.tenant,
+            customer=customer,
+            actor=alice.editor,
+            uploaded_file=SimpleUploadedFile(name, content),
+            doc_type="exemption",
+            regions=["TX"],
+            effective_date="2024-01-01",
+        )
     assert f"{name} starts like a {label} but does not open as one" in str(refused.value)
 
 

@@ -36,15 +36,31 @@ def worker_process(settings, tmp_path):
     started = []
 
     def start():
-        env = dict(os.environ, DATABASE_URL=database_url(), DJANGO_DEBUG="0",
-                   CERTHUB_MEDIA_ROOT=str(settings.MEDIA_ROOT),
-                   CERTHUB_TASK_BACKEND="django_tasks_db.DatabaseBackend")
+        env = dict(
+            os.environ,
+            DATABASE_URL=database_url(),
+            DJANGO_DEBUG="0",
+            CERTHUB_MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            CERTHUB_TASK_BACKEND="django_tasks_db.DatabaseBackend",
+        )
         env.pop("CERTHUB_S3_BUCKET", None)
         log = open(tmp_path / f"worker-{len(started)}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
-             "--interval", "0.1"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--no-reload",
+                "--no-startup-delay",
+                "--interval",
+                "0.1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         started.append((process, log))
         return process
 
@@ -76,6 +92,8 @@ def wait_for(condition, seconds: float = 10, what: str = "condition") -> None:
 
 def someone_waits_on_a_lock() -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = "
-                       "'Lock' AND datname = current_database())")
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = "
+            "'Lock' AND datname = current_database())"
+        )
         return cursor.fetchone()[0]

@@ -25,9 +25,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _upload(alice, tmp_path) -> ImportBatch:
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100"), wb.customer("101")])
     with scope(tenant=alice.tenant.pk):
-        return services.batch_create(tenant=alice.tenant, company=alice.company,
-                                     user=alice.editor, uploaded_file=wb.upload(path),
-                                     replace=False)
+        return services.batch_create(
+            tenant=alice.tenant,
+            company=alice.company,
+            user=alice.editor,
+            uploaded_file=wb.upload(path),
+            replace=False,
+        )
 
 
 def _batch(batch) -> ImportBatch:
@@ -51,8 +55,10 @@ class _RowLocked:
         def hold():
             try:
                 with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute("SELECT 1 FROM imports_importbatch WHERE id = %s FOR UPDATE",
-                                   [self.batch_id])
+                    cursor.execute(
+                        "SELECT 1 FROM imports_importbatch WHERE id = %s FOR UPDATE",
+                        [self.batch_id],
+                    )
                     self.holding.set()
                     self.release.wait(20)
             finally:
@@ -134,15 +140,19 @@ def test_worker_killed_mid_apply(alice, tmp_path, database_tasks, worker_process
         assert Customer.objects.count() == 2
 
 
-def test_a_live_worker_keeps_its_task_and_a_silent_one_loses_it(alice, tmp_path,
-                                                                  database_tasks):
+def test_a_live_worker_keeps_its_task_and_a_silent_one_loses_it(alice, tmp_path, database_tasks):
     """R60: a task whose worker beats is left alone; once the worker has been silent for a
     minute (another machine: its pid cannot be checked), any worker recovers it."""
     batch = _upload(alice, tmp_path)
     task = DBTaskResult.objects.get()
     task.claim("far-away")
-    WorkerBeat.objects.create(worker_id="far-away", host="other-machine", pid=1,
-                              started_at=timezone.now(), beat_at=timezone.now())
+    WorkerBeat.objects.create(
+        worker_id="far-away",
+        host="other-machine",
+        pid=1,
+        started_at=timezone.now(),
+        beat_at=timezone.now(),
+    )
     assert heartbeat.recover_dead_tasks() == 0
     assert _batch(batch).status == Status.VALIDATING
 
@@ -175,7 +185,8 @@ def test_worker_beats_and_removes_its_row_when_stopped(alice, database_tasks):
 
 
 def test_dead_export_fails_with_its_reason_and_a_dead_email_is_sent_again(
-        alice, database_tasks, login):
+    alice, database_tasks, login
+):
     """R60: an exposure export whose worker died fails with the reason and its page offers
     "Export again"; a request email whose worker died is queued again."""
     from documents.exposure_export import start_export
@@ -185,10 +196,20 @@ def test_dead_export_fails_with_its_reason_and_a_dead_email_is_sent_again(
 
     customer = make_customer(alice.company, "100", "Acme")
     with scope(tenant=alice.tenant.pk):
-        export = start_export(tenant=alice.tenant, company=alice.company,
-                              company_ids=[alice.company.pk], actor=alice.admin)
-        request_create(tenant=alice.tenant, actor=alice.editor, customer=customer,
-                       regions=["TX"], email="ap@example.com", base_url="http://testserver")
+        export = start_export(
+            tenant=alice.tenant,
+            company=alice.company,
+            company_ids=[alice.company.pk],
+            actor=alice.admin,
+        )
+        request_create(
+            tenant=alice.tenant,
+            actor=alice.editor,
+            customer=customer,
+            regions=["TX"],
+            email="ap@example.com",
+            base_url="http://testserver",
+        )
     for task in DBTaskResult.objects.all():
         task.claim("killed-worker")  # its worker never beats again
     assert heartbeat.recover_dead_tasks() == 2

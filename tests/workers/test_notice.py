@@ -19,13 +19,21 @@ NOTICE = 'data-testid="no-worker"'
 
 def _pages(alice):
     with scope(tenant=alice.tenant.pk):
-        batch = ImportBatch.objects.create(tenant=alice.tenant, company=alice.company,
-                                           status=Status.APPLYING, original_name="a.xlsx")
-        export = ExposureExport.objects.create(tenant=alice.tenant, company=alice.company,
-                                               requested_by=alice.admin)
-    return [alice.url(f"imports/{batch.public_id}/"),
-            alice.url(f"exposure/exports/{export.public_id}/"),
-            alice.url("requests/"), alice.url()]
+        batch = ImportBatch.objects.create(
+            tenant=alice.tenant,
+            company=alice.company,
+            status=Status.APPLYING,
+            original_name="a.xlsx",
+        )
+        export = ExposureExport.objects.create(
+            tenant=alice.tenant, company=alice.company, requested_by=alice.admin
+        )
+    return [
+        alice.url(f"imports/{batch.public_id}/"),
+        alice.url(f"exposure/exports/{export.public_id}/"),
+        alice.url("requests/"),
+        alice.url(),
+    ]
 
 
 def test_pages_that_wait_warn_when_no_worker_was_seen_for_a_minute(alice, login):
@@ -37,9 +45,13 @@ def test_pages_that_wait_warn_when_no_worker_was_seen_for_a_minute(alice, login)
     for url in pages:
         page = client.get(url).content.decode()
         assert NOTICE in page and "python manage.py db_worker" in page, url
-    WorkerBeat.objects.create(worker_id="w1", host="elsewhere", pid=1,
-                              started_at=timezone.now(),
-                              beat_at=timezone.now() - timedelta(seconds=61))
+    WorkerBeat.objects.create(
+        worker_id="w1",
+        host="elsewhere",
+        pid=1,
+        started_at=timezone.now(),
+        beat_at=timezone.now() - timedelta(seconds=61),
+    )
     for url in pages:
         assert "none has been seen since" in client.get(url).content.decode(), url
     assert NOTICE not in login(alice.viewer).get(alice.url()).content.decode()

@@ -18,8 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--tenant", metavar="SLUG", help="Only this tenant.")
-        parser.add_argument("--repair", action="store_true",
-                            help="Recompute the tenant's tree from its parent links.")
+        parser.add_argument(
+            "--repair",
+            action="store_true",
+            help="Recompute the tenant's tree from its parent links.",
+        )
 
     def handle(self, *args, tenant, repair, **options):
         tenants = Tenant.objects.order_by("slug")
@@ -49,5 +52,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(self.style.SUCCESS(f"{each.slug}: consistent"))
         if broken:
-            raise CommandError(f"{broken} tenant tree(s) inconsistent; repair each with "
-                               "--tenant SLUG --repair.", returncode=1)
+            raise CommandError(
+                f"{broken} tenant tree(s) inconsistent; repair each with --tenant SLUG --repair.",
+                returncode=1,
+            )

@@ -26,8 +26,7 @@ class Command(BaseCommand):
                 if parent_obj is None:
                     raise CommandError(f"No company with the code {parent!r} in {tenant}.")
             try:
-                company = company_create(tenant=tenant_obj, name=name, code=code,
-                                         parent=parent_obj)
+                company = company_create(tenant=tenant_obj, name=name, code=code, parent=parent_obj)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
         where = f"under {parent_obj.name}" if parent_obj else "as a root company"

@@ -59,16 +59,19 @@ class Command(BaseCommand):
         with connection.cursor() as cursor, transaction.atomic(), unprotected():
             tenants = list(Tenant.objects.filter(slug__in=DEMO_SLUGS))
             ids = [tenant.pk for tenant in tenants]
-            paths = {model: tenant_path(model)
-                     for model in apps.get_models(include_auto_created=True)}
+            paths = {
+                model: tenant_path(model) for model in apps.get_models(include_auto_created=True)
+            }
             by_depth = sorted((m for m in paths if paths[m]), key=lambda m: -paths[m].count("__"))
             for model in by_depth:
                 path = paths[model]
                 rows = model._base_manager.filter(**{f"{path}__in": ids}).values("pk")
                 select, params = rows.query.sql_with_params()
                 table, pk = model._meta.db_table, model._meta.pk.column
-                cursor.execute(f'DELETE FROM "{table}" WHERE "{pk}" IN ({select})',  # noqa: S608
-                               params)
+                cursor.execute(
+                    f'DELETE FROM "{table}" WHERE "{pk}" IN ({select})',  # noqa: S608
+                    params,
+                )
             Tenant.objects.filter(pk__in=ids).delete()
         for tenant in tenants:
             _delete_stored_files(f"tenants/{tenant.public_id}")

@@ -14,12 +14,18 @@ from companies.history import event_models, unprotected
 
 
 class Command(BaseCommand):
-    help = ("Delete history rows (and their now unused contexts) recorded before a date. "
-            "History is otherwise append-only (R54).")
+    help = (
+        "Delete history rows (and their now unused contexts) recorded before a date. "
+        "History is otherwise append-only (R54)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--before", required=True, metavar="YYYY-MM-DD",
-                            help="Rows recorded before this day (UTC midnight) go.")
+        parser.add_argument(
+            "--before",
+            required=True,
+            metavar="YYYY-MM-DD",
+            help="Rows recorded before this day (UTC midnight) go.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Count, delete nothing.")
 
     def handle(self, *args, before, dry_run, **options):
@@ -34,8 +40,11 @@ class Command(BaseCommand):
         with transaction.atomic(), unprotected(), connection.cursor() as cursor:
             for model in event_models():
                 table = model._meta.db_table
-                cursor.execute(f'{"SELECT count(*) FROM" if dry_run else "DELETE FROM"} '
-                               f'"{table}" WHERE pgh_created_at < %s', [cutoff])  # noqa: S608
+                cursor.execute(
+                    f"{'SELECT count(*) FROM' if dry_run else 'DELETE FROM'} "
+                    f'"{table}" WHERE pgh_created_at < %s',
+                    [cutoff],
+                )
                 count = cursor.fetchone()[0] if dry_run else cursor.rowcount
                 total += count
                 if count:
@@ -43,8 +52,7 @@ class Command(BaseCommand):
             if not dry_run:
                 cursor.execute(_UNUSED_CONTEXTS.format(unused=_unused()), [cutoff])
         verb = "would be deleted" if dry_run else "deleted"
-        self.stdout.write(self.style.SUCCESS(
-            f"{total} history rows recorded before {day} {verb}."))
+        self.stdout.write(self.style.SUCCESS(f"{total} history rows recorded before {day} {verb}."))
 
 
 _UNUSED_CONTEXTS = "DELETE FROM pghistory_context c WHERE c.created_at < %s AND {unused}"
@@ -52,7 +60,12 @@ _UNUSED_CONTEXTS = "DELETE FROM pghistory_context c WHERE c.created_at < %s AND 
 
 def _unused() -> str:
     """No event row of any table refers to context `c`."""
-    tables = [m._meta.db_table for m in event_models()
-              if "pgh_context" in {f.name for f in m._meta.fields}]
-    return " AND ".join(f'NOT EXISTS (SELECT 1 FROM "{t}" e WHERE e.pgh_context_id = c.id)'  # noqa: S608
-                        for t in tables)
+    tables = [
+        m._meta.db_table
+        for m in event_models()
+        if "pgh_context" in {f.name for f in m._meta.fields}
+    ]
+    return " AND ".join(
+        f'NOT EXISTS (SELECT 1 FROM "{t}" e WHERE e.pgh_context_id = c.id)'  # noqa: S608
+        for t in tables
+    )

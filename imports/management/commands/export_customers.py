@@ -16,16 +16,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         add_file_tenant_company(parser)
         parser.add_argument("--template", choices=["basic", "full"], default="basic")
-        parser.add_argument("--descendants", action="store_true",
-                            help="Include the customers of the company's descendants.")
+        parser.add_argument(
+            "--descendants",
+            action="store_true",
+            help="Include the customers of the company's descendants.",
+        )
 
     def handle(self, *args, file, tenant, company, template, descendants, **options):
         tenant_obj, company_obj = tenant_and_company(tenant, company)
         with scope(tenant=tenant_obj.pk):
             ids = [company_obj.pk]
             if descendants:
-                ids = list(Company.objects.filter(company_obj.subtree_q())
-                           .values_list("pk", flat=True))
-            rows = export_customers(file, company_ids=ids, template=template,
-                                    company_code=descendants)
+                ids = list(
+                    Company.objects.filter(company_obj.subtree_q()).values_list("pk", flat=True)
+                )
+            rows = export_customers(
+                file, company_ids=ids, template=template, company_code=descendants
+            )
         self.stdout.write(self.style.SUCCESS(f"Wrote {rows:,} rows to {file}."))

@@ -11,40 +11,82 @@ from imports.management.commands._lookup import add_file_tenant_company, tenant_
 from imports.models import errors_summary
 from imports.services import import_file
 
-SUMMARY = [("rows", "rows read"), ("new", "new customers"), ("updated", "updated"),
-           ("unchanged", "unchanged"), ("erased", "fields erased"),
-           ("zones_added", "ship-to zones added"), ("zones_removed", "ship-to zones removed"),
-           ("links_added", "links added"), ("links_removed", "links removed"),
-           ("deactivated", "made inactive"), ("reactivated", "active again"),
-           ("not_tax_ready", "not tax-ready"), ("errors", None), ("warnings", "warnings")]
+SUMMARY = [
+    ("rows", "rows read"),
+    ("new", "new customers"),
+    ("updated", "updated"),
+    ("unchanged", "unchanged"),
+    ("erased", "fields erased"),
+    ("zones_added", "ship-to zones added"),
+    ("zones_removed", "ship-to zones removed"),
+    ("links_added", "links added"),
+    ("links_removed", "links removed"),
+    ("deactivated", "made inactive"),
+    ("reactivated", "active again"),
+    ("not_tax_ready", "not tax-ready"),
+    ("errors", None),
+    ("warnings", "warnings"),
+]
 
 
 class Command(BaseCommand):
-    help = ("Import customers from a basic or full template .xlsx, or a .csv, into a company "
-            "(R41, R58).")
+    help = (
+        "Import customers from a basic or full template .xlsx, or a .csv, into a company "
+        "(R41, R58)."
+    )
 
     def add_arguments(self, parser):
         add_file_tenant_company(parser)
         parser.add_argument("--dry-run", action="store_true", help="Validate only.")
-        parser.add_argument("--replace", action="store_true",
-                            help="Replace ship-to zones and links with those in the file.")
-        parser.add_argument("--skip-errors", action="store_true",
-                            help="Apply the valid rows even when other rows have errors.")
-        parser.add_argument("--mirror", action="store_true",
-                            help="The file is the company's whole customer list: customers "
-                                 "missing from it become inactive (R59).")
-        parser.add_argument("--mapping", default="", metavar="NAME",
-                            help="Read the file's columns through the company's saved column "
-                                 "mapping NAME (R58).")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Replace ship-to zones and links with those in the file.",
+        )
+        parser.add_argument(
+            "--skip-errors",
+            action="store_true",
+            help="Apply the valid rows even when other rows have errors.",
+        )
+        parser.add_argument(
+            "--mirror",
+            action="store_true",
+            help="The file is the company's whole customer list: customers "
+            "missing from it become inactive (R59).",
+        )
+        parser.add_argument(
+            "--mapping",
+            default="",
+            metavar="NAME",
+            help="Read the file's columns through the company's saved column mapping NAME (R58).",
+        )
 
-    def handle(self, *args, file, tenant, company, dry_run, replace, skip_errors, mirror,
-               mapping, **options):
+    def handle(
+        self,
+        *args,
+        file,
+        tenant,
+        company,
+        dry_run,
+        replace,
+        skip_errors,
+        mirror,
+        mapping,
+        **options,
+    ):
         tenant_obj, company_obj = tenant_and_company(tenant, company)
         with self._progress() as progress:
-            result = import_file(file, tenant=tenant_obj, company=company_obj, replace=replace,
-                                 mirror=mirror, mapping=mapping, dry_run=dry_run,
-                                 skip_errors=skip_errors,
-                                 progress=progress)
+            result = import_file(
+                file,
+                tenant=tenant_obj,
+                company=company_obj,
+                replace=replace,
+                mirror=mirror,
+                mapping=mapping,
+                dry_run=dry_run,
+                skip_errors=skip_errors,
+                progress=progress,
+            )
         self._report(result, dry_run)
         sys.exit(result.exit_code)
 
@@ -59,8 +101,10 @@ class Command(BaseCommand):
         if result.status == "refused":
             self.stderr.write(f"Refused: {result.message}")
             if result.batch is not None and result.batch.mappable:  # R58: the page has a button
-                self.stderr.write('Map them once on the Import page ("Map the columns of this '
-                                  'file"), then pass the saved name: --mapping NAME.')
+                self.stderr.write(
+                    'Map them once on the Import page ("Map the columns of this '
+                    'file"), then pass the saved name: --mapping NAME.'
+                )
             return
         if result.batch.read_as:
             self.stdout.write(f"Read as {result.batch.read_as}.")
@@ -71,18 +115,24 @@ class Command(BaseCommand):
         more = result.counts.get("errors", 0) + result.counts.get("warnings", 0)
         if more > len(result.issues):
             self.stdout.write(f"... {more - len(result.issues)} more issues not shown.")
-        self.stdout.write(", ".join(f"{result.counts.get(key, 0):,} {label}" if label
-                                    else errors_summary(result.counts)
-                                    for key, label in SUMMARY))
+        self.stdout.write(
+            ", ".join(
+                f"{result.counts.get(key, 0):,} {label}" if label else errors_summary(result.counts)
+                for key, label in SUMMARY
+            )
+        )
         if result.status == "applied":
-            self.stdout.write(self.style.SUCCESS(
-                f"Applied as batch {result.batch.public_id}."))
+            self.stdout.write(self.style.SUCCESS(f"Applied as batch {result.batch.public_id}."))
         elif result.status == "valid":
             self.stdout.write(self.style.SUCCESS("Valid (dry run): nothing was written."))
         else:
-            self.stdout.write(self.style.ERROR(
-                "Rows had errors; nothing was applied (use --skip-errors to apply the others)."
-                if not dry_run else "Rows had errors (dry run)."))
+            self.stdout.write(
+                self.style.ERROR(
+                    "Rows had errors; nothing was applied (use --skip-errors to apply the others)."
+                    if not dry_run
+                    else "Rows had errors (dry run)."
+                )
+            )
 
 
 class _Bar:
