@@ -31,9 +31,9 @@ def test_zip_bomb_refused(tmp_path):
 
 def test_total_decompressed_size_limit(tmp_path, monkeypatch):
     """R43: a decompressed-size limit applies to the whole workbook."""
-    from imports import reader
+    from imports.reader import package
 
-    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED_BYTES", 2000)
+    monkeypatch.setattr(package, "MAX_UNCOMPRESSED_BYTES", 2000)
     path = wb.basic_file(tmp_path / "big.xlsx", [wb.customer(str(n)) for n in range(50)])
     assert "decompresses to more" in refusal(path)
 
