@@ -13,7 +13,9 @@ for their own transaction (`unprotected()`).
 """
 
 from contextlib import contextmanager
+from typing import Any
 
+import pghistory
 import pgtrigger
 from django.apps import apps
 from pghistory import models as pghistory_models
@@ -57,3 +59,14 @@ def unprotected():
     uris = [f"{m._meta.label}:{APPEND_ONLY_TRIGGER}" for m in event_models()]
     with pgtrigger.ignore(*uris):
         yield
+
+
+def history_context(actor: Any = None, **metadata: Any) -> pghistory.context:
+    """The history context of a write (R14): `user` is the acting user's id, plus `metadata`
+    (e.g. `import_batch`, `certificate_request`). Without an actor (a public link, a task) no
+    `user` is set, so a surrounding context's (the web request's) is kept. Enter it inside the
+    write's transaction: `with transaction.atomic(), history_context(actor): ...`."""
+    pk = getattr(actor, "pk", None)
+    if pk is not None:
+        metadata["user"] = pk
+    return pghistory.context(**metadata)

@@ -205,6 +205,23 @@ class Membership(TenantOwned):
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
 
+    # What templates ask (through companies.context_processors.tenancy), instead of comparing
+    # role names: the gates themselves are `role_required` and the services (R2, R3).
+    @property
+    def can_edit(self) -> bool:
+        """Editors and above change business records."""
+        return self.has_role(Role.EDITOR)
+
+    @property
+    def can_admin(self) -> bool:
+        """Admins and owners manage companies, members and settings."""
+        return self.has_role(Role.ADMIN)
+
+    @property
+    def is_owner(self) -> bool:
+        """Owners alone read the security log and grant the admin and owner roles."""
+        return self.has_role(Role.OWNER)
+
     @property
     def is_limited(self) -> bool:
         """Limited to some companies (and their descendants) rather than reaching all (R2)."""

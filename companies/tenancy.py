@@ -1,41 +1,36 @@
 """Tenancy helpers for views: roles, reachable companies, the working company (R2, R3, R7)."""
 
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from companies.models import Company, Membership
 
+V = TypeVar("V", bound=Callable[..., HttpResponse])
 
-def role_required(role: str):
-    """A view for members of at least `role`; a lower role answers 403 (R3)."""
 
-    def decorator(view):
+def role_required(role: str, *, methods: Iterable[str] | None = None) -> Callable[[V], V]:
+    """A view for members of at least `role`; a lower role answers 403 (R3).
+
+    With `methods` (e.g. ``("POST",)``) only those HTTP methods need the role: every member
+    reads the page. The check runs before the request's body is read, so put this decorator
+    first (outermost): a refused upload is never parsed nor stored (R56).
+    """
+    gated = {method.upper() for method in methods} if methods is not None else None
+
+    def decorator(view: V) -> V:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.membership.has_role(role):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            needs_role = gated is None or request.method in gated
+            if needs_role and not request.membership.has_role(role):  # type: ignore[attr-defined]
                 raise PermissionDenied(f"This needs the {role} role.")
             return view(request, *args, **kwargs)
 
-        return wrapped
-
-    return decorator
-
-
-def post_role_required(role: str):
-    """A page every member reads, where a POST needs `role` (403 below it, R3). Checked before
-    the body is read, so a refused upload is never parsed nor stored (R56)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.method == "POST" and not request.membership.has_role(role):
-                raise PermissionDenied(f"This needs the {role} role.")
-            return view(request, *args, **kwargs)
-
-        return wrapped
+        return wrapped  # type: ignore[return-value]
 
     return decorator
 

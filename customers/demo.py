@@ -5,8 +5,7 @@ every row, under a context that names the demo owner."""
 
 import random
 
-import pghistory
-
+from companies.history import history_context
 from companies.services import company_update
 from customers.models import (
     Address,
@@ -161,7 +160,7 @@ def load(context) -> dict:
         company_update(company=companies["ACME-EAST"], expiring_soon_days=45)
         company_update(company=companies["ACME-TX"], exemption_reason="I")
     per_company = context.get("per_company", PER_COMPANY)
-    with pghistory.context(user=owner.pk, source="demo"):
+    with history_context(owner, source="demo"):
         customers = []
         for index, (_code, company) in enumerate(sorted(companies.items())):
             canadian = company.country == "CA"

@@ -4,10 +4,10 @@ Keyword-only functions, one transaction each, that validate, write and record wh
 the history (pghistory's triggers write the rows; the context says who, R14).
 """
 
-import pghistory
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from companies.history import history_context
 from companies.models import Company, Tenant
 from companies.text import full_stop
 from customers.locking import check_address_lock, check_main_address_lock
@@ -46,15 +46,8 @@ CUSTOMER_TEXT_FIELDS = [
 CUSTOMER_OTHER_FIELDS = ["kind", "exemption_reason", "expiring_soon_days", "address_validation"]
 
 
-def _history(actor):
-    """The history context naming the acting user; without one, the surrounding context
-    (the web request's, an import batch's) is kept as it is."""
-    pk = getattr(actor, "pk", None)
-    return pghistory.context(user=pk) if pk else pghistory.context()
-
-
 def _delete(obj, actor) -> None:
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         obj.delete()
 
 
@@ -109,7 +102,7 @@ def _clean_customer(values: dict, company: Company, customer: Customer | None = 
 
 def customer_create(*, tenant: Tenant, company: Company, actor=None, **values) -> Customer:
     """A customer in the company picked (R7), its number unique there after trimming (R8-R10)."""
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         values = {**dict.fromkeys(CUSTOMER_TEXT_FIELDS, ""), **values}
         values = _clean_customer(values, company)
         check_number_free(company, values["number"])
@@ -129,7 +122,7 @@ def _save_customer(customer: Customer) -> None:
 
 def customer_update(*, customer: Customer, actor=None, **values) -> Customer:
     """Change the given fields; a locked main address refuses its tax components (R18)."""
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         values = _clean_customer(values, customer.company, customer)
         check_main_address_lock(customer, values)
         if "number" in values:
@@ -144,7 +137,7 @@ def customer_update(*, customer: Customer, actor=None, **values) -> Customer:
 
 def customer_set_active(*, customer: Customer, active: bool, actor=None) -> Customer:
     """Make a customer active again (or inactive) by hand (R59); recorded in its history."""
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         customer.is_active = active
         customer.save(update_fields=["is_active", "updated_at"])
     return customer
@@ -152,7 +145,7 @@ def customer_set_active(*, customer: Customer, active: bool, actor=None) -> Cust
 
 def customer_delete(*, customer: Customer, actor=None) -> None:
     """Delete a customer with no documents; its addresses, zones and links go with it."""
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         count = customer.documents.count()
         if count:
             raise ValidationError(
@@ -169,7 +162,7 @@ def zone_add(*, customer: Customer, region: str, actor=None) -> ShipToZone:
     region = (region or "").strip().upper()
     if region not in REGION_NAMES:
         raise ValidationError({"region": f"{region!r} is not a US state or Canadian province."})
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         if customer.zones.filter(region=region).exists():
             raise ValidationError(
                 {
@@ -220,7 +213,7 @@ def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLi
     number = (shipping_number or "").strip()
     if not number:
         raise ValidationError({"shipping_number": "Enter the shipping customer's number."})
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         shipping = Customer.objects.filter(company_id=billing.company_id, number=number).first()
         if shipping is None:
             raise ValidationError(
@@ -312,7 +305,7 @@ def _save_address(address: Address) -> Address:
 
 
 def address_create(*, customer: Customer, actor=None, **values) -> Address:
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         values = _clean_address(values, customer)
         address = Address(tenant_id=customer.tenant_id, customer=customer, **values)
         return _save_address(address)
@@ -320,7 +313,7 @@ def address_create(*, customer: Customer, actor=None, **values) -> Address:
 
 def address_update(*, address: Address, actor=None, **values) -> Address:
     """Change an address; its tax components are refused once a document uses it (R18)."""
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         values = _clean_address(values, address.customer, address)
         check_address_lock(address, values)
         for name, value in values.items():
@@ -329,7 +322,7 @@ def address_update(*, address: Address, actor=None, **values) -> Address:
 
 
 def contact_create(*, customer: Customer, name: str, title: str = "", actor=None) -> Contact:
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         contact = Contact(
             tenant_id=customer.tenant_id,
             customer=customer,
@@ -342,7 +335,7 @@ def contact_create(*, customer: Customer, name: str, title: str = "", actor=None
 
 
 def contact_update(*, contact: Contact, actor=None, **values) -> Contact:
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         for name in ("name", "title"):
             if name in values:
                 setattr(contact, name, (values[name] or "").strip())
@@ -381,7 +374,7 @@ def channel_add(
             }
         )
     owner = address or contact
-    with transaction.atomic(), _history(actor):
+    with transaction.atomic(), history_context(actor):
         channel = ContactChannel(
             tenant_id=owner.tenant_id,
             address=address,

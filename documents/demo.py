@@ -7,10 +7,10 @@ import random
 import struct
 import zlib
 
-import pghistory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from companies.history import history_context
 from customers.models import CustomerKind
 from documents.files import store_file
 from documents.models import Document, DocumentStatus, DocumentType
@@ -160,10 +160,10 @@ def load(context) -> dict:
         )
         documents.append(document)
         plans.append((status, reason))
-    with pghistory.context(user=users["editor"].pk, source="demo"):
+    with history_context(users["editor"], source="demo"):
         documents = Document.objects.bulk_create(documents)
     # Reviews after the uploads, so each document's history shows its status change (R21).
-    with pghistory.context(user=users["owner"].pk, source="demo"):
+    with history_context(users["owner"], source="demo"):
         for status in (DocumentStatus.VALID, DocumentStatus.INVALID, DocumentStatus.VOIDED):
             for reason in {r for s, r in plans if s == status}:
                 ids = [

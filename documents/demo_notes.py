@@ -8,10 +8,10 @@ but no demo link opens.
 import datetime
 import random
 
-import pghistory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from companies.history import history_context
 from customers.models import ChannelKind, ContactChannel
 from documents.demo import tiny_pdf, tiny_png
 from documents.files import store_file
@@ -148,7 +148,7 @@ def load_notes(context) -> dict:
     customers = list(context.get("customers", []))
     documents = list(context.get("documents", []))
     now = timezone.now()
-    with pghistory.context(user=users["editor"].pk, source="demo"):
+    with history_context(users["editor"], source="demo"):
         notes = _notes(rng, tenant, users, customers, documents, now)
         when = [note.created_at for note in notes]
         notes = Note.objects.bulk_create(notes)

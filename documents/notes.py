@@ -6,12 +6,12 @@ a removed entry's bytes go only once its deletion has committed. pghistory's tri
 each write; the context names the user (R26).
 """
 
-import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from companies.history import history_context
 from companies.models import Membership, Role, Tenant
 from companies.tenancy import reachable_companies_q
 from customers.models import Customer
@@ -28,11 +28,6 @@ NOTES_FOLDER = "notes"
 
 
 # --- permissions -------------------------------------------------------------------------------
-
-
-def can_add_notes(membership: Membership) -> bool:
-    """Editors and above add comments and files; viewers read (R2)."""
-    return membership.has_role(Role.EDITOR)
 
 
 def can_change_note(membership: Membership, note: Note) -> bool:
@@ -95,7 +90,7 @@ def note_add(
         store_file(file_entry, upload, tenant=tenant, folder=NOTES_FOLDER)
         entries.append(file_entry)
     try:
-        with transaction.atomic(), pghistory.context(user=actor.pk):
+        with transaction.atomic(), history_context(actor):
             for entry in entries:
                 entry.save()
     except BaseException:
@@ -118,13 +113,13 @@ def note_update(*, note: Note, actor, value: str) -> Note:
             raise ValidationError({"value": "Give the file a name."})
         note.original_name = clean_original_name(value)
         fields = ["original_name", "updated_at"]
-    with transaction.atomic(), pghistory.context(user=actor.pk):
+    with transaction.atomic(), history_context(actor):
         note.save(update_fields=fields)
     return note
 
 
 def note_remove(*, note: Note, actor) -> None:
     """Delete an entry; its stored file goes once the deletion has committed (R26)."""
-    with transaction.atomic(), pghistory.context(user=actor.pk):
+    with transaction.atomic(), history_context(actor):
         note.delete()  # the instance keeps its file name for the deletion below
         transaction.on_commit(lambda: delete_stored_file(note))

@@ -10,7 +10,6 @@ import datetime
 import hashlib
 import secrets
 
-import pghistory
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from companies.history import history_context
 from companies.models import Company, Tenant
 from companies.tenancy import reachable_companies_q
 from customers.models import ChannelKind, ContactChannel, Customer
@@ -214,7 +214,7 @@ def request_create(
     """Ask a customer for documents; the email goes from the worker (R28, R47)."""
     _check_active(customer)
     regions, email = _clean(regions=regions, email=email, expires_in_days=expires_in_days)
-    with transaction.atomic(), pghistory.context(user=getattr(actor, "pk", None)):
+    with transaction.atomic(), history_context(actor):
         request = CertificateRequest.objects.create(
             tenant=tenant,
             customer=customer,
@@ -249,7 +249,7 @@ def request_resend(
     *, request: CertificateRequest, actor, base_url: str, expires_in_days: int = DEFAULT_EXPIRY_DAYS
 ) -> CertificateRequest:
     """Send again with a new token and a new expiry; the old link stops working (R30)."""
-    with transaction.atomic(), pghistory.context(user=getattr(actor, "pk", None)):
+    with transaction.atomic(), history_context(actor):
         request = _locked_unanswered(request, "resent")
         _check_active(request.customer)
         request.status = RequestStatus.SENT
@@ -264,7 +264,7 @@ def request_resend(
 
 def request_cancel(*, request: CertificateRequest, actor) -> CertificateRequest:
     """Cancel an open (or expired) request; its link stops working (R30)."""
-    with transaction.atomic(), pghistory.context(user=getattr(actor, "pk", None)):
+    with transaction.atomic(), history_context(actor):
         request = _locked_unanswered(request, "cancelled")
         request.status = RequestStatus.CANCELLED
         request.save(update_fields=["status"])
@@ -276,7 +276,7 @@ def request_mark_sent(*, request_id: int, tenant_id: int) -> tuple[CertificateRe
     with (
         scope(tenant=tenant_id),
         transaction.atomic(),
-        pghistory.context(task="send_certificate_request"),
+        history_context(task="send_certificate_request"),
     ):
         request = (
             CertificateRequest.objects.select_for_update(of=("self",))
@@ -304,7 +304,7 @@ def request_mark_opened(*, request: CertificateRequest) -> None:
     with (
         scope(tenant=request.tenant_id),
         transaction.atomic(),
-        pghistory.context(**link_history(request)),
+        history_context(**link_history(request)),
     ):
         updated = CertificateRequest.objects.filter(
             pk=request.pk, status=RequestStatus.SENT
@@ -324,7 +324,7 @@ def request_fulfil(*, request: CertificateRequest, uploads: list[dict]) -> list:
     documents = []
     with scope(tenant=request.tenant_id):
         try:
-            with transaction.atomic(), pghistory.context(**link_history(request)):
+            with transaction.atomic(), history_context(**link_history(request)):
                 locked = _locked(request)
                 if not is_open(locked):
                     raise ValidationError("This request is no longer open.")

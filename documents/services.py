@@ -3,11 +3,11 @@ records who did it in the history (pghistory's triggers write the event rows).""
 
 import datetime
 
-import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from companies.history import history_context
 from companies.models import EXEMPTION_REASONS, Tenant
 from customers.models import Address, Customer
 from customers.regions import REGION_NAMES
@@ -25,10 +25,6 @@ EDITABLE_FIELDS = {
     "address",
     "uses_main_address",
 }
-
-
-def _history(actor, **extra):
-    return pghistory.context(user=actor.pk if actor else None, **extra)
 
 
 def _validate(document: Document) -> None:
@@ -135,7 +131,7 @@ def document_create(
     _validate(document)
     store_file(document, uploaded_file, tenant=tenant, folder=DOCUMENT_FOLDER)
     try:  # the stored bytes go again when the row cannot be written
-        with _history(actor, **(history or {})):
+        with history_context(actor, **(history or {})):
             document.save()
     except Exception:
         delete_stored_file(document)
@@ -161,7 +157,7 @@ def document_update(*, document: Document, actor, **fields) -> Document:
         document.uses_main_address = False
     _check_address(customer=document.customer, address=document.address, previous=previous)
     _validate(document)
-    with _history(actor):
+    with history_context(actor):
         document.save(update_fields=[*fields, "uses_main_address"])
     return document
 
@@ -201,7 +197,7 @@ def document_review(*, document: Document, actor, valid: bool, reason: str = "")
     document.status_reason = "" if valid else reason
     document.reviewed_by = actor
     document.reviewed_at = timezone.now()
-    with _history(actor):
+    with history_context(actor):
         document.save(update_fields=["status", "status_reason", "reviewed_by", "reviewed_at"])
     return document
 
@@ -216,6 +212,6 @@ def document_void(*, document: Document, actor, reason: str = "") -> Document:
     document.status_reason = reason.strip()
     document.reviewed_by = actor
     document.reviewed_at = timezone.now()
-    with _history(actor):
+    with history_context(actor):
         document.save(update_fields=["status", "status_reason", "reviewed_by", "reviewed_at"])
     return document

@@ -1,10 +1,8 @@
 """The "Comments & Files" tabs of customers and documents, and their entries (R24-R27)."""
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,6 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from companies.forms import StorableTextForm
+from companies.models import Role
+from companies.tenancy import role_required
 from companies.uploads import upload_refused
 from customers.selectors import get_customer
 from documents import notes as services
@@ -71,19 +71,6 @@ class NoteEditForm(StorableTextForm):
             field.widget.attrs["maxlength"] = 255
 
 
-def post_needs_editor(view):
-    """Anyone who reaches the page reads it; adding needs the editor role (R2). Checked before
-    the body is read, so a viewer's upload is not even parsed."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.method == "POST" and not services.can_add_notes(request.membership):
-            raise PermissionDenied("Adding comments and files needs the editor role.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def _notes_page(request, target, template: str, context: dict):
     form = NoteForm()
     refused = upload_refused(request)
@@ -116,13 +103,12 @@ def _notes_page(request, target, template: str, context: dict):
             "form": form,
             "page_obj": page,
             "notes": page.object_list,
-            "can_add": services.can_add_notes(request.membership),
         },
         status=413 if refused else 200,
     )
 
 
-@post_needs_editor
+@role_required(Role.EDITOR, methods=("POST",))  # first: a viewer's upload is never read
 @capped_upload(refusal_in_view=True)  # an over-size file keeps the comment (R61)
 def customer_notes(request, tenant_slug, public_id):
     customer = get_customer(request, public_id)
@@ -134,7 +120,7 @@ def customer_notes(request, tenant_slug, public_id):
     )
 
 
-@post_needs_editor
+@role_required(Role.EDITOR, methods=("POST",))  # first: a viewer's upload is never read
 @capped_upload(refusal_in_view=True)
 def document_notes(request, tenant_slug, public_id):
     document = get_document(request, public_id)

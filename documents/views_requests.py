@@ -132,7 +132,6 @@ def request_list(request, tenant_slug):
             "page_obj": page,
             "requests": page.object_list,
             "query_string": urlencode(query),
-            "can_edit": request.membership.has_role(Role.EDITOR),
         },
     )
 

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pghistory
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -22,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_scopes import scope
 
+from companies.history import history_context
 from companies.uploads import max_upload_bytes, storing_upload, too_large_message
 from imports import engine
 from imports.csv_reader import is_csv, open_table
@@ -344,7 +344,7 @@ def batch_undo(batch: ImportBatch, *, user) -> ImportBatch:
             company_id=batch.company_id, status=Status.APPLYING
         ).exists() or not try_company_lock(batch.company_id):
             raise ValidationError(BUSY.format(action="undo"))
-        with pghistory.context(user=user.pk, import_batch=str(batch.public_id), undo=True):
+        with history_context(user, import_batch=str(batch.public_id), undo=True):
             not_restored = undo(batch, user_id=user.pk)
         batch.status = Status.UNDONE
         batch.undone_at = timezone.now()

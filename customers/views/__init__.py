@@ -11,17 +11,13 @@ from customers.postal import address_mismatch
 def render_tab(
     request, customer, tab: str, template: str, context: dict | None = None, status: int = 200
 ):
-    """A tab of the customer page (templates/customers/customer_base.html); `can_edit` tells
-    the template whether to offer the editor's buttons."""
-    from companies.models import Role
-
+    """A tab of the customer page (templates/customers/customer_base.html)."""
     return render(
         request,
         template,
         {
             "customer": customer,
             "active_tab": tab,
-            "can_edit": request.membership.has_role(Role.EDITOR),
             **(context or {}),
         },
         status=status,

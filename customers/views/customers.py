@@ -81,7 +81,6 @@ def customer_list(request, tenant_slug):
             "query_string": params.urlencode(),
             "inactive": inactive,
             "show_company": scope != "company",
-            "can_edit": request.membership.has_role(Role.EDITOR),
         },
     )
 
