@@ -14,7 +14,9 @@ def customer_panels(request):
     if company is None:
         return []
     ids = list(working_companies(request, include_descendants=True).values_list("pk", flat=True))
-    count, capped = capped_count(Customer.objects.filter(company_id__in=ids, tax_ready=False))
+    # Active customers only, like the list the panel links to (R59: inactive ones are out).
+    not_ready = Customer.objects.filter(company_id__in=ids, tax_ready=False, is_active=True)
+    count, capped = capped_count(not_ready)
     url = reverse("customers:list", kwargs={"tenant_slug": request.tenant.slug})
     return [
         {

@@ -159,6 +159,16 @@ def test_dashboard_counts_not_tax_ready_in_the_subtree(alice, login):
     assert '<div class="value">2</div>' in panel
 
 
+def test_dashboard_not_tax_ready_count_leaves_inactive_customers_out(alice, login):
+    """R59: an inactive customer is out of the dashboard's not-tax-ready count, as it is out of
+    the list the count links to."""
+    make_customer(alice.company, "1", zip="")
+    make_customer(alice.company, "2", zip="", is_active=False)
+    text = login(alice.viewer).get(alice.url()).content.decode()
+    panel = text.split("Not tax-ready")[1].split("</a>")[0]
+    assert '<div class="value">1</div>' in panel
+
+
 def test_required_tax_fields_still_let_the_state_set_the_country(alice, login):
     """R9, R10: with the six fields required, a US state without a country still saves."""
     with alice.scope():
