@@ -178,3 +178,27 @@ def test_superusers_read_every_entry_in_the_admin_and_cannot_change_them(alice, 
     make_membership(alice.tenant, staff, Role.OWNER)
     client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get("/admin/security/securityevent/").status_code == 403
+
+
+def test_the_retention_command_removes_entries_before_the_date_only(alice):
+    """R52: `prune_security_log --before DATE` deletes the log entries of every tenant recorded
+    before the date and keeps the later ones; `--dry-run` only counts; a bad date is refused."""
+    import datetime
+
+    from django.core.management import CommandError, call_command
+
+    with scopes_disabled():
+        old = SecurityEvent.objects.create(tenant=alice.tenant, kind=EventKind.FORBIDDEN, path="/a")
+        anonymous = SecurityEvent.objects.create(kind=EventKind.LOGIN_FAILED, path="/login")
+        recent = SecurityEvent.objects.create(kind=EventKind.NOT_FOUND, path="/b")
+        SecurityEvent.objects.filter(pk__in=[old.pk, anonymous.pk]).update(
+            created_at=datetime.datetime(2020, 5, 1, tzinfo=datetime.UTC)
+        )
+    call_command("prune_security_log", "--before", "2021-01-01", "--dry-run")
+    assert len(_events()) == 3
+    call_command("prune_security_log", "--before", "2021-01-01")
+    assert [event.pk for event in _events()] == [recent.pk]
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("prune_security_log", "--before", "last year")
+    with pytest.raises(CommandError, match="in the future"):
+        call_command("prune_security_log", "--before", "2999-01-01")

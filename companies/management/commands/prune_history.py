@@ -4,12 +4,10 @@ History tables are append-only in the database (a trigger refuses UPDATE and DEL
 command is the one place that switches that trigger off, for its own transaction only.
 """
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection, transaction
-from django.utils import timezone
 
+from companies import retention
 from companies.history import event_models, unprotected
 
 
@@ -20,22 +18,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--before",
-            required=True,
-            metavar="YYYY-MM-DD",
-            help="Rows recorded before this day (UTC midnight) go.",
-        )
-        parser.add_argument("--dry-run", action="store_true", help="Count, delete nothing.")
+        retention.add_arguments(parser, what="History rows")
 
     def handle(self, *args, before, dry_run, **options):
-        try:
-            day = datetime.date.fromisoformat(before)
-        except ValueError as error:
-            raise CommandError(f"--before {before!r} is not a date like 2025-01-31.") from error
-        cutoff = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
-        if cutoff > timezone.now():
-            raise CommandError(f"--before {before} is in the future; history is kept until then.")
+        cutoff = retention.cutoff(before)
+        day = cutoff.date()
         total = 0
         with transaction.atomic(), unprotected(), connection.cursor() as cursor:
             for model in event_models():
