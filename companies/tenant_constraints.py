@@ -9,8 +9,11 @@ write in bulk the composite key replaces Django's plain one (`db_constraint=Fals
 Like Django's own foreign keys they are checked at commit (`DEFERRABLE INITIALLY DEFERRED`), so
 Django's deletion order (a tenant's companies may go before its customers) keeps working; a
 crossing row makes the commit, or `SET CONSTRAINTS ALL IMMEDIATE`, raise IntegrityError.
-A many-to-many table Django makes itself has no tenant column; a constraint trigger there checks
-that both ends share one tenant (those tables are small and written one row at a time).
+A table between two tenant-owned tables without a tenant column of its own (a many-to-many
+table; an import's change rows, a batch's and a company's) has statement triggers instead, which
+check that both ends of the rows a statement wrote share one tenant: one join per statement, at
+the statement's end, so the 200,000 change rows of a 100,000-customer import cost ~0.1 s, not
+the ~10 s of a per-row check at commit (P2).
 
 The constraints are derived from the models' `_meta` here and nowhere else. The migration
 `companies.0002_tenant_constraints` applies them, after listing any existing row that already
@@ -56,7 +59,13 @@ class ThroughTable:
 
     @property
     def name(self) -> str:
+        """The INSERT trigger's name (the constraint an error names)."""
         return constraint_name(self.table, "", "same_tenant")
+
+    @property
+    def update_name(self) -> str:
+        """The UPDATE trigger's (a trigger with a transition table has one event)."""
+        return constraint_name(self.table, "", "same_tenant_upd")
 
 
 def constraint_name(table: str, column: str, suffix: str) -> str:
@@ -175,20 +184,22 @@ def crossing_rows(cursor, models, limit: int = 10) -> list[str]:
 
 _FUNCTION_SQL = """
 CREATE OR REPLACE FUNCTION certhub_same_tenant() RETURNS trigger LANGUAGE plpgsql AS $$
--- R51: both ends of a many-to-many row belong to one tenant.
--- Arguments: left column, left table, right column, right table (ids are the tables' "id").
+-- R51: both ends of each row the statement wrote (transition table written_rows) belong to
+-- one tenant. Arguments: left column, left table, right column, right table (ids are the
+-- tables' "id"). An end that does not exist is not this check's business (its foreign key's).
 DECLARE
-    left_tenant bigint;
-    right_tenant bigint;
+    crossing record;
 BEGIN
-    EXECUTE format('SELECT tenant_id FROM %I WHERE id = $1.%I', TG_ARGV[1], TG_ARGV[0])
-        INTO left_tenant USING NEW;
-    EXECUTE format('SELECT tenant_id FROM %I WHERE id = $1.%I', TG_ARGV[3], TG_ARGV[2])
-        INTO right_tenant USING NEW;
-    -- (Checked at commit: an end deleted since reads NULL, and the row went with it.)
-    IF left_tenant <> right_tenant THEN
-        RAISE EXCEPTION 'R51: % row refers to two tenants (% %, % %)', TG_TABLE_NAME,
-            TG_ARGV[0], left_tenant, TG_ARGV[2], right_tenant
+    EXECUTE format(
+        'SELECT w.l, lt.tenant_id AS l_tenant, w.r, rt.tenant_id AS r_tenant '
+        'FROM (SELECT DISTINCT %1$I AS l, %3$I AS r FROM written_rows) w '
+        'JOIN %2$I lt ON lt.id = w.l JOIN %4$I rt ON rt.id = w.r '
+        'WHERE lt.tenant_id <> rt.tenant_id LIMIT 1',
+        TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], TG_ARGV[3]) INTO crossing;
+    IF crossing.l IS NOT NULL THEN
+        RAISE EXCEPTION 'R51: % row refers to two tenants (% % in tenant %, % % in tenant %)',
+            TG_TABLE_NAME, TG_ARGV[0], crossing.l, crossing.l_tenant, TG_ARGV[2], crossing.r,
+            crossing.r_tenant
             USING ERRCODE = 'foreign_key_violation', CONSTRAINT = TG_NAME;
     END IF;
     RETURN NULL;
@@ -212,7 +223,10 @@ def apply(connection, models) -> list[str]:
         )
         existing = {name for (name,) in cursor.fetchall()}
         missing_refs = [r for r in refs if r.name not in existing]
-        missing_throughs = [t for t in throughs if t.name not in existing]
+        # (A database from before the statement triggers has the INSERT name only: replaced.)
+        missing_throughs = [
+            t for t in throughs if t.name not in existing or t.update_name not in existing
+        ]
         if not missing_refs and not missing_throughs:
             return []
         crossing = crossing_rows(cursor, models)
@@ -240,12 +254,14 @@ def apply(connection, models) -> list[str]:
             cursor.execute(_FUNCTION_SQL)
         for through in missing_throughs:
             (lcol, ltable, _), (rcol, rtable, _) = through.left, through.right
-            cursor.execute(
-                f'CREATE CONSTRAINT TRIGGER "{through.name}" AFTER INSERT OR UPDATE ON '
-                f'"{through.table}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW '
-                f"EXECUTE FUNCTION {SAME_TENANT_FUNCTION}"
-                f"('{lcol}', '{ltable}', '{rcol}', '{rtable}')"
-            )
+            arguments = f"'{lcol}', '{ltable}', '{rcol}', '{rtable}'"
+            for name, event in ((through.name, "INSERT"), (through.update_name, "UPDATE")):
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{through.table}"')
+                cursor.execute(
+                    f'CREATE TRIGGER "{name}" AFTER {event} ON "{through.table}" '
+                    "REFERENCING NEW TABLE AS written_rows FOR EACH STATEMENT "
+                    f"EXECUTE FUNCTION {SAME_TENANT_FUNCTION}({arguments})"
+                )
             created.append(through.name)
     return created
 
@@ -256,7 +272,8 @@ def remove(connection, models) -> None:
     models = [m for m in models if m._meta.db_table in tables]
     with connection.cursor() as cursor:
         for through in through_tables(models):
-            cursor.execute(f'DROP TRIGGER IF EXISTS "{through.name}" ON "{through.table}"')
+            for name in (through.name, through.update_name):
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{through.table}"')
         refs = references(models)
         for ref in refs:
             cursor.execute(f'ALTER TABLE "{ref.table}" DROP CONSTRAINT IF EXISTS "{ref.name}"')

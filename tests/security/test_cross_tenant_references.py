@@ -190,7 +190,8 @@ def test_a_column_whose_only_constraint_is_the_tenant_key_refuses_a_missing_row(
 @pytest.mark.parametrize("through", THROUGH_TABLES, ids=lambda t: t.label)
 def test_a_many_to_many_row_into_another_tenant_is_refused(alice, bob, through):
     """R51: a many-to-many row between two tenants (a membership limited to another tenant's
-    company) is refused by the database."""
+    company; an import's change row of another tenant's company) is refused by the database,
+    inserted or updated to cross."""
     model = apps.get_model(through.label)
     left, right = (f for f in model._meta.concrete_fields if f.many_to_one)
     ours, theirs = _rows(alice), _rows(bob)
@@ -200,6 +201,12 @@ def test_a_many_to_many_row_into_another_tenant_is_refused(alice, bob, through):
         model.objects.create(**{left.attname: mine.pk, right.attname: foreign.pk})
         _commit_checks()
     assert refused.value.__cause__.diag.constraint_name == through.name
+    own = ours[right.related_model._meta.label][0]
+    row = model.objects.create(**{left.attname: mine.pk, right.attname: own.pk})
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        model._base_manager.filter(pk=row.pk).update(**{right.attname: foreign.pk})
+        _commit_checks()
+    assert refused.value.__cause__.diag.constraint_name == through.update_name
 
 
 def test_the_migration_check_lists_rows_that_already_cross(alice, bob):
