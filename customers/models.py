@@ -73,10 +73,13 @@ class Customer(TenantOwned):
     # No single-column indexes on the foreign keys: the composite indexes below lead with
     # them (tenant: customer_tenant_*; company: the unique number), and each index is paid
     # for on every insert.
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", db_index=False)
-    # db_constraint=False here and on zones and links: the tenant foreign key (R51,
-    # companies.tenant_constraints) on (company_id, tenant_id) is this column's constraint; it
-    # proves the company exists too, so an imported row pays one lookup, not two.
+    # db_constraint=False on tenant and company here and on zones and links: the tenant
+    # foreign key (R51, companies.tenant_constraints) on (company_id, tenant_id) is both
+    # columns' constraint; it proves the company exists, in this tenant (whose own key proves
+    # the tenant exists), so an imported row pays one lookup at commit, not three.
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     company = models.ForeignKey(
         Company,
         on_delete=models.PROTECT,
@@ -298,6 +301,11 @@ class ContactChannel(TenantOwned):
 class ShipToZone(TenantOwned):
     """A region a customer ships to (R11)."""
 
+    # (db_constraint=False: the tenant key on (customer_id, tenant_id) proves it; see
+    # Customer.tenant)
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     # The unique (customer, region) serves lookups by customer; no second index to maintain.
     customer = models.ForeignKey(
         Customer,
@@ -326,6 +334,10 @@ class ShipToZone(TenantOwned):
 class ShipToLink(TenantOwned):
     """A billing customer's link to a shipping customer of the same company (R12)."""
 
+    # (db_constraint=False: see ShipToZone.tenant)
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     # (db_constraint=False: see Customer.company)
     billing = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="shipping_links", db_constraint=False

@@ -274,3 +274,19 @@ def test_async_queries_outside_a_scope_raise(alice):
     for name in ("aexists", "acount", "afirst"):
         with pytest.raises(ScopeError):
             asyncio.run(getattr(Customer.objects, name)())
+
+
+@pytest.mark.parametrize(
+    "label", ["customers.Customer", "customers.ShipToZone", "customers.ShipToLink"]
+)
+def test_a_tenant_column_without_its_own_constraint_refuses_a_missing_tenant(alice, label):
+    """R51: customers, zones and links (written in bulk by imports) have no constraint of
+    their own on `tenant`; the tenant foreign key of their company or customer refuses a
+    tenant that does not exist."""
+    model = apps.get_model(label)
+    assert not model._meta.get_field("tenant").db_constraint
+    row = _rows(alice)[label][-1]
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        model._base_manager.filter(pk=row.pk).update(tenant_id=10**12)
+        _commit_checks()
+    assert refused.value.__cause__.diag.constraint_name.endswith("_tenant_fk")
