@@ -7,8 +7,6 @@ SHA-256, as for certificate requests (R28).
 """
 
 import datetime
-import hashlib
-import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -21,19 +19,9 @@ from django_scopes import scope, scopes_disabled
 from companies.models import Company, Invitation, InvitationStatus, Membership, Tenant
 from companies.services import check_membership_change
 from companies.tenancy import reachable_companies_q
+from companies.tokens import hash_token, new_token
 
 INVITATION_DAYS = 7
-TOKEN_BYTES = 32
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    """(token for the link, its hash for the database)."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    return token, hash_token(token)
 
 
 def managed_by(queryset: QuerySet, membership: Membership) -> QuerySet:

@@ -1,6 +1,7 @@
 """Tenancy helpers for views: roles, reachable companies, the working company (R2, R3, R7)."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -80,14 +81,35 @@ def set_working_company(request, company: Company) -> None:
     request.working_company = company
 
 
-def working_companies(request, include_descendants: bool = False) -> QuerySet[Company]:
+@dataclass(frozen=True)
+class Workspace:
+    """A member at work: the membership and its working company (R7). What selectors take
+    instead of the HTTP request, so that commands, tasks and tests can call them too."""
+
+    membership: Membership
+    company: Company | None
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> "Workspace":
+        """The workspace of a tenant request (set up by companies.middleware)."""
+        return cls(request.membership, request.working_company)  # type: ignore[attr-defined]
+
+    @property
+    def tenant_id(self) -> int:
+        return self.membership.tenant_id
+
+    def companies(self, include_descendants: bool = False) -> QuerySet[Company]:
+        """The working company, and its reachable descendants when asked (R7)."""
+        if self.company is None:
+            return Company.objects.none()
+        if not include_descendants:
+            return Company.objects.filter(pk=self.company.pk)
+        return reachable_companies(self.membership).filter(self.company.subtree_q())
+
+
+def working_companies(request: HttpRequest, include_descendants: bool = False) -> QuerySet[Company]:
     """The working company, and its reachable descendants when asked (R7)."""
-    company = request.working_company
-    if company is None:
-        return Company.objects.none()
-    if not include_descendants:
-        return Company.objects.filter(pk=company.pk)
-    return reachable_companies(request.membership).filter(company.subtree_q())
+    return Workspace.of(request).companies(include_descendants)
 
 
 def tenant_path(model, depth: int = 3) -> str | None:

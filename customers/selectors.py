@@ -1,21 +1,23 @@
-"""Reads of customers for views and other apps: always within the companies a user reaches."""
+"""Reads of customers for views and other apps: always within the companies a membership
+reaches; they take the membership, never the HTTP request."""
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
+from companies.models import Membership
 from companies.tenancy import reachable_companies_q
 from customers.models import Address, Contact, Customer
 
 
-def visible_customers(request) -> QuerySet[Customer]:
+def visible_customers(membership: Membership) -> QuerySet[Customer]:
     """Customers of the companies the membership reaches (R2, R3)."""
-    return Customer.objects.filter(reachable_companies_q(request.membership, "company__"))
+    return Customer.objects.filter(reachable_companies_q(membership, "company__"))
 
 
-def get_customer(request, public_id) -> Customer:
+def get_customer(membership: Membership, public_id: object) -> Customer:
     """A customer the user may see, else 404 exactly as for one that does not exist (R3)."""
     return get_object_or_404(
-        visible_customers(request).select_related("company"), public_id=public_id
+        visible_customers(membership).select_related("company"), public_id=public_id
     )
 
 

@@ -9,7 +9,7 @@ from companies.forms import StorableTextModelForm
 from customers.admin import EventAdmin
 from customers.regions import REGION_NAMES
 from documents.models import CertificateRequest, Document, ExposureExport, Note
-from documents.notes import note_remove
+from documents.services.notes import note_remove
 
 
 class DocumentAdminForm(StorableTextModelForm):

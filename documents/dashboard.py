@@ -2,31 +2,28 @@
 for the working company and the companies below it; the exposure map and the 12-month expiry
 chart (R62)."""
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from companies.dashboard import register
+from companies.tenancy import Workspace
 from documents.charts import expiry_chart, exposure_map
 from documents.coverage import exposure_summary
+from documents.selectors import expiring_soon, review_queue, working_documents, working_scope
 
 
 @register
-def document_panels(request):
-    from documents.selectors import (
-        expiring_soon,
-        review_queue,
-        working_documents,
-        working_scope,
-    )
-
+def document_panels(request: HttpRequest) -> list[dict]:
     if request.working_company is None:
         return []
+    workspace = Workspace.of(request)
     slug = request.tenant.slug
-    total, customers, by_region = exposure_summary(working_scope(request))
-    pending = review_queue(request).count()
-    soon = expiring_soon(working_documents(request), tenant=request.tenant).count()
+    total, customers, by_region = exposure_summary(working_scope(workspace))
+    pending = review_queue(workspace).count()
+    soon = expiring_soon(working_documents(workspace), tenant=request.tenant).count()
     exposure_url = reverse("documents:exposure", kwargs={"tenant_slug": slug})
-    chart = expiry_chart(working_documents(request), timezone.localdate())
+    chart = expiry_chart(working_documents(workspace), timezone.localdate())
     return [
         {
             "title": "Exposures",

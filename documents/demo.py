@@ -14,7 +14,7 @@ from companies.history import history_context
 from customers.models import CustomerKind
 from documents.files import store_file
 from documents.models import Document, DocumentStatus, DocumentType
-from documents.services import DOCUMENT_FOLDER
+from documents.services.documents import DOCUMENT_FOLDER
 
 INVALID_REASONS = [
     "Not signed",

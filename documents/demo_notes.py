@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from companies.history import history_context
+from companies.tokens import new_token
 from customers.models import ChannelKind, ContactChannel
 from documents.demo import tiny_pdf, tiny_png
 from documents.files import store_file
 from documents.models import CertificateRequest, DocumentStatus, Note, NoteKind, RequestStatus
-from documents.notes import NOTES_FOLDER
-from documents.requests import new_token
+from documents.services.notes import NOTES_FOLDER
 
 COMMENTS = [
     "Called AP: the renewal is with their legal team, expected next week.",

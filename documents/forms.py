@@ -1,5 +1,8 @@
-"""Forms of documents: upload, edit, review and the list filters. They take the customer or
-the request to scope their choices; services do the writes."""
+"""Forms of documents: upload, edit, review and the list filters; comments and files;
+certificate requests and the public upload page. They take the customer or the certificate
+request to scope their choices; services do the writes."""
+
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,8 +14,15 @@ from customers.models import Address, Customer
 from customers.region_picker import RegionsField
 from customers.regions import region_choices
 from customers.settings_resolution import effective_setting, setting_display
-from documents.files import check_document_file
-from documents.models import DISPLAY_STATUSES, DocumentType
+from documents.files import check_document_file, max_upload_bytes, size_label
+from documents.models import DISPLAY_STATUSES, DocumentType, Note, NoteKind
+from documents.selectors import REQUEST_DISPLAY_STATUSES, email_choices, requested_regions
+from documents.services.certificate_requests import (
+    DEFAULT_EXPIRY_DAYS,
+    MAX_EXPIRY_DAYS,
+    PublicUpload,
+)
+from documents.services.documents import DocumentDetails
 
 MAIN_ADDRESS = "main"
 
@@ -92,25 +102,22 @@ class DocumentDetailsForm(StorableTextForm):
             )
         return data
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> DocumentDetails:
         """cleaned_data as the services take it: the address choice becomes two fields."""
-        data = {
-            name: self.cleaned_data[name]
-            for name in (
-                "doc_type",
-                "regions",
-                "exemption_reason",
-                "signed_date",
-                "effective_date",
-                "expiration_date",
-            )
-        }
-        choice = self.cleaned_data.get("address") or ""
-        data["uses_main_address"] = choice == MAIN_ADDRESS
-        data["address"] = (
-            None if choice in ("", MAIN_ADDRESS) else self.customer.addresses.get(public_id=choice)
+        data = self.cleaned_data
+        choice = data.get("address") or ""
+        return DocumentDetails(
+            doc_type=data["doc_type"],
+            regions=data["regions"],
+            exemption_reason=data["exemption_reason"],
+            signed_date=data["signed_date"],
+            effective_date=data["effective_date"],
+            expiration_date=data["expiration_date"],
+            address=None
+            if choice in ("", MAIN_ADDRESS)
+            else self.customer.addresses.get(public_id=choice),
+            uses_main_address=choice == MAIN_ADDRESS,
         )
-        return data
 
     @classmethod
     def for_document(cls, document, data=None) -> "DocumentDetailsForm":
@@ -211,3 +218,175 @@ class DocumentFilterForm(StorableTextForm):
     region = forms.ChoiceField(choices=[("", "Any region"), *region_choices()], required=False)
     expiring_soon = forms.BooleanField(label="Expiring soon", required=False)
     descendants = forms.BooleanField(label="Include companies below", required=False)
+
+
+# --- comments and files (R24-R27) -------------------------------------------------------
+
+
+class NoteForm(StorableTextForm):
+    text = forms.CharField(
+        label="Comment", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(label="File", required=False)
+
+    def __init__(self, *args: Any, refused: str | None = None, **kwargs: Any) -> None:
+        """`refused`: the upload cap's message when it refused the file (the form is then
+        invalid, with the message at the file field and the comment kept)."""
+        super().__init__(*args, **kwargs)
+        self.refused = refused
+        self.fields["file"].help_text = f"Any file up to {size_label(max_upload_bytes())}."
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        if self.refused:
+            self.add_error(
+                "file",
+                f"{self.refused} Nothing was saved; your comment is kept "
+                "below: choose a smaller file or send it alone.",
+            )
+            return data
+        if not (data.get("text") or "").strip() and not data.get("file"):
+            raise ValidationError("Write a comment or choose a file.")
+        return data
+
+
+class NoteEditForm(StorableTextForm):
+    value = forms.CharField(max_length=10_000)
+
+    def __init__(self, *args: Any, note: Note, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["value"]
+        if note.kind == NoteKind.COMMENT:
+            field.label = "Comment"
+            field.widget = forms.Textarea(attrs={"rows": 4})
+        else:
+            field.label = "File name"
+            field.max_length = 255
+            field.widget.attrs["maxlength"] = 255
+
+
+# --- certificate requests (R28-R30) ------------------------------------------------------
+
+
+class CertificateRequestForm(StorableTextForm):
+    regions = RegionsField(
+        label="Regions asked for",
+        help_text="Ticked: the regions the customer is exposed in and has sent nothing for yet.",
+    )
+    email = forms.ChoiceField(label="Send to")
+    message = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Added to the email, e.g. which purchases it is about.",
+    )
+    expires_in_days = forms.IntegerField(
+        label="Link valid for (days)",
+        initial=DEFAULT_EXPIRY_DAYS,
+        min_value=1,
+        max_value=MAX_EXPIRY_DAYS,
+    )
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].choices = email_choices(customer)
+        self.fields["regions"].initial = requested_regions(customer)
+        if not self.fields["email"].choices:
+            self.fields[
+                "email"
+            ].help_text = (
+                "This customer has no email address: add one to the customer or a contact."
+            )
+
+
+class CertificateRequestFilterForm(StorableTextForm):
+    q = forms.CharField(label="Customer", required=False)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *REQUEST_DISPLAY_STATUSES]
+    )
+    descendants = forms.BooleanField(label="Include companies below", required=False)
+    # Set by "Request missing certificates" to list the requests it just sent (R30).
+    since = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+
+# --- the public upload page of a request (R29) --------------------------------------------
+
+MAX_FILES = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented pattern): a list of files."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class PublicUploadForm(StorableTextForm):
+    """One to MAX_FILES files from one input, with the details they share (R29)."""
+
+    files = MultipleFileField(label="Files", required=False)
+    doc_type = forms.ChoiceField(
+        label="Document type",
+        choices=DocumentType.choices,
+        initial=DocumentType.EXEMPTION_CERTIFICATE,
+    )
+    regions = RegionsField(label="Regions they cover")
+    effective_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    expiration_date = forms.DateField(
+        required=False,
+        help_text="Leave empty if they do not expire.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, regions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].initial = regions
+        self.fields["files"].help_text = (
+            f"Choose up to {MAX_FILES} files at once: PDF, PNG, JPEG or TIFF, each up to "
+            f"{size_label(max_upload_bytes())}."
+        )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if not files:
+            raise ValidationError("Choose at least one file.")
+        if len(files) > MAX_FILES:
+            raise ValidationError(f"At most {MAX_FILES} files at once: you chose {len(files)}.")
+        problems = []
+        for upload in files:
+            if upload.size > max_upload_bytes():
+                problems.append(f"{upload.name} is larger than {size_label(max_upload_bytes())}.")
+                continue
+            try:
+                check_document_file(upload)  # parses as its type (R55)
+            except ValidationError as error:
+                problems.extend(error.messages)
+        if problems:
+            raise ValidationError(problems)
+        return files
+
+    def uploads(self) -> list[PublicUpload]:
+        """What `certificate_request_fulfil` takes: each file with the shared details."""
+        data = self.cleaned_data
+        return [
+            PublicUpload(
+                file=upload,
+                doc_type=data["doc_type"],
+                regions=data["regions"],
+                effective_date=data["effective_date"],
+                expiration_date=data["expiration_date"],
+            )
+            for upload in data["files"]
+        ]

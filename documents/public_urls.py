@@ -3,10 +3,10 @@ Mounted at /r/ in certhub/urls.py, outside the tenant URLs."""
 
 from django.urls import path
 
-from documents import views_public
+from documents.views import public
 
 app_name = "public"
 
 urlpatterns = [
-    path("<str:token>/", views_public.request_upload, name="request_upload"),
+    path("<str:token>/", public.request_upload, name="request_upload"),
 ]

@@ -1,58 +1,71 @@
-"""Reads of documents for views and other apps: always within the companies a user reaches."""
+"""Reads of documents, comments and files, and certificate requests, for views and other apps:
+always within the companies a membership reaches. They take the membership or a
+`companies.tenancy.Workspace` (the membership and its working company), never the HTTP request."""
 
 import datetime
 
-from django.db.models import Case, F, Func, IntegerField, QuerySet, Value, When
+from django.contrib.auth import get_user_model
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from companies.models import EXEMPTION_REASONS, Company, Tenant
-from companies.tenancy import reachable_companies_q, working_companies
-from documents.coverage import Scope
-from documents.models import Document, DocumentStatus, DocumentType
+from companies.models import EXEMPTION_REASONS, Company, Membership, Tenant
+from companies.tenancy import Workspace, reachable_companies_q
+from customers.models import Address, ChannelKind, ContactChannel, Customer
+from documents.coverage import Scope, exposed_customers
+from documents.models import (
+    EXPIRED,
+    CertificateRequest,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Note,
+    RequestStatus,
+)
+
+# --- documents ---------------------------------------------------------------------------------
 
 
-def visible_documents(request) -> QuerySet[Document]:
+def visible_documents(membership: Membership) -> QuerySet[Document]:
     """Documents of the companies the membership reaches (R2, R3)."""
-    return Document.objects.filter(reachable_companies_q(request.membership, "company__"))
+    return Document.objects.filter(reachable_companies_q(membership, "company__"))
 
 
-def get_document(request, public_id) -> Document:
+def get_document(membership: Membership, public_id: object) -> Document:
     """A document the user may see, else 404 exactly as for one that does not exist (R3)."""
     return get_object_or_404(
-        visible_documents(request).select_related(
+        visible_documents(membership).select_related(
             "customer", "company", "address", "reviewed_by", "uploaded_by"
         ),
         public_id=public_id,
     )
 
 
-def working_documents(request, include_descendants: bool = True) -> QuerySet[Document]:
+def working_documents(workspace: Workspace, include_descendants: bool = True) -> QuerySet[Document]:
     """Documents of the working company (and its reachable descendants when asked) (R7)."""
-    companies = working_companies(request, include_descendants)
-    return Document.objects.filter(company__in=companies)
+    return Document.objects.filter(company__in=workspace.companies(include_descendants))
 
 
-def working_scope(request) -> Scope:
+def working_scope(workspace: Workspace) -> Scope:
     """The coverage question for the working company and its reachable descendants (R23)."""
-    ids = list(working_companies(request, include_descendants=True).values_list("pk", flat=True))
-    return Scope(request.tenant.pk, ids)
+    companies = workspace.companies(include_descendants=True)
+    return Scope(workspace.tenant_id, list(companies.values_list("pk", flat=True)))
 
 
-def review_queue(request) -> QuerySet[Document]:
+def review_queue(workspace: Workspace) -> QuerySet[Document]:
     """Pending documents of the working company and its descendants, oldest first (R21)."""
     return (
-        working_documents(request)
+        working_documents(workspace)
         .filter(status=DocumentStatus.PENDING)
         .select_related("customer", "company")
         .order_by("created_at", "id")
     )
 
 
-def next_pending(request, *, after: Document | None = None) -> Document | None:
+def next_pending(workspace: Workspace, *, after: Document | None = None) -> Document | None:
     """The oldest pending document left in the queue, skipping `after`."""
-    queue = review_queue(request)
+    queue = review_queue(workspace)
     if after is not None:
         queue = queue.exclude(pk=after.pk)
     return queue.first()
@@ -131,7 +144,7 @@ _LABELS = {
 }
 
 
-def _history_value(name: str, value, addresses: dict) -> str:
+def _history_value(name: str, value: object, addresses: dict) -> str:
     if value is None or value == "":
         return "—"
     if name == "address_id":
@@ -148,10 +161,6 @@ def _history_value(name: str, value, addresses: dict) -> str:
 def document_history(document: Document) -> list[dict]:
     """The document's history, newest first: when, who, and each changed field's old and new
     value, status changes included (R14, R21). Events are written by database triggers."""
-    from django.contrib.auth import get_user_model
-
-    from customers.models import Address
-
     events = list(
         Document.pgh_event_model.objects.filter(pgh_obj_id=document.pk)
         .select_related("pgh_context")
@@ -192,3 +201,143 @@ def document_history(document: Document) -> list[dict]:
         )
         previous = event
     return entries[::-1]
+
+
+# --- comments and files (R24-R27) -------------------------------------------------------
+
+
+def visible_notes(membership: Membership) -> QuerySet[Note]:
+    """Entries on customers (or their documents) of the companies the membership reaches (R3)."""
+    on_customer = reachable_companies_q(membership, "customer__company__")
+    on_document = reachable_companies_q(membership, "document__customer__company__")
+    return Note.objects.filter(
+        (Q(customer__isnull=False) & on_customer) | (Q(document__isnull=False) & on_document)
+    )
+
+
+def get_note(membership: Membership, public_id: object) -> Note:
+    """An entry the user may see, else 404 exactly as for one that does not exist (R3)."""
+    return get_object_or_404(
+        visible_notes(membership).select_related("author", "customer", "document"),
+        public_id=public_id,
+    )
+
+
+def notes_of(target: Customer | Document) -> QuerySet[Note]:
+    """The entries of one customer or document, newest first, with their authors."""
+    field = "document" if isinstance(target, Document) else "customer"
+    return Note.objects.filter(**{field: target}).select_related("author")
+
+
+# --- certificate requests (R28-R30) ------------------------------------------------------
+
+OPEN_STATUSES = (RequestStatus.SENT, RequestStatus.OPENED)
+# The statuses a user sees: an open request past its expiry shows as expired (R30).
+REQUEST_DISPLAY_STATUSES = [*RequestStatus.choices, (EXPIRED, "Expired")]
+
+
+def display_status(
+    certificate_request: CertificateRequest, now: datetime.datetime | None = None
+) -> str:
+    """What a user sees: an open request past its expiry is "expired" (R30)."""
+    now = now or timezone.now()
+    if certificate_request.status in OPEN_STATUSES and certificate_request.expires_at <= now:
+        return EXPIRED
+    return certificate_request.status
+
+
+def is_open(certificate_request: CertificateRequest, now: datetime.datetime | None = None) -> bool:
+    return display_status(certificate_request, now) in OPEN_STATUSES
+
+
+def open_requests_q(now: datetime.datetime | None = None, prefix: str = "") -> Q:
+    return Q(
+        **{f"{prefix}status__in": OPEN_STATUSES, f"{prefix}expires_at__gt": now or timezone.now()}
+    )
+
+
+def with_display_status(
+    certificate_requests: QuerySet[CertificateRequest], status: str
+) -> QuerySet[CertificateRequest]:
+    """Filter by the status a user sees."""
+    now = timezone.now()
+    if status == EXPIRED:
+        return certificate_requests.filter(status__in=OPEN_STATUSES, expires_at__lte=now)
+    if status in OPEN_STATUSES:
+        return certificate_requests.filter(status=status, expires_at__gt=now)
+    return certificate_requests.filter(status=status)
+
+
+def visible_certificate_requests(membership: Membership) -> QuerySet[CertificateRequest]:
+    """Requests of the companies the membership reaches (R3)."""
+    return CertificateRequest.objects.filter(reachable_companies_q(membership, "company__"))
+
+
+def get_certificate_request(membership: Membership, public_id: object) -> CertificateRequest:
+    """A request the user may see, else 404 (R3)."""
+    return get_object_or_404(
+        visible_certificate_requests(membership).select_related("customer"), public_id=public_id
+    )
+
+
+def email_choices(customer: Customer) -> list[tuple[str, str]]:
+    """The customer's email and its contacts' (and addresses') email channels (R28)."""
+    choices = []
+    if customer.email:
+        choices.append((customer.email, f"{customer.email} (customer)"))
+    # An inactive address's emails are not offered (R17).
+    channels = (
+        ContactChannel.objects.filter(
+            Q(contact__customer=customer) | Q(address__customer=customer, address__is_active=True),
+            kind=ChannelKind.EMAIL,
+        )
+        .select_related("contact", "address")
+        .order_by("value")
+    )
+    for channel in channels:
+        owner = channel.contact.name if channel.contact_id else f"address {channel.address}"
+        label = f"{channel.value} ({owner}{', ' + channel.label if channel.label else ''})"
+        if channel.value.lower() not in {value.lower() for value, _ in choices}:
+            choices.append((channel.value, label))
+    return choices
+
+
+def pending_regions(company_ids: list[int]) -> dict[int, set[str]]:
+    """{customer id: regions of its pending documents} in these companies: asked and answered,
+    waiting for review, so not asked for again (R30)."""
+    answered: dict[int, set[str]] = {}
+    rows = Document.objects.filter(company_id__in=company_ids, status=DocumentStatus.PENDING)
+    for customer_id, regions in rows.values_list("customer_id", "regions"):
+        answered.setdefault(customer_id, set()).update(regions)
+    return answered
+
+
+def regions_to_request(
+    tenant_id: int, company_ids: list[int], customer_id: int | None = None
+) -> dict[int, list[str]]:
+    """{customer id: regions still to ask for}: its exposed regions (R23) less those its pending
+    documents cover; customers with nothing left are left out (R30)."""
+    exposed = exposed_customers(Scope(tenant_id, company_ids, customer_id))
+    answered = pending_regions(company_ids)
+    wanted = {}
+    for pk, regions in exposed:
+        left = [r for r in regions if r not in answered.get(pk, ())]
+        if left:
+            wanted[pk] = left
+    return wanted
+
+
+def requested_regions(customer: Customer) -> list[str]:
+    """The default regions of a request: what the customer is exposed in and has not already
+    answered with a pending document (R28, R30)."""
+    wanted = regions_to_request(customer.tenant_id, [customer.company_id], customer.pk)
+    return wanted.get(customer.pk, [])
+
+
+def customers_without_open_request(customer_ids: list[int]) -> list[int]:
+    busy = set(
+        CertificateRequest.objects.filter(
+            open_requests_q(), customer_id__in=customer_ids
+        ).values_list("customer_id", flat=True)
+    )
+    return [pk for pk in customer_ids if pk not in busy]

@@ -3,19 +3,19 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from companies.models import Company
+from companies.models import Company, Membership
 from companies.tenancy import reachable_companies_q
 from imports.models import ImportBatch
 
 
-def visible_batches(request) -> QuerySet[ImportBatch]:
+def visible_batches(membership: Membership) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(
-        reachable_companies_q(request.membership, "company__")
+        reachable_companies_q(membership, "company__")
     ).select_related("company", "created_by")
 
 
-def get_batch(request, public_id) -> ImportBatch:
-    return get_object_or_404(visible_batches(request), public_id=public_id)
+def get_batch(membership: Membership, public_id: object) -> ImportBatch:
+    return get_object_or_404(visible_batches(membership), public_id=public_id)
 
 
 def new_customer_fields(batch: ImportBatch, keys: list[tuple]) -> dict[tuple, list[tuple]]:

@@ -62,7 +62,7 @@ def import_start(request, tenant_slug):
                 return redirect("imports:batch", tenant_slug=tenant_slug, public_id=batch.public_id)
     # The batches of the working company and those below it, newest first.
     batches = (
-        visible_batches(request).filter(
+        visible_batches(request.membership).filter(
             company__in=working_companies(request, include_descendants=True)
         )
         if company
@@ -118,7 +118,7 @@ def export_download(request, tenant_slug):
 
 @require_safe
 def batch_detail(request, tenant_slug, public_id):
-    batch = get_batch(request, public_id)
+    batch = get_batch(request.membership, public_id)
     changes = (
         ImportChange.objects.filter(batch=batch)
         .select_related("company")
@@ -160,7 +160,7 @@ def _can_mark_failed(request, batch) -> bool:
 @require_safe
 def batch_progress(request, tenant_slug, public_id):
     """JSON for the progress bar (static/js/certhub.js): rows done of total."""
-    batch = get_batch(request, public_id)
+    batch = get_batch(request.membership, public_id)
     return JsonResponse(
         {
             "done": batch.rows_done,
@@ -230,7 +230,7 @@ def batch_mark_failed(request, tenant_slug, public_id):
 
 
 def _act(request, public_id, service, success: str | Callable[[ImportBatch], str]):
-    batch = get_batch(request, public_id)
+    batch = get_batch(request.membership, public_id)
     try:
         batch = service(batch, user=request.user)
     except ValidationError as error:
@@ -245,7 +245,7 @@ def batch_errors_download(request, tenant_slug, public_id):
     """The uploaded file back with an error column added (R38)."""
     from imports.error_file import write_error_file
 
-    batch = get_batch(request, public_id)
+    batch = get_batch(request.membership, public_id)
     if not batch.file:
         raise Http404("This batch has no stored file.")
     try:

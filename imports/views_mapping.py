@@ -20,7 +20,7 @@ SAMPLE_ROWS = 3
 def batch_map(request, tenant_slug, public_id):
     """Pair each template field with a column of the batch's file, proposed from the titles
     (or the batch's mapping), then save the mapping and check the file through it."""
-    batch = get_batch(request, public_id)
+    batch = get_batch(request.membership, public_id)
     if not batch.can_map:
         messages.error(
             request,

@@ -152,8 +152,8 @@ def test_customer_admin_refuses_each_forbidden_character(alice, operator, charac
 def test_public_upload_page_refuses_forbidden_characters(alice, visitor, customer, send):  # noqa: F811
     """R49: the public upload page refuses a file name or a region list holding a forbidden
     character, beside the field, and stores nothing."""
+    from documents.forms import PublicUploadForm
     from documents.models import Document
-    from documents.views_public import PublicUploadForm
 
     form = PublicUploadForm(
         {"doc_type": "resale", "regions": "TX", "effective_date": "2025-01-01"},

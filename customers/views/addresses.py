@@ -29,7 +29,7 @@ def _back(customer, tenant_slug):
 
 @require_safe
 def addresses(request, tenant_slug, public_id):
-    return _addresses_page(request, get_customer(request, public_id))
+    return _addresses_page(request, get_customer(request.membership, public_id))
 
 
 def _addresses_page(request, customer, contact_form=None, channel_form=None, owner=None):
@@ -70,7 +70,7 @@ def _address_page(request, customer, form, address=None):
 
 @role_required(Role.EDITOR)
 def address_add(request, tenant_slug, public_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     form = AddressForm(request.POST or None, initial={"is_active": True})
     if address := submit(request, form, services.address_create, customer=customer):
         messages.success(request, "Address added.")
@@ -81,7 +81,7 @@ def address_add(request, tenant_slug, public_id):
 
 @role_required(Role.EDITOR)
 def address_edit(request, tenant_slug, public_id, address_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     address = get_address(customer, address_id)
     form = AddressForm(request.POST or None, instance=get_address(customer, address_id))
     if submit(request, form, services.address_update, address=address):
@@ -95,7 +95,7 @@ def address_edit(request, tenant_slug, public_id, address_id):
 @require_POST
 def address_toggle(request, tenant_slug, public_id, address_id):
     """Make an address inactive, or active again (R17)."""
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     address = get_address(customer, address_id)
     try:
         services.address_update(
@@ -113,7 +113,7 @@ def address_toggle(request, tenant_slug, public_id, address_id):
 @role_required(Role.EDITOR)
 @require_POST
 def contact_add(request, tenant_slug, public_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     form = ContactForm(request.POST)
     if contact := submit(request, form, services.contact_create, customer=customer):
         messages.success(request, f"Contact {contact.name} added.")
@@ -123,7 +123,7 @@ def contact_add(request, tenant_slug, public_id):
 
 @role_required(Role.EDITOR)
 def contact_edit(request, tenant_slug, public_id, contact_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     contact = get_contact(customer, contact_id)
     form = ContactForm(request.POST or None, instance=get_contact(customer, contact_id))
     if submit(request, form, services.contact_update, contact=contact):
@@ -141,7 +141,7 @@ def contact_edit(request, tenant_slug, public_id, contact_id):
 @role_required(Role.EDITOR)
 @require_POST
 def contact_delete(request, tenant_slug, public_id, contact_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     contact = get_contact(customer, contact_id)
     services.contact_delete(contact=contact, actor=request.user)
     messages.success(request, f"Contact {contact.name} removed.")
@@ -152,7 +152,7 @@ def contact_delete(request, tenant_slug, public_id, contact_id):
 @require_POST
 def channel_add(request, tenant_slug, public_id, owner, owner_id):
     """A phone or email for an address (owner="address") or a contact (owner="contact")."""
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     target = (
         {"address": get_address(customer, owner_id)}
         if owner == "address"
@@ -169,7 +169,7 @@ def channel_add(request, tenant_slug, public_id, owner, owner_id):
 @role_required(Role.EDITOR)
 @require_POST
 def channel_remove(request, tenant_slug, public_id, channel_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     mine = Q(address__customer=customer) | Q(contact__customer=customer)
     channel: ContactChannel = get_object_or_404(
         ContactChannel.objects.filter(mine), public_id=channel_id

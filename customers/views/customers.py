@@ -18,7 +18,7 @@ from customers.views import render_tab, service_errors, submit, warn_address_mis
 
 def _scoped_list(request, scope: str):
     """Customers of the working company, its subtree or every reachable company (R7, R13)."""
-    qs = visible_customers(request)
+    qs = visible_customers(request.membership)
     if scope == "all":
         return qs
     if request.working_company is None:
@@ -107,7 +107,7 @@ def customer_create(request, tenant_slug):
 
 @require_safe
 def customer_detail(request, tenant_slug, public_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     settings = effective_settings(customer=customer, tenant=request.tenant)
     return render_tab(
         request,
@@ -124,10 +124,12 @@ def customer_detail(request, tenant_slug, public_id):
 
 @role_required(Role.EDITOR)
 def customer_edit(request, tenant_slug, public_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     # The form gets its own copy, so a refused edit leaves the page header as stored.
     form = CustomerForm(
-        request.POST or None, instance=get_customer(request, public_id), company=customer.company
+        request.POST or None,
+        instance=get_customer(request.membership, public_id),
+        company=customer.company,
     )
     if submit(request, form, services.customer_update, customer=customer):
         messages.success(request, f"Customer {customer} saved.")
@@ -151,7 +153,7 @@ def customer_edit(request, tenant_slug, public_id):
 @require_POST
 def customer_toggle_active(request, tenant_slug, public_id):
     """Make a customer active again, or inactive (R59)."""
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     services.customer_set_active(
         customer=customer, active=not customer.is_active, actor=request.user
     )
@@ -163,7 +165,7 @@ def customer_toggle_active(request, tenant_slug, public_id):
 
 @role_required(Role.EDITOR)
 def customer_delete(request, tenant_slug, public_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     if request.method == "POST":
         try:
             services.customer_delete(customer=customer, actor=request.user)

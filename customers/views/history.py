@@ -12,7 +12,7 @@ PER_PAGE = 25
 
 @require_safe
 def history(request, tenant_slug, public_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     page = Paginator(customer_history(customer), PER_PAGE).get_page(request.GET.get("page"))
     return render_tab(
         request,

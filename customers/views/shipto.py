@@ -43,7 +43,7 @@ def _render(request, customer, zone_form=None, link_form=None):
 
 @require_safe
 def shipto(request, tenant_slug, public_id):
-    return _render(request, get_customer(request, public_id))
+    return _render(request, get_customer(request.membership, public_id))
 
 
 def _back(customer, tenant_slug):
@@ -53,7 +53,7 @@ def _back(customer, tenant_slug):
 @role_required(Role.EDITOR)
 @require_POST
 def zone_add(request, tenant_slug, public_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     form = ZoneForm(request.POST)
     if zone := submit(request, form, services.zone_add, customer=customer):
         messages.success(request, f"{REGION_NAMES[zone.region]} added as a ship-to zone.")
@@ -64,7 +64,7 @@ def zone_add(request, tenant_slug, public_id):
 @role_required(Role.EDITOR)
 @require_POST
 def zone_remove(request, tenant_slug, public_id, zone_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     zone = get_object_or_404(customer.zones, public_id=zone_id)
     services.zone_remove(zone=zone, actor=request.user)
     messages.success(request, f"{REGION_NAMES.get(zone.region, zone.region)} removed.")
@@ -74,7 +74,7 @@ def zone_remove(request, tenant_slug, public_id, zone_id):
 @role_required(Role.EDITOR)
 @require_POST
 def link_add(request, tenant_slug, public_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     form = LinkForm(request.POST)
     if link := submit(request, form, services.link_add, billing=customer):
         messages.success(request, f"{link.shipping} linked as a shipping customer.")
@@ -86,7 +86,7 @@ def link_add(request, tenant_slug, public_id):
 @require_POST
 def link_remove(request, tenant_slug, public_id, link_id):
     """Unlink, from either side of the link (R12)."""
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     link: ShipToLink = get_object_or_404(
         ShipToLink.objects.filter(Q(billing=customer) | Q(shipping=customer)).select_related(
             "billing", "shipping"

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from customers.models import Address
 from customers.selectors import address_is_locked, main_address_is_locked
-from documents import services
 from documents.models import Document, DocumentStatus, DocumentType
 from documents.selectors import document_history
+from documents.services import documents as services
 from tests.factories import (
     JPEG_BYTES,
     PDF_BYTES,

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from documents import services
 from documents.models import DocumentStatus
+from documents.services import documents as services
 from tests.factories import PDF_BYTES, make_company, make_customer, make_document
 
 TODAY = datetime.date.today()

@@ -450,7 +450,7 @@ def test_history_of_the_request_names_who_sent_it(alice, customer, send):
 
 def test_guessing_links_is_throttled(db, visitor, monkeypatch):
     """R28: a client that tries many unknown links is told to wait (429) for a while."""
-    from documents import views_public
+    from documents.views import public as views_public
 
     monkeypatch.setattr(views_public, "MISS_LIMIT", 3)
     statuses = [visitor.get(f"/r/guess-{n}/").status_code for n in range(5)]

@@ -146,11 +146,11 @@ def test_exposure_leaves_inactive_customers_out(alice, login):
 
 def test_no_request_to_an_inactive_customer(alice):
     """R59: an inactive customer is sent no certificate request."""
-    from documents.requests import request_create
+    from documents.services.certificate_requests import certificate_request_create
 
     gone = make_customer(alice.company, "200", "Gone Co", is_active=False, email="a@b.example")
     with scope(tenant=alice.tenant.pk), pytest.raises(ValidationError, match="inactive"):
-        request_create(
+        certificate_request_create(
             tenant=alice.tenant,
             actor=alice.editor,
             customer=gone,

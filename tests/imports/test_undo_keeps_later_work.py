@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
 
 from customers.models import Address, Contact, Customer, ShipToLink, ShipToZone
-from documents.notes import note_add
-from documents.requests import request_create
+from documents.services.certificate_requests import certificate_request_create
+from documents.services.notes import note_add
 from imports import services
 from imports.models import ImportBatch, Status
 from imports.undo import later_work_relations
@@ -43,7 +43,7 @@ MAKERS = {
     ("documents.Note", "customer"): lambda c, other, user: note_add(
         tenant=c.tenant, actor=user, target=c, text="Called AP, certificate on its way"
     ),
-    ("documents.CertificateRequest", "customer"): lambda c, other, user: request_create(
+    ("documents.CertificateRequest", "customer"): lambda c, other, user: certificate_request_create(
         tenant=c.tenant,
         actor=user,
         customer=c,

@@ -117,8 +117,8 @@ def note(place: Place):
 
 
 def certificate_request(place: Place):
+    from companies.tokens import new_token
     from documents.models import CertificateRequest
-    from documents.requests import new_token
 
     on_customer = customer(place)
     return _create(
@@ -136,8 +136,8 @@ def certificate_request(place: Place):
 
 def open_link(place: Place) -> str:
     """The token of a new open certificate request: the key of a public upload page (R28)."""
+    from companies.tokens import new_token
     from documents.models import CertificateRequest
-    from documents.requests import new_token
 
     token, token_hash = new_token()
     _create(

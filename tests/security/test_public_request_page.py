@@ -10,8 +10,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from pghistory.models import Context
 
+from companies.tokens import hash_token
 from documents.models import CertificateRequest, Document, RequestStatus
-from documents.requests import hash_token
 from tests.factories import PDF_BYTES, make_customer
 
 TOKEN = "tok-" + "x" * 40

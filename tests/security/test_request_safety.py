@@ -118,7 +118,7 @@ SCOPES_DISABLED_ALLOWED = {
     "companies/context_processors.py": "the top bar's tenant switcher: the user's memberships",
     "companies/admin_scoping.py": "the admin's querysets, filtered by tenant ids",
     "companies/admin.py": "admin forms reading the acting user's membership",
-    "documents/requests.py": "the public link's lookup by token hash, the only key",
+    "documents/services/request_links.py": "the public link's lookup by token hash, the only key",
     "companies/invitations.py": "an invitation link's lookup by token hash, the only key (R50)",
     "security/log.py": "writing a security log entry, whose tenant may be none (R52)",
     "security/admin.py": "the security log's admin, for superusers only (R52)",

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from documents import services
+from documents.forms import MAX_FILES
 from documents.models import CertificateRequest, Document, DocumentStatus, Note, RequestStatus
-from documents.views_public import MAX_FILES
+from documents.services import documents as services
 from imports.models import ImportBatch
 from security.models import EventKind, RateCounter, SecurityEvent
 from tests.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, make_customer, make_document
@@ -147,7 +147,7 @@ def test_a_valid_link_works_after_100_bad_tokens_from_the_same_address(alice, to
 def test_submissions_to_one_link_are_limited_per_address(alice, token, monkeypatch):
     """R56: the limit on a valid link counts that link and address only: another address
     still uploads."""
-    from documents import views_public
+    from documents.views import public as views_public
 
     monkeypatch.setattr(views_public, "POST_LIMIT", 2)
     empty = _public_data([])

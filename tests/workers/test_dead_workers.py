@@ -191,7 +191,7 @@ def test_dead_export_fails_with_its_reason_and_a_dead_email_is_sent_again(
     "Export again"; a request email whose worker died is queued again."""
     from documents.exposure_export import start_export
     from documents.models import ExportStatus
-    from documents.requests import request_create
+    from documents.services.certificate_requests import certificate_request_create
     from tests.factories import make_customer
 
     customer = make_customer(alice.company, "100", "Acme")
@@ -202,7 +202,7 @@ def test_dead_export_fails_with_its_reason_and_a_dead_email_is_sent_again(
             company_ids=[alice.company.pk],
             actor=alice.admin,
         )
-        request_create(
+        certificate_request_create(
             tenant=alice.tenant,
             actor=alice.editor,
             customer=customer,

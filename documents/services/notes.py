@@ -1,4 +1,4 @@
-"""Comments & Files on customers and documents (R24-R26): reads and every write.
+"""Writes of Comments & Files on customers and documents (R24-R26), and who may make them.
 
 A submission with a comment and a file makes two entries. Files are stored before the
 transaction (storage may be slow or remote) and deleted again if the rows cannot be written;
@@ -7,13 +7,12 @@ each write; the context names the user (R26).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from companies.history import history_context
 from companies.models import Membership, Role, Tenant
-from companies.tenancy import reachable_companies_q
 from customers.models import Customer
 from documents.files import (
     clean_original_name,
@@ -42,37 +41,16 @@ def check_can_change(membership: Membership, note: Note) -> None:
         raise PermissionDenied("Only the author or an admin may change this entry.")
 
 
-# --- reads -------------------------------------------------------------------------------------
-
-
-def visible_notes(membership: Membership) -> QuerySet[Note]:
-    """Entries on customers (or their documents) of the companies the membership reaches (R3)."""
-    on_customer = reachable_companies_q(membership, "customer__company__")
-    on_document = reachable_companies_q(membership, "document__customer__company__")
-    return Note.objects.filter(
-        (Q(customer__isnull=False) & on_customer) | (Q(document__isnull=False) & on_document)
-    )
-
-
-def get_note(request, public_id) -> Note:
-    """An entry the user may see, else 404 exactly as for one that does not exist (R3)."""
-    return get_object_or_404(
-        visible_notes(request.membership).select_related("author", "customer", "document"),
-        public_id=public_id,
-    )
-
-
-def notes_of(target: Customer | Document) -> QuerySet[Note]:
-    """The entries of one customer or document, newest first, with their authors."""
-    field = "document" if isinstance(target, Document) else "customer"
-    return Note.objects.filter(**{field: target}).select_related("author")
-
-
 # --- writes ------------------------------------------------------------------------------------
 
 
 def note_add(
-    *, tenant: Tenant, actor, target: Customer | Document, text: str = "", upload=None
+    *,
+    tenant: Tenant,
+    actor: User,
+    target: Customer | Document,
+    text: str = "",
+    upload: UploadedFile | None = None,
 ) -> list[Note]:
     """Add a comment, a file, or both (two entries) to a customer or a document (R24, R25)."""
     text = (text or "").strip()
@@ -100,7 +78,7 @@ def note_add(
     return entries
 
 
-def note_update(*, note: Note, actor, value: str) -> Note:
+def note_update(*, note: Note, actor: User, value: str) -> Note:
     """Change a comment's text or a file's name (R26)."""
     value = (value or "").strip()
     if note.kind == NoteKind.COMMENT:
@@ -118,7 +96,7 @@ def note_update(*, note: Note, actor, value: str) -> Note:
     return note
 
 
-def note_remove(*, note: Note, actor) -> None:
+def note_remove(*, note: Note, actor: User) -> None:
     """Delete an entry; its stored file goes once the deletion has committed (R26)."""
     with transaction.atomic(), history_context(actor):
         note.delete()  # the instance keeps its file name for the deletion below

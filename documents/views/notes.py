@@ -1,6 +1,5 @@
 """The "Comments & Files" tabs of customers and documents, and their entries (R24-R27)."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,66 +8,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from companies.forms import StorableTextForm
 from companies.models import Role
 from companies.tenancy import role_required
 from companies.uploads import upload_refused
 from customers.selectors import get_customer
-from documents import notes as services
-from documents.files import (
-    DOCUMENT_TYPES,
-    capped_upload,
-    file_response,
-    max_upload_bytes,
-    size_label,
-)
+from documents.files import DOCUMENT_TYPES, capped_upload, file_response
+from documents.forms import NoteEditForm, NoteForm
 from documents.models import NoteKind
-from documents.selectors import get_document
+from documents.selectors import get_document, get_note, notes_of
+from documents.services import notes as services
 
 NOTES_PER_PAGE = 50
-
-
-class NoteForm(StorableTextForm):
-    text = forms.CharField(
-        label="Comment", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    file = forms.FileField(label="File", required=False)
-
-    def __init__(self, *args, refused: str | None = None, **kwargs):
-        """`refused`: the upload cap's message when it refused the file (the form is then
-        invalid, with the message at the file field and the comment kept)."""
-        super().__init__(*args, **kwargs)
-        self.refused = refused
-        self.fields["file"].help_text = f"Any file up to {size_label(max_upload_bytes())}."
-
-    def clean(self):
-        super().clean()
-        data = self.cleaned_data
-        if self.refused:
-            self.add_error(
-                "file",
-                f"{self.refused} Nothing was saved; your comment is kept "
-                "below: choose a smaller file or send it alone.",
-            )
-            return data
-        if not (data.get("text") or "").strip() and not data.get("file"):
-            raise ValidationError("Write a comment or choose a file.")
-        return data
-
-
-class NoteEditForm(StorableTextForm):
-    value = forms.CharField(max_length=10_000)
-
-    def __init__(self, *args, note, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["value"]
-        if note.kind == NoteKind.COMMENT:
-            field.label = "Comment"
-            field.widget = forms.Textarea(attrs={"rows": 4})
-        else:
-            field.label = "File name"
-            field.max_length = 255
-            field.widget.attrs["maxlength"] = 255
 
 
 def _notes_page(request, target, template: str, context: dict):
@@ -91,7 +41,7 @@ def _notes_page(request, target, template: str, context: dict):
                 added = " and ".join(entry.get_kind_display().lower() for entry in entries)
                 messages.success(request, f"Added the {added}.")
                 return redirect(request.path)
-    page = Paginator(services.notes_of(target), NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(notes_of(target), NOTES_PER_PAGE).get_page(request.GET.get("page"))
     for note in page:
         note.can_change = services.can_change_note(request.membership, note)
         note.previewable = note.content_type in DOCUMENT_TYPES
@@ -111,7 +61,7 @@ def _notes_page(request, target, template: str, context: dict):
 @role_required(Role.EDITOR, methods=("POST",))  # first: a viewer's upload is never read
 @capped_upload(refusal_in_view=True)  # an over-size file keeps the comment (R61)
 def customer_notes(request, tenant_slug, public_id):
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     return _notes_page(
         request,
         customer,
@@ -123,7 +73,7 @@ def customer_notes(request, tenant_slug, public_id):
 @role_required(Role.EDITOR, methods=("POST",))  # first: a viewer's upload is never read
 @capped_upload(refusal_in_view=True)
 def document_notes(request, tenant_slug, public_id):
-    document = get_document(request, public_id)
+    document = get_document(request.membership, public_id)
     return _notes_page(
         request,
         document,
@@ -144,7 +94,7 @@ def _back_url(request, note) -> str:
 
 
 def note_edit(request, tenant_slug, public_id):
-    note = services.get_note(request, public_id)
+    note = get_note(request.membership, public_id)
     services.check_can_change(request.membership, note)
     initial = {"value": note.text if note.kind == NoteKind.COMMENT else note.original_name}
     form = NoteEditForm(request.POST or None, note=note, initial=initial)
@@ -164,7 +114,7 @@ def note_edit(request, tenant_slug, public_id):
 
 
 def note_remove(request, tenant_slug, public_id):
-    note = services.get_note(request, public_id)
+    note = get_note(request.membership, public_id)
     services.check_can_change(request.membership, note)
     back = _back_url(request, note)
     if request.method == "POST":
@@ -178,7 +128,7 @@ def note_remove(request, tenant_slug, public_id):
 @require_GET
 def note_file(request, tenant_slug, public_id):
     """Download an entry's file; PDFs and images open inline with ?inline=1 (R27)."""
-    note = services.get_note(request, public_id)
+    note = get_note(request.membership, public_id)
     if note.kind != NoteKind.FILE or not note.file:
         raise Http404("This entry has no file.")
     return file_response(note, inline=request.GET.get("inline") == "1")

@@ -8,17 +8,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from companies.models import Role
-from companies.tenancy import role_required
-from documents import services
+from companies.tenancy import Workspace, role_required
 from documents.forms import DocumentDetailsForm, ReviewForm, VoidForm
 from documents.models import DocumentStatus
 from documents.selectors import get_document, next_pending, review_queue
+from documents.services import documents as services
 from documents.views import add_form_errors, paginate
 
 
 @require_safe
 def queue(request, tenant_slug):
-    page, query_string = paginate(request, review_queue(request))
+    page, query_string = paginate(request, review_queue(Workspace.of(request)))
     return render(
         request,
         "documents/review_queue.html",
@@ -29,7 +29,7 @@ def queue(request, tenant_slug):
 @role_required(Role.EDITOR)
 def review_next(request, tenant_slug):
     """Open the oldest pending document, or back to the (empty) queue."""
-    document = next_pending(request)
+    document = next_pending(Workspace.of(request))
     if document is None:
         messages.info(request, "No documents wait for review.")
         return redirect("documents:review_queue", tenant_slug=tenant_slug)
@@ -39,7 +39,7 @@ def review_next(request, tenant_slug):
 @role_required(Role.EDITOR)
 def review(request, tenant_slug, public_id):
     """The file beside the form: correct the details, then mark valid, invalid or void."""
-    document = get_document(request, public_id)
+    document = get_document(request.membership, public_id)
     details = DocumentDetailsForm.for_document(document, request.POST or None)
     decision = ReviewForm(request.POST or None, initial={"reason": document.status_reason})
     status = 200
@@ -66,7 +66,7 @@ def review(request, tenant_slug, public_id):
             "customer": document.customer,
             "details": details,
             "decision": decision,
-            "queue_size": review_queue(request).count(),
+            "queue_size": review_queue(Workspace.of(request)).count(),
             "reviewable": document.status != DocumentStatus.VOIDED,
         },
         status=status,
@@ -95,7 +95,7 @@ def _to_next(request, tenant_slug, document, *, already: bool = False):
         messages.info(request, f"{document} was already valid; its status is unchanged.")
     else:
         messages.success(request, f"{document} marked {document.get_status_display().lower()}.")
-    following = next_pending(request, after=document)
+    following = next_pending(Workspace.of(request), after=document)
     if following is None:
         messages.info(request, "The review queue is empty.")
         return redirect("documents:review_queue", tenant_slug=tenant_slug)
@@ -106,7 +106,7 @@ def _to_next(request, tenant_slug, document, *, already: bool = False):
 @require_POST
 def void(request, tenant_slug, public_id):
     """Void from the document page (R21)."""
-    document = get_document(request, public_id)
+    document = get_document(request.membership, public_id)
     form = VoidForm(request.POST)
     try:
         if not form.is_valid():

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from companies.tenancy import Workspace
 from customers.models import Customer
 from customers.regions import REGION_NAMES
 from documents.charts import exposure_map
@@ -59,7 +60,7 @@ def _page_number(request) -> int:
 @require_safe
 def report(request, tenant_slug):
     """The report; `?region=XX` lists only the customers exposed in XX (the map's links, R62)."""
-    scope = working_scope(request)
+    scope = working_scope(Workspace.of(request))
     number = _page_number(request)
     region = request.GET.get("region", "").strip().upper() or None
     region_error = None
@@ -76,7 +77,7 @@ def report(request, tenant_slug):
     exposed = ExposedCustomers(scope, data.listed, (number - 1) * PAGE_SIZE, data.page, region)
     page = Paginator(exposed, PAGE_SIZE).get_page(number)
     soon = (
-        expiring_soon(working_documents(request), tenant=request.tenant)
+        expiring_soon(working_documents(Workspace.of(request)), tenant=request.tenant)
         .select_related("customer", "company")
         .order_by("expiration_date", "id")
     )
@@ -112,7 +113,7 @@ def export_start(request, tenant_slug):
     """Start the .xlsx download; the worker writes it while the export page shows progress."""
     if request.working_company is None:
         raise Http404("No working company.")
-    scope = working_scope(request)
+    scope = working_scope(Workspace.of(request))
     export = start_export(
         tenant=request.tenant,
         company=request.working_company,

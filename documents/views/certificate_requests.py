@@ -1,7 +1,6 @@
 """Certificate requests for staff: send one, list them, resend, cancel, and request every
 missing certificate at once (R28, R30)."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -12,55 +11,21 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
-from companies.forms import StorableTextForm
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
-from customers.region_picker import RegionsField
 from customers.selectors import get_customer
-from documents import requests as services
+from documents.forms import CertificateRequestFilterForm, CertificateRequestForm
+from documents.selectors import (
+    OPEN_STATUSES,
+    REQUEST_DISPLAY_STATUSES,
+    display_status,
+    get_certificate_request,
+    visible_certificate_requests,
+    with_display_status,
+)
+from documents.services import certificate_requests as services
 
 REQUESTS_PER_PAGE = 50
-
-
-class RequestForm(StorableTextForm):
-    regions = RegionsField(
-        label="Regions asked for",
-        help_text="Ticked: the regions the customer is exposed in and has sent nothing for yet.",
-    )
-    email = forms.ChoiceField(label="Send to")
-    message = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Added to the email, e.g. which purchases it is about.",
-    )
-    expires_in_days = forms.IntegerField(
-        label="Link valid for (days)",
-        initial=services.DEFAULT_EXPIRY_DAYS,
-        min_value=1,
-        max_value=services.MAX_EXPIRY_DAYS,
-    )
-
-    def __init__(self, *args, customer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].choices = services.email_choices(customer)
-        self.fields["regions"].initial = services.requested_regions(customer)
-        if not self.fields["email"].choices:
-            self.fields[
-                "email"
-            ].help_text = (
-                "This customer has no email address: add one to the customer or a contact."
-            )
-
-
-class RequestFilterForm(StorableTextForm):
-    q = forms.CharField(label="Customer", required=False)
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *services.DISPLAY_STATUSES]
-    )
-    descendants = forms.BooleanField(label="Include companies below", required=False)
-    # Set by "Request missing certificates" to list the requests it just sent (R30).
-    since = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
 
 def base_url(request) -> str:
@@ -68,13 +33,13 @@ def base_url(request) -> str:
 
 
 @role_required(Role.EDITOR)
-def request_create(request, tenant_slug, public_id):
+def certificate_request_create(request, tenant_slug, public_id):
     """The request page of a customer, reached from its Documents tab (R28)."""
-    customer = get_customer(request, public_id)
-    form = RequestForm(request.POST or None, customer=customer)
+    customer = get_customer(request.membership, public_id)
+    form = CertificateRequestForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_create(
+            services.certificate_request_create(
                 tenant=request.tenant,
                 actor=request.user,
                 customer=customer,
@@ -96,33 +61,33 @@ def request_create(request, tenant_slug, public_id):
 
 
 @require_safe
-def request_list(request, tenant_slug):
+def certificate_request_list(request, tenant_slug):
     """Requests of the working company (and below, when asked) with their status (R30)."""
-    filters = RequestFilterForm(request.GET or None)
+    filters = CertificateRequestFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     companies = working_companies(request, data.get("descendants", False))
-    requests = (
-        services.visible_requests(request.membership)
+    certificate_requests = (
+        visible_certificate_requests(request.membership)
         .filter(company__in=companies)
         .select_related("customer", "company", "sent_by")
         .annotate(document_count=Count("documents"))
         .order_by("-created_at", "-pk")
     )
     if data.get("status"):
-        requests = services.with_display_status(requests, data["status"])
+        certificate_requests = with_display_status(certificate_requests, data["status"])
     if data.get("since"):
-        requests = requests.filter(created_at__gte=data["since"])
+        certificate_requests = certificate_requests.filter(created_at__gte=data["since"])
     if data.get("q"):
         q = data["q"].strip()
-        requests = requests.filter(
+        certificate_requests = certificate_requests.filter(
             Q(customer__name1__icontains=q) | Q(customer__number=q) | Q(email__icontains=q)
         )
-    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
-    labels = dict(services.DISPLAY_STATUSES)
-    for item in page:
-        item.shown_status = services.display_status(item)
-        item.shown_status_label = labels[item.shown_status]
-        item.can_resend = item.status in services.OPEN_STATUSES
+    page = Paginator(certificate_requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    labels = dict(REQUEST_DISPLAY_STATUSES)
+    for certificate_request in page:
+        certificate_request.shown_status = display_status(certificate_request)
+        certificate_request.shown_status_label = labels[certificate_request.shown_status]
+        certificate_request.can_resend = certificate_request.status in OPEN_STATUSES
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
@@ -130,15 +95,15 @@ def request_list(request, tenant_slug):
         {
             "filters": filters,
             "page_obj": page,
-            "requests": page.object_list,
+            "certificate_requests": page.object_list,
             "query_string": urlencode(query),
         },
     )
 
 
-def _request_action(request, tenant_slug, public_id, act, done: str):
+def _certificate_request_action(request, tenant_slug, public_id, act, done: str):
     """Run a service on one request and come back to the list with its message."""
-    certificate_request = services.get_request(request, public_id)
+    certificate_request = get_certificate_request(request.membership, public_id)
     try:
         act(certificate_request)
     except ValidationError as error:
@@ -158,13 +123,13 @@ def _request_action(request, tenant_slug, public_id, act, done: str):
 
 @role_required(Role.EDITOR)
 @require_POST
-def request_resend(request, tenant_slug, public_id):
-    return _request_action(
+def certificate_request_resend(request, tenant_slug, public_id):
+    return _certificate_request_action(
         request,
         tenant_slug,
         public_id,
-        lambda item: services.request_resend(
-            request=item, actor=request.user, base_url=base_url(request)
+        lambda certificate_request: services.certificate_request_resend(
+            certificate_request=certificate_request, actor=request.user, base_url=base_url(request)
         ),
         "Request sent again to {email} with a new link; the old link no longer works.",
     )
@@ -172,12 +137,14 @@ def request_resend(request, tenant_slug, public_id):
 
 @role_required(Role.EDITOR)
 @require_POST
-def request_cancel(request, tenant_slug, public_id):
-    return _request_action(
+def certificate_request_cancel(request, tenant_slug, public_id):
+    return _certificate_request_action(
         request,
         tenant_slug,
         public_id,
-        lambda item: services.request_cancel(request=item, actor=request.user),
+        lambda certificate_request: services.certificate_request_cancel(
+            certificate_request=certificate_request, actor=request.user
+        ),
         "Request to {customer} cancelled; its link no longer works.",
     )
 
@@ -189,7 +156,7 @@ def request_missing(request, tenant_slug):
     if request.working_company is None:
         raise PermissionDenied("No company to work in.")
     started = timezone.now()
-    sent, no_email = services.request_missing(
+    sent, no_email = services.request_missing_certificates(
         tenant=request.tenant,
         actor=request.user,
         base_url=base_url(request),

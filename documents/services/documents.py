@@ -2,29 +2,23 @@
 records who did it in the history (pghistory's triggers write the event rows)."""
 
 import datetime
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from companies.history import history_context
 from companies.models import EXEMPTION_REASONS, Tenant
 from customers.models import Address, Customer
 from customers.regions import REGION_NAMES
+from customers.settings_resolution import effective_setting
 from documents.files import check_document_file, delete_stored_file, store_file
-from documents.models import Document, DocumentStatus, DocumentType
+from documents.models import CertificateRequest, Document, DocumentStatus, DocumentType
 
 DOCUMENT_FOLDER = "documents"
-EDITABLE_FIELDS = {
-    "doc_type",
-    "regions",
-    "exemption_reason",
-    "signed_date",
-    "effective_date",
-    "expiration_date",
-    "address",
-    "uses_main_address",
-}
 
 
 def _validate(document: Document) -> None:
@@ -68,8 +62,6 @@ def _check_address(
 
 def default_exemption_reason(customer: Customer, address: Address | None = None) -> str:
     """The effective exemption reason for a new document (R19)."""
-    from customers.settings_resolution import effective_setting
-
     value, _level = effective_setting(
         "exemption_reason",
         address=address,
@@ -85,8 +77,8 @@ def document_create(
     *,
     tenant: Tenant,
     customer: Customer,
-    actor,
-    uploaded_file,
+    actor: User | None,
+    uploaded_file: UploadedFile,
     doc_type: str,
     regions: list[str],
     effective_date: datetime.date,
@@ -95,8 +87,8 @@ def document_create(
     exemption_reason: str = "",
     address: Address | None = None,
     uses_main_address: bool = False,
-    certificate_request=None,
-    history: dict | None = None,
+    certificate_request: CertificateRequest | None = None,
+    history: dict[str, str] | None = None,
 ) -> Document:
     """Store an uploaded document as pending (R20, R21).
 
@@ -143,22 +135,50 @@ def _locked(document: Document) -> Document:
     return Document.objects.select_for_update().get(pk=document.pk)
 
 
+class DocumentDetails(TypedDict):
+    """The fields of a document a person fills in or corrects (R20): what
+    `DocumentDetailsForm.service_fields()` gives and `document_update` takes."""
+
+    doc_type: str
+    regions: list[str]
+    exemption_reason: str
+    signed_date: datetime.date | None
+    effective_date: datetime.date
+    expiration_date: datetime.date | None
+    address: Address | None
+    uses_main_address: bool
+
+
 @transaction.atomic
-def document_update(*, document: Document, actor, **fields) -> Document:
-    """Change a document's details; its file and status stay (R20)."""
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Fields that cannot be edited: {', '.join(sorted(unknown))}")
+def document_update(
+    *,
+    document: Document,
+    actor: User,
+    doc_type: str,
+    regions: list[str],
+    exemption_reason: str,
+    signed_date: datetime.date | None,
+    effective_date: datetime.date,
+    expiration_date: datetime.date | None,
+    address: Address | None,
+    uses_main_address: bool,
+) -> Document:
+    """Change a document's details; its file and status stay (R20). Picking an address drops
+    the main address."""
     document = _locked(document)
     previous = document.address
-    for name, value in fields.items():
-        setattr(document, name, value)
-    if fields.get("address") is not None:
-        document.uses_main_address = False
+    document.doc_type = doc_type
+    document.regions = list(regions)
+    document.exemption_reason = exemption_reason
+    document.signed_date = signed_date
+    document.effective_date = effective_date
+    document.expiration_date = expiration_date
+    document.address = address
+    document.uses_main_address = uses_main_address and address is None
     _check_address(customer=document.customer, address=document.address, previous=previous)
     _validate(document)
     with history_context(actor):
-        document.save(update_fields=[*fields, "uses_main_address"])
+        document.save(update_fields=[*DocumentDetails.__annotations__])
     return document
 
 
@@ -180,7 +200,7 @@ def _check_stored_file(document: Document) -> None:
 
 
 @transaction.atomic
-def document_review(*, document: Document, actor, valid: bool, reason: str = "") -> Document:
+def document_review(*, document: Document, actor: User, valid: bool, reason: str = "") -> Document:
     """Mark a document valid or invalid; invalid needs a reason (R21). A voided document stays
     voided."""
     document = _locked(document)
@@ -203,7 +223,7 @@ def document_review(*, document: Document, actor, valid: bool, reason: str = "")
 
 
 @transaction.atomic
-def document_void(*, document: Document, actor, reason: str = "") -> Document:
+def document_void(*, document: Document, actor: User, reason: str = "") -> Document:
     """Void a document: it no longer covers anything and cannot be reviewed again (R21)."""
     document = _locked(document)
     if document.status == DocumentStatus.VOIDED:

@@ -1,9 +1,8 @@
 """Pages of documents: the list, a customer's Documents tab, upload, detail, edit, download
-(R20, R21). Thin: fetch within the tenant, bind the form, call the service, message, redirect."""
+(R20, R21)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,9 +10,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
 from companies.models import Role
-from companies.tenancy import role_required, working_companies
+from companies.tenancy import Workspace, role_required, working_companies
 from customers.selectors import get_customer, visible_customers
-from documents import services
 from documents.coverage import customer_coverage
 from documents.files import capped_upload, file_response
 from documents.forms import (
@@ -28,24 +26,15 @@ from documents.selectors import (
     get_document,
     working_documents,
 )
-
-PAGE_SIZE = 50
-
-
-def add_form_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError shown beside the fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from documents.services import documents as services
+from documents.views import add_form_errors, paginate
 
 
 def filter_documents(request, form: DocumentFilterForm):
     """The documents list's filters: status (expired included), region, expiring soon (R19),
     the working company with or without the companies below it."""
     data = form.cleaned_data if form.is_valid() else {}
-    documents = working_documents(request, bool(data.get("descendants")))
+    documents = working_documents(Workspace.of(request), bool(data.get("descendants")))
     today = timezone.localdate()
     if data.get("status"):
         documents = documents.with_display_status(data["status"], today)
@@ -54,13 +43,6 @@ def filter_documents(request, form: DocumentFilterForm):
     if data.get("expiring_soon"):
         documents = expiring_soon(documents, tenant=request.tenant, on=today)
     return documents
-
-
-def paginate(request, queryset, size: int = PAGE_SIZE):
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 @require_safe
@@ -87,7 +69,7 @@ def document_list(request, tenant_slug):
 @require_safe
 def customer_documents(request, tenant_slug, public_id):
     """The customer page's Documents tab: its documents and its coverage today (R20, R22)."""
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     documents = customer.documents.select_related("address").order_by("-created_at", "-id")
     page, query_string = paginate(request, documents)
     return render(
@@ -107,7 +89,7 @@ def customer_documents(request, tenant_slug, public_id):
 @role_required(Role.EDITOR)
 def document_pick_customer(request, tenant_slug):
     """ "Add document" from the documents list: find the customer by number first."""
-    customers = visible_customers(request).filter(
+    customers = visible_customers(request.membership).filter(
         company__in=working_companies(request, include_descendants=True)
     )
     form = CustomerPickForm(request.GET or None, customers=customers)
@@ -122,7 +104,7 @@ def document_pick_customer(request, tenant_slug):
 @capped_upload
 def document_create(request, tenant_slug, public_id):
     """Upload a document for a customer; it arrives pending in the review queue (R20, R21)."""
-    customer = get_customer(request, public_id)
+    customer = get_customer(request.membership, public_id)
     # No pre-filled exemption reason: left blank, the picked address's effective reason
     # applies, else the customer's (R19).
     form = DocumentUploadForm(request.POST or None, request.FILES or None, customer=customer)
@@ -151,7 +133,7 @@ def document_create(request, tenant_slug, public_id):
 
 @require_safe
 def document_detail(request, tenant_slug, public_id):
-    document = get_document(request, public_id)
+    document = get_document(request.membership, public_id)
     return render(
         request,
         "documents/document_detail.html",
@@ -166,7 +148,7 @@ def document_detail(request, tenant_slug, public_id):
 
 @role_required(Role.EDITOR)
 def document_edit(request, tenant_slug, public_id):
-    document = get_document(request, public_id)
+    document = get_document(request.membership, public_id)
     form = DocumentDetailsForm.for_document(document, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +175,7 @@ def document_edit(request, tenant_slug, public_id):
 def document_file(request, tenant_slug, public_id):
     """The document's file, only through this permission check (R27); `?inline=1` previews
     PDFs and images in the page, anything else downloads."""
-    document = get_document(request, public_id)
+    document = get_document(request.membership, public_id)
     if not document.file:
         raise Http404("This document has no file.")
     return file_response(document, inline=request.GET.get("inline") == "1")
