@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from companies.choices import BadgeChoices
 from companies.models import EXEMPTION_REASONS, Company, TenantOwned, scoped_manager
 from customers.models import Address, Customer
 
@@ -21,11 +22,23 @@ class DocumentType(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class DocumentStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    VALID = "valid", "Valid"
-    INVALID = "invalid", "Invalid"
-    VOIDED = "voided", "Voided"
+class DocumentStatus(BadgeChoices):
+    PENDING = "pending", "info", "Pending"
+    VALID = "valid", "ok", "Valid"
+    INVALID = "invalid", "bad", "Invalid"
+    VOIDED = "voided", "", "Voided"
+
+
+class ShownStatus(BadgeChoices):
+    """A status users see but that is never stored: a valid document past its expiration date
+    (R21), an open request past its expiry (R30)."""
+
+    EXPIRED = "expired", "warn", "Expired"
+
+
+def shown_tone(status: str, stored: type[BadgeChoices]) -> str:
+    """The badge tone of a status as shown: a stored one of `stored`, or a `ShownStatus`."""
+    return ShownStatus.tone_of(status) or stored.tone_of(status)
 
 
 class StoredFile(models.Model):
@@ -63,8 +76,8 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(status=status)
 
 
-EXPIRED = "expired"
-DISPLAY_STATUSES = [*DocumentStatus.choices, (EXPIRED, "Expired")]
+EXPIRED = ShownStatus.EXPIRED
+DISPLAY_STATUSES = [*DocumentStatus.choices, *ShownStatus.choices]
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -159,10 +172,14 @@ class Document(TenantOwned, StoredFile):
     def display_status_label(self) -> str:
         return dict(DISPLAY_STATUSES)[self.display_status]
 
+    @property
+    def display_status_tone(self) -> str:
+        return shown_tone(self.display_status, DocumentStatus)
 
-class NoteKind(models.TextChoices):
-    COMMENT = "comment", "Comment"
-    FILE = "file", "File"
+
+class NoteKind(BadgeChoices):
+    COMMENT = "comment", "", "Comment"
+    FILE = "file", "info", "File"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -199,12 +216,16 @@ class Note(TenantOwned, StoredFile):
     def __str__(self):
         return self.original_name if self.kind == NoteKind.FILE else self.text[:50]
 
+    @property
+    def kind_tone(self) -> str:
+        return NoteKind.tone_of(self.kind)
 
-class RequestStatus(models.TextChoices):
-    SENT = "sent", "Sent"
-    OPENED = "opened", "Opened"
-    FULFILLED = "fulfilled", "Fulfilled"
-    CANCELLED = "cancelled", "Cancelled"
+
+class RequestStatus(BadgeChoices):
+    SENT = "sent", "info", "Sent"
+    OPENED = "opened", "info", "Opened"
+    FULFILLED = "fulfilled", "ok", "Fulfilled"
+    CANCELLED = "cancelled", "bad", "Cancelled"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())

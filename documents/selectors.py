@@ -22,6 +22,7 @@ from documents.models import (
     DocumentType,
     Note,
     RequestStatus,
+    ShownStatus,
 )
 
 # --- documents ---------------------------------------------------------------------------------
@@ -233,7 +234,7 @@ def notes_of(target: Customer | Document) -> QuerySet[Note]:
 
 OPEN_STATUSES = (RequestStatus.SENT, RequestStatus.OPENED)
 # The statuses a user sees: an open request past its expiry shows as expired (R30).
-REQUEST_DISPLAY_STATUSES = [*RequestStatus.choices, (EXPIRED, "Expired")]
+REQUEST_DISPLAY_STATUSES = [*RequestStatus.choices, *ShownStatus.choices]
 
 
 def display_status(

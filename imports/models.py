@@ -4,6 +4,7 @@ made (ImportChange: the preview before applying, the undo record after)."""
 from django.conf import settings
 from django.db import models
 
+from companies.choices import BadgeChoices
 from companies.models import Company, TenantOwned, scoped_manager
 from customers.models import Customer
 
@@ -13,14 +14,14 @@ class Template(models.TextChoices):
     FULL = "full", "Full"
 
 
-class Status(models.TextChoices):
-    VALIDATING = "validating", "Validating"
-    READY = "ready", "Ready"
-    APPLYING = "applying", "Applying"
-    APPLIED = "applied", "Applied"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
-    UNDONE = "undone", "Undone"
+class Status(BadgeChoices):
+    VALIDATING = "validating", "info", "Validating"
+    READY = "ready", "ok", "Ready"
+    APPLYING = "applying", "info", "Applying"
+    APPLIED = "applied", "ok", "Applied"
+    FAILED = "failed", "bad", "Failed"
+    CANCELLED = "cancelled", "warn", "Cancelled"
+    UNDONE = "undone", "warn", "Undone"
 
 
 class ColumnMapping(TenantOwned):
@@ -118,6 +119,10 @@ class ImportBatch(TenantOwned):
 
     def __str__(self):
         return f"{self.original_name or 'Import'} ({self.get_status_display()})"
+
+    @property
+    def status_tone(self) -> str:
+        return Status.tone_of(self.status)
 
     @property
     def can_map(self) -> bool:

@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.db import models
 
+from companies.choices import BadgeChoices
 from companies.models import Tenant, scoped_manager
 
 
-class EventKind(models.TextChoices):
-    NOT_FOUND = "not_found", "Not found (404)"
-    FORBIDDEN = "forbidden", "Refused (403)"
-    LOGIN_FAILED = "login_failed", "Failed log-in"
-    UNKNOWN_LINK = "unknown_link", "Unknown request link"
+class EventKind(BadgeChoices):
+    NOT_FOUND = "not_found", "info", "Not found (404)"
+    FORBIDDEN = "forbidden", "warn", "Refused (403)"
+    LOGIN_FAILED = "login_failed", "info", "Failed log-in"
+    UNKNOWN_LINK = "unknown_link", "info", "Unknown request link"
 
 
 class SecurityEvent(models.Model):
@@ -43,6 +44,10 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.path} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def kind_tone(self) -> str:
+        return EventKind.tone_of(self.kind)
 
 
 class RateCounter(models.Model):

@@ -15,6 +15,7 @@ from companies.models import Role
 from companies.tenancy import role_required, working_companies
 from customers.selectors import get_customer
 from documents.forms import CertificateRequestFilterForm, CertificateRequestForm
+from documents.models import RequestStatus, shown_tone
 from documents.selectors import (
     OPEN_STATUSES,
     REQUEST_DISPLAY_STATUSES,
@@ -87,6 +88,9 @@ def certificate_request_list(request, tenant_slug):
     for certificate_request in page:
         certificate_request.shown_status = display_status(certificate_request)
         certificate_request.shown_status_label = labels[certificate_request.shown_status]
+        certificate_request.shown_status_tone = shown_tone(
+            certificate_request.shown_status, RequestStatus
+        )
         certificate_request.can_resend = certificate_request.status in OPEN_STATUSES
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
