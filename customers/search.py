@@ -9,22 +9,21 @@ only up to COUNT_LIMIT rows, so each page costs a few queries whatever the size 
 import base64
 import json
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import OperationalError, connection, transaction
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
-from customers.models import ZIP_MARK, Address, Customer
+from customers.models import SEARCH_FIELDS, ZIP_MARK, Address, Customer
 from customers.postal import ZIP3, mismatch_q, mismatches
 from customers.regions import REGION_NAMES
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
 SEARCH_CANDIDATES = 2_000  # matches read before a search counts as "common" (search_page)
-WALK_TIMEOUT_MS = 100
-COMMON_ESTIMATE = 5_000  # planner's row estimate from which a term counts as common
+WALK_ROWS = 40_000  # rows of the sort order a common term's page may be filtered from
 SORT_KEYS = {"name": "name1", "number": "number"}
 POSTAL_LIKE = re.compile(r"^[0-9A-Z][0-9A-Z -]{1,9}$")
 
@@ -127,29 +126,17 @@ class KeysetPage:
         return bool(self.next_cursor or self.previous_cursor)
 
 
-def keyset_page(
-    qs: QuerySet, *, sort: str = "name", after: str = "", before: str = "", size: int = PAGE_SIZE
-) -> KeysetPage:
-    """One page of `qs` ordered by (sort key, id), after or before a cursor.
-
-    `key >= value AND (key > value OR id > pk)` lets PostgreSQL start an index range scan at
-    the cursor, which a plain OR would not.
-    """
-    key = SORT_KEYS.get(sort, "name1")
+def _cursor_of(after: str, before: str) -> tuple[tuple[str, int] | None, bool]:
+    """The cursor to start from and whether the page goes backwards (a bad cursor: none)."""
     cursor = decode_cursor(after) if after else None
-    backwards = False
     if cursor is None and before:
         cursor = decode_cursor(before)
-        backwards = cursor is not None
-    order = [key, "id"]
-    if cursor is not None:
-        value, pk = cursor
-        if backwards:
-            qs = qs.filter(Q(**{f"{key}__lte": value}), Q(**{f"{key}__lt": value}) | Q(id__lt=pk))
-            order = [f"-{key}", "-id"]
-        else:
-            qs = qs.filter(Q(**{f"{key}__gte": value}), Q(**{f"{key}__gt": value}) | Q(id__gt=pk))
-    rows = list(qs.order_by(*order)[: size + 1])
+        return cursor, cursor is not None
+    return cursor, False
+
+
+def _paged(rows: list, *, key: str, cursor, backwards: bool, size: int) -> KeysetPage:
+    """A page from up to size + 1 rows in page order (one more: there is a next page)."""
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
@@ -163,30 +150,169 @@ def keyset_page(
     return page
 
 
-@contextmanager
-def trigram_plan():
-    """Within it, PostgreSQL answers a search from the trigram GIN index (bitmap scans),
-    whose cost follows the number of matches, never a walk of the table in index order."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("SET LOCAL enable_indexonlyscan = off")
-        yield
+def keyset_page(
+    qs: QuerySet, *, sort: str = "name", after: str = "", before: str = "", size: int = PAGE_SIZE
+) -> KeysetPage:
+    """One page of `qs` ordered by (sort key, id), after or before a cursor.
+
+    `key >= value AND (key > value OR id > pk)` lets PostgreSQL start an index range scan at
+    the cursor, which a plain OR would not.
+    """
+    key = SORT_KEYS.get(sort, "name1")
+    cursor, backwards = _cursor_of(after, before)
+    order = [f"-{key}", "-id"] if backwards else [key, "id"]
+    rows = list(qs.filter(_after_cursor(key, cursor, backwards)).order_by(*order)[: size + 1])
+    return _paged(rows, key=key, cursor=cursor, backwards=backwards, size=size)
 
 
 def normalise_term(text: str) -> str:
     return " ".join(text.split()).upper()
 
 
-def estimated_matches(text: str) -> int:
-    """The planner's estimate of the customers whose search_text holds the term: one EXPLAIN,
-    no rows read. (The estimate of the whole search is useless: it multiplies the
-    selectivities of the per-field rechecks as if they were independent.)"""
-    qs = Customer.objects.filter(search_text__contains=normalise_term(text)).values("id")
-    return int(json.loads(qs.explain(format="json"))[0]["Plan"]["Plan Rows"])
+# --- search pages (R13, P4) -----------------------------------------------------------------
+#
+# PostgreSQL cannot both use the trigram index and read in name order, and which of the two it
+# picks for "matches ORDER BY name LIMIT 50" follows its estimates, which are poor for
+# substrings: at a million customers a wrong pick costs a walk of the whole name order or a
+# sort of every match. So a search page is built from statements that each have one sensible
+# plan, and the code, not the planner, chooses between them from what it has read:
+#
+# 1. candidates: up to SEARCH_CANDIDATES + 1 matches, in no order (the trigram index; the cost
+#    is bounded by the limit). Fewer: that is every match, and the page is sorted from them.
+# 2. a common term: the sample tells roughly how many matches there are (how far into the
+#    table the trigram index's bitmap, read in table order, went to find them) and where the
+#    first of them sorts. If an index-only count on the sort index puts that first match near
+#    the cursor, the listed rows are read in sort order (a walk that stops at a full page and
+#    never reads more rows than the sort below would: at most the estimated matches, at most
+#    WALK_ROWS).
+# 3. otherwise, or if the walk found no full page: every match after the cursor is read from
+#    the trigram index and sorted.
+#
+# Each step's scan sits in a subquery with a LIMIT or a MATERIALIZED CTE, which PostgreSQL does
+# not merge with the ORDER BY ... LIMIT around it, so it cannot turn one plan into the other.
+# tests/customers/test_search_plans.py pins the plan of each statement.
+
+
+def _ordering(key: str, backwards: bool) -> str:
+    direction = "DESC" if backwards else "ASC"
+    return f'"{key}" {direction}, "id" {direction}'
+
+
+def _after_cursor(key: str, cursor: tuple[str, int] | None, backwards: bool) -> Q:
+    """Rows after the cursor in the page's direction (R13's keyset condition)."""
+    if cursor is None:
+        return Q()
+    value, pk = cursor
+    if backwards:
+        return Q(**{f"{key}__lte": value}) & (Q(**{f"{key}__lt": value}) | Q(id__lt=pk))
+    return Q(**{f"{key}__gte": value}) & (Q(**{f"{key}__gt": value}) | Q(id__gt=pk))
+
+
+def _up_to(key: str, bound: tuple[str, int], backwards: bool) -> Q:
+    """Rows up to and including the bound in the page's direction."""
+    value, pk = bound
+    if backwards:
+        return Q(**{f"{key}__gte": value}) & (Q(**{f"{key}__gt": value}) | Q(id__gte=pk))
+    return Q(**{f"{key}__lte": value}) & (Q(**{f"{key}__lt": value}) | Q(id__lte=pk))
+
+
+def _where_sql(model, q: Q) -> tuple[str, list]:
+    """The WHERE condition of `q` on `model`'s table, to apply to a subquery named like the
+    table (TRUE for an empty Q)."""
+    query = with_search_fields(model._base_manager.all()).filter(q).query
+    if not query.where:
+        return "TRUE", []
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql, list(params)
+
+
+@dataclass
+class _Matches:
+    read: int  # matches read (up to the limit asked)
+    ids: list[int]  # the first size + 1 of them after the cursor, in page order
+    first: tuple[str, int] | None  # the (key, id) of the first of those
+    estimate: int  # how many matches there are, from how much of the table was read
+
+
+def _read_matches(
+    matches: QuerySet, *, key: str, cursor, backwards: bool, size: int, limit: int | None
+) -> _Matches:
+    """Matches read without order into a MATERIALIZED CTE (the trigram index's bitmap scan,
+    in table order), then sorted there: one statement."""
+    model = matches.model
+    block = RawSQL(f'("{model._meta.db_table}".ctid::text::point)[0]', [])  # noqa: S611 (no values)
+    inner = matches.order_by().values(key, "id", block=block)
+    if limit is not None:
+        inner = inner[:limit]
+    inner_sql, inner_params = inner.query.sql_with_params()
+    cut_sql, cut_params = _where_sql(model, _after_cursor(key, cursor, backwards))
+    order = _ordering(key, backwards)
+    sql = (
+        f"WITH m AS MATERIALIZED ({inner_sql}), "  # noqa: S608 (Django's SQL; values are parameters)
+        f'p AS (SELECT "{key}", "id" FROM m AS "{model._meta.db_table}" '
+        f"WHERE {cut_sql} ORDER BY {order} LIMIT %s) "
+        f'SELECT (SELECT count(*) FROM m), ARRAY(SELECT "id" FROM p ORDER BY {order}), '
+        f'(SELECT ARRAY["{key}"::text, "id"::text] FROM p ORDER BY {order} LIMIT 1), '
+        "(SELECT min(block) FROM m), (SELECT max(block) FROM m), "
+        "pg_relation_size(%s::regclass) / current_setting('block_size')::int"
+    )
+    with connection.cursor() as cursor_:
+        cursor_.execute(sql, [*inner_params, *cut_params, size + 1, model._meta.db_table])
+        read, ids, first, low, high, blocks = cursor_.fetchone()
+    estimate = read
+    if read and limit is not None and read >= limit:
+        # The bitmap is read in table order: the share of the table (from the first block
+        # with a match) it took to find `limit` matches scales them to the whole.
+        estimate = int(read * (blocks - low) / max(1, high - low + 1))
+    return _Matches(read, list(ids), (first[0], int(first[1])) if first else None, estimate)
+
+
+def _rows_up_to(
+    listed: QuerySet, *, key: str, cursor, bound: tuple[str, int], backwards: bool, limit: int
+) -> int:
+    """How many of the tenant's customers lie between the cursor and the bound, counted up
+    to `limit` (an index-only scan of the sort index: no table rows read)."""
+    rows = listed.model._default_manager.filter(
+        _after_cursor(key, cursor, backwards), _up_to(key, bound, backwards)
+    )
+    return rows.order_by()[:limit].count()
+
+
+def _walk(
+    listed: QuerySet, term: str, *, key: str, cursor, backwards: bool, size: int, rows: int
+) -> list[int]:
+    """The ids of the first size + 1 matches among the next `rows` listed customers in sort
+    order: the sort index read in order in a subquery with a LIMIT, filtered outside it (so
+    the planner cannot swap the walk for the trigram index), stopping at a full page."""
+    model = listed.model
+    columns = {"id", "tenant_id", key, "state", "search_text", *SEARCH_FIELDS}
+    walked = (
+        listed.filter(_after_cursor(key, cursor, backwards))
+        .order_by(*([f"-{key}", "-id"] if backwards else [key, "id"]))
+        .values(*sorted(columns))[:rows]
+    )
+    walked_sql, walked_params = walked.query.sql_with_params()
+    match_sql, match_params = _where_sql(model, search_q(term))
+    sql = (
+        f'SELECT "id" FROM ({walked_sql}) AS "{model._meta.db_table}" '  # noqa: S608 (Django's SQL; values are parameters)
+        f"WHERE {match_sql} ORDER BY {_ordering(key, backwards)} LIMIT %s"
+    )
+    with connection.cursor() as cursor_:
+        cursor_.execute(sql, [*walked_params, *match_params, size + 1])
+        return [row[0] for row in cursor_.fetchall()]
+
+
+def _page_of(
+    model, ids: list[int], *, key: str, cursor, backwards: bool, size: int, select_related
+) -> KeysetPage:
+    """The page of the given ids (up to size + 1, in page order): one query by primary key."""
+    found = model._default_manager.select_related(*select_related).in_bulk(ids)
+    rows = [found[pk] for pk in ids if pk in found]
+    return _paged(rows, key=key, cursor=cursor, backwards=backwards, size=size)
 
 
 def search_page(
-    qs: QuerySet,
+    listed: QuerySet,
     *,
     term: str,
     sort: str = "name",
@@ -195,55 +321,29 @@ def search_page(
     size: int = PAGE_SIZE,
     select_related: tuple = (),
 ) -> KeysetPage:
-    """A page of search results on a million rows, whatever the term.
+    """A page of the customers of `listed` (the list's filters, without the search) that
+    match `term`, ordered by (sort key, id), after or before a cursor (R13).
 
-    PostgreSQL cannot both use a trigram index and read in name order. A common term (the
-    planner expects thousands of matches) is found by walking the name index: a page fills
-    at once, while collecting its matches from the trigram index would cost more than the
-    page. A rare term takes up to SEARCH_CANDIDATES matching ids from the trigram index
-    (cheap) and cuts the page from them, with an exact count. A walk that does not fill a
-    page within WALK_TIMEOUT_MS (common matches that all sort last), or a term that proves
-    common after all, is answered by the bitmap scan and a sort.
-    """
-    related = qs.select_related(*select_related)
-    if estimated_matches(term) >= COMMON_ESTIMATE:
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL statement_timeout = {int(WALK_TIMEOUT_MS)}")
-                # Walk in index order: the planner, misled by the rechecks' selectivity,
-                # would otherwise scan and sort every match.
-                cursor.execute("SET LOCAL enable_bitmapscan = off")
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute("SET LOCAL enable_sort = off")
-                # A page is a few rows: starting parallel workers costs more than it saves.
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-                page = keyset_page(related, sort=sort, after=after, before=before, size=size)
-        except OperationalError:  # the walk was cancelled: the matches sort far away
-            pass
-        else:
-            if page.has_other_pages:  # more than a page: counting them would cost the walk
-                page.count, page.count_is_capped = len(page.items), True
-            else:
-                page.count, page.count_is_capped = len(page.items), False
-            return page
-    else:
-        with trigram_plan():
-            ids = list(qs.order_by().values_list("id", flat=True)[: SEARCH_CANDIDATES + 1])
-        if len(ids) <= SEARCH_CANDIDATES:
-            # By id alone: the search conditions, checked already, would be checked again.
-            matches = qs.model._default_manager.filter(id__in=ids)
-            page = keyset_page(
-                matches.select_related(*select_related),
-                sort=sort,
-                after=after,
-                before=before,
-                size=size,
-            )
-            page.count, page.count_is_capped = len(ids), False
-            return page
-    with trigram_plan():
-        page = keyset_page(related, sort=sort, after=after, before=before, size=size)
-    page.count, page.count_is_capped = SEARCH_CANDIDATES, True
+    Its count is exact up to SEARCH_CANDIDATES matches, then "SEARCH_CANDIDATES+". At most
+    four statements besides the page's rows, each bounded by a limit or by the number of
+    matches (P4): see the notes above."""
+    key = SORT_KEYS.get(sort, "name1")
+    cursor, backwards = _cursor_of(after, before)
+    matches = listed.filter(search_q(term))
+    place = {"key": key, "cursor": cursor, "backwards": backwards}
+    sample = _read_matches(matches, **place, size=size, limit=SEARCH_CANDIDATES + 1)
+    ids = sample.ids
+    if sample.read > SEARCH_CANDIDATES:  # the sample's page is not the page: walk or sort
+        # A walk never reads more rows than the sort would (the estimated matches).
+        walk = min(WALK_ROWS, sample.estimate)
+        ids = []
+        if sample.first and _rows_up_to(listed, **place, bound=sample.first, limit=walk) < walk:
+            ids = _walk(listed, term, **place, size=size, rows=walk)
+        if len(ids) <= size:  # no walk, or no full page within it (the list's end included)
+            ids = _read_matches(matches, **place, size=size, limit=None).ids
+    page = _page_of(listed.model, ids, **place, size=size, select_related=select_related)
+    page.count = min(sample.read, SEARCH_CANDIDATES)
+    page.count_is_capped = sample.read > SEARCH_CANDIDATES
     return page
 
 

@@ -51,7 +51,7 @@ def customer_list(request, tenant_slug):
         "address_check": data.get("address_check", ""),
     }
     status = data.get("status", "")
-    qs = filter_customers(_scoped_list(request, scope), status=status, **filters)
+    qs = filter_customers(_scoped_list(request, scope), status=status, **{**filters, "q": ""})
     sort = data.get("sort") or "name"
     cursors = {"after": request.GET.get("after", ""), "before": request.GET.get("before", "")}
     if q:
