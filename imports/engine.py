@@ -6,15 +6,17 @@
    database (R18, R33, R35) made in SQL, and every change the file would make written to
    ImportChange (the preview; recomputed when applying, it is the undo record);
 3. write (apply only): one UPDATE of the changed customers, one INSERT of the new ones, one
-   statement per zone/link table, in one transaction under a per-company advisory lock.
-   pghistory's triggers record each row with the user and the batch (R14).
+   statement per zone/link table, in one transaction under the company's import lock
+   (imports.locks). Each statement writes its history rows too, with the user and the batch
+   (R14; imports.history: pghistory's per-row triggers are off for the engine's own writes).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
 from companies.models import Company, Membership
@@ -25,26 +27,28 @@ from imports.columns import BILLING, FULL, SHIPPING, title_for
 from imports.csv_reader import open_table
 from imports.header import Layout, read_header
 from imports.history import event_insert, recorded_by_engine
+from imports.locks import lock_company
 from imports.mapping import TitlesRefused, mapped_layout, titles_key
 from imports.models import ColumnMapping, ImportBatch
 from imports.reader import WorkbookRefused
-from imports.rows import DETAIL_FIELDS, ERROR, Issue, RowCleaner, digest_fields, stored_digest_sql
+from imports.rows import (
+    DETAIL_FIELDS,
+    ERROR,
+    Issue,
+    Record,
+    RowCleaner,
+    digest_fields,
+    stored_digest_sql,
+)
 
-LOCK_KEY = 7_114_002  # first key of pg_advisory_xact_lock(int, int); the company is the second
 COPY_CHUNK = 10_000  # rows per COPY; progress is reported between them
 MAX_STORED_ISSUES = 10_000
 PLAN_WORK_MEM = "64MB"
 
+# The columns of `imp_rec`: the fields of a Record, in order (COPY writes records as they are).
+_SQL_TYPES = {int: "int8", int | None: "int8", bool: "bool"}  # text for the others
 _REC_COLUMNS = [
-    ("row_no", "int4"),
-    ("side", "text"),
-    ("number", "text"),
-    *[(f, "text") for f in DETAIL_FIELDS],
-    ("zone", "text"),
-    ("link_to", "text"),
-    ("zoned", "bool"),
-    ("error", "bool"),
-    ("company_id", "int8"),
+    (name, _SQL_TYPES.get(kind, "text")) for name, kind in Record.__annotations__.items()
 ]
 _REC_TABLE = ", ".join(f"{name} {kind}" for name, kind in _REC_COLUMNS)
 _REC_TYPES = [kind for _, kind in _REC_COLUMNS]
@@ -70,10 +74,6 @@ class _Steps:
     def part(self, label: str, done: int, total: int) -> None:
         if self.progress:
             self.progress(done, total, f"{label}: {done:,} of {total:,}")
-
-
-class ImportBusy(Exception):
-    """Another batch is being applied to the same company (R40)."""
 
 
 @dataclass
@@ -137,7 +137,7 @@ def run(
                 cursor.execute(f"SET LOCAL work_mem = '{PLAN_WORK_MEM}'")
                 if apply:
                     for company_id in sorted(targets.ids):  # one order: no deadlock
-                        lock_company(cursor, company_id)
+                        lock_company(company_id)
                 steps = _Steps(progress, _plan_steps(batch))
                 _plan(cursor, layout, batch, issues, targets.ids, steps)
                 steps.step("counting the changes")
@@ -335,20 +335,6 @@ def _stored_digests(cursor, layout: Layout, company_ids: list[int]) -> dict:
 # --- 2. plan ----------------------------------------------------------------------------------
 
 
-def lock_company(cursor, company_id: int) -> None:
-    """One batch per company at a time (R40): wait a while for the other, then give up."""
-    seconds = int(getattr(settings, "CERTHUB_IMPORT_LOCK_SECONDS", 600))
-    try:
-        with transaction.atomic():
-            cursor.execute(f"SET LOCAL lock_timeout = '{seconds}s'")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, company_id])
-            cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
-    except OperationalError as error:
-        raise ImportBusy(
-            "Another import is being applied to this company; try again when it has finished."
-        ) from error
-
-
 def _agg(f: str) -> str:
     return f"max({f}) AS {f}"
 
@@ -391,7 +377,7 @@ def _plan(
         (_locked_address, "addresses locked by documents"),
     ):
         steps.step(f"checking: {label}")
-        _flag(cursor, issues, *check(batch))
+        _flag(cursor, issues, check(batch))
     steps.step("checking: rows skipped with their customer")
     _flag_skipped(cursor, issues)
     cursor.execute("DELETE FROM imports_importchange WHERE batch_id = %s", [batch.pk])
@@ -437,7 +423,16 @@ def _fields_array(condition: str, fields=DETAIL_FIELDS) -> str:
     return f"array_remove(ARRAY[{cases}], NULL)"
 
 
-def _disagreements(batch):
+class _Check(NamedTuple):
+    """A check of the plan (R18, R33, R35): `sql` selects (customer id, number, row numbers,
+    their sides, the fields at fault) of the customers in error; `message(number, rows,
+    fields)` says why, on each of their rows."""
+
+    sql: str
+    message: Callable[[str, list[int], list[str]], str]
+
+
+def _disagreements(batch: ImportBatch) -> _Check:
     """R35: one customer's rows must agree on every detail; a blank against a value counts."""
     differs = " OR ".join(f"count(DISTINCT r.{f}) > 1" for f in DETAIL_FIELDS)
     sql = f"""SELECT m.customer_id, m.number, array_agg(r.row_no ORDER BY r.row_no),
@@ -453,10 +448,10 @@ def _disagreements(batch):
             "it is not written until they agree."
         )
 
-    return sql, [], message
+    return _Check(sql, message)
 
 
-def _new_without_name(batch):
+def _new_without_name(batch: ImportBatch) -> _Check:
     """R33: a new customer needs a name (and the tax fields when the company requires them)."""
     # The other tax fields only in a company that requires them (the row's company, R42).
     missing = "('{f}' = 'name1' OR co.require_tax_fields) AND coalesce(m.{f}, '') = ''"
@@ -468,10 +463,10 @@ def _new_without_name(batch):
     def message(number, rows, fields):
         return f"Customer {number} is new and needs a value here."
 
-    return sql, [], message
+    return _Check(sql, message)
 
 
-def _locked_address(batch):
+def _locked_address(batch: ImportBatch) -> _Check:
     """R18: tax components of a main address that documents refer to cannot change."""
     components = ["country", "state", "city", "zip"]
     changed = " OR ".join(f"m.{f} <> c.{f}" for f in components)
@@ -488,15 +483,15 @@ def _locked_address(batch):
             "and make the old one inactive instead."
         )
 
-    return sql, [], message
+    return _Check(sql, message)
 
 
-def _flag(cursor, issues: _Issues, sql: str, params: list, message) -> None:
-    cursor.execute(sql, params)
+def _flag(cursor, issues: _Issues, check: _Check) -> None:
+    cursor.execute(check.sql, [])
     bad = []
     for customer_id, number, rows, sides, fields in cursor.fetchall():
         bad.append(customer_id)
-        text = message(number, rows, fields)
+        text = check.message(number, rows, fields)
         for row, side in dict(zip(rows, sides, strict=True)).items():
             columns = ", ".join(title_for(side, f) for f in fields) or title_for(side, "number")
             issues.add(Issue(row, columns, text))

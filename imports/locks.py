@@ -1,34 +1,47 @@
-"""The company's import lock seen from outside the engine (R40).
+"""The company's import lock (R40): one batch of a company applies at a time.
 
-The engine takes the lock (imports/engine.py LOCK_KEY, the company id) for its writing
-transaction. A worker applying a batch also holds it at session level for the whole apply,
-reading included, so that "no one holds the lock" means "no worker is applying": a worker that
-crashed lost its connection and its lock with it, and its batch, still "applying", may be
-marked failed (imports.services.batch_mark_failed).
+A PostgreSQL advisory lock keyed (LOCK_KEY, company id). The engine takes it for its writing
+transaction (`lock_company`). A worker applying a batch also holds it at session level for the
+whole apply, reading included (`holding_company_lock`), so that "no one holds the lock" means "no
+worker is applying": a worker that crashed lost its connection and its lock with it, and its
+batch, still "applying", may be marked failed (imports.services.batch_mark_failed). Advisory
+locks are re-entrant per session, so the engine's own lock passes inside the worker's.
 """
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
-from imports.engine import LOCK_KEY, ImportBusy
+LOCK_KEY = 7_114_002  # first key of pg_advisory_lock(int, int); the company id is the second
+BUSY = "Another import is being applied to this company; try again when it has finished."
 
 
-@contextmanager
-def holding_company_lock(company_id: int):
-    """Hold the lock for the block; wait a while for another apply, then raise ImportBusy.
-    Advisory locks are re-entrant per session, so the engine's own lock_company still passes."""
+class ImportBusy(Exception):
+    """Another batch is being applied to the same company (R40)."""
+
+
+def lock_company(company_id: int, *, session: bool = False) -> None:
+    """Take the company's lock until the end of the current transaction, or with `session`
+    until `unlock_company` or the end of the connection. Waits CERTHUB_IMPORT_LOCK_SECONDS
+    (default 600) for another holder, then raises ImportBusy."""
     seconds = int(getattr(settings, "CERTHUB_IMPORT_LOCK_SECONDS", 600))
+    function = "pg_advisory_lock" if session else "pg_advisory_xact_lock"
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{seconds}s'")
-            # Session level: it outlives this transaction and ends with the connection.
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_KEY, company_id])
+            cursor.execute(f"SELECT {function}(%s, %s)", [LOCK_KEY, company_id])
+            cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
     except OperationalError as error:
-        raise ImportBusy(
-            "Another import is being applied to this company; try again when it has finished."
-        ) from error
+        raise ImportBusy(BUSY) from error
+
+
+@contextmanager
+def holding_company_lock(company_id: int) -> Iterator[None]:
+    """Hold the lock at session level for the block (a worker's whole apply); ImportBusy as
+    `lock_company`."""
+    lock_company(company_id, session=True)
     try:
         yield
     finally:

@@ -12,10 +12,12 @@ cleaning: stored values were cleaned when written, and cleaning is idempotent, s
 them again would return them unchanged and without errors.
 """
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from hashlib import md5
 from operator import itemgetter
 from typing import NamedTuple
+
+from django.core.exceptions import ImproperlyConfigured
 
 from companies.text import (
     code_point,
@@ -39,16 +41,70 @@ from imports.columns import (
 from imports.header import Layout
 from imports.reader import NumberText, ProblemRow, column_letter
 
-# Columns of the engine's record table after row number, side and customer number.
+# The customer fields of a record besides its number, in template order.
 DETAIL_FIELDS = [name for name in FIELD_NAMES if name != "number"]
+_STATE_AT = DETAIL_FIELDS.index("state")
 ERROR, WARNING = "error", "warning"
 
 
 class Issue(NamedTuple):
+    """A problem of one row (R38): the row number, the column title(s) and the reason."""
+
     row: int
     column: str
     message: str
-    level: str = ERROR
+    level: str = ERROR  # ERROR (the customer is not written) or WARNING
+
+
+class Record(NamedTuple):
+    """One customer of one data row, cleaned: the billing customer, or the full template's
+    shipping customer. The engine COPYs records into its `imp_rec` table, whose columns are
+    these fields in this order (imports.engine). A detail field is None when its column is
+    absent from the file (R33: the field is left untouched) and "" for a blank cell (erased)."""
+
+    row_no: int
+    side: str  # BILLING or SHIPPING
+    number: str
+    # The detail fields: DETAIL_FIELDS, checked below.
+    alternate_id: str | None
+    fein: str | None
+    name1: str | None
+    name2: str | None
+    attention_name: str | None
+    address_line1: str | None
+    address_line2: str | None
+    city: str | None
+    state: str | None
+    country: str | None
+    zip: str | None
+    phone: str | None
+    fax: str | None
+    email: str | None
+    zone: str | None  # a ship-to zone the row adds to this customer (R35, R36)
+    link_to: str | None  # billing: the number of the shipping customer it links to (R36)
+    zoned: bool  # the file states this customer's zones ("replace", R37)
+    error: bool  # the row is in error: its customer is not written
+    company_id: int | None  # the picked company, or the one the row's `Company Code` names (R42)
+
+    def details(self) -> dict[str, str | None]:
+        """{field: value} of the detail fields."""
+        return {f: getattr(self, f) for f in DETAIL_FIELDS}
+
+
+if list(Record._fields[3 : 3 + len(DETAIL_FIELDS)]) != DETAIL_FIELDS:
+    # The column list (imports.columns) and the record must name the same fields, in order.
+    raise ImproperlyConfigured(f"imports.rows.Record's detail fields must be {DETAIL_FIELDS}.")
+
+
+class _SidePlan(NamedTuple):
+    """How RowCleaner takes one side's cells out of a row."""
+
+    indexes: list[int]  # of the side's columns in the row
+    fields: list[str]  # their fields, in the same order
+    cut: Callable | None  # itemgetter of the indexes (None for a single column)
+    needed: int  # rows at least this wide can be cut by `cut`
+    number_at: int | None  # position of the number among the side's columns
+    detail_at: list[int | None]  # for each detail field, its position (None: column absent)
 
 
 def pad_zip(value: str, country: str, state: str) -> str | None:
@@ -124,21 +180,19 @@ class RowCleaner:
         if layout.kind == FULL:
             self.sides.append((SHIPPING, layout.side(SHIPPING)))
         self.stored = stored or {}
-        # By side: the column indexes, the position of the number among them, and for each
-        # detail field its position (None: column absent), to build records from cells.
-        self.plans = {}
+        self.plans: dict[str, _SidePlan] = {}
         for side, columns in self.sides:
             fields = [f for _, f in columns]
             indexes = [i for i, _ in columns]
             # Rows as wide as the header are cut by one C-level call; shorter ones cell by cell.
             cut = itemgetter(*indexes) if len(indexes) > 1 else None
-            self.plans[side] = (
-                indexes,
-                fields,
-                cut,
-                max(indexes) + 1,
-                fields.index("number") if "number" in fields else None,
-                [fields.index(f) if f in fields else None for f in DETAIL_FIELDS],
+            self.plans[side] = _SidePlan(
+                indexes=indexes,
+                fields=fields,
+                cut=cut,
+                needed=max(indexes) + 1,
+                number_at=fields.index("number") if "number" in fields else None,
+                detail_at=[fields.index(f) if f in fields else None for f in DETAIL_FIELDS],
             )
         self.zone_index = layout.index_of(SHIPPING, ZONE)
         self.titles = {
@@ -153,10 +207,10 @@ class RowCleaner:
             SHIPPING: layout.kind == FULL and layout.index_of(SHIPPING, "state") is not None,
         }
 
-    def clean(self, row_no: int, cells: tuple[str, ...]) -> tuple[list[tuple], list[Issue]]:
-        """The records of one row (for COPY, each ending with its company id) and its issues.
-        A blank row gives neither; a row with any value but no billing customer number is a row
-        error (R33), in both templates."""
+    def clean(self, row_no: int, cells: tuple[str, ...]) -> tuple[list[Record], list[Issue]]:
+        """The records of one row (the billing customer's first) and its issues. A blank row
+        gives neither; a row with any value but no billing customer number is a row error
+        (R33), in both templates."""
         width = len(cells)
         company_id = self.company_id
         index = self.layout.company_index
@@ -173,21 +227,22 @@ class RowCleaner:
                     )
                 ]
         require_tax_fields = company_id in self.tax_required
-        records, issues = [], []
-        numbers = {}
+        records: list[Record] = []
+        issues: list[Issue] = []
         if type(cells) is ProblemRow or has_forbidden("".join(cells)):
             issues = self._cell_issues(row_no, cells)
             # The row is in error; its records still mark the customer bad, without the
             # characters the database cannot take.
             cells = tuple(without_forbidden(cell) for cell in cells)
         bad = bool(issues)
+        billing = None  # (number, details, error): made a Record once its link is known
+        shipping_number = None
         for side, plan in self.plans.items():
-            indexes, fields, cut, needed, number_at, detail_at = plan
-            if cut is not None and width >= needed:
-                raw = cut(cells)
+            if plan.cut is not None and width >= plan.needed:
+                raw = plan.cut(cells)
             else:
-                raw = [cells[i] if i < width else "" for i in indexes]
-            number = strip_invisible(raw[number_at]) if number_at is not None else ""
+                raw = [cells[i] if i < width else "" for i in plan.indexes]
+            number = strip_invisible(raw[plan.number_at]) if plan.number_at is not None else ""
             if not number:
                 if side == BILLING:
                     if not bad and any(cells[i].strip() for i, _ in self.present if i < width):
@@ -202,24 +257,45 @@ class RowCleaner:
                 continue
             stored = self.stored.get(side)
             expected = stored.get(company_id, _NONE).get(number) if stored else None
+            details: list[str | None]
             if not bad and expected is not None and _same(raw, expected):
-                record = self._stored_record(row_no, side, number, raw, detail_at)
+                # Cells equal to the stored values: what cleaning would give.
+                details = [None if k is None else raw[k] for k in plan.detail_at]
+                error = False
             else:
-                values = dict(zip(fields, raw, strict=True))
+                values = dict(zip(plan.fields, raw, strict=True))
                 values["number"] = number
-                record, record_issues = self._record(
-                    row_no, side, values, require_tax_fields, company_id
+                number, details, error = self._cleaned(
+                    row_no, side, values, require_tax_fields, company_id, issues
                 )
-                issues.extend(record_issues)
-                if bad and not record[-1]:
-                    record = (*record[:-1], True)
-            numbers[side] = record[2]
-            records.append(record)
-        if not records:
+                error = error or bad
+            if side == BILLING:
+                billing = (number, details, error)
+                continue
+            shipping_number = number
+            zoned, state = self.zoned[side], details[_STATE_AT]
+            zone = state if zoned and state in REGION_NAMES else None
+            records.append(
+                Record(row_no, side, number, *details, zone, None, zoned, error, company_id)
+            )
+        if billing is None:
             return [], issues
-        if records[0][1] == BILLING:
-            records[0] = self._billing_extras(row_no, cells, records[0], numbers, issues)
-        return [(*record, company_id) for record in records], issues
+        number, details, error = billing
+        zone, error = self._zone(row_no, cells, issues, error)
+        if shipping_number == number:
+            issues.append(
+                Issue(
+                    row_no,
+                    "Shipping Customer Number",
+                    "A customer cannot be its own shipping customer.",
+                )
+            )
+            error = True
+        zoned = self.zoned[BILLING]
+        billing_record = Record(
+            row_no, BILLING, number, *details, zone, shipping_number, zoned, error, company_id
+        )
+        return [billing_record, *records], issues
 
     def _cell_issues(self, row_no: int, cells: tuple[str, ...]) -> list[Issue]:
         """Cells of present columns that cannot be read as a value (formulas without a
@@ -246,25 +322,18 @@ class RowCleaner:
                 )
         return issues
 
-    def _stored_record(self, row_no, side, number, raw, detail_at) -> tuple:
-        """The record of cells equal to the stored values: what cleaning would give."""
-        details = [None if k is None else raw[k] for k in detail_at]
-        zone = None
-        if side == SHIPPING and self.zoned[SHIPPING]:
-            state = details[DETAIL_FIELDS.index("state")]
-            zone = state if state in REGION_NAMES else None
-        return (row_no, side, number, *details, zone, None, self.zoned[side], False)
-
-    def _record(
+    def _cleaned(
         self,
         row_no: int,
         side: str,
-        values: dict,
+        values: dict[str, str],
         require_tax_fields: bool,
-        company_id: int | None = None,
-    ) -> tuple[tuple, list[Issue]]:
+        company_id: int | None,
+        issues: list[Issue],
+    ) -> tuple[str, list[str | None], bool]:
+        """(number, detail values, whether in error) of one side's cells cleaned (R8-R10,
+        R34, R63); its issues are added to `issues`."""
         titles = self.titles[side]
-        issues = []
         if "zip" in values:
             padded = pad_zip(values["zip"], values.get("country", ""), values.get("state", ""))
             if padded:
@@ -293,50 +362,26 @@ class RowCleaner:
             )
             if mismatch:
                 issues.append(Issue(row_no, titles["zip"], mismatch, WARNING))
-        zone = None
-        if side == SHIPPING and self.zoned[SHIPPING] and cleaned.get("state") in REGION_NAMES:
-            zone = cleaned["state"]
-        record = (
-            row_no,
-            side,
-            cleaned["number"],
-            *map(cleaned.get, DETAIL_FIELDS),
-            zone,
-            None,
-            self.zoned[side],
-            bool(errors),
-        )
-        return record, issues
+        return cleaned["number"], list(map(cleaned.get, DETAIL_FIELDS)), bool(errors)
 
-    def _billing_extras(self, row_no, cells, record, numbers, issues) -> tuple:
-        """The basic template's ship-to zone and the full template's link (R35, R36)."""
-        zone, link_to, error = None, None, record[-1]
-        if self.zone_index is not None and self.zone_index < len(cells):
-            region = cells[self.zone_index].strip().upper()
-            if region and region not in REGION_NAMES:
-                issues.append(
-                    Issue(
-                        row_no,
-                        self.zone_title,
-                        f"{region!r} is not a US state, DC, "
-                        "US territory or Canadian province code.",
-                    )
+    def _zone(
+        self, row_no: int, cells: tuple[str, ...], issues: list[Issue], error: bool
+    ) -> tuple[str | None, bool]:
+        """The basic template's ship-to zone of the billing customer (R35), and whether the row
+        is in error."""
+        if self.zone_index is None or self.zone_index >= len(cells):
+            return None, error
+        region = cells[self.zone_index].strip().upper()
+        if region and region not in REGION_NAMES:
+            issues.append(
+                Issue(
+                    row_no,
+                    self.zone_title,
+                    f"{region!r} is not a US state, DC, US territory or Canadian province code.",
                 )
-                error = True
-            elif region:
-                zone = region
-        if SHIPPING in numbers:
-            link_to = numbers[SHIPPING]
-            if link_to == numbers[BILLING]:
-                issues.append(
-                    Issue(
-                        row_no,
-                        "Shipping Customer Number",
-                        "A customer cannot be its own shipping customer.",
-                    )
-                )
-                error = True
-        return (*record[:-4], zone, link_to, record[-2], error)
+            )
+            return None, True
+        return region or None, error
 
 
 def _same(raw: list[str], expected: bytes) -> bool:

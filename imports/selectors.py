@@ -29,7 +29,7 @@ def new_customer_fields(batch: ImportBatch, keys: list[tuple]) -> dict[tuple, li
     from imports.csv_reader import open_table
     from imports.engine import layout_of
     from imports.reader import WorkbookRefused
-    from imports.rows import DETAIL_FIELDS, RowCleaner
+    from imports.rows import RowCleaner
     from imports.services import stored_file_path
 
     wanted = set(keys)
@@ -54,12 +54,9 @@ def new_customer_fields(batch: ImportBatch, keys: list[tuple]) -> dict[tuple, li
             cleaner = RowCleaner(layout, company_id=batch.company_id, companies=codes)
             for row_no, cells in sheet.rows:
                 for record in cleaner.clean(row_no, cells)[0]:
-                    key = (record[-1], record[2])  # (company id, number)
-                    if record[1] == BILLING and key in wanted and key not in values:
-                        values[key] = {
-                            "number": record[2],
-                            **dict(zip(DETAIL_FIELDS, record[3:], strict=False)),
-                        }
+                    key = (record.company_id, record.number)
+                    if record.side == BILLING and key in wanted and key not in values:
+                        values[key] = {"number": record.number, **record.details()}
     return {
         key: [
             (str(Customer._meta.get_field(f).verbose_name).capitalize(), v)

@@ -25,8 +25,7 @@ from companies.history import history_context
 from companies.uploads import max_upload_bytes, storing_upload, too_large_message
 from imports import engine
 from imports.csv_reader import is_csv, open_table
-from imports.engine import ImportBusy
-from imports.locks import company_lock_held, holding_company_lock, try_company_lock
+from imports.locks import ImportBusy, company_lock_held, holding_company_lock, try_company_lock
 from imports.mapping import TitlesRefused, check_pairs, titles_key
 from imports.models import ColumnMapping, ImportBatch, ImportChange, Retry, Status
 from imports.reader import WorkbookRefused

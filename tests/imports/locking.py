@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from imports import engine
+from imports.locks import lock_company
 
 
 @contextmanager
@@ -15,8 +15,8 @@ def lock_held_elsewhere(company_id: int):
 
     def worker():
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                engine.lock_company(cursor, company_id)
+            with transaction.atomic():
+                lock_company(company_id)
                 holding.set()
                 release.wait(10)
         finally:
