@@ -23,6 +23,7 @@ from companies.models import Company, Membership
 from companies.tenancy import reachable_companies_q
 from customers.models import TAX_FIELDS
 from customers.settings_resolution import effective_setting
+from documents.models import Document
 from imports.columns import BILLING, FULL, SHIPPING, title_for
 from imports.csv_reader import open_table
 from imports.header import Layout, read_header
@@ -40,6 +41,7 @@ from imports.rows import (
     digest_fields,
     stored_digest_sql,
 )
+from imports.schema import CHANGES, COLUMN, COMPANIES, CUSTOMERS, LINKS, ZONES, Table
 
 COPY_CHUNK = 10_000  # rows per COPY; progress is reported between them
 MAX_STORED_ISSUES = 10_000
@@ -301,9 +303,10 @@ def _address_validation(cursor, company_ids: list[int]) -> dict:
         for c in companies
         if effective_setting("address_validation", company=c, tenant=c.tenant)[0]
     }
+    company, number, setting = CUSTOMERS.company, CUSTOMERS.number, CUSTOMERS.address_validation
     cursor.execute(
-        "SELECT company_id, number, address_validation FROM customers_customer "
-        "WHERE company_id = ANY(%s) AND address_validation IS NOT NULL",
+        f"SELECT {company}, {number}, {setting} FROM {CUSTOMERS} "  # noqa: S608
+        f"WHERE {company} = ANY(%s) AND {setting} IS NOT NULL",
         [list(company_ids)],
     )
     return {
@@ -360,13 +363,15 @@ def _plan(
     steps.step("checking: grouping the rows by customer")
     cursor.execute(f"""
         CREATE TEMP TABLE imp_cust AS
-        SELECT g.*, coalesce(c.id, nextval(pg_get_serial_sequence('customers_customer', 'id')))
-               AS customer_id, c.id IS NULL AS created, g.state <> c.state AS moved FROM (
+        SELECT g.*, coalesce(c.{CUSTOMERS.id}, nextval(pg_get_serial_sequence(
+                   '{CUSTOMERS}', '{CUSTOMERS.id}'))) AS customer_id,
+               c.{CUSTOMERS.id} IS NULL AS created, g.state <> c.{COLUMN["state"]} AS moved FROM (
             SELECT company_id, number, {", ".join(_agg(f) for f in DETAIL_FIELDS)},
                    bool_or(side = 'billing') AS billing, bool_or(error) AS bad,
                    bool_or(zoned) AS zoned, {linked} AS linked, count(*) AS records
             FROM imp_rec GROUP BY company_id, number) AS g
-        LEFT JOIN customers_customer c ON c.company_id = g.company_id AND c.number = g.number""")  # noqa: S608
+        LEFT JOIN {CUSTOMERS} c
+             ON c.{CUSTOMERS.company} = g.company_id AND c.{CUSTOMERS.number} = g.number""")  # noqa: S608
     steps.step("checking: indexing the customers of the file")
     cursor.execute("CREATE UNIQUE INDEX ON imp_cust (number, company_id)")
     cursor.execute("CREATE INDEX ON imp_cust (customer_id)")
@@ -380,7 +385,7 @@ def _plan(
         _flag(cursor, issues, check(batch))
     steps.step("checking: rows skipped with their customer")
     _flag_skipped(cursor, issues)
-    cursor.execute("DELETE FROM imports_importchange WHERE batch_id = %s", [batch.pk])
+    cursor.execute(f"DELETE FROM {CHANGES} WHERE {CHANGES.batch} = %s", [batch.pk])  # noqa: S608
     present = _present_fields(layout)
     listed = [
         (_changes_sql(present), "changed fields"),
@@ -417,9 +422,12 @@ def _rows_of(alias: str = "m") -> str:
                (SELECT array_agg(side ORDER BY row_no) FROM imp_rec r WHERE {same})"""  # noqa: S608
 
 
-def _fields_array(condition: str, fields=DETAIL_FIELDS) -> str:
-    """ARRAY of the field names for which `condition` (with {f} for the field) holds."""
-    cases = ", ".join(f"CASE WHEN {condition.format(f=f)} THEN '{f}' END" for f in fields)
+def _fields_array(condition: str, fields: list[str] = DETAIL_FIELDS) -> str:
+    """ARRAY of the field names for which `condition` holds ({f} in it stands for the field's
+    column in imp_rec and imp_cust, {c} for its column in the customer table)."""
+    cases = ", ".join(
+        f"CASE WHEN {condition.format(f=f, c=COLUMN[f])} THEN '{f}' END" for f in fields
+    )
     return f"array_remove(ARRAY[{cases}], NULL)"
 
 
@@ -454,10 +462,11 @@ def _disagreements(batch: ImportBatch) -> _Check:
 def _new_without_name(batch: ImportBatch) -> _Check:
     """R33: a new customer needs a name (and the tax fields when the company requires them)."""
     # The other tax fields only in a company that requires them (the row's company, R42).
-    missing = "('{f}' = 'name1' OR co.require_tax_fields) AND coalesce(m.{f}, '') = ''"
+    required = f"co.{COMPANIES.require_tax_fields}"
+    missing = f"('{{f}}' = 'name1' OR {required}) AND coalesce(m.{{f}}, '') = ''"
     any_missing = " OR ".join(missing.format(f=f) for f in TAX_FIELDS)
     sql = f"""SELECT m.customer_id, m.number, {_rows_of()}, {_fields_array(missing, TAX_FIELDS)}
-              FROM imp_cust m JOIN companies_company co ON co.id = m.company_id
+              FROM imp_cust m JOIN {COMPANIES} co ON co.{COMPANIES.id} = m.company_id
               WHERE m.created AND NOT m.bad AND ({any_missing})"""  # noqa: S608
 
     def message(number, rows, fields):
@@ -469,12 +478,14 @@ def _new_without_name(batch: ImportBatch) -> _Check:
 def _locked_address(batch: ImportBatch) -> _Check:
     """R18: tax components of a main address that documents refer to cannot change."""
     components = ["country", "state", "city", "zip"]
-    changed = " OR ".join(f"m.{f} <> c.{f}" for f in components)
-    sql = f"""SELECT m.customer_id, m.number, {_rows_of()},
-                     {_fields_array("m.{f} <> c.{f}", components)}
-              FROM imp_cust m JOIN customers_customer c ON c.id = m.customer_id
-              WHERE NOT m.bad AND ({changed}) AND EXISTS (SELECT 1 FROM documents_document d
-                    WHERE d.customer_id = c.id AND d.uses_main_address)"""  # noqa: S608
+    differs = "m.{f} <> c.{c}"
+    changed = " OR ".join(differs.format(f=f, c=COLUMN[f]) for f in components)
+    documents = Table(Document)
+    sql = f"""SELECT m.customer_id, m.number, {_rows_of()}, {_fields_array(differs, components)}
+              FROM imp_cust m JOIN {CUSTOMERS} c ON c.{CUSTOMERS.id} = m.customer_id
+              WHERE NOT m.bad AND ({changed}) AND EXISTS (SELECT 1 FROM {documents} d
+                    WHERE d.{documents.customer} = c.{CUSTOMERS.id}
+                      AND d.{documents.uses_main_address})"""  # noqa: S608
 
     def message(number, rows, fields):
         return (
@@ -515,27 +526,25 @@ def _flag_skipped(cursor, issues: _Issues) -> None:
             )
 
 
-_INSERT_CHANGE = (
-    "INSERT INTO imports_importchange (batch_id, company_id, number, field, old, new, kind)"
-)
+_INSERT_CHANGE = CHANGES.insert(["batch", "company", "number", "field", "old", "new", "kind"])
 
 
 def _changes_sql(present: list[str]) -> str:
     if not present:
         return "SELECT 1"
-    values = ", ".join(f"('{f}', c.{f}, m.{f})" for f in present)
+    values = ", ".join(f"('{f}', c.{COLUMN[f]}, m.{f})" for f in present)
     return f"""{_INSERT_CHANGE}
         SELECT %(batch)s, m.company_id, m.number, v.field, v.old, v.new,
                CASE WHEN v.new = '' THEN 'erase' ELSE 'change' END
-        FROM imp_cust m JOIN customers_customer c ON c.id = m.customer_id
+        FROM imp_cust m JOIN {CUSTOMERS} c ON c.{CUSTOMERS.id} = m.customer_id
         CROSS JOIN LATERAL (VALUES {values}) AS v(field, old, new)
         WHERE NOT m.bad AND {_changed(present)} AND v.new <> v.old"""  # noqa: S608
 
 
 def _changed(present: list[str]) -> str:
     """The customer row differs from the file in a field present in the file."""
-    new = ", ".join(f"coalesce(m.{f}, c.{f})" for f in present)
-    old = ", ".join(f"c.{f}" for f in present)
+    new = ", ".join(f"coalesce(m.{f}, c.{COLUMN[f]})" for f in present)
+    old = ", ".join(f"c.{COLUMN[f]}" for f in present)
     return f"ROW({new}) IS DISTINCT FROM ROW({old})"
 
 
@@ -564,36 +573,41 @@ def _zone_add_sql() -> str:
     return f"""{_INSERT_CHANGE}
         SELECT %(batch)s, z.company_id, z.number, 'zone', '', z.zone, 'zone_add'
         FROM {_FILE_ZONES} WHERE z.created OR NOT EXISTS (
-              SELECT 1 FROM customers_shiptozone s
-              WHERE s.customer_id = z.customer_id AND s.region = z.zone)"""  # noqa: S608
+              SELECT 1 FROM {ZONES} s
+              WHERE s.{ZONES.customer} = z.customer_id AND s.{ZONES.region} = z.zone)"""  # noqa: S608
 
 
 def _link_add_sql() -> str:
     return f"""{_INSERT_CHANGE}
         SELECT %(batch)s, l.company_id, l.billing_number, 'link', '', l.shipping_number,
                'link_add'
-        FROM {_FILE_LINKS} WHERE NOT EXISTS (SELECT 1 FROM customers_shiptolink k
-              WHERE k.billing_id = l.billing_id AND k.shipping_id = l.shipping_id)"""  # noqa: S608
+        FROM {_FILE_LINKS} WHERE NOT EXISTS (SELECT 1 FROM {LINKS} k
+              WHERE k.{LINKS.billing} = l.billing_id
+                AND k.{LINKS.shipping} = l.shipping_id)"""  # noqa: S608
 
 
-_ZONES_NOT_IN_FILE = f"""customers_shiptozone s JOIN imp_cust m ON m.customer_id = s.customer_id
+_ZONES_NOT_IN_FILE = f"""{ZONES} s JOIN imp_cust m ON m.customer_id = s.{ZONES.customer}
     WHERE m.zoned AND NOT m.bad AND NOT EXISTS (
-        SELECT 1 FROM imp_rec r WHERE {_SAME.format(a="m")} AND r.zone = s.region)"""  # noqa: S608
-_LINKS_NOT_IN_FILE = f"""customers_shiptolink k JOIN imp_cust m ON m.customer_id = k.billing_id
-    JOIN customers_customer sc ON sc.id = k.shipping_id
+        SELECT 1 FROM imp_rec r WHERE {_SAME.format(a="m")}
+                                  AND r.zone = s.{ZONES.region})"""  # noqa: S608
+_LINKS_NOT_IN_FILE = f"""{LINKS} k JOIN imp_cust m ON m.customer_id = k.{LINKS.billing}
+    JOIN {CUSTOMERS} sc ON sc.{CUSTOMERS.id} = k.{LINKS.shipping}
     WHERE m.linked AND NOT m.bad AND NOT EXISTS (
-        SELECT 1 FROM imp_rec r WHERE {_SAME.format(a="m")} AND r.link_to = sc.number)"""  # noqa: S608
+        SELECT 1 FROM imp_rec r WHERE {_SAME.format(a="m")}
+                                  AND r.link_to = sc.{CUSTOMERS.number})"""  # noqa: S608
 
 
 def _zone_remove_sql() -> str:
     return f"""{_INSERT_CHANGE}
-               SELECT %(batch)s, m.company_id, m.number, 'zone', s.region, '', 'zone_remove'
+               SELECT %(batch)s, m.company_id, m.number, 'zone', s.{ZONES.region}, '',
+                      'zone_remove'
                FROM {_ZONES_NOT_IN_FILE}"""  # noqa: S608
 
 
 def _link_remove_sql() -> str:
     return f"""{_INSERT_CHANGE}
-               SELECT %(batch)s, m.company_id, m.number, 'link', sc.number, '', 'link_remove'
+               SELECT %(batch)s, m.company_id, m.number, 'link', sc.{CUSTOMERS.number}, '',
+                      'link_remove'
                FROM {_LINKS_NOT_IN_FILE}"""  # noqa: S608
 
 
@@ -601,21 +615,22 @@ def _link_remove_sql() -> str:
 # customer of the companies the file covers (the picked one; with a `Company Code` column those
 # its rows may go to) that the file does not list, not even in a row with errors, becomes
 # inactive. The change rows carry the customer's id: applying and undo write from them.
-_INSERT_STATUS_CHANGE = (
-    "INSERT INTO imports_importchange "
-    "(batch_id, company_id, number, customer_id, field, old, new, kind)"
+_INSERT_STATUS_CHANGE = CHANGES.insert(
+    ["batch", "company", "number", "customer_id", "field", "old", "new", "kind"]
 )
+_ACTIVE = CUSTOMERS.is_active
 _REACTIVATE_SQL = f"""{_INSERT_STATUS_CHANGE}
-    SELECT %(batch)s, m.company_id, m.number, c.id, 'is_active', 'inactive', 'active',
-           'reactivate'
-    FROM imp_cust m JOIN customers_customer c ON c.id = m.customer_id
-    WHERE NOT m.bad AND NOT m.created AND NOT c.is_active"""  # noqa: S608
+    SELECT %(batch)s, m.company_id, m.number, c.{CUSTOMERS.id}, 'is_active', 'inactive',
+           'active', 'reactivate'
+    FROM imp_cust m JOIN {CUSTOMERS} c ON c.{CUSTOMERS.id} = m.customer_id
+    WHERE NOT m.bad AND NOT m.created AND NOT c.{_ACTIVE}"""  # noqa: S608
 _DEACTIVATE_SQL = f"""{_INSERT_STATUS_CHANGE}
-    SELECT %(batch)s, c.company_id, c.number, c.id, 'is_active', c.name1, '', 'deactivate'
-    FROM customers_customer c
-    WHERE c.company_id = ANY(%(companies)s) AND c.is_active
-      AND NOT EXISTS (SELECT 1 FROM imp_cust m
-                      WHERE m.number = c.number AND m.company_id = c.company_id)"""  # noqa: S608
+    SELECT %(batch)s, c.{CUSTOMERS.company}, c.{CUSTOMERS.number}, c.{CUSTOMERS.id},
+           'is_active', c.{COLUMN["name1"]}, '', 'deactivate'
+    FROM {CUSTOMERS} c
+    WHERE c.{CUSTOMERS.company} = ANY(%(companies)s) AND c.{_ACTIVE}
+      AND NOT EXISTS (SELECT 1 FROM imp_cust m WHERE m.number = c.{CUSTOMERS.number}
+                                                 AND m.company_id = c.{CUSTOMERS.company})"""  # noqa: S608
 
 
 # --- 3. write ---------------------------------------------------------------------------------
@@ -651,7 +666,7 @@ def _write(cursor, company, counts: dict, steps: _Steps, *, context: dict) -> No
         _insert_customers(cursor, params, steps, counts["new"])
     for table, label, alias, sql, count, what in (
         (
-            "customers_shiptozone",
+            ZONES,
             "customers.ShipToZone",
             "s",
             _ZONES_NOT_IN_FILE,
@@ -659,7 +674,7 @@ def _write(cursor, company, counts: dict, steps: _Steps, *, context: dict) -> No
             "removing ship-to zones",
         ),
         (
-            "customers_shiptolink",
+            LINKS,
             "customers.ShipToLink",
             "k",
             _LINKS_NOT_IN_FILE,
@@ -671,8 +686,8 @@ def _write(cursor, company, counts: dict, steps: _Steps, *, context: dict) -> No
             steps.step(what)
             cursor.execute(
                 f"""
-                WITH gone AS (DELETE FROM {table} WHERE id IN (SELECT {alias}.id FROM {sql})
-                              RETURNING *)
+                WITH gone AS (DELETE FROM {table} WHERE {table.id} IN (
+                                  SELECT {alias}.{table.id} FROM {sql}) RETURNING *)
                 {event_insert(label, "delete", "gone")}""",  # noqa: S608
                 params,
             )
@@ -681,12 +696,12 @@ def _write(cursor, company, counts: dict, steps: _Steps, *, context: dict) -> No
         # A customer created by this import has no zones yet: no conflict to look for.
         for created, on_conflict in (
             (True, ""),
-            (False, "ON CONFLICT (customer_id, region) DO NOTHING"),
+            (False, f"ON CONFLICT ({ZONES.customer}, {ZONES.region}) DO NOTHING"),
         ):
             cursor.execute(
                 f"""
                 WITH added AS (
-                    INSERT INTO customers_shiptozone (tenant_id, public_id, customer_id, region)
+                    {ZONES.insert(["tenant", "public_id", "customer", "region"])}
                     SELECT %(tenant)s, gen_random_uuid(), z.customer_id, z.zone
                     FROM {_FILE_ZONES} WHERE {"" if created else "NOT "}z.created
                     {on_conflict} RETURNING *)
@@ -699,10 +714,10 @@ def _write(cursor, company, counts: dict, steps: _Steps, *, context: dict) -> No
         cursor.execute(
             f"""
             WITH added AS (
-                INSERT INTO customers_shiptolink (tenant_id, public_id, billing_id, shipping_id,
-                                                  created_at)
+                {LINKS.insert(["tenant", "public_id", "billing", "shipping", "created_at"])}
                 SELECT %(tenant)s, gen_random_uuid(), l.billing_id, l.shipping_id, now()
-                FROM {_FILE_LINKS} ON CONFLICT (billing_id, shipping_id) DO NOTHING RETURNING *)
+                FROM {_FILE_LINKS} ON CONFLICT ({LINKS.billing}, {LINKS.shipping}) DO NOTHING
+                RETURNING *)
             {event_insert("customers.ShipToLink", "insert", "added")}""",  # noqa: S608
             params,
         )
@@ -710,13 +725,14 @@ def _write(cursor, company, counts: dict, steps: _Steps, *, context: dict) -> No
 
 def _update_customers(cursor, params) -> None:
     """The file's values, and active again for an inactive customer it lists (R59)."""
-    sets = ", ".join(f"{f} = coalesce(m.{f}, c.{f})" for f in DETAIL_FIELDS)
+    sets = ", ".join(f"{COLUMN[f]} = coalesce(m.{f}, c.{COLUMN[f]})" for f in DETAIL_FIELDS)
     cursor.execute(
         f"""
         WITH changed AS (
-            UPDATE customers_customer c SET {sets}, is_active = true, updated_at = now()
-            FROM imp_cust m WHERE c.id = m.customer_id AND NOT m.bad
-            AND ({_changed(DETAIL_FIELDS)} OR NOT c.is_active) RETURNING c.*)
+            UPDATE {CUSTOMERS} c
+            SET {sets}, {_ACTIVE} = true, {CUSTOMERS.updated_at} = now()
+            FROM imp_cust m WHERE c.{CUSTOMERS.id} = m.customer_id AND NOT m.bad
+            AND ({_changed(DETAIL_FIELDS)} OR NOT c.{_ACTIVE}) RETURNING c.*)
         {event_insert("customers.Customer", "update", "changed")}""",  # noqa: S608
         params,
     )
@@ -729,10 +745,12 @@ def set_active(cursor, params, *, kind: str, active: bool) -> None:
     cursor.execute(
         f"""
         WITH changed AS (
-            UPDATE customers_customer c SET is_active = %(active)s, updated_at = now()
-            FROM imports_importchange ch
-            WHERE ch.batch_id = %(batch)s AND ch.kind = %(kind)s AND c.id = ch.customer_id
-              AND c.is_active <> %(active)s RETURNING c.*)
+            UPDATE {CUSTOMERS} c
+            SET {_ACTIVE} = %(active)s, {CUSTOMERS.updated_at} = now()
+            FROM {CHANGES} ch
+            WHERE ch.{CHANGES.batch} = %(batch)s AND ch.{CHANGES.kind} = %(kind)s
+              AND c.{CUSTOMERS.id} = ch.{CHANGES.customer_id} AND c.{_ACTIVE} <> %(active)s
+            RETURNING c.*)
         {event_insert("customers.Customer", "update", "changed")}""",  # noqa: S608
         {**params, "kind": kind, "active": active},
     )
@@ -741,7 +759,10 @@ def set_active(cursor, params, *, kind: str, active: bool) -> None:
 def _insert_customers(cursor: CursorWrapper, params: dict, steps: _Steps, new: int) -> None:
     """The new customers, WRITE_CHUNK at a time in the order of their ids (so the progress
     moves during a million-row write; each chunk finds its rows by imp_cust's id index)."""
-    columns = ", ".join(DETAIL_FIELDS)
+    insert = CUSTOMERS.insert(
+        ["id", "tenant", "public_id", "company", "number", *DETAIL_FIELDS]
+        + ["kind", "exemption_reason", "created_at", "updated_at"]
+    )
     values = ", ".join(f"coalesce(m.{f}, '')" for f in DETAIL_FIELDS)
     # The ids were drawn from the table's sequence by the plan (imp_cust.customer_id), so the
     # zones and links need no second pass to learn them.
@@ -752,9 +773,7 @@ def _insert_customers(cursor: CursorWrapper, params: dict, steps: _Steps, new: i
         cursor.execute(
             f"""
             WITH created AS (
-                INSERT INTO customers_customer (id, tenant_id, public_id, company_id, number,
-                                                {columns}, kind, exemption_reason, created_at,
-                                                updated_at)
+                {insert}
                 SELECT m.customer_id, %(tenant)s, gen_random_uuid(), m.company_id, m.number,
                        {values}, CASE WHEN m.billing THEN 'bill-to' ELSE 'ship-to' END, '',
                        now(), now()
@@ -790,11 +809,11 @@ def _written(counts: dict) -> dict[str, int]:
     zones = counts["zones_added"] + counts["zones_removed"]
     links = counts["links_added"] + counts["links_removed"]
     return {
-        "customers_customer": customers,
+        str(CUSTOMERS): customers,
         _event_table("Customer"): customers,
-        "customers_shiptozone": zones,
+        str(ZONES): zones,
         _event_table("ShipToZone"): zones,
-        "customers_shiptolink": links,
+        str(LINKS): links,
         _event_table("ShipToLink"): links,
     }
 
@@ -803,10 +822,16 @@ def _written(counts: dict) -> dict[str, int]:
 # takes a third of a whole-row ANALYZE of the customers and an eighth of their history's
 # (measured at 40,000 customers); the row count comes from the sample either way.
 _ANALYZED_COLUMNS = {
-    "customers_customer": "id, public_id, tenant_id, company_id, number, name1, state, kind, "
-    "tax_ready, is_active, search_text",
-    "customers_shiptozone": "customer_id, region, tenant_id",
-    "customers_shiptolink": "billing_id, shipping_id, tenant_id",
+    str(table): ", ".join(getattr(table, f) for f in fields)
+    for table, fields in (
+        (
+            CUSTOMERS,
+            ["id", "public_id", "tenant", "company", "number", "name1", "state", "kind"]
+            + ["tax_ready", "is_active", "search_text"],
+        ),
+        (ZONES, ["customer", "region", "tenant"]),
+        (LINKS, ["billing", "shipping", "tenant"]),
+    )
 }
 _EVENT_COLUMNS = "pgh_obj_id, pgh_context_id"
 
@@ -844,28 +869,30 @@ def refresh_statistics(cursor, written: dict[str, int]) -> list[str]:
 
 
 def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
-    tax = " OR ".join(f"coalesce(m.{f}, c.{f}, '') = ''" for f in TAX_FIELDS)
+    tax = " OR ".join(f"coalesce(m.{f}, c.{COLUMN[f]}, '') = ''" for f in TAX_FIELDS)
     cursor.execute(f"""
         SELECT count(*) FILTER (WHERE NOT m.bad AND NOT m.created),
                count(*) FILTER (WHERE NOT m.bad AND ({tax}))
-        FROM imp_cust m LEFT JOIN customers_customer c ON c.id = m.customer_id""")  # noqa: S608
+        FROM imp_cust m LEFT JOIN {CUSTOMERS} c ON c.{CUSTOMERS.id} = m.customer_id""")  # noqa: S608
     existing, not_tax_ready = cursor.fetchone()
+    kind, batch_id = CHANGES.kind, CHANGES.batch
+    customer = f"{CHANGES.company}, {CHANGES.number}"
     cursor.execute(
-        """
-        SELECT count(*) FILTER (WHERE kind = 'new'),
-               count(DISTINCT (company_id, number)) FILTER (
-                   WHERE kind NOT IN ('new', 'deactivate') AND
-                   (company_id, number) NOT IN (SELECT company_id, number
-                   FROM imports_importchange WHERE batch_id = %(batch)s AND kind = 'new')),
-               count(*) FILTER (WHERE kind = 'erase'),
-               count(*) FILTER (WHERE kind IN ('change', 'erase')),
-               count(*) FILTER (WHERE kind = 'zone_add'),
-               count(*) FILTER (WHERE kind = 'zone_remove'),
-               count(*) FILTER (WHERE kind = 'link_add'),
-               count(*) FILTER (WHERE kind = 'link_remove'),
-               count(*) FILTER (WHERE kind = 'deactivate'),
-               count(*) FILTER (WHERE kind = 'reactivate')
-        FROM imports_importchange WHERE batch_id = %(batch)s""",
+        f"""
+        SELECT count(*) FILTER (WHERE {kind} = 'new'),
+               count(DISTINCT ({customer})) FILTER (
+                   WHERE {kind} NOT IN ('new', 'deactivate') AND
+                   ({customer}) NOT IN (SELECT {customer}
+                   FROM {CHANGES} WHERE {batch_id} = %(batch)s AND {kind} = 'new')),
+               count(*) FILTER (WHERE {kind} = 'erase'),
+               count(*) FILTER (WHERE {kind} IN ('change', 'erase')),
+               count(*) FILTER (WHERE {kind} = 'zone_add'),
+               count(*) FILTER (WHERE {kind} = 'zone_remove'),
+               count(*) FILTER (WHERE {kind} = 'link_add'),
+               count(*) FILTER (WHERE {kind} = 'link_remove'),
+               count(*) FILTER (WHERE {kind} = 'deactivate'),
+               count(*) FILTER (WHERE {kind} = 'reactivate')
+        FROM {CHANGES} WHERE {batch_id} = %(batch)s""",  # noqa: S608
         {"batch": batch.pk},
     )
     (

@@ -7,34 +7,41 @@ with blank shipping columns for a customer without links). With descendants, a f
 company it came from changes nothing.
 """
 
+from collections.abc import Iterator
+from typing import IO
+
 from django.db import connection
 from openpyxl import Workbook
 
 from customers.xlsx import text_cell
 from imports.columns import COMPANY_CODE_TITLE, FIELD_NAMES, FULL, template_titles
+from imports.schema import COLUMN, COMPANIES, CUSTOMERS, LINKS, ZONES
 from imports.templates import header_sheet
 
-_COLUMNS = ", ".join(f"{{a}}.{f}" for f in FIELD_NAMES)
+
+def _columns(alias: str) -> str:
+    """The template's customer columns of the customer `alias`, in template order."""
+    return ", ".join(f"{alias}.{COLUMN[f]}" for f in FIELD_NAMES)
 
 
-def _rows(company_ids: list[int], template: str, company_code: bool):
-    columns = _COLUMNS.format(a="c")
-    code = "co.code, " if company_code else ""
-    companies = "JOIN companies_company co ON co.id = c.company_id" if company_code else ""
+def _rows(company_ids: list[int], template: str, company_code: bool) -> Iterator[tuple]:
+    pk, company, number = CUSTOMERS.id, CUSTOMERS.company, CUSTOMERS.number
+    code = f"co.{COMPANIES.code}, " if company_code else ""
+    companies = f"JOIN {COMPANIES} co ON co.{COMPANIES.id} = c.{company}" if company_code else ""
     if template == FULL:
-        shipping = _COLUMNS.format(a="s")
-        sql = f"""SELECT {code}{columns}, {shipping} FROM customers_customer c {companies}
-                  LEFT JOIN customers_shiptolink k ON k.billing_id = c.id
-                  LEFT JOIN customers_customer s ON s.id = k.shipping_id
-                  WHERE c.company_id = ANY(%s)
-                    AND (k.id IS NOT NULL OR NOT EXISTS (
-                         SELECT 1 FROM customers_shiptolink o WHERE o.shipping_id = c.id))
-                  ORDER BY c.company_id, c.number, s.number"""  # noqa: S608
+        sql = f"""SELECT {code}{_columns("c")}, {_columns("s")} FROM {CUSTOMERS} c {companies}
+                  LEFT JOIN {LINKS} k ON k.{LINKS.billing} = c.{pk}
+                  LEFT JOIN {CUSTOMERS} s ON s.{pk} = k.{LINKS.shipping}
+                  WHERE c.{company} = ANY(%s)
+                    AND (k.{LINKS.id} IS NOT NULL OR NOT EXISTS (
+                         SELECT 1 FROM {LINKS} o WHERE o.{LINKS.shipping} = c.{pk}))
+                  ORDER BY c.{company}, c.{number}, s.{number}"""  # noqa: S608
     else:
-        sql = f"""SELECT {code}{columns}, z.region FROM customers_customer c {companies}
-                  LEFT JOIN customers_shiptozone z ON z.customer_id = c.id
-                  WHERE c.company_id = ANY(%s)
-                  ORDER BY c.company_id, c.number, z.region"""  # noqa: S608
+        region = ZONES.region
+        sql = f"""SELECT {code}{_columns("c")}, z.{region} FROM {CUSTOMERS} c {companies}
+                  LEFT JOIN {ZONES} z ON z.{ZONES.customer} = c.{pk}
+                  WHERE c.{company} = ANY(%s)
+                  ORDER BY c.{company}, c.{number}, z.{region}"""  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [company_ids])
         while batch := cursor.fetchmany(2000):
@@ -42,7 +49,7 @@ def _rows(company_ids: list[int], template: str, company_code: bool):
 
 
 def export_customers(
-    target, *, company_ids: list[int], template: str, company_code: bool = False
+    target: str | IO[bytes], *, company_ids: list[int], template: str, company_code: bool = False
 ) -> int:
     """Write the customers of the given companies to `target` (a path or file); returns rows.
     `company_code`: add the `Company Code` column (exports with descendants, R42)."""

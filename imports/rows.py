@@ -4,7 +4,7 @@ A row gives a billing record and, in the full template, a shipping record. Each 
 the cleaned values of the columns present in the file (None for an absent column: R33 leaves
 that field untouched; "" for a blank cell: R33 erases it). Checks that need the other rows or
 the database (clones that disagree, new customers without a name, locked addresses) are made
-set-based in the engine. Pure: no ORM.
+set-based in the engine. No queries: the digests' SQL is built here, run by the engine.
 
 Re-imports mostly repeat what is stored. A side whose cells are exactly the stored values
 (compared by a digest the engine reads from the database, see `stored_digest_sql`) skips
@@ -40,6 +40,7 @@ from imports.columns import (
 )
 from imports.header import Layout
 from imports.reader import NumberText, ProblemRow, column_letter
+from imports.schema import COLUMN, COMPANIES, CUSTOMERS
 
 # The customer fields of a record besides its number, in template order.
 DETAIL_FIELDS = [name for name in FIELD_NAMES if name != "number"]
@@ -142,12 +143,14 @@ def stored_digest_sql(fields: list[str]) -> str:
     """(company id, number, digest) of the customers of some companies (param: their ids). In
     a company that requires the tax fields, only tax-ready customers: the others would now be
     row errors (R9)."""
-    joined = ", ".join(f"c.{f}" for f in fields)
+    joined = ", ".join(f"c.{COLUMN[f]}" for f in fields)
+    company = CUSTOMERS.company
     return (
-        f"SELECT c.company_id, c.number, "  # noqa: S608
-        f"decode(md5(concat_ws(E'\\x1f', {joined})), 'hex') FROM customers_customer c "
-        "JOIN companies_company co ON co.id = c.company_id "
-        "WHERE c.company_id = ANY(%s) AND (c.tax_ready OR NOT co.require_tax_fields)"
+        f"SELECT c.{company}, c.{CUSTOMERS.number}, "  # noqa: S608
+        f"decode(md5(concat_ws(E'\\x1f', {joined})), 'hex') FROM {CUSTOMERS} c "
+        f"JOIN {COMPANIES} co ON co.{COMPANIES.id} = c.{company} "
+        f"WHERE c.{company} = ANY(%s) "
+        f"AND (c.{CUSTOMERS.tax_ready} OR NOT co.{COMPANIES.require_tax_fields})"
     )
 
 
