@@ -51,13 +51,13 @@ def reachable_companies(membership: Membership) -> QuerySet[Company]:
     return Company.objects.filter(reachable_companies_q(membership))
 
 
-def get_company(request, public_id) -> Company:
+def get_company(membership: Membership, public_id: object) -> Company:
     """A company of this tenant that the membership reaches, else 404 (R3).
 
     The id may come from a form or a query string, so a malformed one is a 404 too, not a 500.
     """
     try:
-        return reachable_companies(request.membership).get(public_id=public_id)
+        return reachable_companies(membership).get(public_id=public_id)
     except (Company.DoesNotExist, ValidationError, ValueError) as error:
         raise Http404("No such company.") from error
 

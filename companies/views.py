@@ -65,7 +65,7 @@ def dashboard(request, tenant_slug):
 @require_POST
 def company_pick(request, tenant_slug):
     """The top bar's working-company picker (R7)."""
-    company = get_company(request, request.POST.get("company"))
+    company = get_company(request.membership, request.POST.get("company"))
     set_working_company(request, company)
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
@@ -81,7 +81,10 @@ def company_list(request, tenant_slug):
 
 @role_required(Role.ADMIN)
 def company_create(request, tenant_slug):
-    initial = {"parent": request.GET.get("parent") and get_company(request, request.GET["parent"])}
+    initial = {
+        "parent": request.GET.get("parent")
+        and get_company(request.membership, request.GET["parent"])
+    }
     form = CompanyCreateForm(request.POST or None, membership=request.membership, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -97,7 +100,7 @@ def company_create(request, tenant_slug):
 
 @role_required(Role.ADMIN)
 def company_edit(request, tenant_slug, public_id):
-    company = get_company(request, public_id)
+    company = get_company(request.membership, public_id)
     form = CompanyForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -126,7 +129,7 @@ def company_edit(request, tenant_slug, public_id):
 @role_required(Role.ADMIN)
 @require_POST
 def company_move(request, tenant_slug, public_id):
-    company = get_company(request, public_id)
+    company = get_company(request.membership, public_id)
     form = CompanyMoveForm(request.POST, membership=request.membership, company=company)
     if form.is_valid():
         try:
@@ -143,7 +146,7 @@ def company_move(request, tenant_slug, public_id):
 
 @role_required(Role.ADMIN)
 def company_delete(request, tenant_slug, public_id):
-    company = get_company(request, public_id)
+    company = get_company(request.membership, public_id)
     if request.method == "POST":
         try:
             services.company_delete(company=company)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from companies.history import history_context
 from companies.tokens import new_token
 from customers.models import ChannelKind, ContactChannel
-from documents.demo import tiny_pdf, tiny_png
+from documents.demo_files import tiny_pdf, tiny_png
 from documents.files import store_file
 from documents.models import CertificateRequest, DocumentStatus, Note, NoteKind, RequestStatus
 from documents.services.notes import NOTES_FOLDER

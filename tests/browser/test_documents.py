@@ -2,7 +2,7 @@ import pytest
 from django_scopes import scope
 
 from customers.models import ShipToZone
-from documents.demo import tiny_pdf
+from documents.demo_files import tiny_pdf
 from documents.models import Document, DocumentStatus
 from tests.browser.conftest import log_in
 from tests.factories import make_customer

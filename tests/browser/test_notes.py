@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django_scopes import scope
 
-from documents.demo import tiny_pdf
+from documents.demo_files import tiny_pdf
 from documents.models import Note, NoteKind
 from tests.browser.conftest import log_in
 from tests.factories import make_customer

@@ -5,7 +5,7 @@ from django.core import mail
 from django_scopes import scope
 
 from customers.models import ShipToZone
-from documents.demo import tiny_pdf
+from documents.demo_files import tiny_pdf
 from documents.models import CertificateRequest, Document, DocumentStatus, RequestStatus
 from tests.browser.conftest import log_in
 from tests.factories import make_customer
