@@ -16,7 +16,7 @@ def tenancy(request):
             .select_related("tenant")
             .order_by("tenant__name")
         )
-    context = {"user_memberships": memberships}
+    context: dict[str, object] = {"user_memberships": memberships}
     tenant = getattr(request, "tenant", None)
     if tenant is not None:
         context.update(

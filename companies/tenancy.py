@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -51,7 +52,7 @@ def reachable_companies(membership: Membership) -> QuerySet[Company]:
     return Company.objects.filter(reachable_companies_q(membership))
 
 
-def get_company(membership: Membership, public_id: object) -> Company:
+def get_company(membership: Membership, public_id: UUID | str) -> Company:
     """A company of this tenant that the membership reaches, else 404 (R3).
 
     The id may come from a form or a query string, so a malformed one is a 404 too, not a 500.

@@ -1,6 +1,8 @@
 """Reads of customers for views and other apps: always within the companies a membership
 reaches; they take the membership, never the HTTP request."""
 
+from uuid import UUID
+
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -14,7 +16,7 @@ def visible_customers(membership: Membership) -> QuerySet[Customer]:
     return Customer.objects.filter(reachable_companies_q(membership, "company__"))
 
 
-def get_customer(membership: Membership, public_id: object) -> Customer:
+def get_customer(membership: Membership, public_id: UUID | str) -> Customer:
     """A customer the user may see, else 404 exactly as for one that does not exist (R3)."""
     return get_object_or_404(
         visible_customers(membership).select_related("company"), public_id=public_id

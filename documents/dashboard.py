@@ -2,7 +2,6 @@
 for the working company and the companies below it; the exposure map and the 12-month expiry
 chart (R62)."""
 
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +13,7 @@ from documents.selectors import expiring_soon, review_queue, working_documents, 
 
 
 @register
-def document_panels(request: HttpRequest) -> list[dict]:
+def document_panels(request) -> list[dict]:
     if request.working_company is None:
         return []
     workspace = Workspace.of(request)

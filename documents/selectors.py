@@ -3,6 +3,7 @@ always within the companies a membership reaches. They take the membership or a
 `companies.tenancy.Workspace` (the membership and its working company), never the HTTP request."""
 
 import datetime
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
@@ -33,7 +34,7 @@ def visible_documents(membership: Membership) -> QuerySet[Document]:
     return Document.objects.filter(reachable_companies_q(membership, "company__"))
 
 
-def get_document(membership: Membership, public_id: object) -> Document:
+def get_document(membership: Membership, public_id: UUID | str) -> Document:
     """A document the user may see, else 404 exactly as for one that does not exist (R3)."""
     return get_object_or_404(
         visible_documents(membership).select_related(
@@ -216,7 +217,7 @@ def visible_notes(membership: Membership) -> QuerySet[Note]:
     )
 
 
-def get_note(membership: Membership, public_id: object) -> Note:
+def get_note(membership: Membership, public_id: UUID | str) -> Note:
     """An entry the user may see, else 404 exactly as for one that does not exist (R3)."""
     return get_object_or_404(
         visible_notes(membership).select_related("author", "customer", "document"),
@@ -274,7 +275,7 @@ def visible_certificate_requests(membership: Membership) -> QuerySet[Certificate
     return CertificateRequest.objects.filter(reachable_companies_q(membership, "company__"))
 
 
-def get_certificate_request(membership: Membership, public_id: object) -> CertificateRequest:
+def get_certificate_request(membership: Membership, public_id: UUID | str) -> CertificateRequest:
     """A request the user may see, else 404 (R3)."""
     return get_object_or_404(
         visible_certificate_requests(membership).select_related("customer"), public_id=public_id

@@ -1,5 +1,7 @@
 """Reads of import batches: only those of companies the membership reaches (R2, R3)."""
 
+from uuid import UUID
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -14,7 +16,7 @@ def visible_batches(membership: Membership) -> QuerySet[ImportBatch]:
     ).select_related("company", "created_by")
 
 
-def get_batch(membership: Membership, public_id: object) -> ImportBatch:
+def get_batch(membership: Membership, public_id: UUID | str) -> ImportBatch:
     return get_object_or_404(visible_batches(membership), public_id=public_id)
 
 

@@ -69,7 +69,7 @@ def default_exemption_reason(customer: Customer, address: Address | None = None)
         company=customer.company,
         tenant=customer.tenant,
     )
-    return value or ""
+    return str(value) if value else ""
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ MISS_LIMIT, MISS_WINDOW = 30, 600
 # Submissions to one link from one address in a window.
 POST_LIMIT, POST_WINDOW = 20, 600
 
-GONE_REASONS = {
+GONE_REASONS: dict[str, str] = {
     EXPIRED: "This link has expired. Ask {company} for a new one.",
     RequestStatus.CANCELLED: "This request was cancelled by {company}; the link no longer works.",
     RequestStatus.FULFILLED: (
