@@ -234,8 +234,18 @@ def notes_of(target: Customer | Document) -> QuerySet[Note]:
 # --- certificate requests (R28-R30) ------------------------------------------------------
 
 OPEN_STATUSES = (RequestStatus.SENT, RequestStatus.OPENED)
-# The statuses a user sees: an open request past its expiry shows as expired (R30).
-REQUEST_DISPLAY_STATUSES = [*RequestStatus.choices, *ShownStatus.choices]
+# The statuses a user sees, in the order of a request's life: an open request past its expiry
+# shows as expired (R30).
+REQUEST_DISPLAY_STATUSES = [
+    (status.value, status.label)
+    for status in (
+        RequestStatus.SENT,
+        RequestStatus.OPENED,
+        RequestStatus.FULFILLED,
+        ShownStatus.EXPIRED,
+        RequestStatus.CANCELLED,
+    )
+]
 
 
 def display_status(
