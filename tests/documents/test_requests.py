@@ -479,3 +479,19 @@ def test_public_page_takes_ten_files_from_one_input_and_refuses_eleven(
     assert "Thank you" in response.content.decode()
     with alice.scope():
         assert Document.objects.filter(request=request).count() == 10
+
+
+def test_request_status_filter_lists_statuses_in_the_order_of_a_requests_life():
+    """R30: the requests list's status filter offers what a user sees, expired included, in
+    the order a request goes through them."""
+    from documents.forms import CertificateRequestFilterForm
+
+    choices = CertificateRequestFilterForm().fields["status"].choices
+    assert [value for value, _label in choices] == [
+        "",
+        "sent",
+        "opened",
+        "fulfilled",
+        "expired",
+        "cancelled",
+    ]
