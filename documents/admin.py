@@ -48,7 +48,7 @@ READ_ONLY = [
     "uploaded_by",
     "reviewed_by",
     "reviewed_at",
-    "request",
+    "certificate_request",
     "created_at",
 ]
 

@@ -109,13 +109,13 @@ def _requests(rng, tenant, users, customers, documents, now) -> list[Certificate
         RequestStatus.FULFILLED,
     ]
     pending = [d for d in documents if d.status == DocumentStatus.PENDING]
-    requests = []
+    certificate_requests = []
     for index, customer in enumerate(asked):
         status = plan[index % len(plan)]
         sent = now - datetime.timedelta(
             days=rng.randint(1, 30) + (20 if status == "expired" else 0)
         )
-        request = CertificateRequest(
+        certificate_request = CertificateRequest(
             tenant=tenant,
             customer=customer,
             company_id=customer.company_id,
@@ -129,17 +129,18 @@ def _requests(rng, tenant, users, customers, documents, now) -> list[Certificate
             expires_at=sent + datetime.timedelta(days=14),
         )
         if status in (RequestStatus.OPENED, RequestStatus.FULFILLED):
-            request.opened_at = sent + datetime.timedelta(hours=rng.randint(1, 48))
+            certificate_request.opened_at = sent + datetime.timedelta(hours=rng.randint(1, 48))
         if status == RequestStatus.FULFILLED:
-            request.fulfilled_at = request.opened_at + datetime.timedelta(minutes=10)
-        requests.append(request)
-    requests = CertificateRequest.objects.bulk_create(requests)
-    # Fulfilled requests point at pending documents of their customer, as uploads would.
-    for request in requests:
-        match = next((d for d in pending if d.customer_id == request.customer_id), None)
-        if request.status == RequestStatus.FULFILLED and match is not None:
-            type(match).objects.filter(pk=match.pk).update(request=request)
-    return requests
+            opened = certificate_request.opened_at
+            certificate_request.fulfilled_at = opened + datetime.timedelta(minutes=10)
+        certificate_requests.append(certificate_request)
+    certificate_requests = CertificateRequest.objects.bulk_create(certificate_requests)
+    # Fulfilled certificate_requests point at pending documents of their customer, as uploads would.
+    for certificate_request in certificate_requests:
+        match = next((d for d in pending if d.customer_id == certificate_request.customer_id), None)
+        if certificate_request.status == RequestStatus.FULFILLED and match is not None:
+            type(match).objects.filter(pk=match.pk).update(certificate_request=certificate_request)
+    return certificate_requests
 
 
 def load_notes(context) -> dict:

@@ -111,12 +111,14 @@ class Document(TenantOwned, StoredFile):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    request = models.ForeignKey(
+    # The request the document answered (R29). The column keeps its first name, `request_id`.
+    certificate_request = models.ForeignKey(
         "CertificateRequest",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="documents",
+        db_column="request_id",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -118,7 +118,7 @@ def document_create(
         expiration_date=expiration_date,
         status=DocumentStatus.PENDING,
         uploaded_by=actor,
-        request=certificate_request,
+        certificate_request=certificate_request,
     )
     _validate(document)
     store_file(document, uploaded_file, tenant=tenant, folder=DOCUMENT_FOLDER)

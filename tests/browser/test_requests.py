@@ -71,7 +71,7 @@ def test_send_a_request_and_answer_it_through_the_link(
     with scope(tenant=alice.tenant.pk):
         document = Document.objects.get(customer=customer)
         request = CertificateRequest.objects.get(customer=customer)
-    assert (document.status, document.regions, document.request_id) == (
+    assert (document.status, document.regions, document.certificate_request_id) == (
         DocumentStatus.PENDING,
         ["TX"],
         request.pk,

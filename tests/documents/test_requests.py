@@ -193,7 +193,7 @@ def test_upload_arrives_as_pending_documents_and_fulfils_the_request(
         ("ca.png", ["TX", "CA"], DocumentStatus.PENDING, "resale"),
         ("tx.pdf", ["TX", "CA"], DocumentStatus.PENDING, "resale"),
     ]
-    assert all(d.uploaded_by is None and d.request_id == request.pk for d in documents)
+    assert all(d.uploaded_by is None and d.certificate_request_id == request.pk for d in documents)
     assert (tmp_path / "media" / documents[1].file.name).read_bytes() == PDF_BYTES
     assert {e.pgh_context.metadata["certificate_request"] for e in events} == {
         str(request.public_id)

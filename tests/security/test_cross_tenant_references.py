@@ -44,7 +44,7 @@ def _rows(world) -> dict[str, list]:
             Address, customer=billing, line1="1 Side St", city="Austin", is_ship_to=True
         )
         contact = create(Contact, customer=billing, name="Pat")
-        request = create(
+        certificate_request = create(
             CertificateRequest,
             customer=billing,
             company=world.company,
@@ -53,7 +53,9 @@ def _rows(world) -> dict[str, list]:
             token_hash=uuid.uuid4().hex,
             expires_at=timezone.now() + datetime.timedelta(days=1),
         )
-        document = make_document(billing, ["TX"], address=address, request=request)
+        document = make_document(
+            billing, ["TX"], address=address, certificate_request=certificate_request
+        )
         rows = {
             "companies.Company": [child],
             "companies.Membership": [make_membership(tenant, companies=[world.company])],
@@ -75,7 +77,7 @@ def _rows(world) -> dict[str, list]:
             "customers.ShipToZone": [create(ShipToZone, customer=billing, region="TX")],
             "customers.ShipToLink": [create(ShipToLink, billing=billing, shipping=shipping)],
             "documents.Document": [document],
-            "documents.CertificateRequest": [request],
+            "documents.CertificateRequest": [certificate_request],
             "documents.Note": [
                 create(Note, customer=billing, kind="comment", text="Hi"),
                 create(Note, document=document, kind="comment", text="Hi"),

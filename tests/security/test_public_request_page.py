@@ -57,7 +57,7 @@ def test_token_is_not_written_to_the_history(alice):
     with scopes_disabled():
         item.refresh_from_db()
         assert item.status == RequestStatus.FULFILLED
-        assert Document.objects.filter(request=item).count() == 1
+        assert Document.objects.filter(certificate_request=item).count() == 1
     history = _contexts_text()
     assert str(item.public_id) in history  # the writes are attributed to the request link
     assert TOKEN not in history
