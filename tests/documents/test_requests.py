@@ -478,7 +478,7 @@ def test_public_page_takes_ten_files_from_one_input_and_refuses_eleven(
     response = visitor.post(f"/r/{token}/", _upload_data(pdfs(10)))
     assert "Thank you" in response.content.decode()
     with alice.scope():
-        assert Document.objects.filter(request=request).count() == 10
+        assert Document.objects.filter(certificate_request=request).count() == 10
 
 
 def test_request_status_filter_lists_statuses_in_the_order_of_a_requests_life():
