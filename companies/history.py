@@ -13,20 +13,25 @@ for their own transaction (`unprotected()`).
 """
 
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import pghistory
 import pgtrigger
 from django.apps import apps
 from pghistory import models as pghistory_models
 
-from companies.scoping import scoped_manager
+from companies.scoping import ScopedManager
 
 APPEND_ONLY_TRIGGER = "append_only"
 
 
+EventManager = ScopedManager.from_queryset(pghistory_models.EventQuerySet)
+
+
 class Event(pghistory_models.Event):
-    objects = scoped_manager(pghistory_models.EventQuerySet)
+    # pghistory declares `objects = EventQuerySet.as_manager()`, which django-stubs cannot
+    # resolve in a library (UnknownManager): any manager would be "incompatible" with it.
+    objects: ClassVar[EventManager[Self]] = EventManager()  # type: ignore[assignment]
 
     class Meta:
         abstract = True
@@ -35,7 +40,10 @@ class Event(pghistory_models.Event):
 class TenantSettingsEvent(pghistory_models.Event):
     """Base of Tenant's event model: a row reaches its tenant through `pgh_obj`."""
 
-    objects = scoped_manager(pghistory_models.EventQuerySet, tenant="pgh_obj")
+    # The ignore: as on Event above.
+    objects: ClassVar[EventManager[Self]] = EventManager(  # type: ignore[assignment]
+        tenant="pgh_obj"
+    )
 
     class Meta:
         abstract = True

@@ -1,6 +1,7 @@
 """Tenants, memberships with roles, and each tenant's company tree (R1-R7)."""
 
 import uuid
+from typing import ClassVar
 
 import pghistory
 import pgtrigger
@@ -9,10 +10,9 @@ from django.db import models
 from django.db.models import Q
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
-from mptt.querysets import TreeQuerySet
 
 from companies import history
-from companies.scoping import scoped_manager
+from companies.scoping import ScopedManager
 
 # Entity use codes used as exemption reasons (R19).
 EXEMPTION_REASONS = [
@@ -81,7 +81,7 @@ class TenantOwned(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
-    objects = scoped_manager()
+    objects = ScopedManager()
 
     class Meta:
         abstract = True
@@ -131,6 +131,10 @@ class CompanyTreeManager(TreeManager):
         raise ValueError("Root companies cannot be reordered; they are listed by creation.")
 
 
+class CompanyManager(ScopedManager["Company"], CompanyTreeManager):
+    """Company's manager: scoped to the tenant (R4), mptt's tree manager beneath."""
+
+
 # The tree fields move whenever a sibling is added: the parent link records the position.
 @pghistory.track(*_history_events(), exclude=["lft", "rght", "tree_id", "level"])
 class Company(MPTTModel, TenantOwned):
@@ -156,7 +160,7 @@ class Company(MPTTModel, TenantOwned):
     expiring_soon_days = models.PositiveIntegerField(null=True, blank=True)
     address_validation = models.BooleanField(null=True, blank=True)  # R63; None: inherit
 
-    objects = scoped_manager(TreeQuerySet, CompanyTreeManager)
+    objects: ClassVar[CompanyManager] = CompanyManager()
 
     class Meta:
         verbose_name_plural = "companies"

@@ -1,10 +1,19 @@
-"""Tenant-scoped managers (R4, R51): outside `scope(tenant=...)` every query raises."""
+"""Tenant-scoped managers (R4, R51): outside `scope(tenant=...)` every query raises.
 
+`ScopedManager` is a plain generic class, so the type checker sees `Customer.objects` as a
+manager of Customer; a model with its own QuerySet uses `ScopedManager.from_queryset(...)` at
+module level, which gives the manager the QuerySet's methods for the type checker too.
+"""
+
+import copy
 import inspect
+from typing import Any, Self, TypeVar
 
 from django.db import models
-from django_scopes import ScopedManager
 from django_scopes.manager import DisabledQuerySet
+from django_scopes.state import get_scope
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class RefusedQuerySet(DisabledQuerySet):
@@ -41,22 +50,49 @@ for _name in ("_fetch_all", "__iter__", "__aiter__", "__len__", "__bool__", "__g
     setattr(RefusedQuerySet, _name, DisabledQuerySet.error)
 
 
-def scoped_manager(
-    queryset_class=models.QuerySet, manager_class=models.Manager, tenant: str = "tenant"
-):
-    """A manager whose queries raise unless a tenant scope is active (R4); `tenant` is the
-    path to the tenant (e.g. "batch__tenant")."""
-    manager = ScopedManager(
-        tenant=tenant, _manager_class=manager_class.from_queryset(queryset_class)
-    )
+class ScopedManager(models.Manager[_M]):
+    """A manager whose queries raise unless a tenant scope is active (R4).
 
-    class StrictScopedManager(manager.__class__):
-        def get_queryset(self):
-            queryset = super().get_queryset()
-            if isinstance(queryset, DisabledQuerySet):
-                return RefusedQuerySet(
-                    self.model, using=self._db, missing_scopes=queryset.missing_scopes
-                )
-            return queryset
+    `tenant` is the lookup path from the model to its tenant (e.g. "batch__tenant"). Within
+    `scope(tenant=pk)` the queryset is filtered to that tenant (a list or tuple of pks: to any
+    of them; None: not filtered); within `scopes_disabled()` it is not filtered; with no scope
+    it is a RefusedQuerySet. django-scopes' ScopedManager with the one dimension `tenant`, as a
+    class instead of one built in a function.
+    """
 
-    return StrictScopedManager()
+    _override_scope: dict[str, Any] | None = None
+
+    def __init__(self, tenant: str = "tenant") -> None:
+        super().__init__()
+        self.tenant_path = tenant
+
+    def with_scope(self, **scope: Any) -> Self:
+        """This manager as if `scope(**scope)` were active."""
+        cloned = copy.copy(self)
+        cloned._override_scope = {**scope, "_enabled": True}
+        return cloned
+
+    def with_scopes_disabled(self) -> Self:
+        """This manager as if `scopes_disabled()` were active (reviewed uses only, R4)."""
+        cloned = copy.copy(self)
+        cloned._override_scope = {"_enabled": False}
+        return cloned
+
+    def get_queryset(self) -> models.QuerySet[_M]:
+        current: dict[str, Any] = self._override_scope or get_scope()
+        if not current.get("_enabled", True):
+            return super().get_queryset()
+        if "tenant" not in current:
+            return RefusedQuerySet(self.model, using=self._db, missing_scopes={"tenant"})
+        value = current["tenant"]
+        if isinstance(value, list | tuple):
+            return super().get_queryset().filter(**{f"{self.tenant_path}__in": value})
+        if value is not None:
+            return super().get_queryset().filter(**{self.tenant_path: value})
+        return super().get_queryset()
+
+    def all(self) -> models.QuerySet[_M]:
+        queryset = self.get_queryset()
+        if isinstance(queryset, DisabledQuerySet):
+            queryset.all()  # raises ScopeError: `.all()` with no scope fails at once
+        return queryset

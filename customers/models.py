@@ -5,13 +5,16 @@ actions) are recorded as well as single saves; the context (user, import batch, 
 is attached with `pghistory.context(...)`.
 """
 
+from typing import ClassVar, Self
+
 import pghistory
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Upper
 
-from companies.models import EXEMPTION_REASONS, Company, Tenant, TenantOwned, scoped_manager
+from companies.models import EXEMPTION_REASONS, Company, Tenant, TenantOwned
+from companies.scoping import ScopedManager
 from customers import history_conditions
 
 
@@ -49,13 +52,16 @@ def _search_text_expression():
     return Upper(Concat(*parts, F("zip"), output_field=models.TextField()))
 
 
-class CustomerQuerySet(models.QuerySet):
-    def tax_ready(self, ready: bool = True):
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    def tax_ready(self, ready: bool = True) -> "CustomerQuerySet":
         return self.filter(tax_ready=ready)
 
-    def active(self):
+    def active(self) -> "CustomerQuerySet":
         """Customers the accounting system still lists (R59)."""
         return self.filter(is_active=True)
+
+
+CustomerManager = ScopedManager.from_queryset(CustomerQuerySet)
 
 
 # search_text is derived from other fields: history need not keep it.
@@ -125,7 +131,7 @@ class Customer(TenantOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = scoped_manager(CustomerQuerySet)
+    objects: ClassVar[CustomerManager[Self]] = CustomerManager()
     shipping_customers = models.ManyToManyField(
         "self",
         through="ShipToLink",
@@ -182,9 +188,12 @@ class Customer(TenantOwned):
         return [self._meta.get_field(f).verbose_name for f in TAX_FIELDS if not getattr(self, f)]
 
 
-class AddressQuerySet(models.QuerySet):
-    def active(self):
+class AddressQuerySet(models.QuerySet["Address"]):
+    def active(self) -> "AddressQuerySet":
         return self.filter(is_active=True)
+
+
+AddressManager = ScopedManager.from_queryset(AddressQuerySet)
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -211,7 +220,7 @@ class Address(TenantOwned):
     address_validation = models.BooleanField(null=True, blank=True)  # R63; None: inherit
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = scoped_manager(AddressQuerySet)
+    objects: ClassVar[AddressManager[Self]] = AddressManager()
 
     class Meta:
         verbose_name_plural = "addresses"

@@ -1,6 +1,7 @@
 """Compliance documents, comments and files, certificate requests (R20-R30)."""
 
 import datetime
+from typing import ClassVar, Self
 
 import pghistory
 from django.conf import settings
@@ -10,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from companies.choices import BadgeChoices
-from companies.models import EXEMPTION_REASONS, Company, TenantOwned, scoped_manager
+from companies.models import EXEMPTION_REASONS, Company, TenantOwned
+from companies.scoping import ScopedManager
 from customers.models import Address, Customer
 
 
@@ -54,8 +56,8 @@ class StoredFile(models.Model):
         abstract = True
 
 
-class DocumentQuerySet(models.QuerySet):
-    def in_effect(self, on: datetime.date):
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def in_effect(self, on: datetime.date) -> "DocumentQuerySet":
         """Valid documents in effect on a date: the ones that give coverage (R22)."""
         return self.filter(
             Q(expiration_date__isnull=True) | Q(expiration_date__gte=on),
@@ -63,11 +65,11 @@ class DocumentQuerySet(models.QuerySet):
             effective_date__lte=on,
         )
 
-    def expired(self, on: datetime.date):
+    def expired(self, on: datetime.date) -> "DocumentQuerySet":
         """Valid documents past their expiration date: shown as "expired" (R21)."""
         return self.filter(status=DocumentStatus.VALID, expiration_date__lt=on)
 
-    def with_display_status(self, status: str, on: datetime.date):
+    def with_display_status(self, status: str, on: datetime.date) -> "DocumentQuerySet":
         """Filter by the status a user sees: "valid" leaves out the expired ones."""
         if status == EXPIRED:
             return self.expired(on)
@@ -75,6 +77,8 @@ class DocumentQuerySet(models.QuerySet):
             return self.filter(status=status).exclude(expiration_date__lt=on)
         return self.filter(status=status)
 
+
+DocumentManager = ScopedManager.from_queryset(DocumentQuerySet)
 
 EXPIRED = ShownStatus.EXPIRED
 DISPLAY_STATUSES = [*DocumentStatus.choices, *ShownStatus.choices]
@@ -122,7 +126,7 @@ class Document(TenantOwned, StoredFile):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = scoped_manager(DocumentQuerySet)
+    objects: ClassVar[DocumentManager[Self]] = DocumentManager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import models
 
 from companies.choices import BadgeChoices
-from companies.models import Company, TenantOwned, scoped_manager
+from companies.models import Company, TenantOwned
+from companies.scoping import ScopedManager
 from customers.models import Customer
 
 
@@ -211,7 +212,7 @@ class ImportChange(models.Model):
     new = models.TextField(blank=True)
     kind = models.CharField(max_length=12, choices=ChangeKind.choices)
 
-    objects = scoped_manager(tenant="batch__tenant")
+    objects = ScopedManager(tenant="batch__tenant")
 
     class Meta:
         ordering = ["number", "kind", "field"]

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 
 from companies.choices import BadgeChoices
-from companies.models import Tenant, scoped_manager
+from companies.models import Tenant
+from companies.scoping import ScopedManager
 
 
 class EventKind(BadgeChoices):
@@ -36,7 +37,7 @@ class SecurityEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     # Scoped like every record holding tenant data (R4): a tenant's page sees its own entries.
-    objects = scoped_manager()
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
