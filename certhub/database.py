@@ -20,7 +20,7 @@ EMBEDDED_DB_NAME = "certhub"
 SESSION_OPTIONS = "-c jit=off"
 
 
-def database_config(url: str | None, data_dir: Path) -> dict:
+def database_config(url: str | None, data_dir: Path) -> dj_database_url.DBConfig:
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:

@@ -8,6 +8,7 @@ from mptt.admin import DraggableMPTTAdmin
 from companies import services
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin, admin_tenant_ids
 from companies.forms import StorableTextModelForm
+from companies.history import event_model
 from companies.models import Company, Invitation, Membership, MembershipCompany, Tenant
 
 
@@ -106,8 +107,8 @@ class MembershipAdmin(TenantScopedAdmin):
             return db_field.formfield(**kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"acting_user": request.user})
 
     def get_readonly_fields(self, request, obj=None):
@@ -232,18 +233,18 @@ class TenantEventAdmin(EventAdmin):
     list_select_related = ["pgh_context", "pgh_obj"]
 
 
-admin.site.register(Company.pgh_event_model, EventAdmin)
-admin.site.register(Membership.pgh_event_model, EventAdmin)
+admin.site.register(event_model(Company), EventAdmin)
+admin.site.register(event_model(Membership), EventAdmin)
 
 
-@admin.register(MembershipCompany.pgh_event_model)
+@admin.register(event_model(MembershipCompany))
 class MembershipCompanyEventAdmin(EventAdmin):
     """Companies a membership was limited to ("insert") or no longer ("delete") (R54)."""
 
     list_display = ["pgh_created_at", "pgh_label", "membership_id", "company_id", "who", "tenant"]
 
 
-admin.site.register(Tenant.pgh_event_model, TenantEventAdmin)
+admin.site.register(event_model(Tenant), TenantEventAdmin)
 
 
 @admin.register(Invitation)

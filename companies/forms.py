@@ -1,4 +1,5 @@
 import uuid
+from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
@@ -30,7 +31,7 @@ class StorableText:
         return self.to_python(value)
 
 
-class StorableTextMixin:
+class StorableTextMixin(forms.BaseForm):
     """Every text and file field of the form refuses forbidden characters (R49). The base of
     every form in CertHub, the admin's included, through the two classes below (a test walks
     them); set up when the form is cleaned, after the subclass may have changed its fields."""
@@ -40,7 +41,8 @@ class StorableTextMixin:
             if isinstance(field, forms.CharField | forms.FileField) and not isinstance(
                 field.to_python, StorableText
             ):
-                field.to_python = StorableText(
+                # Wraps this form's copy of the field (its own class's to_python beneath).
+                field.to_python = StorableText(  # type: ignore[method-assign]
                     field.to_python, str(field.label or pretty_name(name))
                 )
         super().full_clean()
@@ -59,8 +61,9 @@ class StorableTextModelForm(StorableTextMixin, forms.ModelForm):
     field in the form (else the form's), R8 and R61."""
 
     def _post_clean(self):
-        super()._post_clean()
-        failed = set(self._errors)
+        # Django's hook after the fields are cleaned; its stubs leave private methods out.
+        super()._post_clean()  # type: ignore[misc]
+        failed = set(self.errors)  # the errors found so far (cleaning is already done)
         for model, constraints in self.instance.get_constraints():
             for constraint in constraints:
                 fields = getattr(constraint, "fields", ())
@@ -139,8 +142,9 @@ class CompanyCreateForm(CompanyForm):
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = reachable_companies(membership).order_by("tree_id", "lft")
-        _require_parent_if_limited(self.fields["parent"], membership)
+        parent = cast(CompanyChoiceField, self.fields["parent"])
+        parent.queryset = reachable_companies(membership).order_by("tree_id", "lft")
+        _require_parent_if_limited(parent, membership)
 
 
 def _require_parent_if_limited(field, membership) -> None:
@@ -162,10 +166,11 @@ class CompanyMoveForm(StorableTextForm):
 
     def __init__(self, *args, membership, company, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = (
+        parent = cast(CompanyChoiceField, self.fields["parent"])
+        parent.queryset = (
             reachable_companies(membership).exclude(company.subtree_q()).order_by("tree_id", "lft")
         )
-        _require_parent_if_limited(self.fields["parent"], membership)
+        _require_parent_if_limited(parent, membership)
         self.company = company
 
     def clean(self):
@@ -206,7 +211,7 @@ class MemberForm(StorableTextForm):
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["companies"]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["companies"])
         field.queryset = reachable_companies(membership).order_by("tree_id", "lft")
         if membership.is_limited:
             # Granting every company would reach beyond the acting admin's own companies (R2).

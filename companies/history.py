@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Self
 import pghistory
 import pgtrigger
 from django.apps import apps
+from django.db import models
 from pghistory import models as pghistory_models
 
 from companies.scoping import ScopedManager
@@ -49,7 +50,15 @@ class TenantSettingsEvent(pghistory_models.Event):
         abstract = True
 
 
-def event_models() -> list:
+def event_model(model: type[models.Model]) -> Any:
+    """The history event model pghistory made for a tracked `model` (R14): a model class
+    built at runtime, whose fields (the tracked ones, `pgh_obj`, `pgh_context`) no type
+    names."""
+    # @pghistory.track sets the attribute at runtime; no type can declare it on every model.
+    return model.pgh_event_model  # type: ignore[attr-defined]
+
+
+def event_models() -> list[type[pghistory_models.Event]]:
     """Every history event model of the project."""
     return [
         m

@@ -1,5 +1,6 @@
 """Tenants, memberships with roles, and each tenant's company tree (R1-R7)."""
 
+import datetime
 import uuid
 from typing import ClassVar
 
@@ -98,7 +99,7 @@ class Role(models.TextChoices):
         return ROLE_RANK[self.value]
 
 
-ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3, Role.OWNER: 4}
+ROLE_RANK: dict[str, int] = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3, Role.OWNER: 4}
 
 
 class CompanyTreeManager(TreeManager):
@@ -308,7 +309,7 @@ class Invitation(TenantOwned):
     def __str__(self):
         return f"{self.email} to {self.tenant} ({self.role})"
 
-    def status(self, now=None) -> str:
+    def status(self, now: datetime.datetime | None = None) -> InvitationStatus:
         from django.utils import timezone
 
         if self.accepted_at:

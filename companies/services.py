@@ -9,6 +9,7 @@ import secrets
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
@@ -32,7 +33,9 @@ def lock_tree(tenant: Tenant) -> None:
 
 
 @transaction.atomic
-def tenant_create(*, slug: str, name: str, owner_email: str) -> tuple[Tenant, object, str | None]:
+def tenant_create(
+    *, slug: str, name: str, owner_email: str
+) -> tuple[Tenant, AbstractUser, str | None]:
     """Create a tenant and its owner; returns the one-time password if the user is new (R48)."""
     if Tenant.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"A tenant with the slug {slug!r} already exists."})
@@ -239,7 +242,7 @@ def company_holdings(company: Company) -> list[str]:
                 label = "child company" if count == 1 else "child companies"
             else:
                 meta = relation.related_model._meta
-                label = meta.verbose_name if count == 1 else meta.verbose_name_plural
+                label = str(meta.verbose_name if count == 1 else meta.verbose_name_plural)
             held.append(f"{count} {label}")
     # Deleting the company would drop it from these memberships' limits, and a membership
     # left with no limit reaches every company (R2).

@@ -140,7 +140,7 @@ def company_move(request, tenant_slug, public_id):
             messages.success(request, f"Company {company.name} moved.")
             return redirect("companies:list", tenant_slug=tenant_slug)
     else:
-        messages.error(request, " ".join(form.errors.get("parent", [])))
+        messages.error(request, " ".join(map(str, form.errors.get("parent", []))))
     return redirect("companies:edit", tenant_slug=tenant_slug, public_id=public_id)
 
 

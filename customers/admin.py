@@ -117,7 +117,7 @@ class AddressCheckFilter(admin.SimpleListFilter):
         return mismatches(queryset) if self.value() == "fails" else queryset
 
 
-class AddressMismatchWarning:
+class AddressMismatchWarning(admin.ModelAdmin):
     """After an admin save with address validation off: the R63 warning, as the app gives."""
 
     def save_model(self, request, obj, form, change):

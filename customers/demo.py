@@ -171,7 +171,7 @@ def load(context) -> dict:
         customers = Customer.objects.bulk_create(customers)
 
         zones, links, addresses, contacts = [], [], [], []
-        by_company = {}
+        by_company: dict[int, list[Customer]] = {}
         for customer in customers:
             by_company.setdefault(customer.company_id, []).append(customer)
         for group in by_company.values():

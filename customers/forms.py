@@ -1,5 +1,7 @@
 """Forms of the customer pages. They validate input; the services do the writes."""
 
+from typing import cast
+
 from django import forms
 
 from companies.forms import (
@@ -116,7 +118,8 @@ class ZoneForm(StorableTextForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "Pick a state or province"), *region_choices()]
+        region = cast(forms.ChoiceField, self.fields["region"])
+        region.choices = [("", "Pick a state or province"), *region_choices()]
 
 
 class LinkForm(StorableTextForm):

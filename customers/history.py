@@ -9,6 +9,7 @@ with pghistory's `Events` aggregate, which computes each update's diff in SQL.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -182,7 +183,7 @@ def _changes(event, companies: dict) -> list[Change]:
 
 def customer_history(customer: Customer) -> list[HistoryEntry]:
     events = _events(customer)
-    user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
+    user_ids = {user for e in events if (user := (e.pgh_context or {}).get("user")) is not None}
     users = {u.pk: u.display_name for u in get_user_model().objects.filter(pk__in=user_ids)}
     customer_ids = set()
     for event in events:
@@ -199,8 +200,8 @@ def customer_history(customer: Customer) -> list[HistoryEntry]:
                 *(event.pgh_diff or {}).get("company_id", []),
             }
     companies = dict(Company.objects.filter(pk__in=company_ids - {None}).values_list("pk", "name"))
-    batch_ids = {_batch_public_id(e.pgh_context) for e in events} - {None}
-    batches = (
+    batch_ids = {batch for e in events if (batch := _batch_public_id(e.pgh_context)) is not None}
+    batches: dict[str | None, Any] = (
         {
             str(b.public_id): b
             for b in apps.get_model("imports", "ImportBatch").objects.filter(

@@ -185,7 +185,14 @@ class Customer(TenantOwned):
 
     @property
     def missing_tax_fields(self) -> list[str]:
-        return [self._meta.get_field(f).verbose_name for f in TAX_FIELDS if not getattr(self, f)]
+        return [self.field_name(f) for f in TAX_FIELDS if not getattr(self, f)]
+
+    @classmethod
+    def field_name(cls, name: str) -> str:
+        """The verbose name of one of the customer's own fields, e.g. "address line 1"."""
+        field = cls._meta.get_field(name)
+        assert isinstance(field, models.Field)  # not a relation pointing here
+        return str(field.verbose_name)
 
 
 class AddressQuerySet(models.QuerySet["Address"]):

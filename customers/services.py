@@ -77,12 +77,14 @@ def validates_address(
     record = address or customer
     own = values.get("address_validation", getattr(record, "address_validation", None))
     if own is not None:
-        return own
+        return bool(own)
     if address is not None:
-        return effective_setting(
-            "address_validation", customer=address.customer, tenant=company.tenant
-        )[0]
-    return effective_setting("address_validation", company=company, tenant=company.tenant)[0]
+        return bool(
+            effective_setting(
+                "address_validation", customer=address.customer, tenant=company.tenant
+            )[0]
+        )
+    return bool(effective_setting("address_validation", company=company, tenant=company.tenant)[0])
 
 
 def _clean_customer(values: dict, company: Company, customer: Customer | None = None) -> dict:
@@ -374,6 +376,7 @@ def channel_add(
             }
         )
     owner = address or contact
+    assert owner is not None  # exactly one of them, checked above
     with transaction.atomic(), history_context(actor):
         channel = ContactChannel(
             tenant_id=owner.tenant_id,

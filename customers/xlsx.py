@@ -45,7 +45,8 @@ def cell(sheet, value):
         cell.number_format = f"{DATE_FORMAT} hh:mm"
         return cell
     if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
+        # openpyxl writes dates (its stubs leave date out of a cell's values).
+        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
         cell.number_format = DATE_FORMAT
         return cell
     return text_cell(sheet, str(value))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
 from companies.forms import StorableTextModelForm
+from companies.history import event_model
 from customers.admin import EventAdmin
 from customers.regions import REGION_NAMES
 from documents.models import CertificateRequest, Document, ExposureExport, Note
@@ -114,7 +115,7 @@ class ExposureExportAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     search_fields = ["company__code", "requested_by__email"]
 
 
-admin.site.register(Document.pgh_event_model, EventAdmin)
+admin.site.register(event_model(Document), EventAdmin)
 
 
 # Comments & Files and certificate requests (R24-R30) -----------------------------------------
@@ -215,5 +216,5 @@ class CertificateRequestAdmin(TenantScopedAdmin):
         return ", ".join(obj.regions)
 
 
-admin.site.register(Note.pgh_event_model, EventAdmin)
-admin.site.register(CertificateRequest.pgh_event_model, EventAdmin)
+admin.site.register(event_model(Note), EventAdmin)
+admin.site.register(event_model(CertificateRequest), EventAdmin)

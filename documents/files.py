@@ -108,7 +108,7 @@ def sha256_of(uploaded_file) -> str:
 
 def storage_name(*, tenant, folder: str, content_type: str | None) -> str:
     """`tenants/<tenant public id>/<folder>/<random><ext>`: never the uploader's name (R4, R27)."""
-    extension = EXTENSIONS.get(content_type, ".bin")
+    extension = EXTENSIONS.get(content_type or "", ".bin")
     return posixpath.join(
         "tenants", str(tenant.public_id), folder, f"{uuid.uuid4().hex}{extension}"
     )

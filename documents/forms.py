@@ -2,7 +2,7 @@
 certificate requests and the public upload page. They take the customer or the certificate
 request to scope their choices; services do the writes."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -82,7 +82,9 @@ class DocumentDetailsForm(StorableTextForm):
     def __init__(self, *args, customer: Customer, current_address: Address | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.customer = customer
-        self.fields["address"].choices = address_choices(customer, current_address)
+        cast(forms.ChoiceField, self.fields["address"]).choices = address_choices(
+            customer, current_address
+        )
         if self.initial.get("exemption_reason") is None:
             value, source = effective_setting(
                 "exemption_reason", customer=customer, tenant=customer.tenant

@@ -3,6 +3,7 @@ always within the companies a membership reaches. They take the membership or a
 `companies.tenancy.Workspace` (the membership and its working company), never the HTTP request."""
 
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from companies.history import event_model
 from companies.models import EXEMPTION_REASONS, Company, Membership, Tenant
 from companies.tenancy import Workspace, reachable_companies_q
 from customers.models import Address, ChannelKind, ContactChannel, Customer
@@ -19,6 +21,7 @@ from documents.models import (
     EXPIRED,
     CertificateRequest,
     Document,
+    DocumentQuerySet,
     DocumentStatus,
     DocumentType,
     Note,
@@ -26,10 +29,22 @@ from documents.models import (
     ShownStatus,
 )
 
+if TYPE_CHECKING:  # django-stubs' helper, installed with the test dependencies
+    from django_stubs_ext import WithAnnotations
+
+
+class DaysLeft(TypedDict):
+    days_left: int  # expiration date - the day asked about, in days
+
+
+class ExpiringSoon(DaysLeft):
+    window_days: int  # its effective "expiring soon" window (R19)
+
+
 # --- documents ---------------------------------------------------------------------------------
 
 
-def visible_documents(membership: Membership) -> QuerySet[Document]:
+def visible_documents(membership: Membership) -> DocumentQuerySet:
     """Documents of the companies the membership reaches (R2, R3)."""
     return Document.objects.filter(reachable_companies_q(membership, "company__"))
 
@@ -44,7 +59,7 @@ def get_document(membership: Membership, public_id: UUID | str) -> Document:
     )
 
 
-def working_documents(workspace: Workspace, include_descendants: bool = True) -> QuerySet[Document]:
+def working_documents(workspace: Workspace, include_descendants: bool = True) -> DocumentQuerySet:
     """Documents of the working company (and its reachable descendants when asked) (R7)."""
     return Document.objects.filter(company__in=workspace.companies(include_descendants))
 
@@ -85,7 +100,9 @@ def expiring_soon_days_by_company(tenant: Tenant) -> dict[int, int]:
     return days
 
 
-def with_days_left(documents: QuerySet[Document], on: datetime.date) -> QuerySet[Document]:
+def with_days_left(
+    documents: QuerySet[Document], on: datetime.date
+) -> "QuerySet[WithAnnotations[Document, DaysLeft]]":
     return documents.annotate(
         days_left=Func(
             F("expiration_date"),
@@ -99,7 +116,7 @@ def with_days_left(documents: QuerySet[Document], on: datetime.date) -> QuerySet
 
 def expiring_soon(
     documents: QuerySet[Document], *, tenant: Tenant, on: datetime.date | None = None
-) -> QuerySet[Document]:
+) -> "QuerySet[WithAnnotations[Document, ExpiringSoon]]":
     """Valid documents whose expiration falls within their effective "expiring soon" window:
     address, then customer, then company and ancestors, then the tenant (R19). Set-based: the
     window is a per-row expression, so this filters and counts in the database."""
@@ -164,7 +181,8 @@ def document_history(document: Document) -> list[dict]:
     """The document's history, newest first: when, who, and each changed field's old and new
     value, status changes included (R14, R21). Events are written by database triggers."""
     events = list(
-        Document.pgh_event_model.objects.filter(pgh_obj_id=document.pk)
+        event_model(Document)
+        .objects.filter(pgh_obj_id=document.pk)
         .select_related("pgh_context")
         .order_by("pgh_id")
     )
@@ -307,7 +325,7 @@ def email_choices(customer: Customer) -> list[tuple[str, str]]:
         .order_by("value")
     )
     for channel in channels:
-        owner = channel.contact.name if channel.contact_id else f"address {channel.address}"
+        owner = channel.contact.name if channel.contact else f"address {channel.address}"
         label = f"{channel.value} ({owner}{', ' + channel.label if channel.label else ''})"
         if channel.value.lower() not in {value.lower() for value, _ in choices}:
             choices.append((channel.value, label))

@@ -101,7 +101,7 @@ def detect_delimiter(sample: str) -> str:
     first = next(csv.reader([sample.splitlines()[0] if sample else ""]), [])
     header = ",".join(first) if len(first) > 1 else (sample.splitlines() or [""])[0]
     counts = {d: header.count(d) for d in DELIMITERS}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 

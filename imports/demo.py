@@ -20,7 +20,7 @@ CITIES = [
 
 def _workbook(path: Path) -> Path:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the one sheet of a new workbook
     sheet.append(template_titles("basic"))
     for n in range(1, 21):
         city, state, zip_code = CITIES[n % len(CITIES)]

@@ -30,7 +30,7 @@ from imports.header import Layout, read_header
 from imports.history import event_insert, recorded_by_engine
 from imports.locks import lock_company
 from imports.mapping import TitlesRefused, mapped_layout, titles_key
-from imports.models import ColumnMapping, ImportBatch
+from imports.models import ColumnMapping, ImportBatch, ImportCounts
 from imports.reader import WorkbookRefused
 from imports.rows import (
     DETAIL_FIELDS,
@@ -83,7 +83,7 @@ class Result:
     template: str = ""
     read_as: str = ""  # how a CSV was read (R58); "" for a workbook
     rows_total: int = 0
-    counts: dict = field(default_factory=dict)
+    counts: ImportCounts = field(default_factory=ImportCounts)
     issues: list[Issue] = field(default_factory=list)  # capped at MAX_STORED_ISSUES
     applied: bool = False
     applied_at: datetime | None = None  # the apply transaction's time, as the rows record it
@@ -173,7 +173,7 @@ def run(
 def _in_file_titles(issues: list[Issue], batch: ImportBatch) -> list[Issue]:
     """Issues of a file read through a mapping name its own column titles (R38, R58), so the
     user finds them, and the error file marks those cells."""
-    if not batch.mapping_id:
+    if batch.mapping is None:
         return issues
     titles = {title: mine for title, mine in batch.mapping.pairs.items() if mine}
     return [
@@ -187,7 +187,7 @@ def layout_of(header: tuple[str, ...], batch: ImportBatch) -> Layout:
     or, found by the titles, a mapping the company saved (R58; then set on `batch`). Raises
     TitlesRefused (R32's message) when the titles are not the template's and nothing maps
     them."""
-    if batch.mapping_id:
+    if batch.mapping is not None:
         return mapped_layout(header, batch.mapping.pairs)
     try:
         return read_header(header)
@@ -320,7 +320,9 @@ def _stored_digests(cursor, layout: Layout, company_ids: list[int]) -> dict:
     rows that repeat what is stored skip cleaning (imports.rows). ~20 MB at 100,000
     customers."""
     sides = [BILLING, SHIPPING] if layout.kind == FULL else [BILLING]
-    by_fields, stored = {}, {}
+    # {fields: {company id: {number: digest}}}: two sides with the same fields share one read
+    by_fields: dict[tuple[str, ...], dict[int, dict[str, bytes]]] = {}
+    stored = {}
     for side in sides:
         fields = digest_fields(layout, side)
         if fields is None:
@@ -636,7 +638,7 @@ _DEACTIVATE_SQL = f"""{_INSERT_STATUS_CHANGE}
 # --- 3. write ---------------------------------------------------------------------------------
 
 
-def _write_steps(counts: dict) -> int:
+def _write_steps(counts: ImportCounts) -> int:
     """The steps _write reports for these counts, and the statistics after it."""
     return 1 + sum(
         bool(n)
@@ -652,7 +654,7 @@ def _write_steps(counts: dict) -> int:
     )
 
 
-def _write(cursor, company, counts: dict, steps: _Steps, *, context: dict) -> None:
+def _write(cursor, company, counts: ImportCounts, steps: _Steps, *, context: dict) -> None:
     """The writes the plan counted; a statement with nothing to do is not run at all."""
     params = {"tenant": company.tenant_id, **context}
     if counts["fields_changed"] or counts["reactivated"]:
@@ -803,7 +805,7 @@ ANALYZE_THRESHOLD = 50
 ANALYZE_SCALE_FACTOR = 0.1
 
 
-def _written(counts: dict) -> dict[str, int]:
+def _written(counts: ImportCounts) -> dict[str, int]:
     """Rows an applied import wrote, by table (the history tables get as many rows)."""
     customers = counts["new"] + counts["updated"] + counts["deactivated"] + counts["reactivated"]
     zones = counts["zones_added"] + counts["zones_removed"]
@@ -868,7 +870,7 @@ def refresh_statistics(cursor, written: dict[str, int]) -> list[str]:
     return sorted(analyzed)
 
 
-def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> dict:
+def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> ImportCounts:
     tax = " OR ".join(f"coalesce(m.{f}, c.{COLUMN[f]}, '') = ''" for f in TAX_FIELDS)
     cursor.execute(f"""
         SELECT count(*) FILTER (WHERE NOT m.bad AND NOT m.created),

@@ -45,10 +45,10 @@ def write_error_file(batch) -> bytes:
             for _ in range(row_no - written - 1):  # rows the reader skipped stay where they were
                 out.append([])
             problems = getattr(cells, "problems", {})  # cells with no value to read
-            cells = [
+            values = [
                 UNREADABLE if i in problems else _value(out, v) for i, v in enumerate(cells[:width])
             ] + [None] * (width - len(cells))
-            out.append(_mark(out, cells, by_row.get(row_no, []), index_of))
+            out.append(_mark(out, values, by_row.get(row_no, []), index_of))
             written = row_no
     buffer = io.BytesIO()
     workbook.save(buffer)

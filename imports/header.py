@@ -78,7 +78,8 @@ def read_header(header: tuple[str, ...]) -> Layout:
     keys = [normalise_title(title) for title in header]
     kind = FULL if any(key in _FULL_ONLY for key in keys) else BASIC
     by_key = {column.key: column for column in TEMPLATES[kind]}
-    columns, seen, company_index = [], {}, None
+    seen: dict[str, str] = {}  # normalised title -> its column letter
+    columns, company_index = [], None
     for index, (title, key) in enumerate(zip(header, keys, strict=True)):
         letter = get_column_letter(index + 1)
         if not key:

@@ -257,12 +257,12 @@ def propose(header) -> dict[str, int | None]:
         if chosen[column.title] is not None:
             continue
         for known in KNOWN_TITLES[column.title]:
-            index = next(
+            found = next(
                 (i for i, key in enumerate(letters) if key == _letters(known) and i not in used),
                 None,
             )
-            if index is not None:
-                take(column.title, index)
+            if found is not None:
+                take(column.title, found)
                 break
     scores = []  # close spellings
     for column in COLUMNS:
@@ -283,7 +283,8 @@ def propose(header) -> dict[str, int | None]:
 def check_pairs(pairs: dict[str, str]) -> dict[str, str]:
     """Errors of a mapping {template title: file title or ""}, by template title: the key
     must be mapped and no file column may serve two fields."""
-    errors, seen = {}, {}
+    errors: dict[str, str] = {}
+    seen: dict[str, str] = {}  # normalised file title -> the template title it serves
     if not pairs.get(KEY_TITLE):
         errors[KEY_TITLE] = "The customer number is the key: pick the column that holds it."
     for title, file_title in pairs.items():
@@ -304,9 +305,9 @@ def mapped_layout(header, pairs: dict[str, str]) -> Layout:
     errors = check_pairs(pairs)
     if errors:
         raise WorkbookRefused(" ".join(errors.values()))
-    index_of = {}
-    for index, title in enumerate(header):
-        index_of.setdefault(normalise_title(title), index)
+    index_of: dict[str, int] = {}
+    for position, title in enumerate(header):
+        index_of.setdefault(normalise_title(title), position)
     by_title = {c.title: c for c in COLUMNS}
     columns = []
     for title, file_title in pairs.items():

@@ -1,6 +1,8 @@
 """Import batches (R39): one row per upload, with its progress, counts, issues and the changes it
 made (ImportChange: the preview before applying, the undo record after)."""
 
+from typing import TypedDict
+
 from django.conf import settings
 from django.db import models
 
@@ -8,6 +10,28 @@ from companies.choices import BadgeChoices
 from companies.models import Company, TenantOwned
 from companies.scoping import ScopedManager
 from customers.models import Customer
+
+
+class ImportCounts(TypedDict, total=False):
+    """What an import found, as the engine returns it and a batch stores it (`counts`, JSON):
+    every key is there once the rows are checked; a batch not yet checked has {}."""
+
+    rows: int  # rows read
+    error_rows: int  # rows with at least one error
+    errors: int  # error messages (a row can have several)
+    warnings: int
+    new: int  # customers the import creates
+    updated: int  # existing customers with any change
+    unchanged: int  # existing customers it leaves as they are
+    erased: int  # fields a blank cell erases (R33)
+    fields_changed: int  # fields changed or erased
+    not_tax_ready: int  # customers that will lack a field taxes need
+    zones_added: int
+    zones_removed: int
+    links_added: int
+    links_removed: int
+    deactivated: int  # mirror imports: customers not in the file, made inactive (R59)
+    reactivated: int
 
 
 class Template(models.TextChoices):
@@ -95,7 +119,9 @@ class ImportBatch(TenantOwned):
     # After the rows are read, what the engine is doing (P6): rows_done/rows_total then count
     # its steps, or the customers of a step written in chunks ("" while rows are read).
     step = models.CharField(max_length=200, blank=True)
-    counts = models.JSONField(default=dict, blank=True)
+    counts: models.JSONField[ImportCounts, ImportCounts] = models.JSONField(
+        default=dict, blank=True
+    )
     # [{"row", "column", "message", "level"}], capped (see engine.MAX_STORED_ISSUES).
     errors = models.JSONField(default=list, blank=True)
     message = models.CharField(max_length=1000, blank=True)
@@ -154,7 +180,7 @@ class ImportBatch(TenantOwned):
         return max(self.counts.get("rows", 0) - self.counts.get("error_rows", 0), 0)
 
 
-def errors_summary(counts: dict) -> str:
+def errors_summary(counts: ImportCounts) -> str:
     """ "7 errors in 6 rows" (messages and the rows they are in), "0 errors" when none."""
     errors, rows = counts.get("errors", 0), counts.get("error_rows", 0)
     if not errors:
@@ -226,4 +252,4 @@ class ImportChange(models.Model):
         special = {"zone": "Ship-to zone", "link": "Shipping customer", "": ""}
         if self.field in special:
             return special[self.field]
-        return str(Customer._meta.get_field(self.field).verbose_name).capitalize()
+        return Customer.field_name(self.field).capitalize()

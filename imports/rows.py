@@ -350,9 +350,9 @@ class RowCleaner:
                     )
                 )
                 values["zip"] = padded
-        validate = self.validate_overrides.get(
-            (company_id, values["number"].strip()), company_id in self.validate_address
-        )
+        validate = company_id in self.validate_address
+        if company_id is not None:
+            validate = self.validate_overrides.get((company_id, values["number"].strip()), validate)
         cleaned, errors = clean_customer_values(
             values, require_tax_fields=require_tax_fields, validate_address=validate
         )

@@ -61,7 +61,7 @@ def new_customer_fields(batch: ImportBatch, keys: list[tuple]) -> dict[tuple, li
                         values[key] = {"number": record.number, **record.details()}
     return {
         key: [
-            (str(Customer._meta.get_field(f).verbose_name).capitalize(), v)
+            (Customer.field_name(f).capitalize(), v)
             for f, v in fields.items()
             if v and f in FIELD_NAMES
         ]

@@ -9,6 +9,7 @@ import logging
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Q
 from django.utils import timezone
 from django_scopes import scope
@@ -27,7 +29,7 @@ from imports import engine
 from imports.csv_reader import is_csv, open_table
 from imports.locks import ImportBusy, company_lock_held, holding_company_lock, try_company_lock
 from imports.mapping import TitlesRefused, check_pairs, titles_key
-from imports.models import ColumnMapping, ImportBatch, ImportChange, Retry, Status
+from imports.models import ColumnMapping, ImportBatch, ImportChange, ImportCounts, Retry, Status
 from imports.reader import WorkbookRefused
 from imports.undo import undo
 
@@ -48,8 +50,11 @@ def _store(tenant, source, original_name: str) -> str:
 
 
 @contextmanager
-def stored_file_path(name: str):
-    """A filesystem path of a stored file (downloaded first when storage is remote)."""
+def stored_file_path(name: str | None) -> Iterator[Path]:
+    """A filesystem path of a stored file (downloaded first when storage is remote).
+    FileNotFoundError when there is no file (`name` empty: a FileField with none)."""
+    if not name:
+        raise FileNotFoundError("The batch has no stored file.")
     try:
         yield Path(default_storage.path(name))
         return
@@ -72,7 +77,7 @@ class _Progress:
 
     def __init__(self, batch: ImportBatch):
         self.batch_id = batch.pk
-        self.connection = None
+        self.connection: BaseDatabaseWrapper | None = None
 
     def __call__(self, done: int, total: int, step: str = "") -> None:
         if self.connection is None:
@@ -440,7 +445,7 @@ def batch_map(batch: ImportBatch, *, user, name: str, pairs: dict[str, str]) -> 
 @dataclass
 class ImportResult:
     status: str  # "applied", "valid" (dry run), "invalid" (row errors), "refused"
-    counts: dict = field(default_factory=dict)
+    counts: ImportCounts = field(default_factory=ImportCounts)
     issues: list = field(default_factory=list)
     message: str = ""
     batch: ImportBatch | None = None

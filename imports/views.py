@@ -66,7 +66,7 @@ def import_start(request, tenant_slug):
             company__in=working_companies(request, include_descendants=True)
         )
         if company
-        else []
+        else ImportBatch.objects.none()
     )
     page = Paginator(batches, 20).get_page(request.GET.get("page"))
     return render(

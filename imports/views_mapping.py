@@ -33,7 +33,7 @@ def batch_map(request, tenant_slug, public_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("imports:batch", tenant_slug=tenant_slug, public_id=public_id)
-    if batch.mapping_id:
+    if batch.mapping is not None:
         index_of = {normalise_title(t): i for i, t in reversed(list(enumerate(header)))}
         initial = {
             title: index_of.get(normalise_title(file_title))

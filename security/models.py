@@ -36,6 +36,9 @@ class SecurityEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    # Set on the rows the security log shows: the account's email if it is a member, else "".
+    shown_user: str
+
     # Scoped like every record holding tenant data (R4): a tenant's page sees its own entries.
     objects = ScopedManager()
 

@@ -23,7 +23,7 @@ def security_log(request, tenant_slug):
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     members = set(Membership.objects.values_list("user_id", flat=True))
     for event in page:
-        event.shown_user = event.user.email if event.user_id in members else ""
+        event.shown_user = event.user.email if event.user and event.user_id in members else ""
     return render(
         request,
         "security/security_log.html",

@@ -60,9 +60,11 @@ class Command(BaseCommand):
             tenants = list(Tenant.objects.filter(slug__in=DEMO_SLUGS))
             ids = [tenant.pk for tenant in tenants]
             paths = {
-                model: tenant_path(model) for model in apps.get_models(include_auto_created=True)
+                model: path
+                for model in apps.get_models(include_auto_created=True)
+                if (path := tenant_path(model))
             }
-            by_depth = sorted((m for m in paths if paths[m]), key=lambda m: -paths[m].count("__"))
+            by_depth = sorted(paths, key=lambda m: -paths[m].count("__"))
             for model in by_depth:
                 path = paths[model]
                 rows = model._base_manager.filter(**{f"{path}__in": ids}).values("pk")
