@@ -7,9 +7,9 @@ figure drawn full width under the cards: the template is included with the panel
 
 from collections.abc import Callable
 
-from django.http import HttpRequest
+from companies.tenancy import TenantRequest
 
-Provider = Callable[[HttpRequest], list[dict]]
+Provider = Callable[[TenantRequest], list[dict]]
 _providers: list[Provider] = []
 
 

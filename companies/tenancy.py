@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from companies.models import Company, Membership
+from companies.models import Company, Membership, Tenant
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
@@ -82,6 +82,15 @@ def set_working_company(request, company: Company) -> None:
     request.working_company = company
 
 
+class TenantRequest(HttpRequest):
+    """The type of a request to a tenant's pages: what companies.middleware sets on Django's
+    request before the view runs (the request stays Django's own class)."""
+
+    tenant: Tenant
+    membership: Membership
+    working_company: Company | None
+
+
 @dataclass(frozen=True)
 class Workspace:
     """A member at work: the membership and its working company (R7). What selectors take
@@ -91,9 +100,9 @@ class Workspace:
     company: Company | None
 
     @classmethod
-    def of(cls, request: HttpRequest) -> "Workspace":
+    def of(cls, request: "TenantRequest") -> "Workspace":
         """The workspace of a tenant request (set up by companies.middleware)."""
-        return cls(request.membership, request.working_company)  # type: ignore[attr-defined]
+        return cls(request.membership, request.working_company)
 
     @property
     def tenant_id(self) -> int:
@@ -108,7 +117,9 @@ class Workspace:
         return reachable_companies(self.membership).filter(self.company.subtree_q())
 
 
-def working_companies(request: HttpRequest, include_descendants: bool = False) -> QuerySet[Company]:
+def working_companies(
+    request: TenantRequest, include_descendants: bool = False
+) -> QuerySet[Company]:
     """The working company, and its reachable descendants when asked (R7)."""
     return Workspace.of(request).companies(include_descendants)
 

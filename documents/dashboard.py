@@ -6,14 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies.dashboard import register
-from companies.tenancy import Workspace
+from companies.tenancy import TenantRequest, Workspace
 from documents.charts import expiry_chart, exposure_map
 from documents.coverage import exposure_summary
 from documents.selectors import expiring_soon, review_queue, working_documents, working_scope
 
 
 @register
-def document_panels(request) -> list[dict]:
+def document_panels(request: TenantRequest) -> list[dict]:
     if request.working_company is None:
         return []
     workspace = Workspace.of(request)

@@ -258,7 +258,7 @@ class NoteEditForm(StorableTextForm):
 
     def __init__(self, *args: Any, note: Note, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["value"]
+        field = cast(forms.CharField, self.fields["value"])
         if note.kind == NoteKind.COMMENT:
             field.label = "Comment"
             field.widget = forms.Textarea(attrs={"rows": 4})
@@ -292,12 +292,11 @@ class CertificateRequestForm(StorableTextForm):
 
     def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].choices = email_choices(customer)
+        email = cast(forms.ChoiceField, self.fields["email"])
+        email.choices = email_choices(customer)
         self.fields["regions"].initial = requested_regions(customer)
-        if not self.fields["email"].choices:
-            self.fields[
-                "email"
-            ].help_text = (
+        if not email.choices:
+            email.help_text = (
                 "This customer has no email address: add one to the customer or a contact."
             )
 
@@ -338,7 +337,9 @@ class MultipleFileField(forms.FileField):
 class PublicUploadForm(StorableTextForm):
     """One to MAX_FILES files from one input, with the details they share (R29)."""
 
-    files = MultipleFileField(label="Files", required=False)
+    # The form's metaclass moves declared fields to base_fields, so BaseForm.files (the
+    # uploads) stays as it is; the stubs read this as a class attribute of that name.
+    files = MultipleFileField(label="Files", required=False)  # type: ignore[assignment]
     doc_type = forms.ChoiceField(
         label="Document type",
         choices=DocumentType.choices,

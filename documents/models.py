@@ -207,6 +207,11 @@ class Note(TenantOwned, StoredFile):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set on the notes a tab shows (not stored): whether this user may edit or delete it, and
+    # whether its file opens in the browser.
+    can_change: bool
+    previewable: bool
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -259,6 +264,13 @@ class CertificateRequest(TenantOwned):
     opened_at = models.DateTimeField(null=True, blank=True)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Set on the requests the list shows (not stored): the status as shown (`expired`
+    # included), its label and badge tone, and whether it may be sent again.
+    shown_status: str
+    shown_status_label: str
+    shown_status_tone: str
+    can_resend: bool
 
     class Meta:
         ordering = ["-created_at"]

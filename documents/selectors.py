@@ -3,7 +3,7 @@ always within the companies a membership reaches. They take the membership or a
 `companies.tenancy.Workspace` (the membership and its working company), never the HTTP request."""
 
 import datetime
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
@@ -169,9 +169,9 @@ def _history_value(name: str, value: object, addresses: dict) -> str:
     if name == "address_id":
         return str(addresses.get(value, "an address no longer kept"))
     if name == "regions":
-        return ", ".join(value)
+        return ", ".join(cast(list[str], value))
     if name in _LABELS:
-        return _LABELS[name].get(value, value)
+        return _LABELS[name].get(str(value), str(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
@@ -286,9 +286,10 @@ def open_requests_q(now: datetime.datetime | None = None, prefix: str = "") -> Q
     )
 
 
-def with_display_status(
-    certificate_requests: QuerySet[CertificateRequest], status: str
-) -> QuerySet[CertificateRequest]:
+_Requests = TypeVar("_Requests", bound=QuerySet[CertificateRequest])
+
+
+def with_display_status(certificate_requests: _Requests, status: str) -> _Requests:
     """Filter by the status a user sees."""
     now = timezone.now()
     if status == EXPIRED:

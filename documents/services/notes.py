@@ -56,9 +56,9 @@ def note_add(
     text = (text or "").strip()
     if not text and upload is None:
         raise ValidationError("Write a comment or choose a file.")
-    if upload is not None and upload.size > max_upload_bytes():
+    if upload is not None and (upload.size or 0) > max_upload_bytes():
         # The upload handler refuses these while they stream; this guards other callers.
-        raise ValidationError(too_large_message(upload.name))
+        raise ValidationError(too_large_message(upload.name or ""))
     on = {"document": target} if isinstance(target, Document) else {"customer": target}
     entries = []
     if text:

@@ -41,7 +41,7 @@ def filter_documents(request, form: DocumentFilterForm):
     if data.get("region"):
         documents = documents.filter(regions__contains=[data["region"]])
     if data.get("expiring_soon"):
-        documents = expiring_soon(documents, tenant=request.tenant, on=today)
+        return expiring_soon(documents, tenant=request.tenant, on=today)
     return documents
 
 

@@ -2,6 +2,8 @@
 region, the exposed customers, documents expiring soon (R19), and an .xlsx download."""
 
 import math
+from collections.abc import Sequence
+from typing import overload
 
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -23,7 +25,7 @@ PAGE_SIZE = 50
 EXPIRING_LIMIT = 100
 
 
-class ExposedCustomers:
+class ExposedCustomers(Sequence[tuple[Customer, list[str]]]):
     """The exposed customers as a sequence the Paginator can slice. The page asked for comes
     with the report (one evaluation of the exposure set); any other slice is one more query.
     Each page's customers load in one query."""
@@ -34,13 +36,18 @@ class ExposedCustomers:
         self.scope, self._count, self.prefetched = scope, count, {offset: rows}
         self.region = region
 
-    def count(self) -> int:
-        return self._count
-
     def __len__(self) -> int:
         return self._count
 
-    def __getitem__(self, page: slice) -> list[tuple[Customer, list[str]]]:
+    @overload
+    def __getitem__(self, page: int) -> tuple[Customer, list[str]]: ...
+
+    @overload
+    def __getitem__(self, page: slice) -> list[tuple[Customer, list[str]]]: ...
+
+    def __getitem__(self, page):
+        if isinstance(page, int):  # Paginator slices; this is for the Sequence protocol
+            return self[page : page + 1][0]
         rows = self.prefetched.get(page.start)
         if rows is None:
             rows = exposed_customers(

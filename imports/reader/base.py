@@ -67,15 +67,19 @@ class Sheet:
 
 
 # (row number, cells as text, {column index: problem} or None) as a reader yields them.
-Parsed = Iterator[tuple[int, tuple[str, ...], dict[int, str] | None]]
+ParsedRow = tuple[int, tuple[str, ...], dict[int, str] | None]
+Parsed = Iterator[ParsedRow]
 
 
 def not_xml(name: str, error: Exception) -> WorkbookRefused:
     """A part expat cannot read: malformed XML, or an encoding it does not know."""
-    if isinstance(error, expat.ExpatError):
-        error = f"{expat.errors.messages[error.code]}, line {error.lineno}"
+    detail = (
+        f"{expat.errors.messages[error.code]}, line {error.lineno}"
+        if isinstance(error, expat.ExpatError)
+        else str(error)
+    )
     return WorkbookRefused(
-        f"The workbook part {name} is not well-formed XML ({error}); the file is refused."
+        f"The workbook part {name} is not well-formed XML ({detail}); the file is refused."
     )
 
 

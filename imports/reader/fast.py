@@ -5,6 +5,8 @@ reads those values. It lays every sheet out as a dense grid (a value in A1
 and one in GR1048576 took 6.4 GB; one in XFD1048576 aborted the process), reads a formula without
 a computed value and an error cell as blank, and knows no number formats: hence the scan."""
 
+from typing import cast
+
 from python_calamine import CalamineWorkbook
 
 from imports.reader.base import MAX_COLUMNS, MAX_ROWS, Parsed, WorkbookRefused
@@ -45,10 +47,9 @@ def _calamine_cells(sheet) -> Parsed:
                 for i, cell in enumerate(cells)
                 if cell is None
             }
-            cells = tuple("" if cell is None else cell for cell in cells)
-            yield row_no, cells, problems
+            yield row_no, tuple("" if cell is None else cell for cell in cells), problems
         else:
-            yield row_no, cells, None
+            yield row_no, cast(tuple[str, ...], cells), None  # no None: checked above
 
 
 def _digits(value) -> str:

@@ -16,8 +16,8 @@ class Merges:
         self.active: list[tuple[int, int, int, str, str | None]] = []
         for ref in refs:
             corners = ref.split(":")
-            matches = [CELL_REF.fullmatch(corner) for corner in corners]
-            if len(corners) != 2 or not all(matches):
+            matches = [m for corner in corners if (m := CELL_REF.fullmatch(corner))]
+            if len(corners) != 2 or len(matches) != 2:
                 continue
             (c1, r1), (c2, r2) = ((column_index(m.group(1)), int(m.group(2))) for m in matches)
             c1, c2, r1, r2 = min(c1, c2), max(c1, c2), min(r1, r2), max(r1, r2)

@@ -45,7 +45,9 @@ def _check_prolog(name: str, head: bytes) -> None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         head = head.decode("utf-16", errors="replace").encode()
     head = head.removeprefix(b"\xef\xbb\xbf")
-    end = _PROLOG.match(head).end()
+    prolog = _PROLOG.match(head)
+    assert prolog is not None  # the pattern matches any text (its parts are all optional)
+    end = prolog.end()
     if head[end : end + 2] == b"<!":
         raise WorkbookRefused(
             f"The workbook part {name} declares a DOCTYPE or entities, which workbooks never "
@@ -77,7 +79,7 @@ class Package:
     formula_marks: tuple | None = None  # see imports.reader.scan
     formulas: bool = False
     main_declarations: int = 0  # of the main namespace: more than one could change prefixes
-    styles_map: dict = field(default_factory=dict)  # see `_read_styles`
+    styles_map: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see `_read_styles`
 
 
 class _Zip:
@@ -110,7 +112,8 @@ def check_container(path) -> Package:
     with archive:
         package = _Zip(archive)
         infos = archive.infolist()
-        if package.get("[Content_Types].xml") is None:
+        types_part = package.get("[Content_Types].xml")
+        if types_part is None:
             raise WorkbookRefused(
                 "This file is a zip archive but not an Excel workbook (.xlsx): "
                 "it has no [Content_Types].xml part."
@@ -130,7 +133,7 @@ def check_container(path) -> Package:
                     f"The workbook part {info.filename} is compressed "
                     "suspiciously well (a zip bomb?); the file is refused."
                 )
-        content_types = archive.read(package.get("[Content_Types].xml"))
+        content_types = archive.read(types_part)
         if any(marker in content_types for marker in MACRO_MARKERS):
             raise WorkbookRefused("Macro-enabled workbooks (.xlsm) are refused; save as .xlsx.")
         for info in infos:  # every XML part's prolog, before any of them is parsed
@@ -265,7 +268,7 @@ def _verify_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: Package
             sheet.careful.add("formula")
 
 
-def _read_styles(zip_: _Zip, package: Package) -> dict[str, tuple]:
+def _read_styles(zip_: _Zip, package: Package) -> dict[str, tuple[str, ...]]:
     """By a cell's `s` attribute: ("date",) or ("pattern", show) for the formats that change
     the text of a number; General and other formats are absent."""
     if package.styles is None:
@@ -275,7 +278,7 @@ def _read_styles(zip_: _Zip, package: Package) -> dict[str, tuple]:
     for element in root.iter():
         if local(element.tag) == "numFmt":
             codes[element.get("numFmtId")] = element.get("formatCode", "")
-    styles = {}
+    styles: dict[str, tuple[str, ...]] = {}
     for element in root.iter():
         if local(element.tag) != "cellXfs":
             continue

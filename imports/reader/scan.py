@@ -41,7 +41,7 @@ def _formula_marks(head: bytes, recalculated: bool) -> tuple[tuple[bytes, ...], 
     if root is None:
         return (b"",), (b"",)
     p = (root.group(1) + b":") if root.group(1) else b""
-    marks = (
+    marks: tuple[bytes, ...] = (
         b"</" + p + b"f></" + p + b"c>",
         b"/></" + p + b"c>",
         b"<" + p + b"v></" + p + b"v>",

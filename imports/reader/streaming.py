@@ -16,6 +16,7 @@ from imports.reader.base import (
     NO_VALUE,
     NumberText,
     Parsed,
+    ParsedRow,
     WorkbookRefused,
     not_xml,
 )
@@ -99,7 +100,7 @@ class _SheetParser:
         self.shared, self.styles = shared, styles
         self.date1904 = package.date1904
         self.recalculated = package.recalculated_on_open
-        self.done: list[tuple[int, dict[int, str], dict[int, str] | None]] = []
+        self.done: list[ParsedRow] = []
         self.row_no = 0
         self.cells: dict[int, str] = {}
         self.problems: dict[int, str] | None = None
