@@ -10,6 +10,7 @@ import base64
 import json
 import re
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -124,6 +125,15 @@ class KeysetPage:
     @property
     def has_other_pages(self) -> bool:
         return bool(self.next_cursor or self.previous_cursor)
+
+
+class _Place(TypedDict):
+    """Where a page starts: the sort key, the cursor (none: the list's start) and whether the
+    page goes backwards from it."""
+
+    key: str
+    cursor: tuple[str, int] | None
+    backwards: bool
 
 
 def _cursor_of(after: str, before: str) -> tuple[tuple[str, int] | None, bool]:
@@ -330,7 +340,7 @@ def search_page(
     key = SORT_KEYS.get(sort, "name1")
     cursor, backwards = _cursor_of(after, before)
     matches = listed.filter(search_q(term))
-    place = {"key": key, "cursor": cursor, "backwards": backwards}
+    place = _Place(key=key, cursor=cursor, backwards=backwards)
     sample = _read_matches(matches, **place, size=size, limit=SEARCH_CANDIDATES + 1)
     ids = sample.ids
     if sample.read > SEARCH_CANDIDATES:  # the sample's page is not the page: walk or sort

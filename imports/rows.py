@@ -279,7 +279,7 @@ class RowCleaner:
             zoned, state = self.zoned[side], details[_STATE_AT]
             zone = state if zoned and state in REGION_NAMES else None
             records.append(
-                Record(row_no, side, number, *details, zone, None, zoned, error, company_id)
+                Record._make((row_no, side, number, *details, zone, None, zoned, error, company_id))
             )
         if billing is None:
             return [], issues
@@ -295,8 +295,8 @@ class RowCleaner:
             )
             error = True
         zoned = self.zoned[BILLING]
-        billing_record = Record(
-            row_no, BILLING, number, *details, zone, shipping_number, zoned, error, company_id
+        billing_record = Record._make(
+            (row_no, BILLING, number, *details, zone, shipping_number, zoned, error, company_id)
         )
         return [billing_record, *records], issues
 

@@ -9,7 +9,7 @@ Django's own (lower case, no quoting needed).
 """
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from companies.models import Company
 from customers.models import Customer, ShipToLink, ShipToZone
@@ -29,9 +29,12 @@ class Table:
 
     def __getattr__(self, name: str) -> str:
         try:
-            return self.model._meta.get_field(name).column
+            field = self.model._meta.get_field(name)
         except FieldDoesNotExist as error:
             raise AttributeError(f"{self.model.__name__} has no field {name!r}") from error
+        if not isinstance(field, Field) or field.column is None:  # a relation pointing here
+            raise AttributeError(f"{self.model.__name__}.{name} has no column")
+        return field.column
 
     def columns(self, names: list[str]) -> dict[str, str]:
         """{field name: column} of these fields."""

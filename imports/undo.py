@@ -16,7 +16,7 @@ from imports.engine import set_active
 from imports.history import event_insert, recorded_by_engine
 from imports.models import ImportBatch
 from imports.rows import DETAIL_FIELDS
-from imports.schema import CHANGES, COLUMN, CUSTOMERS, LINKS, ZONES
+from imports.schema import CHANGES, COLUMN, CUSTOMERS, LINKS, ZONES, Table
 
 
 class NotRestored(TypedDict):
@@ -191,7 +191,8 @@ def _delete_new_customers(cursor, params: dict[str, Any]) -> list[NotRestored]:
     quote = connection.ops.quote_name
     found = ", ".join(
         f"CASE WHEN EXISTS (SELECT 1 FROM {quote(r.related_model._meta.db_table)} x "  # noqa: S608
-        f"WHERE x.{quote(r.field.column)} = c.{CUSTOMERS.id}) THEN %(label_{n})s END"
+        f"WHERE x.{quote(getattr(Table(r.related_model), r.field.name))} = c.{CUSTOMERS.id}) "
+        f"THEN %(label_{n})s END"
         for n, r in enumerate(later_work_relations())
     )
     params = {
