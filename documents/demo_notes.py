@@ -129,10 +129,10 @@ def _requests(rng, tenant, users, customers, documents, now) -> list[Certificate
             expires_at=sent + datetime.timedelta(days=14),
         )
         if status in (RequestStatus.OPENED, RequestStatus.FULFILLED):
-            certificate_request.opened_at = sent + datetime.timedelta(hours=rng.randint(1, 48))
-        if status == RequestStatus.FULFILLED:
-            opened = certificate_request.opened_at
-            certificate_request.fulfilled_at = opened + datetime.timedelta(minutes=10)
+            opened = sent + datetime.timedelta(hours=rng.randint(1, 48))
+            certificate_request.opened_at = opened
+            if status == RequestStatus.FULFILLED:
+                certificate_request.fulfilled_at = opened + datetime.timedelta(minutes=10)
         certificate_requests.append(certificate_request)
     certificate_requests = CertificateRequest.objects.bulk_create(certificate_requests)
     # Fulfilled certificate_requests point at pending documents of their customer, as uploads would.

@@ -87,7 +87,7 @@ def certificate_request_list(request, tenant_slug):
     labels = dict(REQUEST_DISPLAY_STATUSES)
     for certificate_request in page:
         certificate_request.shown_status = display_status(certificate_request)
-        certificate_request.shown_status_label = labels[certificate_request.shown_status]
+        certificate_request.shown_status_label = str(labels[certificate_request.shown_status])
         certificate_request.shown_status_tone = shown_tone(
             certificate_request.shown_status, RequestStatus
         )
