@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +11,16 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from companies.models import Company, Membership, Tenant
+
+
+class TenantRequest(HttpRequest):
+    """The type of a request to a tenant's pages: what companies.middleware sets on Django's
+    request before the view runs (the request stays Django's own class)."""
+
+    tenant: Tenant
+    membership: Membership
+    working_company: Company | None
+
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
@@ -26,13 +36,13 @@ def role_required(role: str, *, methods: Iterable[str] | None = None) -> Callabl
 
     def decorator(view: V) -> V:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: TenantRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             needs_role = gated is None or request.method in gated
-            if needs_role and not request.membership.has_role(role):  # type: ignore[attr-defined]
+            if needs_role and not request.membership.has_role(role):
                 raise PermissionDenied(f"This needs the {role} role.")
             return view(request, *args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]
+        return cast(V, wrapped)  # takes what the view takes and answers as it does
 
     return decorator
 
@@ -80,15 +90,6 @@ def load_working_company(request) -> Company | None:
 def set_working_company(request, company: Company) -> None:
     request.session[_session_key(request)] = str(company.public_id)
     request.working_company = company
-
-
-class TenantRequest(HttpRequest):
-    """The type of a request to a tenant's pages: what companies.middleware sets on Django's
-    request before the view runs (the request stays Django's own class)."""
-
-    tenant: Tenant
-    membership: Membership
-    working_company: Company | None
 
 
 @dataclass(frozen=True)
