@@ -41,7 +41,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scope, scopes_disabled  # noqa: E402
 
-from bench.tenants import copy_rows, make_tenant, reset_tenant  # noqa: E402
+from bench.tenants import (  # noqa: E402
+    copy_customers,
+    copy_rows,
+    copy_zones_and_links,
+    customer_row,
+    make_tenant,
+    reset_tenant,
+    ship_tos_by_company,
+)
 
 SLUG = "bench-customers"
 TARGET_MS = 100.0
@@ -194,29 +202,19 @@ def _customer_row(rng, n, company, tenant, now):
     name = f"{rng.choice(WORDS_A)} {rng.choice(WORDS_B)} {rng.choice(SUFFIX)}".strip()
     if n % 9 == 0:
         zip_code = ""  # not tax-ready
-    return (
-        uuid.uuid4(),
-        f"{n:07d}",
-        "",
-        "",
-        name,
-        "",
-        "",
-        f"{rng.randint(1, 9999)} Main St",
-        "",
-        city,
-        state,
-        "CA" if canadian else "US",
-        zip_code,
-        "",
-        "",
-        f"ap{n}@{name.split()[0].lower()}.example.com",
-        "ship-to" if n % 10 == 9 else "bill-to",
-        "",
+    return customer_row(
+        n,
+        company,
+        tenant,
         now,
-        now,
-        company.pk,
-        tenant.pk,
+        kind="ship-to" if n % 10 == 9 else "bill-to",
+        name1=name,
+        address_line1=f"{rng.randint(1, 9999)} Main St",
+        city=city,
+        state=state,
+        country="CA" if canadian else "US",
+        zip=zip_code,
+        email=f"ap{n}@{name.split()[0].lower()}.example.com",
     )
 
 
@@ -234,49 +232,16 @@ def load(tenant, companies, total: int) -> dict:
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute("SET session_replication_role = replica")
-        copy_rows(
+        customers = copy_customers(
             cursor,
-            "customers_customer",
-            [
-                "public_id",
-                "number",
-                "alternate_id",
-                "fein",
-                "name1",
-                "name2",
-                "attention_name",
-                "address_line1",
-                "address_line2",
-                "city",
-                "state",
-                "country",
-                "zip",
-                "phone",
-                "fax",
-                "email",
-                "kind",
-                "exemption_reason",
-                "created_at",
-                "updated_at",
-                "company_id",
-                "tenant_id",
-            ],
+            tenant,
             (
                 _customer_row(rng, n, company, tenant, now)
                 for n, company in enumerate(plan, start=1)
             ),
         )
-        cursor.execute(
-            "SELECT id, company_id, kind, state FROM customers_customer "
-            "WHERE tenant_id = %s ORDER BY id",
-            [tenant.pk],
-        )
-        customers = cursor.fetchall()
         zones, links, addresses = [], set(), []
-        shippers: dict[int, list[int]] = {}
-        for pk, company_id, kind, _ in customers:
-            if kind == "ship-to":
-                shippers.setdefault(company_id, []).append(pk)
+        shippers = ship_tos_by_company(customers)
         for pk, company_id, kind, state in customers:
             regions = {state, *rng.sample(["TX", "CA", "NY", "IL", "FL", "ON"], rng.randint(0, 2))}
             zones += [(uuid.uuid4(), region, pk, tenant.pk) for region in sorted(regions)]
@@ -304,18 +269,7 @@ def load(tenant, companies, total: int) -> dict:
                         tenant.pk,
                     )
                 )
-        copy_rows(
-            cursor,
-            "customers_shiptozone",
-            ["public_id", "region", "customer_id", "tenant_id"],
-            zones,
-        )
-        copy_rows(
-            cursor,
-            "customers_shiptolink",
-            ["public_id", "created_at", "billing_id", "shipping_id", "tenant_id"],
-            links,
-        )
+        copy_zones_and_links(cursor, zones, links)
         copy_rows(
             cursor,
             "customers_address",

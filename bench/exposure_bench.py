@@ -38,7 +38,15 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.tenants import copy_rows, make_tenant, reset_tenant  # noqa: E402
+from bench.tenants import (  # noqa: E402
+    copy_customers,
+    copy_rows,
+    copy_zones_and_links,
+    customer_row,
+    make_tenant,
+    reset_tenant,
+    ship_tos_by_company,
+)
 
 SLUG = "bench-exposure"
 TARGET_SECONDS = 2.0
@@ -101,75 +109,30 @@ def load(tenant, companies, customers_in_subtree: int) -> dict:
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg's own cursor, for COPY
         cursor.execute("SET session_replication_role = replica")
-        columns = [
-            "public_id",
-            "number",
-            "alternate_id",
-            "fein",
-            "name1",
-            "name2",
-            "attention_name",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "country",
-            "zip",
-            "phone",
-            "fax",
-            "email",
-            "kind",
-            "exemption_reason",
-            "created_at",
-            "updated_at",
-            "company_id",
-            "tenant_id",
-        ]
-        copy_rows(
+        customers = copy_customers(
             cursor,
-            "customers_customer",
-            columns,
+            tenant,
             (
-                (
-                    uuid.uuid4(),
-                    f"{n:07d}",
-                    "",
-                    "",
-                    f"Customer {n}",
-                    "",
-                    "",
-                    f"{n} Main St",
-                    "",
-                    "Springfield",
-                    STATES[n % len(STATES)],
-                    "US",
-                    "12345",
-                    "",
-                    "",
-                    "",
-                    "ship-to" if n % 10 == 9 else "bill-to",
-                    "",
+                customer_row(
+                    n,
+                    company,
+                    tenant,
                     now,
-                    now,
-                    company.pk,
-                    tenant.pk,
+                    kind="ship-to" if n % 10 == 9 else "bill-to",
+                    name1=f"Customer {n}",
+                    address_line1=f"{n} Main St",
+                    city="Springfield",
+                    state=STATES[n % len(STATES)],
+                    country="US",
+                    zip="12345",
                 )
                 for company, n in plan
             ),
         )
-        cursor.execute(
-            "SELECT id, company_id, kind, state FROM customers_customer "
-            "WHERE tenant_id = %s ORDER BY id",
-            [tenant.pk],
-        )
-        customers = cursor.fetchall()
         counts["customers"] = len(customers)
 
         zones, docs, links = [], [], []
-        shippers_by_company: dict[int, list[int]] = {}
-        for pk, company_id, kind, _state in customers:
-            if kind == "ship-to":
-                shippers_by_company.setdefault(company_id, []).append(pk)
+        shippers_by_company = ship_tos_by_company(customers)
         for pk, company_id, kind, state in customers:
             regions = sorted({state, *rng.sample(STATES, rng.randint(0, 2))})
             zones += [(uuid.uuid4(), region, pk, tenant.pk) for region in regions]
@@ -193,18 +156,7 @@ def load(tenant, companies, customers_in_subtree: int) -> dict:
                 docs.append((pk, company_id, regions, "pending", None))
             elif roll < 0.66:
                 docs.append((pk, company_id, regions, "invalid", None))
-        copy_rows(
-            cursor,
-            "customers_shiptozone",
-            ["public_id", "region", "customer_id", "tenant_id"],
-            zones,
-        )
-        copy_rows(
-            cursor,
-            "customers_shiptolink",
-            ["public_id", "created_at", "billing_id", "shipping_id", "tenant_id"],
-            set(links),
-        )
+        copy_zones_and_links(cursor, zones, set(links))
         copy_rows(
             cursor,
             "documents_document",

@@ -18,27 +18,11 @@ from django.db import connection, transaction
 from python_calamine import CalamineWorkbook
 
 from bench.workbooks import COLUMNS as TITLES
+from customers.services import CUSTOMER_TEXT_FIELDS
 
 TABLE = "bench_floor_customer"
 INDEXED_TABLE = "bench_floor_indexed"
-COLUMNS = [
-    "number",
-    "alternate_id",
-    "fein",
-    "name1",
-    "name2",
-    "attention_name",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "country",
-    "zip",
-    "phone",
-    "fax",
-    "email",
-    "ship_to_state",
-]
+COLUMNS = [*CUSTOMER_TEXT_FIELDS, "ship_to_state"]
 CUSTOMER_COLUMNS = COLUMNS[:-1]  # customers_customer has no ship_to_state (zones do)
 _COLUMN_LIST = ", ".join(COLUMNS)
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
 
-from companies.models import Company, Role, Tenant
+from companies.models import POSTAL_ADDRESS_FIELDS, Company, Role, Tenant
 from companies.tenancy import reachable_companies
 from companies.text import forbidden_message
 
@@ -115,12 +115,7 @@ class CompanyForm(StorableTextModelForm):
             "code",
             "legal_name",
             "fein",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "country",
-            "zip",
+            *POSTAL_ADDRESS_FIELDS,
             "contact_email",
             "require_tax_fields",
             "exemption_reason",

@@ -136,6 +136,10 @@ class CompanyManager(ScopedManager["Company"], CompanyTreeManager):
     """Company's manager: scoped to the tenant (R4), mptt's tree manager beneath."""
 
 
+# The postal address fields that companies and customers both carry, in the forms' order.
+POSTAL_ADDRESS_FIELDS = ["address_line1", "address_line2", "city", "state", "country", "zip"]
+
+
 # The tree fields move whenever a sibling is added: the parent link records the position.
 @pghistory.track(*_history_events(), exclude=["lft", "rght", "tree_id", "level"])
 class Company(MPTTModel, TenantOwned):

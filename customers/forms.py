@@ -11,6 +11,7 @@ from companies.forms import (
     StorableTextForm,
     StorableTextModelForm,
 )
+from companies.models import POSTAL_ADDRESS_FIELDS
 from customers.models import TAX_FIELDS, Address, ChannelKind, Contact, Customer, CustomerKind
 from customers.regions import region_choices
 from customers.services import ADDRESS_FIELDS, CUSTOMER_OTHER_FIELDS, CUSTOMER_TEXT_FIELDS
@@ -68,7 +69,7 @@ class CustomerForm(StorableTextModelForm):
             "Customer",
             ["number", "name1", "name2", "attention_name", "kind", "alternate_id", "fein"],
         ),
-        ("Main address", ["address_line1", "address_line2", "city", "state", "country", "zip"]),
+        ("Main address", POSTAL_ADDRESS_FIELDS),
         ("Contact", ["email", "phone", "fax"]),
         ("Settings", ["exemption_reason", "expiring_soon_days", "address_validation"]),
     ]

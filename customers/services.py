@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from companies.history import history_context
-from companies.models import Company, Tenant
+from companies.models import POSTAL_ADDRESS_FIELDS, Company, Tenant
 from companies.text import full_stop
 from customers.locking import check_address_lock, check_main_address_lock
 from customers.models import (
@@ -33,12 +33,7 @@ CUSTOMER_TEXT_FIELDS = [
     "name1",
     "name2",
     "attention_name",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "country",
-    "zip",
+    *POSTAL_ADDRESS_FIELDS,
     "phone",
     "fax",
     "email",

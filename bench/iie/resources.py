@@ -29,25 +29,9 @@ from import_export.widgets import CharWidget
 from bench.iie.models import BenchCustomer
 from bench.workbooks import COLUMNS
 from customers.models import Customer, ShipToZone
+from customers.services import CUSTOMER_TEXT_FIELDS
 
-FIELDS = [
-    "number",
-    "alternate_id",
-    "fein",
-    "name1",
-    "name2",
-    "attention_name",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "country",
-    "zip",
-    "phone",
-    "fax",
-    "email",
-    "ship_to_state",
-]
+FIELDS = [*CUSTOMER_TEXT_FIELDS, "ship_to_state"]
 
 
 def _field(attribute: str, title: str) -> Field:
