@@ -193,9 +193,8 @@ def batch_apply(request, tenant_slug, public_id):
         request,
         public_id,
         services.batch_start_apply,
-        lambda batch: (
-            "Nothing was applied." if batch.status == Status.FAILED else "Applying the valid rows."
-        ),
+        "Applying the valid rows.",
+        failed="Nothing was applied.",  # a stale preview fails at once; its page says why
     )
 
 
@@ -229,14 +228,26 @@ def batch_mark_failed(request, tenant_slug, public_id):
     )
 
 
-def _act(request, public_id, service, success: str | Callable[[ImportBatch], str]):
+def _act(
+    request,
+    public_id,
+    service,
+    success: str | Callable[[ImportBatch], str],
+    *,
+    failed: str | None = None,
+):
+    """Run `service` on the batch and say how it went: its error, `failed` (an error) when
+    given and the batch ended failed, else `success`."""
     batch = get_batch(request.membership, public_id)
     try:
         batch = service(batch, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, success(batch) if callable(success) else success)
+        if failed is not None and batch.status == Status.FAILED:
+            messages.error(request, failed)
+        else:
+            messages.success(request, success(batch) if callable(success) else success)
     return redirect("imports:batch", tenant_slug=request.tenant.slug, public_id=batch.public_id)
 
 

@@ -286,7 +286,8 @@ def test_stale_preview_page_offers_validate_again(
     alice, login, tmp_path, django_capture_on_commit_callbacks
 ):
     """R39: on the page, applying a preview made before another batch of the company was
-    applied says "The customers changed since this preview" and offers "Validate again"."""
+    applied says "The customers changed since this preview" and offers "Validate again"; the
+    flash that nothing was applied is an error, not a success."""
     client = login(alice.editor)
     urls = []
     for name, city in (("a", "Austin"), ("b", "Dallas")):
@@ -299,5 +300,6 @@ def test_stale_preview_page_offers_validate_again(
     page = client.get(urls[1]).content.decode()
     assert "The customers changed since this preview: check the file again" in page
     assert "Validate again</button>" in page
+    assert '<li class="message message-error">Nothing was applied.</li>' in page
     with scope(tenant=alice.tenant.pk):
         assert Customer.objects.get(number="100").city == "Austin"
