@@ -91,19 +91,20 @@ def _send_later(invitation: Invitation, base_url: str) -> None:
     )
 
 
-def invitation_mark_sent(*, tenant_id: int, invitation_id: int) -> tuple[Invitation, str] | None:
-    """For the sending task: a fresh token for a pending invitation; None if it is not."""
-    with scope(tenant=tenant_id), transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("tenant", "invited_by")
-            .filter(pk=invitation_id)
-            .first()
-        )
-        if invitation is None or invitation.status() != InvitationStatus.PENDING:
-            return None
-        token, invitation.token_hash = new_token()
-        invitation.save(update_fields=["token_hash"])
+@transaction.atomic
+def invitation_mark_sent(*, invitation_id: int) -> tuple[Invitation, str] | None:
+    """For the sending task (in the tenant's scope): a fresh token for a pending invitation;
+    None if it is not."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("tenant", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or invitation.status() != InvitationStatus.PENDING:
+        return None
+    token, invitation.token_hash = new_token()
+    invitation.save(update_fields=["token_hash"])
     return invitation, token
 
 

@@ -3,16 +3,16 @@
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django_tasks import task
 
 from companies.invitations import invitation_mark_sent
+from companies.tenant_tasks import tenant_task
 
 
-@task()
+@tenant_task()
 def send_invitation(*, tenant_id: int, invitation_id: int, base_url: str) -> bool:
     """Give the invitation a fresh link token and email it; nothing if it was revoked,
     accepted or has expired meanwhile. The token exists only here and in the email."""
-    marked = invitation_mark_sent(tenant_id=tenant_id, invitation_id=invitation_id)
+    marked = invitation_mark_sent(invitation_id=invitation_id)
     if marked is None:
         return False
     invitation, token = marked

@@ -12,11 +12,10 @@ import uuid
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
-from django_scopes import scope
-from django_tasks import task
 from openpyxl import Workbook
 
 from companies.models import Company, Tenant
+from companies.tenant_tasks import tenant_task
 from customers.models import Customer
 from customers.regions import REGION_NAMES
 from customers.xlsx import row
@@ -41,17 +40,16 @@ def start_export(
     return export
 
 
-@task()
+@tenant_task()
 def write_exposure_export(*, export_id: int, tenant_id: int, company_ids: list[int]) -> None:
-    with scope(tenant=tenant_id):
-        export = ExposureExport.objects.select_related("tenant", "company").get(pk=export_id)
-        try:
-            _write(export, Scope(tenant_id, company_ids))
-        except Exception as error:
-            ExposureExport.objects.filter(pk=export.pk).update(
-                status=ExportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-            )
-            raise
+    export = ExposureExport.objects.select_related("tenant", "company").get(pk=export_id)
+    try:
+        _write(export, Scope(tenant_id, company_ids))
+    except Exception as error:
+        ExposureExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
 
 
 def _write(export: ExposureExport, coverage_scope: Scope) -> None:

@@ -1,7 +1,7 @@
-"""What happens to documents' background work whose worker died mid-task (R60)."""
+"""What happens to documents' background work whose worker died mid-task (R60); the handlers
+run in the task's tenant scope (workers.heartbeat)."""
 
 from django.utils import timezone
-from django_scopes import scope
 
 from documents.exposure_export import write_exposure_export
 from documents.models import ExportStatus, ExposureExport
@@ -12,15 +12,14 @@ from workers.heartbeat import when_worker_died
 @when_worker_died(write_exposure_export)
 def export_died(kwargs: dict) -> None:
     """The export fails with the reason; its page offers to export again."""
-    with scope(tenant=kwargs["tenant_id"]):
-        ExposureExport.objects.filter(
-            pk=kwargs["export_id"], status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
-        ).update(
-            status=ExportStatus.FAILED,
-            finished_at=timezone.now(),
-            error="The worker writing this export stopped before it finished (killed, "
-            "out of memory or restarted). Export again.",
-        )
+    ExposureExport.objects.filter(
+        pk=kwargs["export_id"], status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
+    ).update(
+        status=ExportStatus.FAILED,
+        finished_at=timezone.now(),
+        error="The worker writing this export stopped before it finished (killed, "
+        "out of memory or restarted). Export again.",
+    )
 
 
 @when_worker_died(send_certificate_request)

@@ -4,8 +4,8 @@ slow mail server never holds up a page."""
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django_tasks import task
 
+from companies.tenant_tasks import tenant_task
 from customers.regions import REGION_NAMES
 from documents.models import CertificateRequest
 from documents.services.request_links import certificate_request_mark_sent
@@ -37,12 +37,12 @@ def certificate_request_email(
     return message
 
 
-@task()
+@tenant_task()
 def send_certificate_request(*, tenant_id: int, request_id: int, base_url: str) -> bool:
     """Give the request a fresh link token and email it; nothing if the request was cancelled,
     fulfilled or has expired in the meantime. The token exists only here and in the email.
     (`request_id` is the certificate request's id; the name stays as queued tasks carry it.)"""
-    marked = certificate_request_mark_sent(certificate_request_id=request_id, tenant_id=tenant_id)
+    marked = certificate_request_mark_sent(certificate_request_id=request_id)
     if marked is None:
         return False
     certificate_request, token = marked

@@ -17,8 +17,11 @@ from datetime import timedelta
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django_scopes import scope
+from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
+from companies.tenant_tasks import TENANT_ARGUMENT, is_tenant_task
 from workers.models import WorkerBeat
 
 logger = logging.getLogger(__name__)
@@ -52,12 +55,19 @@ class NotYet(Exception):
 _handlers: dict[str, Callable[[dict], None]] = {}
 
 
-def when_worker_died(task) -> Callable:
+def when_worker_died(task: Task) -> Callable:
     """Register `handler(kwargs)` for `task` (a django-tasks Task): called, in a transaction,
-    with the task's keyword arguments when its worker died while running it."""
+    with the task's keyword arguments when its worker died while running it; inside the task's
+    tenant scope when it is a tenant task, as the task itself ran."""
 
-    def register(handler):
-        _handlers[task.module_path] = handler
+    def register(handler: Callable[[dict], None]) -> Callable[[dict], None]:
+        def run(kwargs: dict) -> None:
+            if not is_tenant_task(task):
+                return handler(kwargs)
+            with scope(tenant=kwargs[TENANT_ARGUMENT]):
+                return handler(kwargs)
+
+        _handlers[task.module_path] = run
         return handler
 
     return register

@@ -34,15 +34,11 @@ def link_history(certificate_request: CertificateRequest) -> dict[str, str]:
 
 
 def certificate_request_mark_sent(
-    *, certificate_request_id: int, tenant_id: int
+    *, certificate_request_id: int
 ) -> tuple[CertificateRequest, str] | None:
-    """For the sending task: a fresh token for an open request, as (request, token); None if it
-    is no longer open."""
-    with (
-        scope(tenant=tenant_id),
-        transaction.atomic(),
-        history_context(task="send_certificate_request"),
-    ):
+    """For the sending task (in the tenant's scope): a fresh token for an open request, as
+    (request, token); None if it is no longer open."""
+    with transaction.atomic(), history_context(task="send_certificate_request"):
         certificate_request = (
             CertificateRequest.objects.select_for_update(of=("self",))
             .select_related("tenant", "customer", "company")
