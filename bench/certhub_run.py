@@ -84,7 +84,10 @@ def main(argv=None) -> None:
         company = Company.objects.select_related("tenant").get(pk=args.company)
     profiler = cProfile.Profile() if args.profile else None
     sql_timer = SqlTimer()
-    with connection.execute_wrapper(sql_timer) if args.profile else nullcontext():
+    with (
+        connection.execute_wrapper(sql_timer) if args.profile else nullcontext(),
+        scope(tenant=company.tenant_id),
+    ):
         start = time.perf_counter()
         if profiler:
             profiler.enable()

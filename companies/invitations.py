@@ -14,7 +14,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_scopes import scope, scopes_disabled
 
 from companies.models import Company, Invitation, InvitationStatus, Membership, Tenant
 from companies.services import check_membership_change
@@ -121,10 +120,12 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 
 def find_by_token(token: str) -> Invitation | None:
     """The invitation of a link's token, in any tenant (the link names none), or None."""
-    with scopes_disabled():
-        return (
-            Invitation.objects.select_related("tenant").filter(token_hash=hash_token(token)).first()
-        )
+    return (
+        Invitation.objects.with_scopes_disabled()
+        .select_related("tenant")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
 
 
 def account_exists(invitation: Invitation) -> bool:
@@ -135,8 +136,9 @@ def account_exists(invitation: Invitation) -> bool:
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     """The invitee (`user`, whose email must be the invited one) joins the tenant with the
     invitation's role and companies. Raises ValidationError when the invitation is no longer
-    pending, is for another address, or its companies were deleted meanwhile."""
-    with scope(tenant=invitation.tenant_id), transaction.atomic():
+    pending, is for another address, or its companies were deleted meanwhile. Runs in the
+    invitation's tenant scope (the caller's)."""
+    with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.status() != InvitationStatus.PENDING:
             raise ValidationError(f"This invitation is {locked.status()}.")

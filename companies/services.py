@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import PROTECT
-from django_scopes import scope
 
 from companies.models import Company, Membership, Role, Tenant
 from companies.tenancy import reachable_companies
@@ -49,8 +48,8 @@ def tenant_create(
     if user is None:
         password = secrets.token_urlsafe(12)
         user = User.objects.create_user(email=owner_email, password=password)
-    with scope(tenant=tenant.pk):
-        Membership.objects.create(tenant=tenant, user=user, role=Role.OWNER)
+    # A new tenant has no scope yet to enter; creating rows needs none (companies.scoping).
+    Membership.objects.create(tenant=tenant, user=user, role=Role.OWNER)
     return tenant, user, password
 
 

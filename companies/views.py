@@ -8,7 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from companies import invitations, services
 from companies.forms import (
@@ -329,6 +329,12 @@ def invitation_accept(request, token):
             "This invitation link is not valid. Check that you copied the whole address.",
             404,
         )
+    # No /t/<slug>/ in the link, so no scope from the middleware: the token names the tenant.
+    with scope(tenant=invitation.tenant_id):
+        return _invitation_page(request, invitation)
+
+
+def _invitation_page(request, invitation):
     status = invitation.status()
     if status != InvitationStatus.PENDING:
         return _invitation_gone(

@@ -21,7 +21,6 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Q
 from django.utils import timezone
-from django_scopes import scope
 
 from companies.history import history_context
 from companies.uploads import max_upload_bytes, storing_upload, too_large_message
@@ -475,27 +474,27 @@ def import_file(
 
     Rows with errors stop the import (nothing written) unless `skip_errors`. A dry run leaves no
     trace; otherwise the batch is kept (applied, or failed with the reason) and can be undone.
+    Runs in the caller's tenant scope (the command's `companies.commands.tenant_scope`).
     """
     path = Path(path)
-    with scope(tenant=tenant.pk):
-        saved = None
-        if mapping:
-            saved = ColumnMapping.objects.filter(company=company, name=mapping).first()
-            if saved is None:
-                return ImportResult(
-                    "refused",
-                    message=(
-                        f'No column mapping named "{mapping}" for {company.name}; save one on the '
-                        "Import page (Map the columns of this file) first."
-                    ),
-                )
-        options = {"replace": replace, "mirror": mirror, "mapping": saved}
-        if dry_run:
-            with transaction.atomic():
-                result = _import(path, tenant, company, user, options, False, True, progress)
-                transaction.set_rollback(True)
-            return result
-        return _import(path, tenant, company, user, options, True, skip_errors, progress)
+    saved = None
+    if mapping:
+        saved = ColumnMapping.objects.filter(company=company, name=mapping).first()
+        if saved is None:
+            return ImportResult(
+                "refused",
+                message=(
+                    f'No column mapping named "{mapping}" for {company.name}; save one on the '
+                    "Import page (Map the columns of this file) first."
+                ),
+            )
+    options = {"replace": replace, "mirror": mirror, "mapping": saved}
+    if dry_run:
+        with transaction.atomic():
+            result = _import(path, tenant, company, user, options, False, True, progress)
+            transaction.set_rollback(True)
+        return result
+    return _import(path, tenant, company, user, options, True, skip_errors, progress)
 
 
 def _import(path, tenant, company, user, options, apply, skip_errors, progress) -> ImportResult:

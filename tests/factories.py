@@ -6,6 +6,7 @@ from django_scopes import scope
 
 from companies.models import Membership, Role, Tenant
 from companies.services import company_create
+from imports.services import import_file as services_import_file
 
 PASSWORD = "correct-horse-battery"
 
@@ -110,3 +111,10 @@ def make_document(customer, regions, status="valid", *, effective=None, expirati
             expiration_date=expiration,
             **fields,
         )
+
+
+def import_file(path, *, tenant, **options):
+    """imports.services.import_file in the tenant's scope, as its callers (the command, the
+    demo) run it: the service enters no scope itself."""
+    with scope(tenant=tenant.pk):
+        return services_import_file(path, tenant=tenant, **options)

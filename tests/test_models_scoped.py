@@ -114,3 +114,33 @@ def test_request_code_of_a_tenant_page_sees_only_that_tenant(alice, bob):
     make_company(bob.tenant, "BOB-2", "Bob two")
     assert _middleware_count(alice.viewer, alice.url("companies/")) == 1
     assert _middleware_count(bob.viewer, bob.url("companies/")) == 2
+
+
+# Registered models with tenant data whose admin is not TenantScopedAdmin, and why.
+ADMIN_NOT_SCOPED = {
+    "security.SecurityEvent": "every tenant's denied accesses, for superusers only (R52)",
+}
+
+
+def test_every_tenant_model_in_the_admin_has_the_scoped_admin():
+    """R4, R44: walking the admin registry, every registered model that reaches a tenant is
+    administered by a TenantScopedAdmin, so staff see only the tenants they administer."""
+    from django.contrib import admin
+
+    from companies.admin_scoping import TenantScopedAdmin
+
+    unscoped = sorted(
+        _label(model)
+        for model, model_admin in admin.site._registry.items()
+        if tenant_path(model) and not isinstance(model_admin, TenantScopedAdmin)
+    )
+    assert unscoped == sorted(ADMIN_NOT_SCOPED)
+
+
+def test_every_tenant_model_is_in_the_admin():
+    """R4, R44: walking the models, every model with tenant data (history event models
+    included) is registered in the admin, so none is left to a plain ModelAdmin later."""
+    from django.contrib import admin
+
+    missing = sorted(_label(m) for m in WITH_TENANT_DATA if m not in admin.site._registry)
+    assert missing == []

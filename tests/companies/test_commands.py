@@ -90,3 +90,25 @@ def test_create_company_refuses_unknown_tenant_parent_or_taken_code(alice, bob, 
         _run("create_company", *args)
     with alice.scope():
         assert Company.objects.count() == 1
+
+
+# --- the scoped shell (R4) ----------------------------------------------------------------------
+
+
+def test_tenant_shell_runs_in_the_tenants_scope(alice, bob, capsys):
+    """R4: `tenant_shell --tenant SLUG` gives Django's shell (with its model imports) inside
+    that tenant's scope: it counts that tenant's companies and no other's, and names it
+    `tenant`."""
+    from tests.factories import make_company
+
+    make_company(bob.tenant, "BOB-2", "Bob two")
+    code = "print(tenant.slug, Company.objects.count(), Customer.objects.count())"
+    call_command("tenant_shell", "--tenant", "alice", "-v", "0", "--command", code)
+    call_command("tenant_shell", "--tenant", "bob", "-v", "0", "--command", code)
+    assert capsys.readouterr().out.splitlines() == ["alice 1 0", "bob 2 0"]
+
+
+def test_tenant_shell_refuses_an_unknown_tenant(db):
+    """R4: the shell opens in a tenant's scope or not at all."""
+    with pytest.raises(CommandError, match="No tenant with the slug 'nope'"):
+        call_command("tenant_shell", "--tenant", "nope", "--command", "print(1)")

@@ -238,7 +238,7 @@ def test_an_invitation_whose_companies_were_deleted_is_refused(alice, bob):
             base_url="http://testserver/",
         )
         services.company_delete(company=south)
-    with pytest.raises(Exception, match="no longer exist"):
+    with alice.scope(), pytest.raises(Exception, match="no longer exist"):
         invitations.invitation_accept(invitation=invitation, user=bob.viewer)
     assert _memberships(bob.viewer) == ["bob"]
 

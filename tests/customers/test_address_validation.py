@@ -7,10 +7,9 @@ import pytest
 
 from customers.models import Customer
 from customers.postal import address_mismatch
-from imports.services import import_file
 from tests.customers.helpers import make_address
 from tests.customers.test_customer_pages import FORM
-from tests.factories import make_company, make_customer
+from tests.factories import import_file, make_company, make_customer
 from tests.imports.workbooks import basic_file, customer
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 
 from customers.models import Customer
 from customers.validation import clean_customer_values
-from imports.services import import_file
 from tests.customers.test_customer_pages import FORM
+from tests.factories import import_file
 from tests.imports.workbooks import basic_file, customer
 
 pytestmark = pytest.mark.django_db

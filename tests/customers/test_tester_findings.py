@@ -11,9 +11,8 @@ from companies.forms import StorableTextModelForm
 from companies.models import Company
 from customers import services
 from customers.models import Customer, ShipToLink
-from imports.services import import_file
 from tests.customers.test_customer_pages import FORM
-from tests.factories import make_company, make_customer
+from tests.factories import import_file, make_company, make_customer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django_scopes import scope
 
-from imports.services import import_file
+from tests.factories import import_file
 from tests.streamed_upload import upload_temp  # noqa: F401  (a fixture of the cap tests)
 
 

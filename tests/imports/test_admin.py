@@ -4,7 +4,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from imports.models import ImportBatch, ImportChange
-from imports.services import import_file
+from tests.factories import import_file
 from tests.imports import workbooks as wb
 
 pytestmark = pytest.mark.django_db

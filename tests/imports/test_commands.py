@@ -7,8 +7,7 @@ from openpyxl import load_workbook
 
 from customers.models import Customer
 from imports.models import ImportBatch
-from imports.services import import_file
-from tests.factories import make_customer
+from tests.factories import import_file, make_customer
 from tests.imports import workbooks as wb
 
 pytestmark = pytest.mark.django_db

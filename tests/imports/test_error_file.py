@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from customers.models import Customer
 from imports.columns import COMPANY_CODE_TITLE, ERRORS_TITLE
 from imports.error_file import FAULT_FILL, write_error_file
-from imports.services import import_file
+from tests.factories import import_file
 from tests.imports import workbooks as wb
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django_scopes import scope
 
 from imports.mapping import KNOWN_TITLES, propose
 from imports.models import ColumnMapping, ImportBatch, ImportChange, Status
-from imports.services import import_file, mapping_save
-from tests.factories import make_company, make_customer
+from imports.services import mapping_save
+from tests.factories import import_file, make_company, make_customer
 from tests.imports import workbooks as wb
 from tests.imports.test_csv import write_csv
 

@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 from customers.models import Customer
 from imports.columns import template_titles
 from imports.models import ImportBatch, Status
-from imports.services import import_file
-from tests.factories import make_customer
+from tests.factories import import_file, make_customer
 from tests.imports import workbooks as wb
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,7 @@ from openpyxl import load_workbook
 
 from customers.models import Customer, ShipToLink, ShipToZone
 from imports.columns import COMPANY_CODE_TITLE, template_titles
-from imports.services import import_file
-from tests.factories import make_company, make_customer, make_membership
+from tests.factories import import_file, make_company, make_customer, make_membership
 from tests.imports import workbooks as wb
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from its parent links under the tenant's tree lock, writing no other tenant's ro
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django_scopes import scope
 
+from companies.commands import tenant_scope
 from companies.models import Tenant
 from companies.services import tree_problems, tree_repair
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError("--repair works on one tenant: give --tenant SLUG.")
         broken = 0
         for each in tenants:
-            with scope(tenant=each.pk):
+            with tenant_scope(each):
                 if repair:
                     try:
                         changed = tree_repair(each)

@@ -1,8 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django_scopes import scope
 
-from companies.models import Company, Tenant
+from companies.commands import company_by_code, tenant_scope
 from companies.services import company_create
 
 
@@ -16,15 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--parent", metavar="CODE")
 
     def handle(self, *args, code, tenant, name, parent, **options):
-        tenant_obj = Tenant.objects.filter(slug=tenant).first()
-        if tenant_obj is None:
-            raise CommandError(f"No tenant with the slug {tenant!r}.")
-        with scope(tenant=tenant_obj.pk):
-            parent_obj = None
-            if parent:
-                parent_obj = Company.objects.filter(code=parent).first()
-                if parent_obj is None:
-                    raise CommandError(f"No company with the code {parent!r} in {tenant}.")
+        with tenant_scope(tenant) as tenant_obj:
+            parent_obj = company_by_code(tenant_obj, parent) if parent else None
             try:
                 company = company_create(tenant=tenant_obj, name=name, code=code, parent=parent_obj)
             except ValidationError as error:

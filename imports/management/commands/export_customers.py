@@ -3,11 +3,11 @@
 With --descendants a `Company Code` column routes each row back to its company."""
 
 from django.core.management.base import BaseCommand
-from django_scopes import scope
 
+from companies.commands import company_by_code, tenant_scope
 from companies.models import Company
 from imports.export import export_customers
-from imports.management.commands._lookup import add_file_tenant_company, tenant_and_company
+from imports.management.commands._lookup import add_file_tenant_company
 
 
 class Command(BaseCommand):
@@ -23,8 +23,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, tenant, company, template, descendants, **options):
-        tenant_obj, company_obj = tenant_and_company(tenant, company)
-        with scope(tenant=tenant_obj.pk):
+        with tenant_scope(tenant) as tenant_obj:
+            company_obj = company_by_code(tenant_obj, company)
             ids = [company_obj.pk]
             if descendants:
                 ids = list(

@@ -7,7 +7,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from imports.management.commands._lookup import add_file_tenant_company, tenant_and_company
+from companies.commands import company_by_code, tenant_scope
+from imports.management.commands._lookup import add_file_tenant_company
 from imports.models import errors_summary
 from imports.services import import_file
 
@@ -74,8 +75,8 @@ class Command(BaseCommand):
         mapping,
         **options,
     ):
-        tenant_obj, company_obj = tenant_and_company(tenant, company)
-        with self._progress() as progress:
+        with tenant_scope(tenant) as tenant_obj, self._progress() as progress:
+            company_obj = company_by_code(tenant_obj, company)
             result = import_file(
                 file,
                 tenant=tenant_obj,
