@@ -15,26 +15,38 @@ from mptt.models import MPTTModel, TreeForeignKey
 from companies import history
 from companies.scoping import ScopedManager
 
-# Entity use codes used as exemption reasons (R19).
-EXEMPTION_REASONS = [
-    ("A", "A - Federal government"),
-    ("B", "B - State government"),
-    ("C", "C - Tribal government"),
-    ("D", "D - Foreign diplomat"),
-    ("E", "E - Charitable organization"),
-    ("F", "F - Religious organization"),
-    ("G", "G - Resale"),
-    ("H", "H - Agricultural production"),
-    ("I", "I - Industrial production / manufacturing"),
-    ("J", "J - Direct pay permit"),
-    ("K", "K - Direct mail"),
-    ("L", "L - Other"),
-    ("M", "M - Educational organization"),
-    ("N", "N - Local government"),
-    ("P", "P - Commercial aquaculture"),
-    ("Q", "Q - Commercial fishery"),
-    ("R", "R - Non-resident"),
-]
+
+class ExemptionReason(models.TextChoices):
+    """Why a customer buys without sales tax: the entity use codes of Avalara AvaTax (R19).
+
+    A to M are the reasons of the Streamlined Sales Tax Certificate of Exemption (SSTGB form
+    F0003, "Reason for exemption"), the multistate form many states' own certificates follow;
+    AvaTax passes them to tax calculation as `entityUseCode` (`customerUsageType`) and adds N
+    (local government, apart from B) and the Canadian P, Q and R: its ListEntityUseCodes API
+    and developer guide, "Exemptions for usage"
+    (https://developer.avalara.com/avatax/dev-guide/exemptions/exemptions-for-usage/).
+    Accounting and ERP systems keep the same letters, so imports and exports carry them as is.
+    """
+
+    FEDERAL_GOVERNMENT = "A", "A - Federal government"
+    STATE_GOVERNMENT = "B", "B - State government"
+    TRIBAL_GOVERNMENT = "C", "C - Tribal government"
+    FOREIGN_DIPLOMAT = "D", "D - Foreign diplomat"
+    CHARITABLE = "E", "E - Charitable organization"
+    RELIGIOUS = "F", "F - Religious organization"
+    RESALE = "G", "G - Resale"
+    AGRICULTURE = "H", "H - Agricultural production"
+    MANUFACTURING = "I", "I - Industrial production / manufacturing"
+    DIRECT_PAY = "J", "J - Direct pay permit"
+    DIRECT_MAIL = "K", "K - Direct mail"
+    OTHER = "L", "L - Other"
+    EDUCATIONAL = "M", "M - Educational organization"
+    LOCAL_GOVERNMENT = "N", "N - Local government"
+    AQUACULTURE = "P", "P - Commercial aquaculture"
+    FISHERY = "Q", "Q - Commercial fishery"
+    NON_RESIDENT = "R", "R - Non-resident"
+
+
 DEFAULT_EXPIRING_SOON_DAYS = 30
 
 
@@ -54,7 +66,7 @@ class Tenant(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=200)
     default_exemption_reason = models.CharField(
-        max_length=2, choices=EXEMPTION_REASONS, blank=True, default="G"
+        max_length=2, choices=ExemptionReason, blank=True, default=ExemptionReason.RESALE
     )
     default_expiring_soon_days = models.PositiveIntegerField(default=DEFAULT_EXPIRING_SOON_DAYS)
     default_address_validation = models.BooleanField(
@@ -93,10 +105,6 @@ class Role(models.TextChoices):
     EDITOR = "editor", "Editor"
     ADMIN = "admin", "Admin"
     OWNER = "owner", "Owner"
-
-    @property
-    def rank(self) -> int:
-        return ROLE_RANK[self.value]
 
 
 ROLE_RANK: dict[str, int] = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3, Role.OWNER: 4}
@@ -161,7 +169,7 @@ class Company(MPTTModel, TenantOwned):
         default=False,
         help_text="Require name, address line 1, city, state, country and ZIP on customers.",
     )
-    exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
+    exemption_reason = models.CharField(max_length=2, choices=ExemptionReason, blank=True)
     expiring_soon_days = models.PositiveIntegerField(null=True, blank=True)
     address_validation = models.BooleanField(null=True, blank=True)  # R63; None: inherit
 

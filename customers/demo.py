@@ -6,6 +6,7 @@ every row, under a context that names the demo owner."""
 import random
 
 from companies.history import history_context
+from companies.models import ExemptionReason
 from companies.services import company_update
 from customers.models import (
     Address,
@@ -144,7 +145,16 @@ def _customer(rng, tenant, company, number, kind, canadian):
         email=f"ap@{domain}",
         phone=f"+1 {rng.randint(200, 989)} 555 {rng.randint(1000, 9999)}",
         fein=f"{rng.randint(10, 99)}-{rng.randint(1000000, 9999999)}" if not canadian else "",
-        exemption_reason=rng.choice(["", "", "", "G", "E", "I"]),
+        exemption_reason=rng.choice(
+            [
+                "",
+                "",
+                "",
+                ExemptionReason.RESALE,
+                ExemptionReason.CHARITABLE,
+                ExemptionReason.MANUFACTURING,
+            ]
+        ),
     )
     if rng.random() < 0.12:  # not tax-ready: a field the accounting system never filled (R9)
         setattr(customer, rng.choice(["address_line1", "zip", "city"]), "")
@@ -158,7 +168,7 @@ def load(context) -> dict:
     # Settings at company level, so customer pages show where a value comes from (R19).
     if "ACME-EAST" in companies:
         company_update(company=companies["ACME-EAST"], expiring_soon_days=45)
-        company_update(company=companies["ACME-TX"], exemption_reason="I")
+        company_update(company=companies["ACME-TX"], exemption_reason=ExemptionReason.MANUFACTURING)
     per_company = context.get("per_company", PER_COMPANY)
     with history_context(owner, source="demo"):
         customers = []

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Upper
 
-from companies.models import EXEMPTION_REASONS, Company, Tenant, TenantOwned
+from companies.models import Company, ExemptionReason, Tenant, TenantOwned
 from companies.scoping import ScopedManager
 from customers import history_conditions
 
@@ -111,7 +111,7 @@ class Customer(TenantOwned):
     kind = models.CharField(
         max_length=7, choices=CustomerKind.choices, default=CustomerKind.BILL_TO
     )
-    exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
+    exemption_reason = models.CharField(max_length=2, choices=ExemptionReason, blank=True)
     expiring_soon_days = models.PositiveIntegerField(null=True, blank=True)
     # R59: a customer the accounting system no longer lists (a mirror import left it out) is
     # inactive: kept with its documents and history, out of the default list, exposure and
@@ -222,7 +222,7 @@ class Address(TenantOwned):
     is_ship_to = models.BooleanField("Ship-To", default=False)
     is_statements = models.BooleanField("Statements", default=False)
     is_active = models.BooleanField("active", default=True)
-    exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
+    exemption_reason = models.CharField(max_length=2, choices=ExemptionReason, blank=True)
     expiring_soon_days = models.PositiveIntegerField(null=True, blank=True)
     address_validation = models.BooleanField(null=True, blank=True)  # R63; None: inherit
     created_at = models.DateTimeField(auto_now_add=True)

@@ -42,27 +42,6 @@ def _document_model():
     return Customer.documents.rel.related_model
 
 
-def locked_main_address_customer_ids(company_ids) -> set[int]:
-    """R18, set-based for imports: ids of the customers of these companies whose main address
-    is locked (a document uses it). One query."""
-    document = _document_model()
-    return set(
-        document.objects.filter(uses_main_address=True, customer__company_id__in=list(company_ids))
-        .values_list("customer_id", flat=True)
-        .distinct()
-    )
-
-
-def locked_address_ids(customer_ids) -> set[int]:
-    """R18, set-based: ids of the addresses of these customers that a document refers to."""
-    document = _document_model()
-    return set(
-        document.objects.filter(address__customer_id__in=list(customer_ids))
-        .values_list("address_id", flat=True)
-        .distinct()
-    )
-
-
 def addresses_with_lock(customer: Customer) -> QuerySet[Address]:
     """The customer's addresses, each annotated `is_locked` (R18), with their channels."""
     document = _document_model()

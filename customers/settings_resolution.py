@@ -5,7 +5,7 @@ defaults. Three settings use this: the exemption reason, the "expiring soon" win
 address validation (R63).
 """
 
-from companies.models import Company, Tenant
+from companies.models import Company, ExemptionReason, Tenant
 from customers.models import Address, Customer
 
 # Setting name -> the tenant's field holding its default.
@@ -90,9 +90,7 @@ def address_settings(addresses, *, tenant: Tenant, customer: Customer) -> None:
 def setting_display(name: str, value) -> str:
     """The value as shown on pages: the reason's label, or a number of days."""
     if name == "exemption_reason":
-        from companies.models import EXEMPTION_REASONS
-
-        return dict(EXEMPTION_REASONS).get(value, value or "none")
+        return dict(ExemptionReason.choices).get(value, value or "none")
     if name == "address_validation":
         return (
             "on: a ZIP outside its state is an error"

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 
 from companies.forms import StorableTextForm
-from companies.models import EXEMPTION_REASONS
+from companies.models import ExemptionReason
 from customers.models import Address, Customer
 from customers.region_picker import RegionsField
 from customers.regions import region_choices
@@ -63,7 +63,7 @@ class DocumentDetailsForm(StorableTextForm):
     doc_type = forms.ChoiceField(label="Type", choices=DocumentType.choices)
     regions = RegionsField(help_text="One or several: multistate forms cover many.")
     exemption_reason = forms.ChoiceField(
-        choices=[("", "—"), *EXEMPTION_REASONS],
+        choices=[("", "—"), *ExemptionReason.choices],
         required=False,
         help_text="Left blank, the effective exemption reason of the address picked applies "
         "(the customer's for no address or the main address).",

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from companies.choices import BadgeChoices
-from companies.models import EXEMPTION_REASONS, Company, TenantOwned
+from companies.models import Company, ExemptionReason, TenantOwned
 from companies.scoping import ScopedManager
 from customers.models import Address, Customer
 
@@ -100,7 +100,7 @@ class Document(TenantOwned, StoredFile):
         default=DocumentType.EXEMPTION_CERTIFICATE,
     )
     regions = ArrayField(models.CharField(max_length=2), help_text="Regions covered")
-    exemption_reason = models.CharField(max_length=2, choices=EXEMPTION_REASONS, blank=True)
+    exemption_reason = models.CharField(max_length=2, choices=ExemptionReason, blank=True)
     signed_date = models.DateField(null=True, blank=True)
     effective_date = models.DateField()
     expiration_date = models.DateField(null=True, blank=True)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from companies.history import event_model
-from companies.models import EXEMPTION_REASONS, Company, Membership, Tenant
+from companies.models import Company, ExemptionReason, Membership, Tenant
 from companies.tenancy import Workspace, reachable_companies_q
 from customers.models import Address, ChannelKind, ContactChannel, Customer
 from documents.coverage import Scope, exposed_customers
@@ -159,7 +159,7 @@ HISTORY_FIELDS = {
 _LABELS = {
     "status": dict(DocumentStatus.choices),
     "doc_type": dict(DocumentType.choices),
-    "exemption_reason": dict(EXEMPTION_REASONS),
+    "exemption_reason": dict(ExemptionReason.choices),
 }
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from companies.history import history_context
-from companies.models import EXEMPTION_REASONS, Tenant
+from companies.models import ExemptionReason, Tenant
 from customers.models import Address, Customer
 from customers.regions import REGION_NAMES
 from customers.settings_resolution import effective_setting
@@ -33,7 +33,7 @@ def _validate(document: Document) -> None:
         errors["regions"] = f"Unknown region: {', '.join(unknown)}."
     elif len(set(document.regions)) != len(document.regions):
         errors["regions"] = "A region is listed twice."
-    if document.exemption_reason and document.exemption_reason not in dict(EXEMPTION_REASONS):
+    if document.exemption_reason and document.exemption_reason not in ExemptionReason.values:
         errors["exemption_reason"] = "Pick an exemption reason from the list."
     if document.effective_date is None:
         errors["effective_date"] = "The effective date is required."

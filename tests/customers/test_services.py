@@ -6,7 +6,6 @@ from django.db.models import F
 
 from customers import services
 from customers.models import Address, ChannelKind, Customer, ShipToLink, ShipToZone
-from customers.selectors import locked_address_ids, locked_main_address_customer_ids
 from tests.customers.helpers import make_address, make_document
 from tests.factories import make_company, make_customer
 
@@ -241,20 +240,6 @@ def test_locked_main_address_refuses_tax_components(alice):
         )
         customer.refresh_from_db()
         assert (customer.address_line1, customer.name1) == ("2 Main St", "Renamed")
-
-
-def test_set_based_lock_queries_for_imports(alice):
-    """R18: imports ask once which customers' main addresses and which addresses are locked."""
-    with alice.scope():
-        locked = make_customer(alice.company, "1")
-        free = make_customer(alice.company, "2")
-        by_address = make_customer(alice.company, "3")
-        address = make_address(by_address)
-        make_address(free)
-        make_document(locked, uses_main_address=True)
-        make_document(by_address, address=address)
-        assert locked_main_address_customer_ids([alice.company.pk]) == {locked.pk}
-        assert locked_address_ids([locked.pk, free.pk, by_address.pk]) == {address.pk}
 
 
 def test_delete_refused_while_documents_exist(alice):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
-from companies.models import Role
+from companies.models import ROLE_RANK, Role
 from tests.security.objects import Place
 from tests.security.test_isolation_matrix import URL_KINDS, _objects, _walk
 
@@ -161,7 +161,8 @@ def test_anonymous_posts_go_to_login(name, alice, client):
 
 
 def test_roles_are_ranked():
-    assert [Role(r).rank for r in (Role.VIEWER, Role.EDITOR, Role.ADMIN, Role.OWNER)] == [
+    """R2: each role can do what the roles below it can."""
+    assert [ROLE_RANK[r] for r in (Role.VIEWER, Role.EDITOR, Role.ADMIN, Role.OWNER)] == [
         1,
         2,
         3,
