@@ -18,6 +18,7 @@ from django.db.models import PROTECT
 from companies.models import Company, Membership, Role, Tenant
 from companies.tenancy import reachable_companies
 from companies.text import strip_invisible
+from companies.updates import KEEP, Keep, given
 
 TREE_LOCK_KEY = 7_114_001  # first key of pg_advisory_xact_lock(int, int); the tenant is the second
 
@@ -146,10 +147,49 @@ def _ensure_another_owner(membership: Membership) -> None:
 # --- the company tree --------------------------------------------------------------------------
 
 
+# What a company holds besides its name, code and place in the tree (R5, R19, R63).
+COMPANY_DETAILS = [
+    "legal_name",
+    "fein",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "country",
+    "zip",
+    "contact_email",
+    "require_tax_fields",
+    "exemption_reason",
+    "expiring_soon_days",
+    "address_validation",
+]
+
+
 @transaction.atomic
 def company_create(
-    *, tenant: Tenant, name: str, code: str, parent: Company | None = None, **details
+    *,
+    tenant: Tenant,
+    name: str,
+    code: str,
+    parent: Company | None = None,
+    legal_name: str = "",
+    fein: str = "",
+    address_line1: str = "",
+    address_line2: str = "",
+    city: str = "",
+    state: str = "",
+    country: str = "",
+    zip: str = "",
+    contact_email: str = "",
+    require_tax_fields: bool = False,
+    exemption_reason: str = "",
+    expiring_soon_days: int | None = None,
+    address_validation: bool | None = None,
 ) -> Company:
+    """A company of the tenant, a root or a child of `parent` placed in name order (R5, R6).
+    Raises ValidationError for a code already used in the tenant (case-insensitive), a parent
+    in another tenant, or a field the model refuses."""
+    details = given(locals(), COMPANY_DETAILS)
     lock_tree(tenant)
     code = strip_invisible(code or "")  # R42, R49: the key the import matches by
     if parent is not None and parent.tenant_id != tenant.pk:
@@ -181,8 +221,28 @@ def _sorted_place(parent: Company, name: str, exclude: Company | None = None):
 
 
 @transaction.atomic
-def company_update(*, company: Company, **fields) -> Company:
-    """Change a company's details (renaming included); the tree position stays."""
+def company_update(
+    *,
+    company: Company,
+    name: str | Keep = KEEP,
+    code: str | Keep = KEEP,
+    legal_name: str | Keep = KEEP,
+    fein: str | Keep = KEEP,
+    address_line1: str | Keep = KEEP,
+    address_line2: str | Keep = KEEP,
+    city: str | Keep = KEEP,
+    state: str | Keep = KEEP,
+    country: str | Keep = KEEP,
+    zip: str | Keep = KEEP,
+    contact_email: str | Keep = KEEP,
+    require_tax_fields: bool | Keep = KEEP,
+    exemption_reason: str | Keep = KEEP,
+    expiring_soon_days: int | None | Keep = KEEP,
+    address_validation: bool | None | Keep = KEEP,
+) -> Company:
+    """Change the fields given (renaming included; the rest keep their values); the tree
+    position stays, in name order among its siblings. ValidationError as company_create's."""
+    fields = given(locals(), ["name", "code", *COMPANY_DETAILS])
     lock_tree(company.tenant)
     if "code" in fields:
         fields["code"] = strip_invisible(fields["code"] or "")  # R42, R49, as imports match

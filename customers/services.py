@@ -4,12 +4,16 @@ Keyword-only functions, one transaction each, that validate, write and record wh
 the history (pghistory's triggers write the rows; the context says who, R14).
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from companies.history import history_context
 from companies.models import POSTAL_ADDRESS_FIELDS, Company, Tenant
 from companies.text import full_stop
+from companies.updates import KEEP, Keep, given
 from customers.locking import check_address_lock, check_main_address_lock
 from customers.models import (
     Address,
@@ -41,7 +45,7 @@ CUSTOMER_TEXT_FIELDS = [
 CUSTOMER_OTHER_FIELDS = ["kind", "exemption_reason", "expiring_soon_days", "address_validation"]
 
 
-def _delete(obj, actor) -> None:
+def _delete(obj: ShipToZone | ShipToLink | Contact | ContactChannel, actor: User | None) -> None:
     with transaction.atomic(), history_context(actor):
         obj.delete()
 
@@ -52,7 +56,7 @@ def _number_taken(company: Company, number: str) -> ValidationError:
     )
 
 
-def check_number_free(company: Company, number: str, exclude_pk=None) -> None:
+def check_number_free(company: Company, number: str, exclude_pk: int | None = None) -> None:
     taken = Customer.objects.filter(company=company, number=number)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
@@ -82,11 +86,10 @@ def validates_address(
     return bool(effective_setting("address_validation", company=company, tenant=company.tenant)[0])
 
 
-def _clean_customer(values: dict, company: Company, customer: Customer | None = None) -> dict:
+def _clean_customer(
+    values: dict[str, Any], company: Company, customer: Customer | None = None
+) -> dict[str, Any]:
     text = {k: v for k, v in values.items() if k in CUSTOMER_TEXT_FIELDS}
-    unknown = set(values) - set(CUSTOMER_TEXT_FIELDS) - set(CUSTOMER_OTHER_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown customer fields: {sorted(unknown)}")
     cleaned, errors = clean_customer_values(
         text,
         require_tax_fields=company.require_tax_fields,
@@ -97,10 +100,36 @@ def _clean_customer(values: dict, company: Company, customer: Customer | None = 
     return {**values, **cleaned}
 
 
-def customer_create(*, tenant: Tenant, company: Company, actor=None, **values) -> Customer:
-    """A customer in the company picked (R7), its number unique there after trimming (R8-R10)."""
+def customer_create(
+    *,
+    tenant: Tenant,
+    company: Company,
+    actor: User | None = None,
+    number: str = "",
+    alternate_id: str = "",
+    fein: str = "",
+    name1: str = "",
+    name2: str = "",
+    attention_name: str = "",
+    address_line1: str = "",
+    address_line2: str = "",
+    city: str = "",
+    state: str = "",
+    country: str = "",
+    zip: str = "",
+    phone: str = "",
+    fax: str = "",
+    email: str = "",
+    kind: str = CustomerKind.BILL_TO,
+    exemption_reason: str = "",
+    expiring_soon_days: int | None = None,
+    address_validation: bool | None = None,
+) -> Customer:
+    """A customer in the company picked (R7), its number unique there after trimming (R8-R10).
+    Raises ValidationError naming the fields that are refused (a blank number or name, a taken
+    number, a state or ZIP that does not fit the country)."""
+    values = given(locals(), CUSTOMER_TEXT_FIELDS + CUSTOMER_OTHER_FIELDS)
     with transaction.atomic(), history_context(actor):
-        values = {**dict.fromkeys(CUSTOMER_TEXT_FIELDS, ""), **values}
         values = _clean_customer(values, company)
         check_number_free(company, values["number"])
         customer = Customer(tenant=tenant, company=company, **values)
@@ -117,8 +146,33 @@ def _save_customer(customer: Customer) -> None:
         raise _number_taken(customer.company, customer.number) from error
 
 
-def customer_update(*, customer: Customer, actor=None, **values) -> Customer:
-    """Change the given fields; a locked main address refuses its tax components (R18)."""
+def customer_update(
+    *,
+    customer: Customer,
+    actor: User | None = None,
+    number: str | Keep = KEEP,
+    alternate_id: str | Keep = KEEP,
+    fein: str | Keep = KEEP,
+    name1: str | Keep = KEEP,
+    name2: str | Keep = KEEP,
+    attention_name: str | Keep = KEEP,
+    address_line1: str | Keep = KEEP,
+    address_line2: str | Keep = KEEP,
+    city: str | Keep = KEEP,
+    state: str | Keep = KEEP,
+    country: str | Keep = KEEP,
+    zip: str | Keep = KEEP,
+    phone: str | Keep = KEEP,
+    fax: str | Keep = KEEP,
+    email: str | Keep = KEEP,
+    kind: str | Keep = KEEP,
+    exemption_reason: str | Keep = KEEP,
+    expiring_soon_days: int | None | Keep = KEEP,
+    address_validation: bool | None | Keep = KEEP,
+) -> Customer:
+    """Change the fields given (the rest keep their values); a locked main address refuses
+    its tax components (R18). ValidationError as customer_create's."""
+    values = given(locals(), CUSTOMER_TEXT_FIELDS + CUSTOMER_OTHER_FIELDS)
     with transaction.atomic(), history_context(actor):
         values = _clean_customer(values, customer.company, customer)
         check_main_address_lock(customer, values)
@@ -132,7 +186,7 @@ def customer_update(*, customer: Customer, actor=None, **values) -> Customer:
     return customer
 
 
-def customer_set_active(*, customer: Customer, active: bool, actor=None) -> Customer:
+def customer_set_active(*, customer: Customer, active: bool, actor: User | None = None) -> Customer:
     """Make a customer active again (or inactive) by hand (R59); recorded in its history."""
     with transaction.atomic(), history_context(actor):
         customer.is_active = active
@@ -140,7 +194,7 @@ def customer_set_active(*, customer: Customer, active: bool, actor=None) -> Cust
     return customer
 
 
-def customer_delete(*, customer: Customer, actor=None) -> None:
+def customer_delete(*, customer: Customer, actor: User | None = None) -> None:
     """Delete a customer with no documents; its addresses, zones and links go with it."""
     with transaction.atomic(), history_context(actor):
         count = customer.documents.count()
@@ -155,7 +209,7 @@ def customer_delete(*, customer: Customer, actor=None) -> None:
 # --- ship-to zones and links (R11, R12) ---------------------------------------------------------
 
 
-def zone_add(*, customer: Customer, region: str, actor=None) -> ShipToZone:
+def zone_add(*, customer: Customer, region: str, actor: User | None = None) -> ShipToZone:
     region = (region or "").strip().upper()
     if region not in REGION_NAMES:
         raise ValidationError({"region": f"{region!r} is not a US state or Canadian province."})
@@ -172,11 +226,11 @@ def zone_add(*, customer: Customer, region: str, actor=None) -> ShipToZone:
         )
 
 
-def zone_remove(*, zone: ShipToZone, actor=None) -> None:
+def zone_remove(*, zone: ShipToZone, actor: User | None = None) -> None:
     _delete(zone, actor)
 
 
-def check_link(*, billing: Customer, shipping: Customer, exclude_pk=None) -> None:
+def check_link(*, billing: Customer, shipping: Customer, exclude_pk: int | None = None) -> None:
     """R12, for every way a link is made by hand (the app, the admin): another customer of the
     billing customer's company, not linked to it yet; the billing side a bill-to customer, the
     shipping side a ship-to customer. (Imports link as their rows say: a file may name a bill-to
@@ -205,7 +259,7 @@ def check_link(*, billing: Customer, shipping: Customer, exclude_pk=None) -> Non
         raise ValidationError(f"{shipping} is already linked to {full_stop(str(billing))}")
 
 
-def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLink:
+def link_add(*, billing: Customer, shipping_number: str, actor: User | None = None) -> ShipToLink:
     """Link a shipping customer of the same company, found by its number (R12)."""
     number = (shipping_number or "").strip()
     if not number:
@@ -230,7 +284,7 @@ def link_add(*, billing: Customer, shipping_number: str, actor=None) -> ShipToLi
         )
 
 
-def link_remove(*, link: ShipToLink, actor=None) -> None:
+def link_remove(*, link: ShipToLink, actor: User | None = None) -> None:
     _delete(link, actor)
 
 
@@ -255,10 +309,9 @@ ADDRESS_FIELDS = [
 ]
 
 
-def _clean_address(values: dict, customer: Customer, address: Address | None = None) -> dict:
-    unknown = set(values) - set(ADDRESS_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown address fields: {sorted(unknown)}")
+def _clean_address(
+    values: dict[str, Any], customer: Customer, address: Address | None = None
+) -> dict[str, Any]:
     text = {k: values[k] for k in ("state", "country", "zip") if k in values}
     # R10 applies to every address, and R63 by the address's own setting or its customer's.
     validate = validates_address(
@@ -301,15 +354,58 @@ def _save_address(address: Address) -> Address:
     return address
 
 
-def address_create(*, customer: Customer, actor=None, **values) -> Address:
+def address_create(
+    *,
+    customer: Customer,
+    actor: User | None = None,
+    label: str = "",
+    line1: str = "",
+    line2: str = "",
+    city: str = "",
+    county: str = "",
+    state: str = "",
+    country: str = "",
+    zip: str = "",
+    is_bill_to: bool = False,
+    is_ship_to: bool = False,
+    is_statements: bool = False,
+    is_active: bool = True,
+    exemption_reason: str = "",
+    expiring_soon_days: int | None = None,
+    address_validation: bool | None = None,
+) -> Address:
+    """Another address of the customer (R15-R17). Raises ValidationError for no purpose, a
+    second active Statements address, or a state or ZIP that does not fit the country."""
+    values = given(locals(), ADDRESS_FIELDS)
     with transaction.atomic(), history_context(actor):
         values = _clean_address(values, customer)
         address = Address(tenant_id=customer.tenant_id, customer=customer, **values)
         return _save_address(address)
 
 
-def address_update(*, address: Address, actor=None, **values) -> Address:
-    """Change an address; its tax components are refused once a document uses it (R18)."""
+def address_update(
+    *,
+    address: Address,
+    actor: User | None = None,
+    label: str | Keep = KEEP,
+    line1: str | Keep = KEEP,
+    line2: str | Keep = KEEP,
+    city: str | Keep = KEEP,
+    county: str | Keep = KEEP,
+    state: str | Keep = KEEP,
+    country: str | Keep = KEEP,
+    zip: str | Keep = KEEP,
+    is_bill_to: bool | Keep = KEEP,
+    is_ship_to: bool | Keep = KEEP,
+    is_statements: bool | Keep = KEEP,
+    is_active: bool | Keep = KEEP,
+    exemption_reason: str | Keep = KEEP,
+    expiring_soon_days: int | None | Keep = KEEP,
+    address_validation: bool | None | Keep = KEEP,
+) -> Address:
+    """Change the fields given; an address's tax components are refused once a document uses
+    it (R18). ValidationError as address_create's."""
+    values = given(locals(), ADDRESS_FIELDS)
     with transaction.atomic(), history_context(actor):
         values = _clean_address(values, address.customer, address)
         check_address_lock(address, values)
@@ -318,7 +414,9 @@ def address_update(*, address: Address, actor=None, **values) -> Address:
         return _save_address(address)
 
 
-def contact_create(*, customer: Customer, name: str, title: str = "", actor=None) -> Contact:
+def contact_create(
+    *, customer: Customer, name: str, title: str = "", actor: User | None = None
+) -> Contact:
     with transaction.atomic(), history_context(actor):
         contact = Contact(
             tenant_id=customer.tenant_id,
@@ -331,17 +429,23 @@ def contact_create(*, customer: Customer, name: str, title: str = "", actor=None
         return contact
 
 
-def contact_update(*, contact: Contact, actor=None, **values) -> Contact:
+def contact_update(
+    *,
+    contact: Contact,
+    actor: User | None = None,
+    name: str | Keep = KEEP,
+    title: str | Keep = KEEP,
+) -> Contact:
+    """Rename a contact or change its title (R16)."""
     with transaction.atomic(), history_context(actor):
-        for name in ("name", "title"):
-            if name in values:
-                setattr(contact, name, (values[name] or "").strip())
+        for field, value in given(locals(), ["name", "title"]).items():
+            setattr(contact, field, (value or "").strip())
         contact.full_clean(exclude=["tenant", "customer"])
         contact.save()
         return contact
 
 
-def contact_delete(*, contact: Contact, actor=None) -> None:
+def contact_delete(*, contact: Contact, actor: User | None = None) -> None:
     _delete(contact, actor)
 
 
@@ -352,7 +456,7 @@ def channel_add(
     label: str = "",
     address: Address | None = None,
     contact: Contact | None = None,
-    actor=None,
+    actor: User | None = None,
 ) -> ContactChannel:
     """A phone number or email for an address or a contact (R16)."""
     if (address is None) == (contact is None):
@@ -386,5 +490,5 @@ def channel_add(
         return channel
 
 
-def channel_remove(*, channel: ContactChannel, actor=None) -> None:
+def channel_remove(*, channel: ContactChannel, actor: User | None = None) -> None:
     _delete(channel, actor)
