@@ -147,21 +147,12 @@ def _ensure_another_owner(membership: Membership) -> None:
 # --- the company tree --------------------------------------------------------------------------
 
 
-# What a company holds besides its name, code and place in the tree (R5, R19, R63).
+# What a company holds besides its name, code and place in the tree (R5, R19, R63): the
+# parameters of company_create and company_update after those.
 COMPANY_DETAILS = [
-    "legal_name",
-    "fein",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "country",
-    "zip",
-    "contact_email",
-    "require_tax_fields",
-    "exemption_reason",
-    "expiring_soon_days",
-    "address_validation",
+    field.name
+    for field in Company._meta.concrete_fields
+    if field.editable and field.name not in ("id", "tenant", "name", "code", "parent")
 ]
 
 
