@@ -13,7 +13,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_scopes import scope
 
 from accounts.models import User
 from companies.history import history_context
@@ -172,38 +171,37 @@ def certificate_request_fulfil(
 ) -> list[Document]:
     """Store what the customer uploaded as pending documents of the request's customer and mark
     the request fulfilled, all or nothing (R29). Each upload is a file with the basic fields
-    (`PublicUpload`)."""
+    (`PublicUpload`). Runs in the request's tenant scope (the public page's)."""
     if not uploads:
         raise ValidationError("Choose at least one file.")
     documents: list[Document] = []
-    with scope(tenant=certificate_request.tenant_id):
-        try:
-            with transaction.atomic(), history_context(**link_history(certificate_request)):
-                locked = _locked(certificate_request)
-                if not is_open(locked):
-                    raise ValidationError("This request is no longer open.")
-                for upload in uploads:
-                    documents.append(
-                        document_create(
-                            tenant=certificate_request.tenant,
-                            customer=certificate_request.customer,
-                            actor=None,
-                            uploaded_file=upload.file,
-                            doc_type=upload.doc_type,
-                            regions=upload.regions,
-                            effective_date=upload.effective_date,
-                            expiration_date=upload.expiration_date,
-                            certificate_request=locked,
-                            history=link_history(certificate_request),
-                        )
+    try:
+        with transaction.atomic(), history_context(**link_history(certificate_request)):
+            locked = _locked(certificate_request)
+            if not is_open(locked):
+                raise ValidationError("This request is no longer open.")
+            for upload in uploads:
+                documents.append(
+                    document_create(
+                        tenant=certificate_request.tenant,
+                        customer=certificate_request.customer,
+                        actor=None,
+                        uploaded_file=upload.file,
+                        doc_type=upload.doc_type,
+                        regions=upload.regions,
+                        effective_date=upload.effective_date,
+                        expiration_date=upload.expiration_date,
+                        certificate_request=locked,
+                        history=link_history(certificate_request),
                     )
-                locked.status = RequestStatus.FULFILLED
-                locked.fulfilled_at = timezone.now()
-                locked.save(update_fields=["status", "fulfilled_at"])
-        except BaseException:
-            for document in documents:  # stored before a later one failed
-                delete_stored_file(document)
-            raise
+                )
+            locked.status = RequestStatus.FULFILLED
+            locked.fulfilled_at = timezone.now()
+            locked.save(update_fields=["status", "fulfilled_at"])
+    except BaseException:
+        for document in documents:  # stored before a later one failed
+            delete_stored_file(document)
+        raise
     certificate_request.status = RequestStatus.FULFILLED
     return documents
 

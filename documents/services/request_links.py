@@ -9,7 +9,6 @@ link stops working. `documents.tasks` calls these; this module never enqueues an
 
 from django.db import transaction
 from django.utils import timezone
-from django_scopes import scope, scopes_disabled
 
 from companies.history import history_context
 from companies.tokens import hash_token, new_token
@@ -20,12 +19,12 @@ from documents.selectors import is_open
 def find_by_token(token: str) -> CertificateRequest | None:
     """The request a public link points at, whatever its tenant. The token is the only key:
     nothing else about the request is asked of or shown to the visitor (R28)."""
-    with scopes_disabled():
-        return (
-            CertificateRequest.objects.select_related("tenant", "customer", "company")
-            .filter(token_hash=hash_token(token))
-            .first()
-        )
+    return (
+        CertificateRequest.objects.with_scopes_disabled()
+        .select_related("tenant", "customer", "company")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
 
 
 def link_history(certificate_request: CertificateRequest) -> dict[str, str]:
@@ -54,14 +53,11 @@ def certificate_request_mark_sent(
 
 
 def certificate_request_mark_opened(*, certificate_request: CertificateRequest) -> None:
-    """The first visit of the public page marks a sent request opened (R30)."""
+    """The first visit of the public page marks a sent request opened (R30); in the request's
+    tenant scope (the page's)."""
     if certificate_request.status != RequestStatus.SENT:
         return
-    with (
-        scope(tenant=certificate_request.tenant_id),
-        transaction.atomic(),
-        history_context(**link_history(certificate_request)),
-    ):
+    with transaction.atomic(), history_context(**link_history(certificate_request)):
         updated = CertificateRequest.objects.filter(
             pk=certificate_request.pk, status=RequestStatus.SENT
         ).update(status=RequestStatus.OPENED, opened_at=timezone.now())

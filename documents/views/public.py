@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django_scopes import scope
 
 from customers.regions import REGION_NAMES
 from documents.files import capped_upload
@@ -91,7 +92,9 @@ def request_upload(request, token):
             "address. Wait a few minutes, then try again.",
             "Please wait",
         )
-    return _upload_page(request, certificate_request)
+    # No /t/<slug>/ in the link, so no scope from the middleware: the token names the tenant.
+    with scope(tenant=certificate_request.tenant_id):
+        return _upload_page(request, certificate_request)
 
 
 @capped_upload(max_files=MAX_FILES)
