@@ -402,7 +402,7 @@ def web_import(path: Path, company, user) -> dict:
             raise RuntimeError(f"the web import's validation ended {status}")
         with scope(tenant=company.tenant_id):
             batch = ImportBatch.objects.get(pk=batch.pk)
-            services.batch_start_apply(batch, user=user)
+            services.batch_start_apply(batch=batch, user=user)
         apply, apply_still, status = _watch(
             batch.pk, company.tenant_id, {Status.APPLIED, Status.FAILED}
         )

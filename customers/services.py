@@ -312,7 +312,7 @@ ADDRESS_FIELDS = [
 def _clean_address(
     values: dict[str, Any], customer: Customer, address: Address | None = None
 ) -> dict[str, Any]:
-    text = {k: values[k] for k in ("state", "country", "zip") if k in values}
+    text: dict[str, str] = {k: values[k] for k in ("state", "country", "zip") if k in values}
     # R10 applies to every address, and R63 by the address's own setting or its customer's.
     validate = validates_address(
         values, company=customer.company, address=address or Address(customer=customer)

@@ -9,20 +9,24 @@ import logging
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import User
 from companies.history import history_context
+from companies.models import Company, Tenant
 from companies.uploads import max_upload_bytes, storing_upload, too_large_message
 from imports import engine
 from imports.csv_reader import is_csv, open_table
@@ -35,11 +39,11 @@ from imports.undo import undo
 logger = logging.getLogger(__name__)
 
 
-def _storage_name(tenant, suffix: str) -> str:
+def _storage_name(tenant: Tenant, suffix: str) -> str:
     return f"tenants/{tenant.public_id}/imports/{uuid.uuid4().hex}{suffix}"
 
 
-def _store(tenant, source, original_name: str) -> str:
+def _store(tenant: Tenant, source: IO[bytes], original_name: str) -> str:
     """Store an upload under a generated name that keeps its kind (.csv or .xlsx, R58);
     ValidationError when the storage fails (R61)."""
     suffix = ".csv" if is_csv(original_name) else ".xlsx"
@@ -116,11 +120,17 @@ def _save_result(batch: ImportBatch, result: engine.Result) -> None:
 
 
 def batch_create(
-    *, tenant, company, user, uploaded_file, replace: bool, mirror: bool = False
+    *,
+    tenant: Tenant,
+    company: Company,
+    user: User,
+    uploaded_file: UploadedFile,
+    replace: bool,
+    mirror: bool = False,
 ) -> ImportBatch:
     """Store the upload and validate it in the background (R38, R40); `mirror`: the file is
     the company's whole customer list (R59)."""
-    if uploaded_file.size > max_upload_bytes():  # R40; the web page refuses it sooner
+    if (uploaded_file.size or 0) > max_upload_bytes():  # R40; the web page refuses it sooner
         raise ValidationError(too_large_message(uploaded_file.name or "The file"))
     from imports.tasks import validate_batch
 
@@ -142,7 +152,7 @@ def batch_create(
     return batch
 
 
-def batch_validate(batch: ImportBatch) -> ImportBatch:
+def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     """Read and check every row, store the preview: status ready, or failed when refused."""
     version = company_version(batch.company_id)
     try:
@@ -202,7 +212,7 @@ def preview_is_stale(batch: ImportBatch) -> bool:
     )
 
 
-def batch_start_apply(batch: ImportBatch, *, user) -> ImportBatch:
+def batch_start_apply(*, batch: ImportBatch, user: User) -> ImportBatch:
     """Mark a ready batch (or one whose apply failed for a reason other than its rows) as
     applying and apply it in the background (R39, R40). Refused at once while another batch of
     the company is applying (R57). A stale preview is never applied: the batch fails with
@@ -229,10 +239,10 @@ def batch_start_apply(batch: ImportBatch, *, user) -> ImportBatch:
     return batch
 
 
-def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
+def batch_apply(*, batch: ImportBatch, user: User | int) -> ImportBatch:
     """Apply the valid rows in one transaction (R39): all of them or none. The worker holds the
     company's import lock throughout, which tells a running apply from a crashed one."""
-    user_id = getattr(user, "pk", user)
+    user_id = user if isinstance(user, int) else user.pk  # the task passes the id
     try:
         with holding_company_lock(batch.company_id):
             batch.refresh_from_db()
@@ -265,7 +275,7 @@ def batch_apply(batch: ImportBatch, *, user) -> ImportBatch:
     return batch
 
 
-def batch_mark_failed(batch: ImportBatch, *, user) -> ImportBatch:
+def batch_mark_failed(*, batch: ImportBatch, user: User) -> ImportBatch:
     """Recover a batch left "applying" by a worker that crashed (R40): allowed only while no
     one holds the company's import lock (a running apply holds it from start to end). The
     crashed apply's transaction rolled back, so nothing of it was written; unless the worker
@@ -306,7 +316,7 @@ def apply_committed_at(batch: ImportBatch):
     )
 
 
-def batch_revalidate(batch: ImportBatch, *, user) -> ImportBatch:
+def batch_revalidate(*, batch: ImportBatch, user: User) -> ImportBatch:
     """Check a batch again whose checking failed for a reason other than its file (R60)."""
     from imports.tasks import validate_batch
 
@@ -325,7 +335,7 @@ def batch_revalidate(batch: ImportBatch, *, user) -> ImportBatch:
     return batch
 
 
-def batch_cancel(batch: ImportBatch, *, user) -> ImportBatch:
+def batch_cancel(*, batch: ImportBatch, user: User) -> ImportBatch:
     cancelled = ImportBatch.objects.filter(
         pk=batch.pk, status__in=[Status.READY, Status.VALIDATING, Status.FAILED]
     ).update(status=Status.CANCELLED, message=f"Cancelled by {user}.")
@@ -336,7 +346,7 @@ def batch_cancel(batch: ImportBatch, *, user) -> ImportBatch:
     return batch
 
 
-def batch_undo(batch: ImportBatch, *, user) -> ImportBatch:
+def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
     """Restore what the batch changed unless a later change touched it (R39)."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -393,7 +403,9 @@ def batch_file_head(batch: ImportBatch, *, rows: int) -> tuple[tuple[str, ...], 
     return sheet.header, head
 
 
-def mapping_save(*, company, user, name: str, header, pairs: dict[str, str]) -> ColumnMapping:
+def mapping_save(
+    *, company: Company, user: User, name: str, header: Sequence[str], pairs: dict[str, str]
+) -> ColumnMapping:
     """Save the company's mapping `name` (replacing one of that name) for files with these
     titles: pairs is {template title: file title or ""}. ValidationError, by template title,
     when the key is not mapped or a column serves two fields."""
@@ -417,7 +429,7 @@ def mapping_save(*, company, user, name: str, header, pairs: dict[str, str]) -> 
     return mapping
 
 
-def batch_map(batch: ImportBatch, *, user, name: str, pairs: dict[str, str]) -> ImportBatch:
+def batch_map(*, batch: ImportBatch, user: User, name: str, pairs: dict[str, str]) -> ImportBatch:
     """Save the mapping and check the batch's file again through it (R58), in the background."""
     from imports.tasks import validate_batch
 
@@ -455,17 +467,17 @@ class ImportResult:
 
 
 def import_file(
-    path,
+    path: str | Path,
     *,
-    tenant,
-    company,
-    user=None,
-    replace=False,
-    mirror=False,
+    tenant: Tenant,
+    company: Company,
+    user: User | None = None,
+    replace: bool = False,
+    mirror: bool = False,
     mapping: str = "",
-    dry_run=False,
-    skip_errors=False,
-    progress=None,
+    dry_run: bool = False,
+    skip_errors: bool = False,
+    progress: Callable[..., None] | None = None,
 ) -> ImportResult:
     """Import a workbook into `company`: validate, then apply unless `dry_run`. With `mirror`
     the file is the company's whole customer list: customers missing from it become inactive

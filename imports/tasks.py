@@ -18,7 +18,7 @@ def validate_batch(*, batch_id: int, tenant_id: int) -> str:
         batch = ImportBatch.objects.select_related("company").get(pk=batch_id)
         if batch.status != Status.VALIDATING:
             return batch.status
-        return services.batch_validate(batch).status
+        return services.batch_validate(batch=batch).status
     except Exception:
         _failed(batch_id, Status.VALIDATING, Retry.VALIDATE, "Checking the file")
         raise
@@ -30,7 +30,7 @@ def apply_batch(*, batch_id: int, tenant_id: int, user_id: int) -> str:
         batch = ImportBatch.objects.select_related("company").get(pk=batch_id)
         if batch.status != Status.APPLYING:
             return batch.status
-        return services.batch_apply(batch, user=user_id).status
+        return services.batch_apply(batch=batch, user=user_id).status
     except Exception:
         _failed(batch_id, Status.APPLYING, Retry.APPLY, "Applying")
         raise

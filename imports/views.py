@@ -240,7 +240,7 @@ def _act(
     given and the batch ended failed, else `success`."""
     batch = get_batch(request.membership, public_id)
     try:
-        batch = service(batch, user=request.user)
+        batch = service(batch=batch, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

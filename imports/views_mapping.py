@@ -47,7 +47,7 @@ def batch_map(request, tenant_slug, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.batch_map(
-                batch, user=request.user, name=form.cleaned_data["name"], pairs=form.pairs()
+                batch=batch, user=request.user, name=form.cleaned_data["name"], pairs=form.pairs()
             )
         except ValidationError as error:
             form.add_error(None, error)

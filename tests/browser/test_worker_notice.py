@@ -40,7 +40,9 @@ def test_no_worker_warning_shown_and_absent_while_a_worker_applies(
         )
     run_worker_batch()  # checked; that worker has stopped since
     with scope(tenant=alice.tenant.pk):
-        batch = services.batch_start_apply(ImportBatch.objects.get(pk=batch.pk), user=alice.admin)
+        batch = services.batch_start_apply(
+            batch=ImportBatch.objects.get(pk=batch.pk), user=alice.admin
+        )
     assert batch.status == Status.APPLYING
 
     log_in(page, alice.admin.email, password)

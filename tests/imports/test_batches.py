@@ -27,7 +27,7 @@ def _ready_batch(alice, path, django_capture_on_commit_callbacks, replace=False)
 
 def _apply(alice, batch):
     with scope(tenant=alice.tenant.pk):
-        return services.batch_apply(batch, user=alice.editor)
+        return services.batch_apply(batch=batch, user=alice.editor)
 
 
 @pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_apply_writes_valid_rows_and_undo_restores(
     with scope(tenant=alice.tenant.pk):
         assert Customer.objects.get(number="100").city == "Dallas"
         assert set(Customer.objects.values_list("number", flat=True)) == {"100", "200"}
-        batch = services.batch_undo(batch, user=alice.editor)
+        batch = services.batch_undo(batch=batch, user=alice.editor)
         assert batch.status == Status.UNDONE and batch.not_restored == []
         acme = Customer.objects.get(number="100")
         assert acme.city == "Austin" and not acme.zones.exists()
@@ -124,7 +124,7 @@ def test_undo_keeps_later_changes_and_lists_them(
         later = Customer.objects.get(number="200")
         later.name1 = "Renamed"
         later.save()
-        batch = services.batch_undo(batch, user=alice.editor)
+        batch = services.batch_undo(batch=batch, user=alice.editor)
         acme = Customer.objects.get(number="100")
         assert acme.city == "Plano" and acme.phone == "1"
         assert Customer.objects.filter(number="200").exists()
@@ -179,10 +179,10 @@ def test_cancel(alice, tmp_path, django_capture_on_commit_callbacks):
         django_capture_on_commit_callbacks,
     )
     with scope(tenant=alice.tenant.pk):
-        batch = services.batch_cancel(batch, user=alice.editor)
+        batch = services.batch_cancel(batch=batch, user=alice.editor)
         assert batch.status == Status.CANCELLED
         with pytest.raises(Exception, match="ready"):
-            services.batch_start_apply(batch, user=alice.editor)
+            services.batch_start_apply(batch=batch, user=alice.editor)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -231,12 +231,12 @@ def test_stale_preview_is_never_applied(alice, tmp_path, django_capture_on_commi
     assert b.counts["new"] == 2
     assert _apply(alice, a).status == Status.APPLIED
     with scope(tenant=alice.tenant.pk):
-        b = services.batch_start_apply(b, user=alice.editor)  # the web's way
+        b = services.batch_start_apply(batch=b, user=alice.editor)  # the web's way
     assert b.status == Status.FAILED and b.message == services.STALE
     with scope(tenant=alice.tenant.pk):
         assert set(Customer.objects.values_list("city", flat=True)) == {"Austin"}
     with scope(tenant=alice.tenant.pk), django_capture_on_commit_callbacks(execute=True):
-        services.batch_revalidate(b, user=alice.editor)
+        services.batch_revalidate(batch=b, user=alice.editor)
     with scope(tenant=alice.tenant.pk):
         b = ImportBatch.objects.select_related("company").get(pk=b.pk)
     assert b.status == Status.READY and b.counts["new"] == 0 and b.counts["updated"] == 2
@@ -263,7 +263,7 @@ def test_worker_refuses_a_preview_made_stale_by_an_undo(
         django_capture_on_commit_callbacks,
     )
     with scope(tenant=alice.tenant.pk):
-        services.batch_undo(ImportBatch.objects.get(pk=a.pk), user=alice.editor)
+        services.batch_undo(batch=ImportBatch.objects.get(pk=a.pk), user=alice.editor)
     b = _apply(alice, b)
     assert b.status == Status.FAILED and b.message == services.STALE and b.retry == "validate"
     with scope(tenant=alice.tenant.pk):

@@ -31,7 +31,7 @@ def _batch(alice, tmp_path, name, numbers, django_capture_on_commit_callbacks, *
             )
         batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
         if apply:
-            batch = services.batch_apply(batch, user=alice.editor)
+            batch = services.batch_apply(batch=batch, user=alice.editor)
     return batch
 
 

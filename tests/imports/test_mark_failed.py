@@ -32,7 +32,7 @@ def applying(alice, tmp_path, django_capture_on_commit_callbacks):
                 uploaded_file=wb.upload(path),
                 replace=False,
             )
-        batch = services.batch_start_apply(batch, user=alice.editor)  # its task is not run
+        batch = services.batch_start_apply(batch=batch, user=alice.editor)  # its task is not run
     assert batch.status == Status.APPLYING
     return batch
 
@@ -57,7 +57,7 @@ def test_admin_marks_a_stuck_batch_failed(alice, login, applying):
         batch = ImportBatch.objects.select_related("company").get(pk=applying.pk)
         assert batch.status == Status.FAILED
         assert f"Marked failed by {alice.admin}" in batch.message
-        assert services.batch_apply(batch, user=alice.editor).status == Status.FAILED
+        assert services.batch_apply(batch=batch, user=alice.editor).status == Status.FAILED
         assert not Customer.objects.exists()
 
 
@@ -111,7 +111,7 @@ def test_a_running_apply_holds_the_lock_from_the_first_row(alice, applying, monk
     monkeypatch.setattr(services, "_progress", progress)
     with scope(tenant=alice.tenant.pk):
         batch = ImportBatch.objects.select_related("company").get(pk=applying.pk)
-        assert services.batch_apply(batch, user=alice.editor).status == Status.APPLIED
+        assert services.batch_apply(batch=batch, user=alice.editor).status == Status.APPLIED
     assert seen and all(seen)
     assert not company_lock_held(alice.company.pk)
 
@@ -130,5 +130,5 @@ def test_a_worker_that_died_after_writing_leaves_the_batch_applied(alice, login,
         batch = ImportBatch.objects.select_related("company").get(pk=applying.pk)
         assert batch.status == Status.APPLIED and batch.applied_at
         assert Customer.objects.get().name1 == "Acme"
-        assert services.batch_undo(batch, user=alice.admin).status == Status.UNDONE
+        assert services.batch_undo(batch=batch, user=alice.admin).status == Status.UNDONE
         assert not Customer.objects.exists()

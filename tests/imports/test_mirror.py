@@ -60,10 +60,10 @@ def test_mirror_deactivates_missing_customers_then_a_later_file_brings_one_back_
     assert _active(alice)["300"] is True and _active(alice)["400"] is False
 
     with scope(tenant=alice.tenant.pk):
-        batch_undo(second.batch, user=alice.editor)
+        batch_undo(batch=second.batch, user=alice.editor)
     assert _active(alice)["300"] is False
     with scope(tenant=alice.tenant.pk):
-        batch_undo(ImportBatch.objects.get(pk=first.batch.pk), user=alice.editor)
+        batch_undo(batch=ImportBatch.objects.get(pk=first.batch.pk), user=alice.editor)
     assert _active(alice) == {"100": True, "200": True, "300": True, "400": True}
 
 

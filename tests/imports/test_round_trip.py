@@ -220,7 +220,7 @@ def test_routed_import_undoes_in_every_company(alice, tree, tmp_path):
     assert result.counts["new"] == 1 and result.counts["updated"] == 1
     with scope(tenant=alice.tenant.pk):
         assert Customer.objects.get(company=tree["west_ca"], number="100").city == "Dallas"
-        batch_undo(result.batch, user=alice.editor)
+        batch_undo(batch=result.batch, user=alice.editor)
     assert _snapshot(alice) == before
 
 

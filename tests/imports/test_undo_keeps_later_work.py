@@ -70,7 +70,7 @@ def _applied(alice, tmp_path, numbers, django_capture_on_commit_callbacks) -> Im
                 replace=False,
             )
         batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
-        batch = services.batch_apply(batch, user=alice.editor)
+        batch = services.batch_apply(batch=batch, user=alice.editor)
     assert batch.status == Status.APPLIED
     return batch
 
@@ -96,7 +96,7 @@ def test_undo_keeps_a_created_customer_with_later_work(
     with scope(tenant=alice.tenant.pk):
         created = Customer.objects.get(number="200")
         MAKERS[key](created, other, alice.editor)
-        batch = services.batch_undo(batch, user=alice.editor)
+        batch = services.batch_undo(batch=batch, user=alice.editor)
         assert set(Customer.objects.values_list("number", flat=True)) == {"200", "900"}
     (kept,) = batch.not_restored
     assert kept["number"] == "200" and "kept" in kept["reason"]

@@ -172,8 +172,8 @@ def test_an_import_and_its_undo_name_and_link_their_batch_on_the_history_tab(
         )
     with scope(tenant=alice.tenant.pk):
         batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
-        batch = import_services.batch_apply(batch, user=alice.editor)
-        import_services.batch_undo(batch, user=alice.editor)
+        batch = import_services.batch_apply(batch=batch, user=alice.editor)
+        import_services.batch_undo(batch=batch, user=alice.editor)
     rows = _history_rows(login(alice.viewer), alice, customer)
     link = f'href="/t/alice/imports/{batch.public_id}/"'
     undo, applied = rows[0], rows[1]

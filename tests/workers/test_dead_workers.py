@@ -96,12 +96,12 @@ def test_worker_killed_mid_validation(alice, tmp_path, database_tasks, worker_pr
     assert task.status == "FAILED" and "WorkerDied" in task.exception_class_path
 
     with scope(tenant=alice.tenant.pk):
-        services.batch_revalidate(batch, user=alice.editor)
+        services.batch_revalidate(batch=batch, user=alice.editor)
     run_worker_batch()
     batch = _batch(batch)
     assert batch.status == Status.READY and batch.counts["new"] == 2
     with scope(tenant=alice.tenant.pk):
-        services.batch_start_apply(batch, user=alice.editor)
+        services.batch_start_apply(batch=batch, user=alice.editor)
     run_worker_batch()
     assert _batch(batch).status == Status.APPLIED
     with scope(tenant=alice.tenant.pk):
@@ -116,7 +116,7 @@ def test_worker_killed_mid_apply(alice, tmp_path, database_tasks, worker_process
     batch = _batch(batch)
     assert batch.status == Status.READY
     with scope(tenant=alice.tenant.pk):
-        services.batch_start_apply(batch, user=alice.editor)
+        services.batch_start_apply(batch=batch, user=alice.editor)
     with lock_held_elsewhere(alice.company.pk):  # the worker's apply waits in the middle
         worker = worker_process()
         wait_for(someone_waits_on_a_lock, what="the worker to be applying")
@@ -133,7 +133,7 @@ def test_worker_killed_mid_apply(alice, tmp_path, database_tasks, worker_process
     assert "nothing was written. Apply it again." in batch.message
     with scope(tenant=alice.tenant.pk):
         assert not Customer.objects.exists()
-        services.batch_start_apply(batch, user=alice.editor)
+        services.batch_start_apply(batch=batch, user=alice.editor)
     run_worker_batch()
     assert _batch(batch).status == Status.APPLIED
     with scope(tenant=alice.tenant.pk):
