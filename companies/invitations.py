@@ -7,6 +7,7 @@ SHA-256, as for certificate requests (R28).
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from companies.models import Company, Invitation, InvitationStatus, Membership, Tenant
 from companies.services import check_membership_change
 from companies.tenancy import reachable_companies_q
@@ -44,10 +46,10 @@ def invitation_create(
     *,
     tenant: Tenant,
     actor_membership: Membership | None,
-    invited_by,
+    invited_by: User,
     email: str,
     role: str,
-    companies=(),
+    companies: Iterable[Company] = (),
     base_url: str,
 ) -> Invitation:
     """Invite `email` with a role and (optionally) companies; the email goes from the worker.
@@ -133,7 +135,7 @@ def account_exists(invitation: Invitation) -> bool:
     return get_user_model().objects.filter(email__iexact=invitation.email).exists()
 
 
-def invitation_accept(*, invitation: Invitation, user) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """The invitee (`user`, whose email must be the invited one) joins the tenant with the
     invitation's role and companies. Raises ValidationError when the invitation is no longer
     pending, is for another address, or its companies were deleted meanwhile. Runs in the
@@ -160,7 +162,9 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     return membership
 
 
-def invitation_accept_new_account(*, invitation: Invitation, password: str, full_name: str = ""):
+def invitation_accept_new_account(
+    *, invitation: Invitation, password: str, full_name: str = ""
+) -> User:
     """Make the invitee's account with the password they chose, and accept. Returns the user.
     Raises ValidationError if an account with the address exists by now (log in instead)."""
     User = get_user_model()

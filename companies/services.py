@@ -6,6 +6,7 @@ tree can corrupt it.
 """
 
 import secrets
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -67,7 +68,7 @@ def _check_can_grant(actor_membership: Membership | None, role: str) -> None:
         )
 
 
-def _check_within_reach(actor_membership: Membership | None, companies) -> None:
+def _check_within_reach(actor_membership: Membership | None, companies: Sequence[Company]) -> None:
     """An admin limited to some companies manages only members limited to those (R2).
 
     Otherwise such an admin could add an account reaching every company and log in with it.
@@ -85,7 +86,7 @@ def check_membership_change(
     *,
     actor_membership: Membership | None,
     role: str,
-    companies=(),
+    companies: Iterable[Company] = (),
     membership: Membership | None = None,
 ) -> None:
     """May the actor give `membership` (None: a new one) this role and these companies? (R2)
@@ -113,7 +114,11 @@ def check_membership_removal(
 
 @transaction.atomic
 def membership_update(
-    *, membership: Membership, actor_membership: Membership | None, role: str, companies=()
+    *,
+    membership: Membership,
+    actor_membership: Membership | None,
+    role: str,
+    companies: Iterable[Company] = (),
 ) -> Membership:
     check_membership_change(
         actor_membership=actor_membership, role=role, companies=companies, membership=membership
@@ -198,7 +203,9 @@ def company_create(
     return company
 
 
-def _sorted_place(parent: Company, name: str, exclude: Company | None = None):
+def _sorted_place(
+    parent: Company, name: str, exclude: Company | None = None
+) -> tuple[Company, str]:
     """Where a child named `name` goes so that siblings stay in name order.
 
     Placing relative to a sibling never renumbers trees (unlike mptt's order_insertion_by,
@@ -318,14 +325,14 @@ def company_delete(*, company: Company) -> None:
 # --- checking and repairing a tree (R53) ------------------------------------------------------
 
 
-def tree_problems(tenant: Tenant) -> list[str]:
+def tree_problems(*, tenant: Tenant) -> list[str]:
     """What is wrong with the tenant's tree, one line per company or tree id; [] when the mptt
     fields (tree id, lft, rght, level) agree with the parent links and no tree id is shared."""
     return _tree_plan(tenant).problems
 
 
 @transaction.atomic
-def tree_repair(tenant: Tenant) -> int:
+def tree_repair(*, tenant: Tenant) -> int:
     """Recompute the tenant's mptt fields from its parent links, under its tree lock; returns
     how many companies changed. Only this tenant's rows are written: a root whose tree id is
     also another tenant's (or another root's) gets a new one from the sequence. Siblings keep

@@ -37,11 +37,11 @@ class Command(BaseCommand):
             with tenant_scope(each):
                 if repair:
                     try:
-                        changed = tree_repair(each)
+                        changed = tree_repair(tenant=each)
                     except ValidationError as error:
                         raise CommandError(" ".join(error.messages)) from error
                     self.stdout.write(f"{each.slug}: repaired, {changed} companies changed.")
-                problems = tree_problems(each)
+                problems = tree_problems(tenant=each)
             if problems:
                 broken += 1
                 self.stdout.write(self.style.ERROR(f"{each.slug}: inconsistent"))
