@@ -5,6 +5,7 @@ Validation and applying run in the background (imports/tasks.py); the batch row 
 progress, so the page can be left and revisited.
 """
 
+import datetime
 import logging
 import shutil
 import tempfile
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -98,7 +99,7 @@ class _Progress:
 
 
 @contextmanager
-def _progress(batch: ImportBatch):
+def _progress(batch: ImportBatch) -> Iterator[_Progress]:
     report = _Progress(batch)
     try:
         yield report
@@ -303,7 +304,7 @@ def batch_mark_failed(*, batch: ImportBatch, user: User) -> ImportBatch:
     return batch
 
 
-def apply_committed_at(batch: ImportBatch):
+def apply_committed_at(batch: ImportBatch) -> datetime.datetime | None:
     """When the batch's apply committed, or None: its writes carry the batch in their history
     context (imports/history.py). A rare admin action, so an unindexed look is fine."""
     from pghistory.models import Context
@@ -509,7 +510,16 @@ def import_file(
     return _import(path, tenant, company, user, options, True, skip_errors, progress)
 
 
-def _import(path, tenant, company, user, options, apply, skip_errors, progress) -> ImportResult:
+def _import(
+    path: Path,
+    tenant: Tenant,
+    company: Company,
+    user: User | None,
+    options: dict[str, Any],
+    apply: bool,
+    skip_errors: bool,
+    progress: Callable[..., None] | None,
+) -> ImportResult:
     batch = ImportBatch.objects.create(
         tenant=tenant,
         company=company,
