@@ -57,14 +57,6 @@ class StoredFile(models.Model):
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
-    def in_effect(self, on: datetime.date) -> "DocumentQuerySet":
-        """Valid documents in effect on a date: the ones that give coverage (R22)."""
-        return self.filter(
-            Q(expiration_date__isnull=True) | Q(expiration_date__gte=on),
-            status=DocumentStatus.VALID,
-            effective_date__lte=on,
-        )
-
     def expired(self, on: datetime.date) -> "DocumentQuerySet":
         """Valid documents past their expiration date: shown as "expired" (R21)."""
         return self.filter(status=DocumentStatus.VALID, expiration_date__lt=on)
