@@ -112,8 +112,8 @@ def test_every_imported_field_round_trips(alice, run_import, tmp_path):
         inserted = events.get(pgh_label="insert")
         assert {f: getattr(inserted, f) for f in first} == first
 
-        batch_undo(changed.batch, user=alice.editor)
+        batch_undo(batch=changed.batch, user=alice.editor)
     assert stored(alice) == first  # undone
     with scope(tenant=alice.tenant.pk):
-        batch_undo(created.batch, user=alice.editor)
+        batch_undo(batch=created.batch, user=alice.editor)
     assert stored(alice) is None
