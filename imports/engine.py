@@ -344,6 +344,27 @@ def _agg(f: str) -> str:
     return f"max({f}) AS {f}"
 
 
+PLAN_CHUNK = 100_000  # file rows per grouping statement, so the progress moves (P6)
+
+
+def _number_ranges(cursor: CursorWrapper) -> list[tuple[str | None, str | None]]:
+    """[low, high) ranges of customer numbers, each holding about PLAN_CHUNK of imp_rec's rows,
+    from the statistics its ANALYZE gathered (the histogram's bounds split its rows evenly);
+    one open range for a file of up to PLAN_CHUNK rows."""
+    cursor.execute(
+        """SELECT c.reltuples, s.histogram_bounds::text::text[] FROM pg_class c
+           LEFT JOIN pg_stats s ON s.schemaname = c.relnamespace::regnamespace::text
+                AND s.tablename = c.relname AND s.attname = 'number'
+           WHERE c.oid = 'imp_rec'::regclass"""
+    )
+    rows, bounds = cursor.fetchone()
+    chunks = min(int(rows // PLAN_CHUNK), len(bounds or []) - 1)
+    if chunks < 2:
+        return [(None, None)]
+    cuts = sorted({bounds[len(bounds) * i // chunks] for i in range(1, chunks)})
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
+
+
 def _plan_steps(batch: ImportBatch) -> int:
     """The steps _plan reports, and the count after it."""
     return 12 + 2 * batch.replace + batch.mirror
@@ -362,18 +383,33 @@ def _plan(
     # here (a preview leaves a gap in it, as a rolled-back insert would), so that the zone,
     # link and change rows can refer to it before it is written.
     linked = "bool_or(side = 'billing')" if layout.kind == FULL else "false"
-    steps.step("checking: grouping the rows by customer")
-    cursor.execute(f"""
-        CREATE TEMP TABLE imp_cust AS
+    grouped = f"""
         SELECT g.*, coalesce(c.{CUSTOMERS.id}, nextval(pg_get_serial_sequence(
                    '{CUSTOMERS}', '{CUSTOMERS.id}'))) AS customer_id,
                c.{CUSTOMERS.id} IS NULL AS created, g.state <> c.{COLUMN["state"]} AS moved FROM (
             SELECT company_id, number, {", ".join(_agg(f) for f in DETAIL_FIELDS)},
                    bool_or(side = 'billing') AS billing, bool_or(error) AS bad,
                    bool_or(zoned) AS zoned, {linked} AS linked, count(*) AS records
-            FROM imp_rec GROUP BY company_id, number) AS g
+            FROM imp_rec WHERE NUMBERS GROUP BY company_id, number) AS g
         LEFT JOIN {CUSTOMERS} c
-             ON c.{CUSTOMERS.company} = g.company_id AND c.{CUSTOMERS.number} = g.number""")  # noqa: S608
+             ON c.{CUSTOMERS.company} = g.company_id AND c.{CUSTOMERS.number} = g.number"""  # noqa: S608
+    label = "checking: grouping the rows by customer"
+    steps.step(label)
+    ranges = _number_ranges(cursor)
+    for done, (low, high) in enumerate(ranges):
+        # A customer's rows share its number: each range groups whole customers.
+        numbers = " AND ".join(
+            ["true"]
+            + (["number >= %(low)s"] if low is not None else [])
+            + (["number < %(high)s"] if high is not None else [])
+        )
+        head = "CREATE TEMP TABLE imp_cust AS" if done == 0 else "INSERT INTO imp_cust"
+        cursor.execute(
+            f"{head} {grouped.replace('WHERE NUMBERS', f'WHERE {numbers}')}",
+            {"low": low, "high": high},
+        )
+        if len(ranges) > 1:
+            steps.part(label, done + 1, len(ranges))
     steps.step("checking: indexing the customers of the file")
     cursor.execute("CREATE UNIQUE INDEX ON imp_cust (number, company_id)")
     cursor.execute("CREATE INDEX ON imp_cust (customer_id)")
@@ -391,7 +427,7 @@ def _plan(
     present = _present_fields(layout)
     listed = [
         (_changes_sql(present), "changed fields"),
-        (_new_sql(), "new customers"),
+        (new_sql := _new_sql(), "new customers"),
         (_zone_add_sql(), "ship-to zones to add"),
         (_link_add_sql(), "ship-to links to add"),
     ]
@@ -403,9 +439,13 @@ def _plan(
     listed.append((_REACTIVATE_SQL, "inactive customers the file lists"))
     if batch.mirror:
         listed.append((_DEACTIVATE_SQL, "customers missing from the file"))
+    params = {"batch": batch.pk, "companies": company_ids}
     for sql, label in listed:
         steps.step(f"listing {label}")
-        cursor.execute(sql, {"batch": batch.pk, "companies": company_ids})
+        if sql is new_sql:
+            _by_new_ids(cursor, sql, params, steps, f"listing {label}", PLAN_CHUNK)
+        else:
+            cursor.execute(sql, params)
 
 
 def _present_fields(layout: Layout) -> list[str]:
@@ -553,7 +593,27 @@ def _changed(present: list[str]) -> str:
 def _new_sql() -> str:
     return f"""{_INSERT_CHANGE}
                SELECT %(batch)s, m.company_id, m.number, '', '', coalesce(m.name1, ''), 'new'
-               FROM imp_cust m WHERE m.created AND NOT m.bad"""  # noqa: S608
+               FROM imp_cust m WHERE m.created AND NOT m.bad
+                    AND m.customer_id >= %(low)s AND m.customer_id < %(high)s"""  # noqa: S608
+
+
+def _by_new_ids(
+    cursor: CursorWrapper, sql: str, params: dict, steps: _Steps, label: str, chunk: int
+) -> int:
+    """Run `sql` (bounded by %(low)s and %(high)s) over the ids the plan drew for new customers,
+    `chunk` ids at a time, reporting each chunk; returns the rows it wrote."""
+    cursor.execute("SELECT min(customer_id), max(customer_id) FROM imp_cust WHERE created")
+    first, last = cursor.fetchone()
+    if first is None:
+        return 0
+    total = last + 1 - first
+    written = 0
+    for low in range(first, last + 1, chunk):
+        cursor.execute(sql, {**params, "low": low, "high": low + chunk})
+        written += max(cursor.rowcount, 0)
+        if total > chunk:
+            steps.part(label, min(low + chunk - first, total), total)
+    return written
 
 
 # The zones a file adds: the basic template's `Shipping Customer State`, and in the full

@@ -48,3 +48,25 @@ def test_progress_is_reported_through_reading_checking_and_writing(
     assert "writing the ship-to zones" in labels
     steps = [(d, t) for d, t, step in writing if "step" in step]
     assert steps[-1][0] == steps[-1][1] == len(steps)
+
+
+def test_a_large_file_is_grouped_and_listed_in_chunks_with_the_same_outcome(
+    tmp_path, run_import, monkeypatch
+):
+    """P6: past PLAN_CHUNK rows the plan groups the rows by ranges of customer numbers and
+    lists the new customers by ranges of their ids, reporting each chunk, with the outcome of
+    one statement: the same counts and issues (repeated rows one customer, their disagreement
+    still found, R35)."""
+    rows = [wb.customer(f"{n:03}", Ship="TX") for n in range(12)]
+    rows += [wb.customer("005", Ship="CA"), wb.customer("007", **{"Name 1": "Other"})]
+    path = wb.basic_file(tmp_path / "a.xlsx", rows)
+    whole = run_import(path, dry_run=True)
+    monkeypatch.setattr(engine, "PLAN_CHUNK", 3)
+    calls = []
+    chunked = run_import(path, dry_run=True, progress=lambda *call: calls.append(call))
+    assert chunked.counts == whole.counts and chunked.counts["new"] == 11
+    assert chunked.issues == whole.issues and chunked.counts["errors"] == 2
+    grouping = [c for c in calls if c[2].startswith("checking: grouping the rows by customer:")]
+    assert len(grouping) > 2 and grouping[-1][0] == grouping[-1][1]
+    listing = [c for c in calls if c[2].startswith("listing new customers:") and "step" not in c[2]]
+    assert len(listing) > 1 and listing[-1][0] == listing[-1][1]
