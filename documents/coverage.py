@@ -156,15 +156,20 @@ def exposed_customers(
     return _fetch(scope, _PAGE, limit=limit, offset=offset, region=region)
 
 
-def iter_exposed_customers(scope: Scope, batch: int = 2_000) -> Iterator[list[tuple]]:
-    """Every exposed customer in number order, in batches, from one evaluation streamed
+def iter_exposed_customers(
+    scope: Scope, *, batch: int = 2_000, region: str | None = None
+) -> Iterator[list[tuple]]:
+    """Every exposed customer (those exposed in `region` when given, R62) in number order, in
+    batches of `batch` (customer id, [exposed regions]) rows, from one evaluation streamed
     through a server-side cursor (the .xlsx export). No transaction is held open, so the
     caller's progress updates commit as it goes; the settings are the session's meanwhile."""
     with connection.cursor() as cursor:
         cursor.execute(_SETTINGS.replace("SET LOCAL", "SET"))
     cursor = connection.chunked_cursor()
     try:
-        cursor.execute(_NEEDS_AND_COVERED + _PAGE, scope.params(limit=None, offset=0))
+        cursor.execute(
+            _NEEDS_AND_COVERED + _PAGE, scope.params(limit=None, offset=0, region=region)
+        )
         while rows := cursor.fetchmany(batch):
             yield rows
     finally:

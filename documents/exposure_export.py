@@ -19,7 +19,7 @@ from companies.tenant_tasks import tenant_task
 from customers.models import Customer
 from customers.regions import REGION_NAMES
 from customers.xlsx import row
-from documents.coverage import Scope, exposure_summary, iter_exposed_customers
+from documents.coverage import Scope, exposure_report, iter_exposed_customers
 from documents.models import Document, ExportStatus, ExposureExport
 from documents.selectors import expiring_soon
 
@@ -28,10 +28,13 @@ BATCH = 2_000  # customers per query, and how often progress is saved
 
 
 def start_export(
-    *, tenant: Tenant, company: Company, company_ids: list[int], actor
+    *, tenant: Tenant, company: Company, company_ids: list[int], actor, region: str = ""
 ) -> ExposureExport:
-    """Record the job and enqueue it once the row is committed."""
-    export = ExposureExport.objects.create(tenant=tenant, company=company, requested_by=actor)
+    """Record the job and enqueue it once the row is committed; with `region` (a code of
+    REGION_NAMES) the workbook lists only the customers exposed there (R62)."""
+    export = ExposureExport.objects.create(
+        tenant=tenant, company=company, requested_by=actor, region=region
+    )
     transaction.on_commit(
         lambda: write_exposure_export.enqueue(
             export_id=export.pk, tenant_id=tenant.pk, company_ids=company_ids
@@ -53,7 +56,9 @@ def write_exposure_export(*, export_id: int, tenant_id: int, company_ids: list[i
 
 
 def _write(export: ExposureExport, coverage_scope: Scope) -> None:
-    total, customers_count, by_region = exposure_summary(coverage_scope)
+    listed_region = export.region or None
+    report = exposure_report(coverage_scope, limit=0, region=listed_region)
+    total, customers_count, by_region = report.total, report.listed, report.by_region
     ExposureExport.objects.filter(pk=export.pk).update(
         status=ExportStatus.RUNNING, rows_total=customers_count
     )
@@ -73,7 +78,7 @@ def _write(export: ExposureExport, coverage_scope: Scope) -> None:
         )
     )
     done = 0
-    for rows in iter_exposed_customers(coverage_scope, batch=BATCH):
+    for rows in iter_exposed_customers(coverage_scope, batch=BATCH, region=listed_region):
         by_id = Customer.objects.select_related("company").in_bulk([pk for pk, _ in rows])
         for pk, exposed in rows:
             c = by_id[pk]
@@ -98,10 +103,10 @@ def _write(export: ExposureExport, coverage_scope: Scope) -> None:
     soon.append(
         row(soon, ["Company", "Customer number", "Name", "Type", "Regions", "Expires", "Days left"])
     )
+    # Every document expiring soon, as on the report page (its region filter lists customers).
+    documents = Document.objects.filter(company_id__in=coverage_scope.company_ids)
     documents = (
-        expiring_soon(
-            Document.objects.filter(company_id__in=coverage_scope.company_ids), tenant=export.tenant
-        )
+        expiring_soon(documents, tenant=export.tenant)
         .select_related("customer", "company")
         .order_by("expiration_date")
     )
@@ -130,7 +135,8 @@ def _write(export: ExposureExport, coverage_scope: Scope) -> None:
             "tenants", str(export.tenant.public_id), "exports", f"{uuid.uuid4().hex}.xlsx"
         )
         export.file.save(name, File(handle), save=False)
-    export.original_name = f"exposure-{export.company.code}-{day}.xlsx"
+    only = f"-{listed_region}" if listed_region else ""
+    export.original_name = f"exposure-{export.company.code}{only}-{day}.xlsx"
     export.content_type = XLSX
     export.status = ExportStatus.DONE
     export.rows_done = customers_count

@@ -287,6 +287,12 @@ class ExposureExport(TenantOwned, StoredFile):
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     include_descendants = models.BooleanField(default=True)
+    region = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="Only the customers exposed in this region (the report's region filter, R62); "
+        "blank: every exposed customer.",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -121,11 +121,13 @@ def export_start(request, tenant_slug):
     if request.working_company is None:
         raise Http404("No working company.")
     scope = working_scope(Workspace.of(request))
+    region = request.POST.get("region", "").strip().upper()
     export = start_export(
         tenant=request.tenant,
         company=request.working_company,
         company_ids=scope.company_ids,
         actor=request.user,
+        region=region if region in REGION_NAMES else "",  # an unknown code: every region
     )
     return redirect(
         "documents:exposure_export", tenant_slug=tenant_slug, public_id=export.public_id

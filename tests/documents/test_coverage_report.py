@@ -152,3 +152,37 @@ def test_xlsx_holds_a_value_stored_before_the_character_rule(
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     names = [row[2] for row in workbook["Exposed customers"].iter_rows(min_row=2, values_only=True)]
     assert "Bra\ufffdvo" in names
+
+
+def test_xlsx_download_of_one_region_lists_only_the_customers_exposed_there(
+    alice, exposed, login, django_capture_on_commit_callbacks
+):
+    """R62, R23: downloading the report filtered to one region (the map's link) writes only the
+    customers exposed there, says so in the file name and page, and "Export again" keeps it."""
+    client = login(alice.viewer)
+    page = client.get(alice.url("exposure/"), {"region": "tx"}).content.decode()
+    assert 'name="region" value="TX"' in page and "Download .xlsx (TX only)" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(alice.url("exposure/export/"), {"region": "TX"})
+    with alice.scope():
+        export = ExposureExport.objects.get()
+    assert export.region == "TX" and export.rows_total == export.rows_done == 2
+    assert export.original_name.startswith("exposure-ALICE-HQ-TX-")
+    assert "customers exposed in TX" in client.get(response["Location"]).content.decode()
+    download = client.get(alice.url(f"exposure/exports/{export.public_id}/download/"))
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    numbers = [
+        row[1] for row in workbook["Exposed customers"].iter_rows(min_row=2, values_only=True)
+    ]
+    assert numbers == ["A-1", "B-1"]
+
+
+def test_xlsx_download_with_an_unknown_region_lists_every_exposed_customer(
+    alice, exposed, login, django_capture_on_commit_callbacks
+):
+    """R62: a region code that is not a US or Canadian region is ignored, as on the page."""
+    with django_capture_on_commit_callbacks(execute=True):
+        login(alice.viewer).post(alice.url("exposure/export/"), {"region": "ZZ"})
+    with alice.scope():
+        export = ExposureExport.objects.get()
+    assert export.region == "" and export.rows_done == 3
