@@ -104,9 +104,10 @@ def _write(export: ExposureExport, coverage_scope: Scope) -> None:
         row(soon, ["Company", "Customer number", "Name", "Type", "Regions", "Expires", "Days left"])
     )
     # Every document expiring soon, as on the report page (its region filter lists customers).
-    documents = Document.objects.filter(company_id__in=coverage_scope.company_ids)
     documents = (
-        expiring_soon(documents, tenant=export.tenant)
+        expiring_soon(
+            Document.objects.filter(company_id__in=coverage_scope.company_ids), tenant=export.tenant
+        )
         .select_related("customer", "company")
         .order_by("expiration_date")
     )
