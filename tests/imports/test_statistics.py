@@ -36,3 +36,22 @@ def test_an_import_that_changes_many_rows_analyzes_the_tables_it_wrote(tmp_path,
     again = run_import(wb.basic_file(tmp_path / "b.xlsx", rows))
     assert again.counts["unchanged"] == 300
     assert _statistics("customers_customer")[1] == analyzed_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_outside_a_transaction_vacuums_the_customer_table(tmp_path, run_import):
+    """P4: outside a transaction (the command line, the worker), an import that changed many
+    customers also VACUUMs their table, so its pages are all-visible and the list's capped
+    counts stay index-only scans right after the import."""
+    rows = [wb.customer(f"{n:04}", Ship="TX") for n in range(300)]
+    assert run_import(wb.basic_file(tmp_path / "a.xlsx", rows)).status == "applied"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            """SELECT c.relpages, c.relallvisible, s.last_vacuum FROM pg_class c
+               JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = %s""",
+            ["customers_customer"],
+        )
+        pages, visible, vacuumed_at = cursor.fetchone()
+    assert vacuumed_at is not None
+    assert pages > 0 and visible == pages
