@@ -191,7 +191,7 @@ def normalise_term(text: str) -> str:
 #    is bounded by the limit). Fewer: that is every match, and the page is sorted from them.
 # 2. a common term: the sample tells roughly how many matches there are (how far into the
 #    table the trigram index's bitmap, read in table order, went to find them) and where the
-#    first of them sorts. If an index-only count on the sort index puts that first match near
+#    first of them sorts. If a count on the sort index (up to a limit) puts that match near
 #    the cursor, the listed rows are read in sort order (a walk that stops at a full page and
 #    never reads more rows than the sort below would: at most the estimated matches, at most
 #    WALK_ROWS).
@@ -281,7 +281,8 @@ def _rows_up_to(
     listed: QuerySet, *, key: str, cursor, bound: tuple[str, int], backwards: bool, limit: int
 ) -> int:
     """How many of the tenant's customers lie between the cursor and the bound, counted up
-    to `limit` (an index-only scan of the sort index: no table rows read)."""
+    to `limit` on the tenant's sort index (index-only where the table is vacuumed, as an
+    import leaves it)."""
     rows = listed.model._default_manager.filter(
         _after_cursor(key, cursor, backwards), _up_to(key, bound, backwards)
     )
