@@ -5,12 +5,22 @@ only."""
 from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import HttpResponseRedirect
 
 from companies.admin import EventAdmin
 from companies.admin_scoping import TenantScopedAdmin
 from companies.forms import StorableTextModelForm
 from customers.locking import check_address_lock, check_main_address_lock
-from customers.models import Address, Contact, ContactChannel, Customer, ShipToLink, ShipToZone
+from customers.models import (
+    NUMBER_CONSTRAINT,
+    Address,
+    Contact,
+    ContactChannel,
+    Customer,
+    ShipToLink,
+    ShipToZone,
+)
 from customers.postal import address_mismatch, mismatches
 from customers.services import (
     CUSTOMER_TEXT_FIELDS,
@@ -148,6 +158,24 @@ class CustomerAdmin(AddressMismatchWarning, TenantScopedAdmin):
     @admin.display(description="company", ordering="company__code")
     def company_code(self, obj):
         return obj.company.code
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            # R8, R61: another save took the number between the form's check and this save. The
+            # admin's transaction is rolled back; the page is offered again with a message.
+            cause = getattr(error.__cause__, "diag", None)
+            if getattr(cause, "constraint_name", None) != NUMBER_CONSTRAINT:
+                raise
+            number = request.POST.get("number", "")
+            self.message_user(
+                request,
+                f"Customer number {number!r} was taken by another save a moment ago: nothing "
+                "was saved. Pick another number.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_readonly_fields(self, request, obj=None):
         # A customer never moves: its documents keep its company, and company-limited access

@@ -23,6 +23,9 @@ class CustomerKind(models.TextChoices):
     SHIP_TO = "ship-to", "Ship-to"
 
 
+# The unique constraint of a customer number in its company (R8), named where a race on it is
+# told apart from other integrity errors.
+NUMBER_CONSTRAINT = "customer_number_unique_in_company"
 # The six fields that make a customer "tax-ready" (R9).
 TAX_FIELDS = ["name1", "address_line1", "city", "state", "country", "zip"]
 
@@ -143,9 +146,7 @@ class Customer(TenantOwned):
     class Meta:
         ordering = ["company", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["company", "number"], name="customer_number_unique_in_company"
-            ),
+            models.UniqueConstraint(fields=["company", "number"], name=NUMBER_CONSTRAINT),
         ]
         indexes = [
             models.Index(fields=["company", "name1", "id"], name="customer_company_name"),

@@ -241,3 +241,37 @@ def test_admin_link_refuses_a_ship_to_customer_as_billing_side(alice, staff, log
     assert "is a ship-to customer and cannot have shipping customers" in (response.content.decode())
     with alice.scope():
         assert not ShipToLink.objects.exists()
+
+
+def test_admin_number_taken_after_the_form_check_is_a_message(alice, staff, login, monkeypatch):
+    """R61, R8: in the admin, a customer number that another save takes between the form's
+    check and this save (the constraint's IntegrityError) is an error message on the form
+    page again, not a 500; nothing of this save is kept."""
+    customer_admin = admin.site._registry[Customer]
+    save_model = type(customer_admin).save_model
+
+    def rival_then_save(self, request, obj, form, change):
+        # Another request's customer, inserted after the form's check (here in this
+        # request's transaction, so the rollback takes it too).
+        make_customer(alice.company, "C-9", "Rival")
+        save_model(self, request, obj, form, change)
+
+    monkeypatch.setattr(type(customer_admin), "save_model", rival_then_save)
+    client = login(staff)
+    response = client.post(
+        "/admin/customers/customer/add/",
+        {
+            "tenant": alice.tenant.pk,
+            "company": alice.company.pk,
+            "number": "C-9",
+            "name1": "Late",
+            "kind": "bill-to",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/customers/customer/add/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Customer number &#x27;C-9&#x27; was taken by another save a moment ago" in page
+    with alice.scope():
+        assert not Customer.objects.filter(name1="Late").exists()
