@@ -5,6 +5,7 @@ from imports import services
 from imports.models import ImportBatch, Status
 from tests.browser.conftest import log_in
 from tests.imports import workbooks as wb
+from tests.imports.batches import upload_batch
 from tests.imports.locking import lock_held_elsewhere
 from tests.workers.conftest import (  # noqa: F401  (fixtures)
     database_tasks,
@@ -30,14 +31,7 @@ def test_no_worker_warning_shown_and_absent_while_a_worker_applies(
     running and what to do; while a real worker is applying it, the page shows the progress
     and no warning (and no "Mark failed")."""
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
-    with scope(tenant=alice.tenant.pk):
-        batch = services.batch_create(
-            tenant=alice.tenant,
-            company=alice.company,
-            user=alice.editor,
-            uploaded_file=wb.upload(path),
-            replace=False,
-        )
+    batch = upload_batch(alice, path)
     run_worker_batch()  # checked; that worker has stopped since
     with scope(tenant=alice.tenant.pk):
         batch = services.batch_start_apply(

@@ -13,6 +13,7 @@ from customers import services
 from customers.models import Customer, ShipToLink
 from tests.customers.test_customer_pages import FORM
 from tests.factories import import_file, make_company, make_customer
+from tests.imports.commands import export_command
 
 pytestmark = pytest.mark.django_db
 
@@ -98,24 +99,13 @@ def test_form_number_with_invisible_characters_imports_back_unchanged(alice, log
     """R49, R42: the Add Customer form stores the number as imports match it (no-break spaces
     and zero-width characters at its ends removed); exported and imported back, nothing
     changes."""
-    from django.core.management import call_command
-
     client = login(alice.editor)
     response = client.post(alice.url("customers/add/"), {**FORM, "number": "\u00a0XSS-1\u200b"})
     assert response.status_code == 302
     with alice.scope():
         assert list(Customer.objects.values_list("number", flat=True)) == ["XSS-1"]
     path = tmp_path / "export.xlsx"
-    call_command(
-        "export_customers",
-        str(path),
-        "--tenant",
-        alice.tenant.slug,
-        "--company",
-        alice.company.code,
-        "--template",
-        "basic",
-    )
+    export_command(alice, path, "--template", "basic")
     result = import_file(path, tenant=alice.tenant, company=alice.company, user=alice.editor)
     assert result.status == "applied", result.issues
     assert result.counts["new"] == 0 and result.counts["unchanged"] == 1

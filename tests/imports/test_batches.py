@@ -9,20 +9,12 @@ from imports import services
 from imports.models import ImportBatch, ImportChange, Status
 from tests.factories import make_customer
 from tests.imports import workbooks as wb
+from tests.imports.batches import upload_batch
 from tests.imports.locking import lock_held_elsewhere
 
 
 def _ready_batch(alice, path, django_capture_on_commit_callbacks, replace=False):
-    with scope(tenant=alice.tenant.pk), django_capture_on_commit_callbacks(execute=True):
-        batch = services.batch_create(
-            tenant=alice.tenant,
-            company=alice.company,
-            user=alice.editor,
-            uploaded_file=wb.upload(path),
-            replace=replace,
-        )
-    with scope(tenant=alice.tenant.pk):
-        return ImportBatch.objects.select_related("company").get(pk=batch.pk)
+    return upload_batch(alice, path, replace=replace, on_commit=django_capture_on_commit_callbacks)
 
 
 def _apply(alice, batch):
@@ -191,15 +183,7 @@ def test_two_batches_never_apply_at_once(alice, tmp_path, settings):
     message; it applies once the first is done."""
     settings.CERTHUB_IMPORT_LOCK_SECONDS = 1
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
-    with scope(tenant=alice.tenant.pk):
-        batch = services.batch_create(
-            tenant=alice.tenant,
-            company=alice.company,
-            user=alice.editor,
-            uploaded_file=wb.upload(path),
-            replace=False,
-        )
-        batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
+    batch = upload_batch(alice, path)
     assert batch.status == Status.READY
     with lock_held_elsewhere(alice.company.pk):  # a first batch is being applied
         second = _apply(alice, batch)

@@ -10,6 +10,7 @@ from customers.models import Customer
 from imports import services
 from imports.models import ImportBatch, Status
 from tests.imports import workbooks as wb
+from tests.imports.batches import upload_batch
 from tests.imports.locking import lock_held_elsewhere
 
 # Transactional: an apply in the test transaction would hold the lock until the test ends.
@@ -20,17 +21,9 @@ BUSY = "Another import of this company is being applied right now"
 
 def _batch(alice, tmp_path, name, numbers, django_capture_on_commit_callbacks, *, apply=False):
     path = wb.basic_file(tmp_path / name, [wb.customer(n) for n in numbers])
-    with scope(tenant=alice.tenant.pk):
-        with django_capture_on_commit_callbacks(execute=True):
-            batch = services.batch_create(
-                tenant=alice.tenant,
-                company=alice.company,
-                user=alice.editor,
-                uploaded_file=wb.upload(path),
-                replace=False,
-            )
-        batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
-        if apply:
+    batch = upload_batch(alice, path, on_commit=django_capture_on_commit_callbacks)
+    if apply:
+        with scope(tenant=alice.tenant.pk):
             batch = services.batch_apply(batch=batch, user=alice.editor)
     return batch
 

@@ -1,7 +1,6 @@
 """The command line (R41, R42) and the export's round trip."""
 
 import pytest
-from django.core.management import call_command
 from django_scopes import scope
 from openpyxl import load_workbook
 
@@ -9,27 +8,14 @@ from customers.models import Customer
 from imports.models import ImportBatch
 from tests.factories import import_file, make_customer
 from tests.imports import workbooks as wb
+from tests.imports.commands import export_command, import_command
 
 pytestmark = pytest.mark.django_db
 
 
-def run(alice, path, *options) -> int:
-    with pytest.raises(SystemExit) as exited:
-        call_command(
-            "import_customers",
-            str(path),
-            "--tenant",
-            alice.tenant.slug,
-            "--company",
-            alice.company.code,
-            *options,
-        )
-    return exited.value.code
-
-
 def test_exit_0_when_applied(alice, tmp_path, capsys):
     """R41: applied -> exit 0, with the summary printed."""
-    assert run(alice, wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])) == 0
+    assert import_command(alice, wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])) == 0
     assert "1 new customers" in capsys.readouterr().out
     with scope(tenant=alice.tenant.pk):
         assert Customer.objects.filter(number="100").exists()
@@ -37,7 +23,8 @@ def test_exit_0_when_applied(alice, tmp_path, capsys):
 
 def test_dry_run_writes_nothing(alice, tmp_path):
     """R41: --dry-run exits 0 when valid and leaves no trace."""
-    assert run(alice, wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")]), "--dry-run") == 0
+    path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
+    assert import_command(alice, path, "--dry-run") == 0
     with scope(tenant=alice.tenant.pk):
         assert not Customer.objects.exists() and not ImportBatch.objects.exists()
 
@@ -45,18 +32,18 @@ def test_dry_run_writes_nothing(alice, tmp_path):
 def test_exit_1_on_row_errors_unless_skip_errors(alice, tmp_path, capsys):
     """R41: row errors -> exit 1 and nothing applied, unless --skip-errors."""
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100", Email="x"), wb.customer("200")])
-    assert run(alice, path) == 1
+    assert import_command(alice, path) == 1
     assert "Row 2, Billing Customer Email: error" in capsys.readouterr().out
     with scope(tenant=alice.tenant.pk):
         assert not Customer.objects.exists()
-    assert run(alice, path, "--skip-errors") == 0
+    assert import_command(alice, path, "--skip-errors") == 0
     with scope(tenant=alice.tenant.pk):
         assert list(Customer.objects.values_list("number", flat=True)) == ["200"]
 
 
 def test_exit_2_when_refused(alice, tmp_path, capsys):
     """R41: a refused file -> exit 2 with the reason."""
-    assert run(alice, wb.entity_bomb(tmp_path)) == 2
+    assert import_command(alice, wb.entity_bomb(tmp_path)) == 2
     assert "DOCTYPE" in capsys.readouterr().err
 
 
@@ -65,7 +52,7 @@ def test_export_reimported_changes_nothing(alice, tmp_path, template):
     """R42: importing an export unchanged changes nothing."""
     bill = {"Number": "B1", "Name 1": "Billing", "State": "TX", "Zip": 1234, "Country": "US"}
     assert (
-        run(
+        import_command(
             alice,
             wb.full_file(
                 tmp_path / "seed.xlsx",
@@ -80,16 +67,7 @@ def test_export_reimported_changes_nothing(alice, tmp_path, template):
     )
     make_customer(alice.company, "C1", "=1+1", phone="+1 555")
     out = tmp_path / "export.xlsx"
-    call_command(
-        "export_customers",
-        str(out),
-        "--tenant",
-        alice.tenant.slug,
-        "--company",
-        alice.company.code,
-        "--template",
-        template,
-    )
+    export_command(alice, out, "--template", template)
     result = import_file(out, tenant=alice.tenant, company=alice.company, dry_run=True)
     counts = result.counts
     assert result.status == "valid"
@@ -102,9 +80,7 @@ def test_export_keeps_formulas_as_text(alice, tmp_path):
     """R42: a value starting with = + - or @ is written as text, never as a formula."""
     make_customer(alice.company, "100", "=1+1", address_line2="@cmd", phone="-5")
     out = tmp_path / "export.xlsx"
-    call_command(
-        "export_customers", str(out), "--tenant", alice.tenant.slug, "--company", alice.company.code
-    )
+    export_command(alice, out)
     sheet = load_workbook(out).active
     header = [cell.value for cell in sheet[1]]
     row = dict(zip(header, sheet[2], strict=True))
@@ -123,7 +99,7 @@ def test_file_of_titles_only_is_refused(alice, tmp_path, capsys, suffix):
         path.write_text(",".join(wb.BASIC) + "\r\n", encoding="utf-8")
     else:
         wb.write_xlsx(path, wb.BASIC, [[], []])
-    assert run(alice, path) == 2
+    assert import_command(alice, path) == 2
     assert "The file has titles but no customer rows" in capsys.readouterr().err
     with scope(tenant=alice.tenant.pk):
         assert not Customer.objects.exists()

@@ -5,10 +5,10 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django_scopes import scope
 
 from customers.models import Customer
+from tests.imports.commands import import_command
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +17,9 @@ FIELDLOG = Path("/work/shared/fieldlog-data")
 
 
 def run(alice, path, capsys) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exited:
-        call_command(
-            "import_customers",
-            str(path),
-            "--tenant",
-            alice.tenant.slug,
-            "--company",
-            alice.company.code,
-        )
+    code = import_command(alice, path)
     captured = capsys.readouterr()
-    return exited.value.code, captured.out + captured.err
+    return code, captured.out + captured.err
 
 
 def stored(alice) -> dict[str, Customer]:

@@ -3,7 +3,6 @@ offers a mapping: proposed from the titles, confirmed or changed, saved under a 
 company, reused for the same titles and by `import_customers --mapping NAME`."""
 
 import pytest
-from django.core.management import call_command
 from django_scopes import scope
 
 from imports.mapping import KNOWN_TITLES, propose
@@ -11,6 +10,7 @@ from imports.models import ColumnMapping, ImportBatch, ImportChange, Status
 from imports.services import mapping_save
 from tests.factories import import_file, make_company, make_customer
 from tests.imports import workbooks as wb
+from tests.imports.commands import import_command
 from tests.imports.test_csv import write_csv
 
 pytestmark = pytest.mark.django_db
@@ -195,18 +195,8 @@ def test_quickbooks_export_mapped_saved_and_reused_by_the_cli(
             header=QUICKBOOKS,
             pairs=_pairs(QUICKBOOKS),
         )
-    with pytest.raises(SystemExit) as exit_:
-        call_command(
-            "import_customers",
-            str(path),
-            "--tenant",
-            "alice",
-            "--company",
-            alice.company.code,
-            "--mapping",
-            "QuickBooks",
-        )
-    assert exit_.value.code == 0, capsys.readouterr()
+    code = import_command(alice, path, "--mapping", "QuickBooks")
+    assert code == 0, capsys.readouterr()
     stored = customers()
     assert set(stored) == {"00042", "0100"}
     assert stored["00042"].name1 == "Acme Tools LLC"
@@ -229,18 +219,8 @@ def test_quickbooks_export_mapped_saved_and_reused_by_the_cli(
 def test_unknown_mapping_name_is_refused(alice, tmp_path, capsys):
     """R58: `--mapping` with a name the company has not saved exits 2 and says so."""
     path = write_csv(tmp_path / "qb.csv", QUICKBOOKS, QUICKBOOKS_ROWS)
-    with pytest.raises(SystemExit) as exit_:
-        call_command(
-            "import_customers",
-            str(path),
-            "--tenant",
-            "alice",
-            "--company",
-            alice.company.code,
-            "--mapping",
-            "Nope",
-        )
-    assert exit_.value.code == 2
+    code = import_command(alice, path, "--mapping", "Nope")
+    assert code == 2
     assert 'No column mapping named "Nope"' in capsys.readouterr().err
 
 
@@ -251,18 +231,8 @@ def test_xero_export_mapped_saved_and_reused_by_the_cli(alice, tmp_path, custome
         mapping_save(
             company=alice.company, user=alice.editor, name="Xero", header=XERO, pairs=_pairs(XERO)
         )
-    with pytest.raises(SystemExit) as exit_:
-        call_command(
-            "import_customers",
-            str(path),
-            "--tenant",
-            "alice",
-            "--company",
-            alice.company.code,
-            "--mapping",
-            "Xero",
-        )
-    assert exit_.value.code == 0, capsys.readouterr()
+    code = import_command(alice, path, "--mapping", "Xero")
+    assert code == 0, capsys.readouterr()
     kiwi = customers()["000777"]
     assert (kiwi.name1, kiwi.city, kiwi.state, kiwi.zip, kiwi.fein) == (
         "Kiwi Traders",
@@ -465,16 +435,8 @@ def test_foreign_titles_command_points_to_mapping_name(alice, tmp_path, capsys):
     """R32, R58: from `import_customers` the same refusal (exit 2) tells how to use a saved
     mapping (`--mapping NAME`)."""
     path = write_csv(tmp_path / "qbo.csv", QB_ONLINE, [QB_ONLINE_ROW])
-    with pytest.raises(SystemExit) as exited:
-        call_command(
-            "import_customers",
-            str(path),
-            "--tenant",
-            alice.tenant.slug,
-            "--company",
-            alice.company.code,
-        )
-    assert exited.value.code == 2
+    code = import_command(alice, path)
+    assert code == 2
     err = capsys.readouterr().err
     assert 'The column title "Customer" (column A)' in err and "closest" not in err
     assert "--mapping NAME" in err

@@ -14,6 +14,7 @@ from imports import engine, services
 from imports.locks import company_lock_held
 from imports.models import ImportBatch, Status
 from tests.imports import workbooks as wb
+from tests.imports.batches import upload_batch
 from tests.imports.locking import lock_held_elsewhere
 
 pytestmark = pytest.mark.django_db
@@ -23,15 +24,8 @@ pytestmark = pytest.mark.django_db
 def applying(alice, tmp_path, django_capture_on_commit_callbacks):
     """A validated batch started applying whose task never ran (the worker died)."""
     path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100", Name_1="Acme")])
+    batch = upload_batch(alice, path, on_commit=django_capture_on_commit_callbacks)
     with scope(tenant=alice.tenant.pk):
-        with django_capture_on_commit_callbacks(execute=True):
-            batch = services.batch_create(
-                tenant=alice.tenant,
-                company=alice.company,
-                user=alice.editor,
-                uploaded_file=wb.upload(path),
-                replace=False,
-            )
         batch = services.batch_start_apply(batch=batch, user=alice.editor)  # its task is not run
     assert batch.status == Status.APPLYING
     return batch

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.core.management import call_command
 from django_scopes import scope
 from openpyxl import load_workbook
 
@@ -11,6 +10,7 @@ from customers.models import Customer, ShipToLink, ShipToZone
 from imports.columns import COMPANY_CODE_TITLE, template_titles
 from tests.factories import import_file, make_company, make_customer, make_membership
 from tests.imports import workbooks as wb
+from tests.imports.commands import export_command, import_command
 
 pytestmark = pytest.mark.django_db
 
@@ -63,15 +63,7 @@ def _snapshot(alice):
 
 def _export(alice, path, template, *, descendants):
     options = ["--template", template] + (["--descendants"] if descendants else [])
-    call_command(
-        "export_customers",
-        str(path),
-        "--tenant",
-        alice.tenant.slug,
-        "--company",
-        alice.company.code,
-        *options,
-    )
+    export_command(alice, path, *options)
     return path
 
 
@@ -261,15 +253,7 @@ def test_command_line_round_trip_with_descendants(alice, tree, tmp_path, capsys)
     same company exits 0 and changes nothing (the command line reaches every company below)."""
     before = _snapshot(alice)
     path = _export(alice, tmp_path / "export.xlsx", "full", descendants=True)
-    with pytest.raises(SystemExit) as exited:
-        call_command(
-            "import_customers",
-            str(path),
-            "--tenant",
-            alice.tenant.slug,
-            "--company",
-            alice.company.code,
-        )
-    assert exited.value.code == 0
+    code = import_command(alice, path)
+    assert code == 0
     assert "0 new customers, 0 updated, 9 unchanged" in capsys.readouterr().out
     assert _snapshot(alice) == before

@@ -13,6 +13,7 @@ from imports.models import ImportBatch, Status
 from imports.undo import later_work_relations
 from tests.factories import make_customer, make_document
 from tests.imports import workbooks as wb
+from tests.imports.batches import upload_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +61,8 @@ def _key(relation) -> tuple[str, str]:
 
 def _applied(alice, tmp_path, numbers, django_capture_on_commit_callbacks) -> ImportBatch:
     path = wb.basic_file(tmp_path / "new.xlsx", [wb.customer(n) for n in numbers])
+    batch = upload_batch(alice, path, on_commit=django_capture_on_commit_callbacks)
     with scope(tenant=alice.tenant.pk):
-        with django_capture_on_commit_callbacks(execute=True):
-            batch = services.batch_create(
-                tenant=alice.tenant,
-                company=alice.company,
-                user=alice.editor,
-                uploaded_file=wb.upload(path),
-                replace=False,
-            )
-        batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
         batch = services.batch_apply(batch=batch, user=alice.editor)
     assert batch.status == Status.APPLIED
     return batch

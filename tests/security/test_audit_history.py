@@ -15,9 +15,9 @@ from companies.models import Company, Membership, Tenant
 from customers.models import Customer
 from documents.models import Note
 from imports import services as import_services
-from imports.models import ImportBatch
 from tests.factories import make_customer
 from tests.imports import workbooks as wb
+from tests.imports.batches import upload_batch
 
 
 def _history_rows(client, world, customer) -> list[str]:
@@ -162,16 +162,8 @@ def test_an_import_and_its_undo_name_and_link_their_batch_on_the_history_tab(
     path = wb.basic_file(
         tmp_path / "spring.xlsx", [wb.customer("100", Name_1="Acme", City="Dallas")]
     )
-    with scope(tenant=alice.tenant.pk), django_capture_on_commit_callbacks(execute=True):
-        batch = import_services.batch_create(
-            tenant=alice.tenant,
-            company=alice.company,
-            user=alice.editor,
-            uploaded_file=wb.upload(path),
-            replace=False,
-        )
+    batch = upload_batch(alice, path, on_commit=django_capture_on_commit_callbacks)
     with scope(tenant=alice.tenant.pk):
-        batch = ImportBatch.objects.select_related("company").get(pk=batch.pk)
         batch = import_services.batch_apply(batch=batch, user=alice.editor)
         import_services.batch_undo(batch=batch, user=alice.editor)
     rows = _history_rows(login(alice.viewer), alice, customer)
