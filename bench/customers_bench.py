@@ -51,15 +51,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scope, scopes_disabled  # noqa: E402
 
-from bench.tenants import (  # noqa: E402
-    copy_customers,
-    copy_rows,
-    copy_zones_and_links,
-    customer_row,
-    make_tenant,
-    reset_tenant,
-    ship_tos_by_company,
-)
+from bench import tenants  # noqa: E402
+from customers.demo import FIRST, SECOND  # noqa: E402
+from customers.services import ADDRESS_FIELDS  # noqa: E402
 
 SLUG = "bench-customers"
 PASSES = 2
@@ -108,24 +102,9 @@ CA = [
     ("Vancouver", "BC", "V6B"),
     ("Calgary", "AB", "T2P"),
 ]
+# Name words: the demo's (up to its two-word ones) and more.
 WORDS_A = [
-    "Northwind",
-    "Blue Ridge",
-    "Summit",
-    "Harbor",
-    "Prairie",
-    "Lakeside",
-    "Granite",
-    "Cedar",
-    "Pioneer",
-    "Keystone",
-    "Riverbend",
-    "Evergreen",
-    "Red Rock",
-    "Silver Lake",
-    "Oak Valley",
-    "Bayview",
-    "Ironwood",
+    *FIRST[:17],
     "Maple",
     "Frontier",
     "Golden",
@@ -157,21 +136,7 @@ WORDS_A = [
     "Canyon",
 ]
 WORDS_B = [
-    "Supply",
-    "Hardware",
-    "Builders",
-    "Foods",
-    "Medical",
-    "Farms",
-    "Electric",
-    "Schools",
-    "Church",
-    "Logistics",
-    "Restaurants",
-    "Auto Parts",
-    "Printing",
-    "Labs",
-    "Outfitters",
+    *SECOND,
     "Plumbing",
     "Dental",
     "Marine",
@@ -189,6 +154,10 @@ WORDS_B = [
 ]
 POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"  # those a Canadian postal code may hold there
 SUFFIX = ["Inc.", "LLC", "Co.", "Corp.", "Ltd.", "Group", ""]
+# The address's own settings stay null (inherited).
+ADDRESS_COLUMNS = [
+    f for f in ADDRESS_FIELDS if f not in ("expiring_soon_days", "address_validation")
+]
 
 
 def secondary_indexes(cursor, tables) -> list[tuple[str, str]]:
@@ -214,7 +183,7 @@ def _customer_row(rng, n, company, tenant, now):
     name = f"{rng.choice(WORDS_A)} {rng.choice(WORDS_B)} {rng.choice(SUFFIX)}".strip()
     if n % 9 == 0:
         zip_code = ""  # not tax-ready
-    return customer_row(
+    return tenants.customer_row(
         n,
         company,
         tenant,
@@ -244,7 +213,7 @@ def load(tenant, companies, total: int) -> dict:
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute("SET session_replication_role = replica")
-        customers = copy_customers(
+        customers = tenants.copy_customers(
             cursor,
             tenant,
             (
@@ -253,7 +222,7 @@ def load(tenant, companies, total: int) -> dict:
             ),
         )
         zones, links, addresses = [], set(), []
-        shippers = ship_tos_by_company(customers)
+        shippers = tenants.ship_tos_by_company(customers)
         for pk, company_id, kind, state in customers:
             regions = {state, *rng.sample(["TX", "CA", "NY", "IL", "FL", "ON"], rng.randint(0, 2))}
             zones += [(uuid.uuid4(), region, pk, tenant.pk) for region in sorted(regions)]
@@ -281,29 +250,11 @@ def load(tenant, companies, total: int) -> dict:
                         tenant.pk,
                     )
                 )
-        copy_zones_and_links(cursor, zones, links)
-        copy_rows(
+        tenants.copy_zones_and_links(cursor, zones, links)
+        tenants.copy_rows(
             cursor,
             "customers_address",
-            [
-                "public_id",
-                "label",
-                "line1",
-                "line2",
-                "city",
-                "county",
-                "state",
-                "country",
-                "zip",
-                "is_bill_to",
-                "is_ship_to",
-                "is_statements",
-                "is_active",
-                "exemption_reason",
-                "created_at",
-                "customer_id",
-                "tenant_id",
-            ],
+            ["public_id", *ADDRESS_COLUMNS, "created_at", "customer_id", "tenant_id"],
             addresses,
         )
         cursor.execute("SET session_replication_role = origin")
@@ -392,7 +343,7 @@ def reset(slug: str) -> None:
             [slug],
         )
         cursor.execute("SET session_replication_role = origin")
-    reset_tenant(slug, tables)
+    tenants.reset_tenant(slug, tables)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {', '.join([*tables, 'imports_importchange'])}")
 
@@ -460,7 +411,7 @@ def main() -> int:
         print(f"Reusing the kept tenant: {total:,} customers")
     else:
         reset(SLUG)
-        tenant, owner, companies = make_tenant(
+        tenant, owner, companies = tenants.make_tenant(
             SLUG, "Bench Customers", [(code, parent) for code, parent, _ in TREE]
         )
         started = time.perf_counter()

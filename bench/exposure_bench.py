@@ -38,15 +38,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.tenants import (  # noqa: E402
-    copy_customers,
-    copy_rows,
-    copy_zones_and_links,
-    customer_row,
-    make_tenant,
-    reset_tenant,
-    ship_tos_by_company,
-)
+from bench import tenants  # noqa: E402
 
 SLUG = "bench-exposure"
 TARGET_SECONDS = 2.0
@@ -109,11 +101,11 @@ def load(tenant, companies, customers_in_subtree: int) -> dict:
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg's own cursor, for COPY
         cursor.execute("SET session_replication_role = replica")
-        customers = copy_customers(
+        customers = tenants.copy_customers(
             cursor,
             tenant,
             (
-                customer_row(
+                tenants.customer_row(
                     n,
                     company,
                     tenant,
@@ -132,7 +124,7 @@ def load(tenant, companies, customers_in_subtree: int) -> dict:
         counts["customers"] = len(customers)
 
         zones, docs, links = [], [], []
-        shippers_by_company = ship_tos_by_company(customers)
+        shippers_by_company = tenants.ship_tos_by_company(customers)
         for pk, company_id, kind, state in customers:
             regions = sorted({state, *rng.sample(STATES, rng.randint(0, 2))})
             zones += [(uuid.uuid4(), region, pk, tenant.pk) for region in regions]
@@ -156,8 +148,8 @@ def load(tenant, companies, customers_in_subtree: int) -> dict:
                 docs.append((pk, company_id, regions, "pending", None))
             elif roll < 0.66:
                 docs.append((pk, company_id, regions, "invalid", None))
-        copy_zones_and_links(cursor, zones, set(links))
-        copy_rows(
+        tenants.copy_zones_and_links(cursor, zones, set(links))
+        tenants.copy_rows(
             cursor,
             "documents_document",
             [
@@ -224,8 +216,8 @@ def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     customers = int(args[0]) if args else 100_000
     setup_test_environment()  # the test Client's host is allowed
-    reset_tenant(SLUG, TABLES)
-    tenant, owner, companies = make_tenant(SLUG, "Bench Exposure", TREE)
+    tenants.reset_tenant(SLUG, TABLES)
+    tenant, owner, companies = tenants.make_tenant(SLUG, "Bench Exposure", TREE)
     started = time.perf_counter()
     counts = load(tenant, companies, customers)
     print(
@@ -254,7 +246,7 @@ def main() -> int:
         f"target < {TARGET_SECONDS:.1f} s: {'PASS' if median < TARGET_SECONDS else 'FAIL'}"
     )
     if "--keep" not in sys.argv:
-        reset_tenant(SLUG, TABLES)
+        tenants.reset_tenant(SLUG, TABLES)
     return 0 if median < TARGET_SECONDS else 1
 
 
