@@ -25,6 +25,12 @@ GLOBEX_TREE = [
 ]
 
 
+def _add_members(tenant: Tenant, users: dict) -> None:
+    """The demo's owner, editor and viewer, members of the tenant with those roles."""
+    for role in (Role.OWNER, Role.EDITOR, Role.VIEWER):
+        Membership.objects.create(tenant=tenant, user=users[role.value], role=role)
+
+
 def load(stdout=None) -> dict:
     """Create the demo tenants; returns what the other apps' demo loaders build on."""
     User = get_user_model()
@@ -45,12 +51,7 @@ def load(stdout=None) -> dict:
     globex = Tenant.objects.create(slug="globex", name="Globex Supply")
     globex_companies: dict[str | None, Company] = {}
     with scope(tenant=globex.pk):
-        for role, user in [
-            (Role.OWNER, users["owner"]),
-            (Role.EDITOR, users["editor"]),
-            (Role.VIEWER, users["viewer"]),
-        ]:
-            Membership.objects.create(tenant=globex, user=user, role=role)
+        _add_members(globex, users)
         for code, name, parent, city, state in GLOBEX_TREE:
             globex_companies[code] = company_create(
                 tenant=globex,
@@ -63,12 +64,7 @@ def load(stdout=None) -> dict:
             )
     companies: dict[str | None, Company] = {}
     with scope(tenant=acme.pk):
-        for role, user in [
-            (Role.OWNER, users["owner"]),
-            (Role.EDITOR, users["editor"]),
-            (Role.VIEWER, users["viewer"]),
-        ]:
-            Membership.objects.create(tenant=acme, user=user, role=role)
+        _add_members(acme, users)
         for code, name, parent, city, state in TREE:
             country = "CA" if state == "ON" else "US"
             companies[code] = company_create(

@@ -219,34 +219,25 @@ def load(context) -> dict:
         contacts = Contact.objects.bulk_create(contacts)
         channels = []
         for contact in contacts:
-            channels.append(
-                ContactChannel(
-                    tenant=tenant,
-                    contact=contact,
-                    kind=ChannelKind.EMAIL,
-                    label="work",
-                    value=f"{contact.name.split()[0].lower()}@{contact.customer.email.split('@')[1]}",
-                )
+            email = f"{contact.name.split()[0].lower()}@{contact.customer.email.split('@')[1]}"
+            phone = f"+1 312 555 {rng.randint(1000, 9999)}"
+            channels += [
+                ContactChannel(tenant=tenant, contact=contact, kind=kind, label=label, value=value)
+                for kind, label, value in [
+                    (ChannelKind.EMAIL, "work", email),
+                    (ChannelKind.PHONE, "office", phone),
+                ]
+            ]
+        channels += [
+            ContactChannel(
+                tenant=tenant,
+                address=address,
+                kind=ChannelKind.PHONE,
+                label="dock",
+                value=f"+1 800 555 {rng.randint(1000, 9999)}",
             )
-            channels.append(
-                ContactChannel(
-                    tenant=tenant,
-                    contact=contact,
-                    kind=ChannelKind.PHONE,
-                    label="office",
-                    value=f"+1 312 555 {rng.randint(1000, 9999)}",
-                )
-            )
-        for address in addresses:
-            channels.append(
-                ContactChannel(
-                    tenant=tenant,
-                    address=address,
-                    kind=ChannelKind.PHONE,
-                    label="dock",
-                    value=f"+1 800 555 {rng.randint(1000, 9999)}",
-                )
-            )
+            for address in addresses
+        ]
         ContactChannel.objects.bulk_create(channels)
     return {"customers": customers}
 

@@ -9,11 +9,11 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from customers.models import Address
 from customers.selectors import address_is_locked, main_address_is_locked
 from documents.models import Document, DocumentStatus, DocumentType
 from documents.selectors import document_history
 from documents.services import documents as services
+from tests.customers.helpers import make_address
 from tests.factories import (
     JPEG_BYTES,
     PDF_BYTES,
@@ -138,19 +138,6 @@ def test_no_expiration_date_is_allowed(alice, customer, login):
     login(alice.editor).post(create_url(alice, customer), upload_data(expiration_date=""))
     with alice.scope():
         assert Document.objects.get(customer=customer).expiration_date is None
-
-
-def make_address(customer, **fields):
-    values = {
-        "line1": "9 Dock Rd",
-        "city": "Dallas",
-        "state": "TX",
-        "country": "US",
-        "zip": "75201",
-        "is_ship_to": True,
-        **fields,
-    }
-    return Address.objects.create(tenant_id=customer.tenant_id, customer=customer, **values)
 
 
 def test_document_refers_to_an_active_address_and_locks_it(alice, customer, login):
