@@ -58,6 +58,14 @@ def bob(db) -> TenantWorld:
 
 
 @pytest.fixture
+def staff_admin(alice):
+    """alice's admin, with access to the Django admin (is_staff)."""
+    alice.admin.is_staff = True
+    alice.admin.save(update_fields=["is_staff"])
+    return alice.admin
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -19,14 +19,6 @@ def superuser(db):
     return get_user_model().objects.create_superuser(email="root@example.com", password="x")
 
 
-@pytest.fixture
-def staff_admin(alice):
-    """alice's admin, with access to the Django admin."""
-    alice.admin.is_staff = True
-    alice.admin.save(update_fields=["is_staff"])
-    return alice.admin
-
-
 def _company(pk) -> Company:
     with scopes_disabled():
         return Company.objects.get(pk=pk)

@@ -144,14 +144,7 @@ def test_list_filters_customers_whose_address_fails_whatever_the_setting(alice, 
     assert "GOOD" not in html and "CA-OK" not in html
 
 
-@pytest.fixture
-def staff(alice):
-    alice.admin.is_staff = True
-    alice.admin.save()
-    return alice.admin
-
-
-def test_admin_checks_warns_and_filters(alice, staff, login):
+def test_admin_checks_warns_and_filters(alice, staff_admin, login):
     """R63 in the admin: on, an error on the ZIP; off, saved with a warning; the list filter
     finds customers whose ZIP is outside their state."""
     post = {
@@ -166,7 +159,7 @@ def test_admin_checks_warns_and_filters(alice, staff, login):
         "address_validation": "unknown",
         "_save": "Save",
     }
-    client = login(staff)
+    client = login(staff_admin)
     response = client.post("/admin/customers/customer/add/", post, follow=True)
     assert "Saved anyway: address validation is off." in response.content.decode()
     _on(alice.company)

@@ -10,13 +10,6 @@ from tests.factories import make_company, make_customer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(alice):
-    alice.admin.is_staff = True
-    alice.admin.save()
-    return alice.admin
-
-
 def _address_post(address, **changes):
     data = {
         "tenant": address.tenant_id,
@@ -38,20 +31,20 @@ def _address_post(address, **changes):
     return {**data, **changes}
 
 
-def test_admin_lists_only_the_tenants_it_administers(alice, bob, staff, login):
+def test_admin_lists_only_the_tenants_it_administers(alice, bob, staff_admin, login):
     """R44: a staff admin of alice sees alice's customers only."""
     make_customer(alice.company, "A-1", "Alice Customer")
     make_customer(bob.company, "B-1", "Bob Customer")
-    text = login(staff).get("/admin/customers/customer/").content.decode()
+    text = login(staff_admin).get("/admin/customers/customer/").content.decode()
     assert "Alice Customer" in text and "Bob Customer" not in text
 
 
-def test_admin_refuses_locked_tax_components(alice, staff, login):
+def test_admin_refuses_locked_tax_components(alice, staff_admin, login):
     """R18: an admin edit of a locked address's city is refused with the reason."""
     customer = make_customer(alice.company, "1")
     address = make_address(customer)
     make_document(customer, address=address)
-    client = login(staff)
+    client = login(staff_admin)
     url = f"/admin/customers/address/{address.pk}/change/"
     response = client.post(url, _address_post(address, city="Austin", zip="78701"))
     assert response.status_code == 200
@@ -63,22 +56,22 @@ def test_admin_refuses_locked_tax_components(alice, staff, login):
         assert Address.objects.get(pk=address.pk).line1 == "2 Other Rd"
 
 
-def test_admin_validates_regions_and_statements(alice, staff, login):
+def test_admin_validates_regions_and_statements(alice, staff_admin, login):
     """R10, R15: admin edits get the same field checks, as form errors."""
     customer = make_customer(alice.company, "1")
     address = make_address(customer)
     make_address(customer, is_statements=True)
     url = f"/admin/customers/address/{address.pk}/change/"
-    response = login(staff).post(url, _address_post(address, zip="ABC"))
+    response = login(staff_admin).post(url, _address_post(address, zip="ABC"))
     assert "is not a US ZIP code" in response.content.decode()
-    response = login(staff).post(url, _address_post(address, is_statements="on"))
+    response = login(staff_admin).post(url, _address_post(address, is_statements="on"))
     assert "already has an active Statements address" in response.content.decode()
 
 
-def test_history_is_read_only_in_the_admin(alice, staff, login):
+def test_history_is_read_only_in_the_admin(alice, staff_admin, login):
     """R14, R44: history rows are listed but cannot be added, changed or deleted."""
     make_customer(alice.company, "1")
-    client = login(staff)
+    client = login(staff_admin)
     assert client.get("/admin/customers/customerevent/").status_code == 200
     event_model = apps.get_model("customers", "CustomerEvent")
     with alice.scope():
@@ -108,13 +101,13 @@ def _change_data(client, url, **changes):
     return {**data, **changes}
 
 
-def test_admin_cannot_move_a_customer_to_another_company(alice, staff, login):
+def test_admin_cannot_move_a_customer_to_another_company(alice, staff_admin, login):
     """R3, R44: a customer's company is read only once it exists: its documents keep the
     company and company-limited access is checked against it."""
     other = make_company(alice.tenant, "OTHER", parent=alice.company)
     customer = make_customer(alice.company, "1", "Acme")
     make_document(customer)
-    client = login(staff)
+    client = login(staff_admin)
     url = f"/admin/customers/customer/{customer.pk}/change/"
     assert "company" not in client.get(url).context["adminform"].form.fields
     response = client.post(url, _change_data(client, url, name1="Acme Two", company=other.pk))
@@ -125,10 +118,10 @@ def test_admin_cannot_move_a_customer_to_another_company(alice, staff, login):
         assert customer.documents.get().company_id == alice.company.pk
 
 
-def test_admin_adds_a_customer_in_the_company_picked(alice, staff, login):
+def test_admin_adds_a_customer_in_the_company_picked(alice, staff_admin, login):
     """R7, R44 (control): on add, the company is still picked."""
     other = make_company(alice.tenant, "OTHER", parent=alice.company)
-    client = login(staff)
+    client = login(staff_admin)
     response = client.post(
         "/admin/customers/customer/add/",
         {
@@ -154,13 +147,13 @@ def _link_post(alice, billing, shipping):
     }
 
 
-def test_admin_link_keeps_to_one_company(alice, staff, login):
+def test_admin_link_keeps_to_one_company(alice, staff_admin, login):
     """R12: the admin links a billing customer only to another customer of its company, the
     service's rule: another company's customer and the customer itself are refused."""
     sibling = make_company(alice.tenant, "SIB", parent=alice.company)
     billing = make_customer(alice.company, "B-1", "Billing")
     foreign = make_customer(sibling, "S-1", "Elsewhere")
-    client = login(staff)
+    client = login(staff_admin)
     response = client.post("/admin/customers/shiptolink/add/", _link_post(alice, billing, foreign))
     assert response.status_code == 200
     assert "is a customer of another company" in response.content.decode()

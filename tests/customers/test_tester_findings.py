@@ -18,13 +18,6 @@ from tests.imports.commands import export_command
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(alice):
-    alice.owner.is_staff = True
-    alice.owner.save()
-    return alice.owner
-
-
 def _customer_admin_post(customer, **changes):
     data = {name: getattr(customer, name) or "" for name in services.CUSTOMER_TEXT_FIELDS}
     data.update(
@@ -33,13 +26,13 @@ def _customer_admin_post(customer, **changes):
     return {**data, **changes}
 
 
-def test_admin_duplicate_customer_number_is_a_field_error(alice, staff, login):
+def test_admin_duplicate_customer_number_is_a_field_error(alice, staff_admin, login):
     """R61, R8: in the admin, another customer's number of the same company is an error next
     to Number (the app's words), not the constraint's IntegrityError (a 500)."""
     make_customer(alice.company, "C-1", "First")
     second = make_customer(alice.company, "C-2", "Second")
     url = f"/admin/customers/customer/{second.pk}/change/"
-    response = login(staff).post(url, _customer_admin_post(second, number="C-1"))
+    response = login(staff_admin).post(url, _customer_admin_post(second, number="C-1"))
     assert response.status_code == 200
     text = response.content.decode()
     assert "Customer number &#x27;C-1&#x27; is already used in Alice HQ." in text
@@ -47,12 +40,12 @@ def test_admin_duplicate_customer_number_is_a_field_error(alice, staff, login):
         assert Customer.objects.get(pk=second.pk).number == "C-2"
 
 
-def test_admin_company_code_clash_is_a_field_error(alice, staff, login):
+def test_admin_company_code_clash_is_a_field_error(alice, staff_admin, login):
     """R61: every admin model form checks unique constraints whose other fields it shows read
     only (a company's tenant): a duplicate code is an error on Code, never a 500."""
     other = make_company(alice.tenant, "WEST", parent=alice.company)
     url = f"/admin/companies/company/{other.pk}/change/"
-    page = login(staff).get(url)
+    page = login(staff_admin).get(url)
     assert page.status_code == 200
     data = {
         "name": other.name,
@@ -71,18 +64,18 @@ def test_admin_company_code_clash_is_a_field_error(alice, staff, login):
         "expiring_soon_days": "",
         "_save": "Save",
     }
-    response = login(staff).post(url, data)
+    response = login(staff_admin).post(url, data)
     assert response.status_code == 200
     assert "already" in response.content.decode()
     with scope(tenant=alice.tenant.pk):
         assert Company.objects.get(pk=other.pk).code == "WEST"
 
 
-def test_every_admin_form_checks_constraints_on_fields_it_leaves_out(alice, staff):
+def test_every_admin_form_checks_constraints_on_fields_it_leaves_out(alice, staff_admin):
     """R61: a walk of every admin able to change rows: its change form derives from the form
     base that checks unique constraints on fields left out of the form or read only."""
     request = RequestFactory().get("/admin/")
-    request.user = staff
+    request.user = staff_admin
     walked = 0
     for model, model_admin in admin.site._registry.items():
         if not model_admin.has_change_permission(request) or not any(
@@ -113,7 +106,7 @@ def test_form_number_with_invisible_characters_imports_back_unchanged(alice, log
         assert Customer.objects.count() == 1
 
 
-def test_services_and_admin_normalise_keys(alice, staff, login):
+def test_services_and_admin_normalise_keys(alice, staff_admin, login):
     """R49, R42: the service (every way in) trims invisible characters off a customer number
     and a company code; the admin goes through it."""
     with alice.scope():
@@ -124,13 +117,13 @@ def test_services_and_admin_normalise_keys(alice, staff, login):
     company = make_company(alice.tenant, "\u200bEAST\u00a0", parent=alice.company)
     assert company.code == "EAST"
     url = f"/admin/customers/customer/{customer.pk}/change/"
-    response = login(staff).post(url, _customer_admin_post(customer, number="N-2\u200b"))
+    response = login(staff_admin).post(url, _customer_admin_post(customer, number="N-2\u200b"))
     assert response.status_code == 302
     with alice.scope():
         assert Customer.objects.get(pk=customer.pk).number == "N-2"
 
 
-def test_unknown_country_code_is_refused_everywhere(alice, staff, login, tmp_path):
+def test_unknown_country_code_is_refused_everywhere(alice, staff_admin, login, tmp_path):
     """R10: the country is an ISO 3166-1 alpha-2 code: ZZ is a field error in the form, the
     admin and an import row (one check: customers.regions.normalise_address)."""
     client = login(alice.editor)
@@ -141,7 +134,7 @@ def test_unknown_country_code_is_refused_everywhere(alice, staff, login, tmp_pat
     )
     customer = make_customer(alice.company, "C-9", country="DE", state="BY", zip="80331")
     url = f"/admin/customers/customer/{customer.pk}/change/"
-    response = login(staff).post(url, _customer_admin_post(customer, country="ZZ"))
+    response = login(staff_admin).post(url, _customer_admin_post(customer, country="ZZ"))
     assert response.status_code == 200
     assert "is not an ISO 3166-1 two-letter country code" in response.content.decode()
     with alice.scope():
@@ -218,12 +211,12 @@ def test_one_bad_filter_keeps_the_others(alice, login):
     assert "Select a valid choice" in response.content.decode()
 
 
-def test_admin_link_refuses_a_ship_to_customer_as_billing_side(alice, staff, login):
+def test_admin_link_refuses_a_ship_to_customer_as_billing_side(alice, staff_admin, login):
     """R12: in the admin too, a ship-to customer cannot be the billing side of a link (the
     form calls the service's check_link); no link is written."""
     ship_to = make_customer(alice.company, "S-1", kind="ship-to")
     other = make_customer(alice.company, "S-2", kind="ship-to")
-    response = login(staff).post(
+    response = login(staff_admin).post(
         "/admin/customers/shiptolink/add/",
         {"tenant": alice.tenant.pk, "billing": ship_to.pk, "shipping": other.pk, "_save": "Save"},
     )
@@ -233,7 +226,9 @@ def test_admin_link_refuses_a_ship_to_customer_as_billing_side(alice, staff, log
         assert not ShipToLink.objects.exists()
 
 
-def test_admin_number_taken_after_the_form_check_is_a_message(alice, staff, login, monkeypatch):
+def test_admin_number_taken_after_the_form_check_is_a_message(
+    alice, staff_admin, login, monkeypatch
+):
     """R61, R8: in the admin, a customer number that another save takes between the form's
     check and this save (the constraint's IntegrityError) is an error message on the form
     page again, not a 500; nothing of this save is kept."""
@@ -247,7 +242,7 @@ def test_admin_number_taken_after_the_form_check_is_a_message(alice, staff, logi
         save_model(self, request, obj, form, change)
 
     monkeypatch.setattr(type(customer_admin), "save_model", rival_then_save)
-    client = login(staff)
+    client = login(staff_admin)
     response = client.post(
         "/admin/customers/customer/add/",
         {

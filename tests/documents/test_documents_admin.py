@@ -9,13 +9,6 @@ from tests.factories import make_customer, make_document
 
 
 @pytest.fixture
-def staff_admin(alice):
-    alice.admin.is_staff = True
-    alice.admin.save(update_fields=["is_staff"])
-    return alice.admin
-
-
-@pytest.fixture
 def docs(alice, bob):
     return (
         make_document(make_customer(alice.company, "A-1", "Alpha Buyer"), ["TX", "OK"]),
