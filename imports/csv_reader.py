@@ -18,6 +18,7 @@ from pathlib import Path
 from charset_normalizer import from_path
 
 from imports.reader import MAX_COLUMNS, MAX_ROWS, Sheet, WorkbookRefused, open_sheet
+from imports.reader.base import titles
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 SNIFF_BYTES = 64 * 1024
@@ -141,12 +142,8 @@ def open_csv(path) -> CsvSheet:
         total += 1
         if total >= MAX_ROWS:
             raise WorkbookRefused(f"This CSV file has more than {MAX_ROWS - 1:,} data rows.")
-    if header is None:
-        raise WorkbookRefused("The CSV file is empty: it has no header row.")
-    while header and not header[-1]:
-        header = header[:-1]
     return CsvSheet(
-        header=header,
+        header=titles(header, "The CSV file is empty: it has no header row."),
         header_row=header_row,
         rows_total=total,
         rows=_data_rows(path, encoding, delimiter, header_row),

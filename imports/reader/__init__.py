@@ -30,6 +30,7 @@ from imports.reader.base import (
     ProblemRow,
     Sheet,
     WorkbookRefused,
+    titles,
 )
 from imports.reader.cells import cell_text, column_letter, number_text
 from imports.reader.fast import FAST_CELLS, calamine_rows, grid_cells
@@ -77,12 +78,8 @@ def open_sheet(path: str | Path) -> Sheet:
             header = tuple(text.strip() for text in cells)
             header_row = row_no
             break
-    if header is None:
-        raise WorkbookRefused("The worksheet is empty: it has no header row.")
-    while header and not header[-1]:
-        header = header[:-1]
     return Sheet(
-        header=header,
+        header=titles(header, "The worksheet is empty: it has no header row."),
         header_row=header_row,
         rows_total=max(package.last_cell_row - header_row, 0),
         rows=_data_rows(parsed),

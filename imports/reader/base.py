@@ -66,6 +66,16 @@ class Sheet:
     rows: Iterator[tuple[int, tuple[str, ...]]]
 
 
+def titles(header: tuple[str, ...] | None, empty: str) -> tuple[str, ...]:
+    """The header row's titles without its blank titles at the end (R32); refused with the
+    message `empty` when the file has no header row."""
+    if header is None:
+        raise WorkbookRefused(empty)
+    while header and not header[-1]:
+        header = header[:-1]
+    return header
+
+
 # (row number, cells as text, {column index: problem} or None) as a reader yields them.
 ParsedRow = tuple[int, tuple[str, ...], dict[int, str] | None]
 Parsed = Iterator[ParsedRow]
