@@ -85,13 +85,19 @@ def document(place: Place, on_customer=None):
             content_type="application/pdf",
             original_name="cert.pdf",
         )
-        doc.file.save(
-            f"tenants/{place.tenant.public_id}/documents/{_number()}.pdf",
-            ContentFile(PDF_BYTES),
-            save=False,
-        )
-        doc.save()
+        _save_with_file(doc, place, "documents/{}.pdf", PDF_BYTES)
     return doc
+
+
+def _save_with_file(record, place: Place, name: str, content: bytes) -> None:
+    """Store `content` as the record's file in the tenant's folder (`name` with {} for a
+    fresh number), then save the record."""
+    record.file.save(
+        f"tenants/{place.tenant.public_id}/{name.format(_number())}",
+        ContentFile(content),
+        save=False,
+    )
+    record.save()
 
 
 def note(place: Place):
@@ -107,12 +113,7 @@ def note(place: Place):
             content_type="application/pdf",
             original_name="note.pdf",
         )
-        entry.file.save(
-            f"tenants/{place.tenant.public_id}/notes/{_number()}.pdf",
-            ContentFile(PDF_BYTES),
-            save=False,
-        )
-        entry.save()
+        _save_with_file(entry, place, "notes/{}.pdf", PDF_BYTES)
     return entry
 
 
@@ -166,12 +167,7 @@ def export(place: Place):
             content_type="application/octet-stream",
             original_name="exposure.xlsx",
         )
-        item.file.save(
-            f"tenants/{place.tenant.public_id}/exports/{_number()}.xlsx",
-            ContentFile(b"PK\x03\x04"),
-            save=False,
-        )
-        item.save()
+        _save_with_file(item, place, "exports/{}.xlsx", b"PK\x03\x04")
     return item
 
 
@@ -191,12 +187,7 @@ def batch(place: Place):
             original_name="customers.xlsx",
             status=Status.READY,
         )
-        item.file.save(
-            f"tenants/{place.tenant.public_id}/imports/{_number()}.xlsx",
-            ContentFile(content.getvalue()),
-            save=False,
-        )
-        item.save()
+        _save_with_file(item, place, "imports/{}.xlsx", content.getvalue())
     return item
 
 
