@@ -18,6 +18,7 @@ TREE = [
     ("ACME-TX", "Acme Texas", "ACME-WEST", "Austin", "TX"),
     ("ACME-CA", "Acme Canada Ltd.", None, "Toronto", "ON"),
 ]
+CANADIAN_STATES = {"ON", "BC"}  # the provinces of the trees below
 GLOBEX_TREE = [
     ("GLOBEX", "Globex Supply Co.", None, "Springfield", "OR"),
     ("GLOBEX-NW", "Globex Northwest", "GLOBEX", "Portland", "OR"),
@@ -25,10 +26,29 @@ GLOBEX_TREE = [
 ]
 
 
-def _add_members(tenant: Tenant, users: dict) -> None:
-    """The demo's owner, editor and viewer, members of the tenant with those roles."""
-    for role in (Role.OWNER, Role.EDITOR, Role.VIEWER):
-        Membership.objects.create(tenant=tenant, user=users[role.value], role=role)
+def _populate(
+    tenant: Tenant, tree: list, users: dict, *, contact_emails: bool = False
+) -> dict[str | None, Company]:
+    """Make the demo's owner, editor and viewer members of the tenant with those roles, and
+    create its company `tree` (code, name, parent code, city, state); returns the companies
+    by code."""
+    companies: dict[str | None, Company] = {}
+    with scope(tenant=tenant.pk):
+        for role in (Role.OWNER, Role.EDITOR, Role.VIEWER):
+            Membership.objects.create(tenant=tenant, user=users[role.value], role=role)
+        for code, name, parent, city, state in tree:
+            email = f"tax@{code.lower()}.example.com" if contact_emails else ""
+            companies[code] = company_create(
+                tenant=tenant,
+                name=name,
+                code=code,
+                parent=companies.get(parent),
+                city=city,
+                state=state,
+                country="CA" if state in CANADIAN_STATES else "US",
+                contact_email=email,
+            )
+    return companies
 
 
 def load(stdout=None) -> dict:
@@ -49,34 +69,8 @@ def load(stdout=None) -> dict:
 
     acme = Tenant.objects.create(slug="acme", name="Acme Distribution")
     globex = Tenant.objects.create(slug="globex", name="Globex Supply")
-    globex_companies: dict[str | None, Company] = {}
-    with scope(tenant=globex.pk):
-        _add_members(globex, users)
-        for code, name, parent, city, state in GLOBEX_TREE:
-            globex_companies[code] = company_create(
-                tenant=globex,
-                name=name,
-                code=code,
-                parent=globex_companies.get(parent),
-                city=city,
-                state=state,
-                country="CA" if state == "BC" else "US",
-            )
-    companies: dict[str | None, Company] = {}
-    with scope(tenant=acme.pk):
-        _add_members(acme, users)
-        for code, name, parent, city, state in TREE:
-            country = "CA" if state == "ON" else "US"
-            companies[code] = company_create(
-                tenant=acme,
-                name=name,
-                code=code,
-                parent=companies.get(parent),
-                city=city,
-                state=state,
-                country=country,
-                contact_email=f"tax@{code.lower()}.example.com",
-            )
+    globex_companies = _populate(globex, GLOBEX_TREE, users)
+    companies = _populate(acme, TREE, users, contact_emails=True)
     # The second tenant gets a small world of its own (the app loaders run again for it), so
     # switching tenant shows the product working.
     second = {"tenant": globex, "companies": globex_companies, "users": users, "per_company": 10}
