@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from mptt.admin import DraggableMPTTAdmin
 
+from certhub.errors import error_text, show_error
 from companies import services
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin, admin_tenant_ids
 from companies.forms import StorableTextModelForm
@@ -181,13 +182,13 @@ class CompanyAdmin(TenantScopedAdmin, DraggableMPTTAdmin):
                 created = services.company_create(tenant=form.cleaned_data["tenant"], **data)
                 obj.pk = created.pk
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_error(request, error)
 
     def delete_model(self, request, obj):
         try:
             services.company_delete(company=obj)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_error(request, error)
 
     def _move_node(self, request):
         qs = self.get_queryset(request)
@@ -203,7 +204,7 @@ class CompanyAdmin(TenantScopedAdmin, DraggableMPTTAdmin):
         try:
             services.company_move(company=company, new_parent=new_parent)
         except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            self.message_user(request, error_text(error), messages.ERROR)
             return http.HttpResponse("FAIL, invalid move.")
         self.message_user(request, f"{company.name} moved.")
         return http.HttpResponse("OK")

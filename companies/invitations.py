@@ -10,13 +10,13 @@ import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from certhub.errors import DomainError
 from companies.models import Company, Invitation, InvitationStatus, Membership, Tenant
 from companies.services import check_membership_change
 from companies.tenancy import reachable_companies_q
@@ -57,14 +57,14 @@ def invitation_create(
     The actor's limits apply as for any membership change (R2). An address already a member of
     this tenant is refused (the admin sees the member list anyway); whether the address has an
     account anywhere is neither looked at nor told. A pending invitation of the same address is
-    revoked: its link stops working. Raises ValidationError with field messages.
+    revoked: its link stops working. Raises DomainError with field messages.
     """
     email = email.strip().lower()
     validate_email(email)
     companies = list(companies)
     check_membership_change(actor_membership=actor_membership, role=role, companies=companies)
     if Membership.objects.filter(tenant=tenant, user__email__iexact=email).exists():
-        raise ValidationError({"email": f"{email} is already a member of this tenant."})
+        raise DomainError({"email": f"{email} is already a member of this tenant."})
     now = timezone.now()
     pending(Invitation.objects.filter(tenant=tenant, email=email), now).update(revoked_at=now)
     invitation = Invitation.objects.create(
@@ -114,7 +114,7 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     """Withdraw a pending invitation; its link stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status() != InvitationStatus.PENDING:
-        raise ValidationError(f"This invitation is already {invitation.status()}.")
+        raise DomainError(f"This invitation is already {invitation.status()}.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     return invitation
@@ -137,18 +137,18 @@ def account_exists(invitation: Invitation) -> bool:
 
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """The invitee (`user`, whose email must be the invited one) joins the tenant with the
-    invitation's role and companies. Raises ValidationError when the invitation is no longer
+    invitation's role and companies. Raises DomainError when the invitation is no longer
     pending, is for another address, or its companies were deleted meanwhile. Runs in the
     invitation's tenant scope (the caller's)."""
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.status() != InvitationStatus.PENDING:
-            raise ValidationError(f"This invitation is {locked.status()}.")
+            raise DomainError(f"This invitation is {locked.status()}.")
         if user.email.lower() != locked.email:
-            raise ValidationError(f"This invitation is for {locked.email}.")
+            raise DomainError(f"This invitation is for {locked.email}.")
         companies = list(locked.companies.all())
         if locked.is_limited and not companies:
-            raise ValidationError(
+            raise DomainError(
                 "The companies of this invitation no longer exist; ask for a new invitation."
             )
         membership = Membership.objects.filter(user=user).first()
@@ -166,11 +166,11 @@ def invitation_accept_new_account(
     *, invitation: Invitation, password: str, full_name: str = ""
 ) -> User:
     """Make the invitee's account with the password they chose, and accept. Returns the user.
-    Raises ValidationError if an account with the address exists by now (log in instead)."""
+    Raises DomainError if an account with the address exists by now (log in instead)."""
     User = get_user_model()
     with transaction.atomic():
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError("An account with this address exists now: log in to accept.")
+            raise DomainError("An account with this address exists now: log in to accept.")
         user = User.objects.create_user(
             email=invitation.email, password=password, full_name=full_name.strip()
         )

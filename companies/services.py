@@ -11,11 +11,11 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import PROTECT
 
+from certhub.errors import DomainError
 from companies.models import Company, Membership, Role, Tenant
 from companies.tenancy import reachable_companies
 from companies.text import strip_invisible
@@ -39,7 +39,7 @@ def tenant_create(
 ) -> tuple[Tenant, AbstractUser, str | None]:
     """Create a tenant and its owner; returns the one-time password if the user is new (R48)."""
     if Tenant.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": f"A tenant with the slug {slug!r} already exists."})
+        raise DomainError({"slug": f"A tenant with the slug {slug!r} already exists."})
     validate_email(owner_email)
     tenant = Tenant(slug=slug, name=name)
     tenant.full_clean()  # a malformed slug would make /t/<slug>/ unreachable
@@ -63,9 +63,7 @@ def _check_can_grant(actor_membership: Membership | None, role: str) -> None:
     if actor_membership is None:
         return
     if role in (Role.ADMIN, Role.OWNER) and not actor_membership.has_role(Role.OWNER):
-        raise ValidationError(
-            {"role": "Only an owner can grant or change the admin and owner roles."}
-        )
+        raise DomainError({"role": "Only an owner can grant or change the admin and owner roles."})
 
 
 def _check_within_reach(actor_membership: Membership | None, companies: Sequence[Company]) -> None:
@@ -77,7 +75,7 @@ def _check_within_reach(actor_membership: Membership | None, companies: Sequence
         return
     reach = set(reachable_companies(actor_membership).values_list("pk", flat=True))
     if not companies or any(company.pk not in reach for company in companies):
-        raise ValidationError(
+        raise DomainError(
             {"companies": "You can only give access to companies you reach yourself."}
         )
 
@@ -92,7 +90,7 @@ def check_membership_change(
     """May the actor give `membership` (None: a new one) this role and these companies? (R2)
 
     Only owners grant or take away the admin and owner roles; a limited admin stays within its
-    companies; the last owner stays an owner. Raises ValidationError with the reason.
+    companies; the last owner stays an owner. Raises DomainError with the reason.
     """
     _check_can_grant(actor_membership, role)
     if membership is not None:
@@ -146,7 +144,7 @@ def _ensure_another_owner(membership: Membership) -> None:
         .values_list("pk", flat=True)
     )
     if not [pk for pk in owners if pk != membership.pk]:
-        raise ValidationError("A tenant needs at least one owner; make someone else owner first.")
+        raise DomainError("A tenant needs at least one owner; make someone else owner first.")
 
 
 # --- the company tree --------------------------------------------------------------------------
@@ -183,15 +181,15 @@ def company_create(
     address_validation: bool | None = None,
 ) -> Company:
     """A company of the tenant, a root or a child of `parent` placed in name order (R5, R6).
-    Raises ValidationError for a code already used in the tenant (case-insensitive), a parent
+    Raises DomainError for a code already used in the tenant (case-insensitive), a parent
     in another tenant, or a field the model refuses."""
     details = given(locals(), COMPANY_DETAILS)
     lock_tree(tenant)
     code = strip_invisible(code or "")  # R42, R49: the key the import matches by
     if parent is not None and parent.tenant_id != tenant.pk:
-        raise ValidationError({"parent": "The parent company belongs to another tenant."})
+        raise DomainError({"parent": "The parent company belongs to another tenant."})
     if Company.objects.filter(tenant=tenant, code__iexact=code).exists():
-        raise ValidationError({"code": f"The code {code!r} is already used in this tenant."})
+        raise DomainError({"code": f"The code {code!r} is already used in this tenant."})
     company = Company(tenant=tenant, name=name, code=code, **details)
     company.full_clean(exclude=["parent", "lft", "rght", "tree_id", "level"])
     if parent is None:
@@ -247,7 +245,7 @@ def company_update(
     code = fields.get("code", company.code)
     clash = Company.objects.filter(tenant=company.tenant, code__iexact=code).exclude(pk=company.pk)
     if clash.exists():
-        raise ValidationError({"code": f"The code {code!r} is already used in this tenant."})
+        raise DomainError({"code": f"The code {code!r} is already used in this tenant."})
     company.refresh_from_db(fields=["lft", "rght", "tree_id", "level", "parent"])
     for name, value in fields.items():
         setattr(company, name, value)
@@ -267,9 +265,9 @@ def company_move(*, company: Company, new_parent: Company | None) -> Company:
     if new_parent is not None:
         new_parent.refresh_from_db()
         if new_parent.tenant_id != company.tenant_id:
-            raise ValidationError({"parent": "A company cannot move into another tenant."})
+            raise DomainError({"parent": "A company cannot move into another tenant."})
         if new_parent.pk == company.pk or new_parent.is_descendant_of(company):
-            raise ValidationError(
+            raise DomainError(
                 {"parent": "A company cannot move under itself or one of its descendants."}
             )
     if new_parent is None and company.parent_id is None:
@@ -315,7 +313,7 @@ def company_delete(*, company: Company) -> None:
     company.refresh_from_db()
     held = company_holdings(company)
     if held:
-        raise ValidationError(
+        raise DomainError(
             f"{company.name} cannot be deleted: it still holds {', '.join(held)}. "
             "Move or delete them first."
         )
@@ -336,11 +334,11 @@ def tree_repair(*, tenant: Tenant) -> int:
     """Recompute the tenant's mptt fields from its parent links, under its tree lock; returns
     how many companies changed. Only this tenant's rows are written: a root whose tree id is
     also another tenant's (or another root's) gets a new one from the sequence. Siblings keep
-    their order. Raises ValidationError when parent links form a cycle (nothing written)."""
+    their order. Raises DomainError when parent links form a cycle (nothing written)."""
     lock_tree(tenant)
     plan = _tree_plan(tenant)
     if plan.unreachable:
-        raise ValidationError(
+        raise DomainError(
             f"Companies {', '.join(plan.unreachable)} are not under any root company "
             "(their parent links form a cycle); fix their parents first."
         )

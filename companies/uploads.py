@@ -21,6 +21,8 @@ from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from certhub.errors import DomainError
+
 logger = logging.getLogger(__name__)
 
 # The request attribute that says what the caps refused (a message).
@@ -57,14 +59,14 @@ def storage_failed_message(error: Exception) -> str:
 @contextmanager
 def storing_upload(name: str):
     """Around a save to the storage (disk, S3): any failure of the storage becomes a
-    ValidationError saying so (R61), logged for the operators."""
+    DomainError saying so (R61), logged for the operators."""
     try:
         yield
     except ValidationError:
         raise
     except Exception as error:
         logger.exception("Storing %s failed", name)
-        raise ValidationError(storage_failed_message(error)) from error
+        raise DomainError(storage_failed_message(error)) from error
 
 
 def request_too_large_message(max_files: int) -> str:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django_scopes import scope, scopes_disabled
 
+from certhub.errors import error_text, show_error
 from companies import invitations, services
 from companies.forms import (
     CompanyCreateForm,
@@ -91,7 +92,7 @@ def company_create(request, tenant_slug):
         try:
             company = services.company_create(tenant=request.tenant, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_error(request, error, form=form)
         else:
             messages.success(request, f"Company {company.name} added.")
             return redirect("companies:list", tenant_slug=tenant_slug)
@@ -107,7 +108,7 @@ def company_edit(request, tenant_slug, public_id):
         try:
             services.company_update(company=Company.objects.get(pk=company.pk), **fields)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_error(request, error, form=form)
         else:
             messages.success(request, f"Company {form.cleaned_data['name']} saved.")
             return redirect("companies:list", tenant_slug=tenant_slug)
@@ -135,7 +136,7 @@ def company_move(request, tenant_slug, public_id):
         try:
             services.company_move(company=company, new_parent=form.cleaned_data["parent"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_error(request, error)
         else:
             messages.success(request, f"Company {company.name} moved.")
             return redirect("companies:list", tenant_slug=tenant_slug)
@@ -151,7 +152,7 @@ def company_delete(request, tenant_slug, public_id):
         try:
             services.company_delete(company=company)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_error(request, error)
             return redirect("companies:edit", tenant_slug=tenant_slug, public_id=public_id)
         messages.success(request, f"Company {company.name} deleted.")
         return redirect("companies:list", tenant_slug=tenant_slug)
@@ -196,7 +197,7 @@ def member_add(request, tenant_slug):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_error(request, error, form=form)
         else:
             messages.success(
                 request,
@@ -239,7 +240,7 @@ def member_edit(request, tenant_slug, public_id):
                 membership=membership, actor_membership=request.membership, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_error(request, error, form=form)
         else:
             messages.success(request, f"{membership.user.email} is now {membership.role}.")
             return redirect("companies:members", tenant_slug=tenant_slug)
@@ -257,7 +258,7 @@ def member_remove(request, tenant_slug, public_id):
     try:
         services.membership_remove(membership=membership, actor_membership=request.membership)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_error(request, error)
     else:
         messages.success(
             request, f"{membership.user.email} removed from {full_stop(request.tenant.name)}"
@@ -275,7 +276,7 @@ def invitation_revoke(request, tenant_slug, public_id):
     try:
         invitations.invitation_revoke(invitation=invitation)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_error(request, error)
     else:
         messages.success(request, f"The invitation of {invitation.email} was withdrawn.")
     return redirect("companies:members", tenant_slug=tenant_slug)
@@ -367,7 +368,7 @@ def _invitation_page(request, invitation):
                         full_name=form.cleaned_data["full_name"],
                     )
                 except ValidationError as error:
-                    form.add_error(None, error)
+                    show_error(request, error, form=form)
                 else:
                     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                     return _welcome(request, invitation)
@@ -378,9 +379,7 @@ def _accepted(request, invitation, user):
     try:
         invitations.invitation_accept(invitation=invitation, user=user)
     except ValidationError as error:
-        return _invitation_gone(
-            request, "This invitation no longer works", " ".join(error.messages), 410
-        )
+        return _invitation_gone(request, "This invitation no longer works", error_text(error), 410)
     return _welcome(request, invitation)
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from certhub.errors import DomainError
 from companies.history import history_context
 from companies.models import POSTAL_ADDRESS_FIELDS, Company, Tenant
 from companies.text import full_stop
@@ -50,8 +51,8 @@ def _delete(obj: ShipToZone | ShipToLink | Contact | ContactChannel, actor: User
         obj.delete()
 
 
-def _number_taken(company: Company, number: str) -> ValidationError:
-    return ValidationError(
+def _number_taken(company: Company, number: str) -> DomainError:
+    return DomainError(
         {"number": f"Customer number {number!r} is already used in {full_stop(company.name)}"}
     )
 
@@ -96,7 +97,7 @@ def _clean_customer(
         validate_address=validates_address(values, company=company, customer=customer),
     )
     if errors:
-        raise ValidationError(errors)
+        raise DomainError(errors)
     return {**values, **cleaned}
 
 
@@ -126,7 +127,7 @@ def customer_create(
     address_validation: bool | None = None,
 ) -> Customer:
     """A customer in the company picked (R7), its number unique there after trimming (R8-R10).
-    Raises ValidationError naming the fields that are refused (a blank number or name, a taken
+    Raises DomainError naming the fields that are refused (a blank number or name, a taken
     number, a state or ZIP that does not fit the country)."""
     values = given(locals(), CUSTOMER_TEXT_FIELDS + CUSTOMER_OTHER_FIELDS)
     with transaction.atomic(), history_context(actor):
@@ -199,7 +200,7 @@ def customer_delete(*, customer: Customer, actor: User | None = None) -> None:
     with transaction.atomic(), history_context(actor):
         count = customer.documents.count()
         if count:
-            raise ValidationError(
+            raise DomainError(
                 f"{customer} has {count} document{'s' if count != 1 else ''} on file and cannot "
                 "be deleted. Void or move its documents first."
             )
@@ -212,10 +213,10 @@ def customer_delete(*, customer: Customer, actor: User | None = None) -> None:
 def zone_add(*, customer: Customer, region: str, actor: User | None = None) -> ShipToZone:
     region = (region or "").strip().upper()
     if region not in REGION_NAMES:
-        raise ValidationError({"region": f"{region!r} is not a US state or Canadian province."})
+        raise DomainError({"region": f"{region!r} is not a US state or Canadian province."})
     with transaction.atomic(), history_context(actor):
         if customer.zones.filter(region=region).exists():
-            raise ValidationError(
+            raise DomainError(
                 {
                     "region": f"{REGION_NAMES[region]} is already a ship-to zone of "
                     f"{full_stop(str(customer))}"
@@ -236,19 +237,19 @@ def check_link(*, billing: Customer, shipping: Customer, exclude_pk: int | None 
     shipping side a ship-to customer. (Imports link as their rows say: a file may name a bill-to
     customer as another's shipping customer, and the import keeps it.)"""
     if shipping.company_id != billing.company_id:
-        raise ValidationError(
+        raise DomainError(
             f"{shipping} is a customer of another company: link customers of "
             f"{billing.company.name} only."
         )
     if shipping.pk == billing.pk:
-        raise ValidationError("A customer cannot be its own shipping customer.")
+        raise DomainError("A customer cannot be its own shipping customer.")
     if billing.kind != CustomerKind.BILL_TO:
-        raise ValidationError(
+        raise DomainError(
             f"{billing} is a ship-to customer and cannot have shipping customers: link it from "
             "its bill-to customer, or make it a bill-to customer first."
         )
     if shipping.kind != CustomerKind.SHIP_TO:
-        raise ValidationError(
+        raise DomainError(
             f"{shipping} is a bill-to customer: link a ship-to customer, or make "
             f"{shipping.number} a ship-to customer first."
         )
@@ -256,18 +257,18 @@ def check_link(*, billing: Customer, shipping: Customer, exclude_pk: int | None 
     if exclude_pk:
         links = links.exclude(pk=exclude_pk)
     if links.exists():
-        raise ValidationError(f"{shipping} is already linked to {full_stop(str(billing))}")
+        raise DomainError(f"{shipping} is already linked to {full_stop(str(billing))}")
 
 
 def link_add(*, billing: Customer, shipping_number: str, actor: User | None = None) -> ShipToLink:
     """Link a shipping customer of the same company, found by its number (R12)."""
     number = (shipping_number or "").strip()
     if not number:
-        raise ValidationError({"shipping_number": "Enter the shipping customer's number."})
+        raise DomainError({"shipping_number": "Enter the shipping customer's number."})
     with transaction.atomic(), history_context(actor):
         shipping = Customer.objects.filter(company_id=billing.company_id, number=number).first()
         if shipping is None:
-            raise ValidationError(
+            raise DomainError(
                 {
                     "shipping_number": (
                         f"No customer with number {number!r} in {full_stop(billing.company.name)} Add the "  # noqa: E501
@@ -278,7 +279,7 @@ def link_add(*, billing: Customer, shipping_number: str, actor: User | None = No
         try:
             check_link(billing=billing, shipping=shipping)
         except ValidationError as error:
-            raise ValidationError({"shipping_number": error.messages}) from error
+            raise DomainError({"shipping_number": error.messages}) from error
         return ShipToLink.objects.create(
             tenant_id=billing.tenant_id, billing=billing, shipping=shipping
         )
@@ -319,7 +320,7 @@ def _clean_address(
     )
     cleaned, errors = clean_customer_values(text, validate_address=validate)
     if errors:
-        raise ValidationError(errors)
+        raise DomainError(errors)
     values = {**values, **cleaned}
     for name in ("label", "line1", "line2", "city", "county"):
         if name in values:
@@ -334,7 +335,7 @@ def _save_address(address: Address) -> Address:
         customer_id=address.customer_id, is_statements=True, is_active=True
     ).exclude(pk=address.pk)
     if address.is_statements and address.is_active and others.exists():
-        raise ValidationError(
+        raise DomainError(
             {
                 "is_statements": (
                     "This customer already has an active Statements address. Make that one inactive "  # noqa: E501
@@ -343,12 +344,12 @@ def _save_address(address: Address) -> Address:
             }
         )
     if not (address.is_bill_to or address.is_ship_to or address.is_statements):
-        raise ValidationError("Pick at least one purpose: Bill-To, Ship-To or Statements.")
+        raise DomainError("Pick at least one purpose: Bill-To, Ship-To or Statements.")
     try:
         with transaction.atomic():
             address.save()
     except IntegrityError as error:  # a concurrent Statements address won the race
-        raise ValidationError(
+        raise DomainError(
             {"is_statements": "This customer already has an active Statements address."},
         ) from error
     return address
@@ -374,7 +375,7 @@ def address_create(
     expiring_soon_days: int | None = None,
     address_validation: bool | None = None,
 ) -> Address:
-    """Another address of the customer (R15-R17). Raises ValidationError for no purpose, a
+    """Another address of the customer (R15-R17). Raises DomainError for no purpose, a
     second active Statements address, or a state or ZIP that does not fit the country."""
     values = given(locals(), ADDRESS_FIELDS)
     with transaction.atomic(), history_context(actor):
@@ -466,9 +467,9 @@ def channel_add(
         value = value.lower()
         _, errors = clean_customer_values({"email": value})
         if errors:
-            raise ValidationError({"value": errors["email"]})
+            raise DomainError({"value": errors["email"]})
     elif not phone_is_valid(value):
-        raise ValidationError(
+        raise DomainError(
             {
                 "value": f"{value!r} is not a phone number: 7 to 15 digits, with "
                 "spaces, + ( ) - . and an extension such as x12."

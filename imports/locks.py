@@ -14,11 +14,13 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
+from certhub.errors import DomainError
+
 LOCK_KEY = 7_114_002  # first key of pg_advisory_lock(int, int); the company id is the second
 BUSY = "Another import is being applied to this company; try again when it has finished."
 
 
-class ImportBusy(Exception):
+class ImportBusy(DomainError):
     """Another batch is being applied to the same company (R40)."""
 
 

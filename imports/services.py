@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -26,6 +25,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
+from certhub.errors import DomainError
 from companies.history import history_context
 from companies.models import Company, Tenant
 from companies.uploads import max_upload_bytes, storing_upload, too_large_message
@@ -46,7 +46,7 @@ def _storage_name(tenant: Tenant, suffix: str) -> str:
 
 def _store(tenant: Tenant, source: IO[bytes], original_name: str) -> str:
     """Store an upload under a generated name that keeps its kind (.csv or .xlsx, R58);
-    ValidationError when the storage fails (R61)."""
+    DomainError when the storage fails (R61)."""
     suffix = ".csv" if is_csv(original_name) else ".xlsx"
     name = _storage_name(tenant, suffix)
     with storing_upload(name):
@@ -132,7 +132,7 @@ def batch_create(
     """Store the upload and validate it in the background (R38, R40); `mirror`: the file is
     the company's whole customer list (R59)."""
     if (uploaded_file.size or 0) > max_upload_bytes():  # R40; the web page refuses it sooner
-        raise ValidationError(too_large_message(uploaded_file.name or "The file"))
+        raise DomainError(too_large_message(uploaded_file.name or "The file"))
     from imports.tasks import validate_batch
 
     with transaction.atomic():
@@ -221,7 +221,7 @@ def batch_start_apply(*, batch: ImportBatch, user: User) -> ImportBatch:
     from imports.tasks import apply_batch
 
     if another_apply_running(batch):
-        raise ValidationError(BUSY.format(action="apply"))
+        raise ImportBusy(BUSY.format(action="apply"))
     if batch.status in (Status.READY, Status.FAILED) and preview_is_stale(batch):
         return _fail(batch, STALE, retry=Retry.VALIDATE)
     with transaction.atomic():
@@ -230,7 +230,7 @@ def batch_start_apply(*, batch: ImportBatch, user: User) -> ImportBatch:
             status=Status.APPLYING, rows_done=0, applied_by=user, message="", retry=""
         )
         if not started:
-            raise ValidationError("Only a batch that is ready can be applied.")
+            raise DomainError("Only a batch that is ready can be applied.")
         transaction.on_commit(
             lambda: apply_batch.enqueue(
                 batch_id=batch.pk, tenant_id=batch.tenant_id, user_id=user.pk
@@ -284,9 +284,9 @@ def batch_mark_failed(*, batch: ImportBatch, user: User) -> ImportBatch:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != Status.APPLYING:
-            raise ValidationError("Only a batch that is applying can be marked failed.")
+            raise DomainError("Only a batch that is applying can be marked failed.")
         if not try_company_lock(batch.company_id):  # held until this transaction ends
-            raise ValidationError("This import is still being applied; wait for it to finish.")
+            raise DomainError("This import is still being applied; wait for it to finish.")
         batch.applied_at = apply_committed_at(batch)
         if batch.applied_at:
             batch.status = Status.APPLIED
@@ -326,9 +326,7 @@ def batch_revalidate(*, batch: ImportBatch, user: User) -> ImportBatch:
             pk=batch.pk, status=Status.FAILED, retry=Retry.VALIDATE
         ).update(status=Status.VALIDATING, rows_done=0, rows_total=0, message="", retry="")
         if not restarted:
-            raise ValidationError(
-                "Only a batch whose checking was interrupted can be validated again."
-            )
+            raise DomainError("Only a batch whose checking was interrupted can be validated again.")
         transaction.on_commit(
             lambda: validate_batch.enqueue(batch_id=batch.pk, tenant_id=batch.tenant_id)
         )
@@ -341,7 +339,7 @@ def batch_cancel(*, batch: ImportBatch, user: User) -> ImportBatch:
         pk=batch.pk, status__in=[Status.READY, Status.VALIDATING, Status.FAILED]
     ).update(status=Status.CANCELLED, message=f"Cancelled by {user}.")
     if not cancelled:
-        raise ValidationError("Only a batch that is not applied can be cancelled.")
+        raise DomainError("Only a batch that is not applied can be cancelled.")
     ImportChange.objects.filter(batch=batch).delete()
     batch.refresh_from_db()
     return batch
@@ -352,12 +350,12 @@ def batch_undo(*, batch: ImportBatch, user: User) -> ImportBatch:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != Status.APPLIED:
-            raise ValidationError("Only an applied batch can be undone.")
+            raise DomainError("Only an applied batch can be undone.")
         # R57: never wait for another apply; the lock is held until this transaction ends.
         if ImportBatch.objects.filter(
             company_id=batch.company_id, status=Status.APPLYING
         ).exists() or not try_company_lock(batch.company_id):
-            raise ValidationError(BUSY.format(action="undo"))
+            raise ImportBusy(BUSY.format(action="undo"))
         with history_context(user, import_batch=str(batch.public_id), undo=True):
             not_restored = undo(batch, user_id=user.pk)
         batch.status = Status.UNDONE
@@ -389,18 +387,15 @@ def _short(error: Exception) -> str:
 
 def batch_file_head(batch: ImportBatch, *, rows: int) -> tuple[tuple[str, ...], list[tuple]]:
     """The titles of the batch's file and its first `rows` data rows (for the mapping page);
-    ValidationError when the file cannot be read."""
-    try:
-        with stored_file_path(batch.file.name) as path:
-            sheet = open_table(path, name=batch.original_name)
-            head: list[tuple[str, ...]] = []
-            for _, cells in sheet.rows:
-                if len(head) >= rows:
-                    break
-                if any(str(cell).strip() for cell in cells):
-                    head.append(cells)
-    except WorkbookRefused as refusal:
-        raise ValidationError(str(refusal)) from refusal
+    WorkbookRefused (a DomainError) when the file cannot be read."""
+    with stored_file_path(batch.file.name) as path:
+        sheet = open_table(path, name=batch.original_name)
+        head: list[tuple[str, ...]] = []
+        for _, cells in sheet.rows:
+            if len(head) >= rows:
+                break
+            if any(str(cell).strip() for cell in cells):
+                head.append(cells)
     return sheet.header, head
 
 
@@ -408,14 +403,14 @@ def mapping_save(
     *, company: Company, user: User, name: str, header: Sequence[str], pairs: dict[str, str]
 ) -> ColumnMapping:
     """Save the company's mapping `name` (replacing one of that name) for files with these
-    titles: pairs is {template title: file title or ""}. ValidationError, by template title,
+    titles: pairs is {template title: file title or ""}. DomainError, by template title,
     when the key is not mapped or a column serves two fields."""
     errors = check_pairs(pairs)
     if errors:
-        raise ValidationError(errors)
+        raise DomainError(errors)
     missing = [t for t in pairs.values() if t and t not in header]
     if missing:
-        raise ValidationError(f'The file has no column "{missing[0]}".')
+        raise DomainError(f'The file has no column "{missing[0]}".')
     mapping, _ = ColumnMapping.objects.update_or_create(
         tenant_id=company.tenant_id,
         company=company,
@@ -438,7 +433,7 @@ def batch_map(*, batch: ImportBatch, user: User, name: str, pairs: dict[str, str
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if not batch.can_map:
-            raise ValidationError("This import can no longer be mapped.")
+            raise DomainError("This import can no longer be mapped.")
         mapping = mapping_save(
             company=batch.company, user=user, name=name, header=header, pairs=pairs
         )

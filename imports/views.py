@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
+from certhub.errors import show_error
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
 from companies.uploads import capped_upload
@@ -49,7 +50,7 @@ def import_start(request, tenant_slug):
                     mirror=form.cleaned_data["mirror"],
                 )
             except ValidationError as error:
-                form.add_error("file", error)
+                show_error(request, error, form=form, field="file")
             except DatabaseError:  # R61: the transaction kept nothing; say so
                 logger.exception("Recording an upload failed")
                 form.add_error(
@@ -242,7 +243,7 @@ def _act(
     try:
         batch = service(batch=batch, user=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_error(request, error)
     else:
         if failed is not None and batch.status == Status.FAILED:
             messages.error(request, failed)

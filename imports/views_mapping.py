@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from openpyxl.utils import get_column_letter
 
+from certhub.errors import show_error
 from companies.models import Role
 from companies.tenancy import role_required
 from imports import services
@@ -31,7 +32,7 @@ def batch_map(request, tenant_slug, public_id):
     try:
         header, rows = services.batch_file_head(batch, rows=SAMPLE_ROWS)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_error(request, error)
         return redirect("imports:batch", tenant_slug=tenant_slug, public_id=public_id)
     if batch.mapping is not None:
         index_of = {normalise_title(t): i for i, t in reversed(list(enumerate(header)))}
@@ -50,7 +51,7 @@ def batch_map(request, tenant_slug, public_id):
                 batch=batch, user=request.user, name=form.cleaned_data["name"], pairs=form.pairs()
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_error(request, error, form=form)
         else:
             messages.success(
                 request,

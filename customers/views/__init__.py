@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
+from certhub.errors import show_error
 from customers.postal import address_mismatch
 
 
@@ -33,11 +34,6 @@ def warn_address_mismatch(request, record) -> None:
         )
 
 
-def service_errors(error) -> str:
-    """A service's ValidationError as one line for a flash message."""
-    return " ".join(error.messages)
-
-
 def submit(request, form, service, **arguments):
     """For a POST whose form is valid, call `service(actor=..., **arguments, **cleaned_data)`
     and return its result; a ValidationError it raises lands on the form (None returned)."""
@@ -46,5 +42,5 @@ def submit(request, form, service, **arguments):
     try:
         return service(actor=request.user, **arguments, **form.cleaned_data)
     except ValidationError as error:
-        form.add_error(None, error)
+        show_error(request, error, form=form)
         return None

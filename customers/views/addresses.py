@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST, require_safe
 
+from certhub.errors import show_error
 from companies.models import Role
 from companies.tenancy import role_required
 from customers import services
@@ -20,7 +21,7 @@ from customers.selectors import (
     get_customer,
 )
 from customers.settings_resolution import address_settings
-from customers.views import render_tab, service_errors, submit, warn_address_mismatch
+from customers.views import render_tab, submit, warn_address_mismatch
 
 
 def _back(customer, tenant_slug):
@@ -102,7 +103,7 @@ def address_toggle(request, tenant_slug, public_id, address_id):
             address=address, actor=request.user, is_active=not address.is_active
         )
     except ValidationError as error:
-        messages.error(request, service_errors(error))
+        show_error(request, error)
     else:
         messages.success(
             request, f"Address {address} is now {'active' if address.is_active else 'inactive'}."

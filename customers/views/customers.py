@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from certhub.errors import show_error
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
 from companies.text import full_stop
@@ -13,7 +14,7 @@ from customers.forms import CustomerFilterForm, CustomerForm
 from customers.search import capped_count, filter_customers, keyset_page, search_page
 from customers.selectors import get_customer, main_address_is_locked, visible_customers
 from customers.settings_resolution import effective_settings
-from customers.views import render_tab, service_errors, submit, warn_address_mismatch
+from customers.views import render_tab, submit, warn_address_mismatch
 
 
 def _scoped_list(request, scope: str):
@@ -170,7 +171,7 @@ def customer_delete(request, tenant_slug, public_id):
         try:
             services.customer_delete(customer=customer, actor=request.user)
         except ValidationError as error:
-            messages.error(request, service_errors(error))
+            show_error(request, error)
             return redirect("customers:detail", tenant_slug=tenant_slug, public_id=public_id)
         messages.success(request, f"Customer {customer} deleted.")
         return redirect("customers:list", tenant_slug=tenant_slug)

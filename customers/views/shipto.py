@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST, require_safe
 
+from certhub.errors import show_error
 from companies.models import Role
 from companies.tenancy import role_required
 from companies.text import full_stop
@@ -14,7 +15,7 @@ from customers.forms import LinkForm, ZoneForm
 from customers.models import ShipToLink
 from customers.regions import REGION_NAMES
 from customers.selectors import get_customer
-from customers.views import render_tab, service_errors, submit
+from customers.views import render_tab, submit
 
 
 def _render(request, customer, zone_form=None, link_form=None):
@@ -96,7 +97,7 @@ def link_remove(request, tenant_slug, public_id, link_id):
     try:
         services.link_remove(link=link, actor=request.user)
     except ValidationError as error:
-        messages.error(request, service_errors(error))
+        show_error(request, error)
     else:
         messages.success(
             request,

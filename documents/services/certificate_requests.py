@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from certhub.errors import DomainError
 from companies.history import history_context
 from companies.models import Company, Tenant
 from companies.tokens import new_token
@@ -64,14 +65,14 @@ def _clean(*, regions: list[str], email: str, expires_in_days: int) -> tuple[lis
     if not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
         errors["expires_in_days"] = f"The link lasts from 1 to {MAX_EXPIRY_DAYS} days."
     if errors:
-        raise ValidationError(errors)
+        raise DomainError(errors)
     return regions, email
 
 
 def _check_active(customer: Customer) -> None:
     """R59: an inactive customer (no longer in the accounting system) is sent no requests."""
     if not customer.is_active:
-        raise ValidationError(
+        raise DomainError(
             f"{customer} is inactive: make it active again before asking it for documents."
         )
 
@@ -125,7 +126,7 @@ def _locked_unanswered(certificate_request: CertificateRequest, action: str) -> 
     """The request, locked, if it is sent or opened (expired included), else a message."""
     certificate_request = _locked(certificate_request)
     if certificate_request.status not in OPEN_STATUSES:
-        raise ValidationError(
+        raise DomainError(
             f"A {certificate_request.get_status_display().lower()} request cannot be {action}."
         )
     return certificate_request
@@ -173,13 +174,13 @@ def certificate_request_fulfil(
     the request fulfilled, all or nothing (R29). Each upload is a file with the basic fields
     (`PublicUpload`). Runs in the request's tenant scope (the public page's)."""
     if not uploads:
-        raise ValidationError("Choose at least one file.")
+        raise DomainError("Choose at least one file.")
     documents: list[Document] = []
     try:
         with transaction.atomic(), history_context(**link_history(certificate_request)):
             locked = _locked(certificate_request)
             if not is_open(locked):
-                raise ValidationError("This request is no longer open.")
+                raise DomainError("This request is no longer open.")
             for upload in uploads:
                 documents.append(
                     document_create(

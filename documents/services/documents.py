@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from certhub.errors import DomainError
 from companies.history import history_context
 from companies.models import ExemptionReason, Tenant
 from customers.models import Address, Customer
@@ -22,7 +23,7 @@ DOCUMENT_FOLDER = "documents"
 
 
 def _validate(document: Document) -> None:
-    """Rules within one document (R17, R20); raises ValidationError by field."""
+    """Rules within one document (R17, R20); raises DomainError by field."""
     errors: dict[str, str] = {}
     if document.doc_type not in DocumentType.values:
         errors["doc_type"] = "Pick a document type."
@@ -44,7 +45,7 @@ def _validate(document: Document) -> None:
     if document.address_id and document.uses_main_address:
         errors["address"] = "Pick an address or the main address, not both."
     if errors:
-        raise ValidationError(errors)
+        raise DomainError(errors)
 
 
 def _check_address(
@@ -55,9 +56,9 @@ def _check_address(
     if address is None:
         return
     if address.customer_id != customer.pk:
-        raise ValidationError({"address": "That address belongs to another customer."})
+        raise DomainError({"address": "That address belongs to another customer."})
     if not address.is_active and (previous is None or previous.pk != address.pk):
-        raise ValidationError({"address": "That address is inactive; pick an active one."})
+        raise DomainError({"address": "That address is inactive; pick an active one."})
 
 
 def default_exemption_reason(customer: Customer, address: Address | None = None) -> str:
@@ -96,13 +97,13 @@ def document_create(
     takes the effective setting. `history` adds keys to the history context (e.g. a request link).
     """
     if customer.tenant_id != tenant.pk:
-        raise ValidationError("The customer belongs to another tenant.")
+        raise DomainError("The customer belongs to another tenant.")
     if uploaded_file is None:
-        raise ValidationError({"file": "Attach the document file."})
+        raise DomainError({"file": "Attach the document file."})
     try:
         check_document_file(uploaded_file)
     except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
+        raise DomainError({"file": error.messages}) from error
     _check_address(customer=customer, address=address)
     document = Document(
         tenant=tenant,
@@ -190,11 +191,11 @@ def _check_stored_file(document: Document) -> None:
         with document.file.open("rb") as stored:
             check_document_file(stored)
     except OSError as error:
-        raise ValidationError(
+        raise DomainError(
             "The document's file cannot be read; mark it invalid and ask for the file again."
         ) from error
     except ValidationError as error:
-        raise ValidationError(
+        raise DomainError(
             f"{error.messages[0]} Mark it invalid and ask for the file again."
         ) from error
 
@@ -205,10 +206,10 @@ def document_review(*, document: Document, actor: User, valid: bool, reason: str
     voided."""
     document = _locked(document)
     if document.status == DocumentStatus.VOIDED:
-        raise ValidationError("This document is voided; upload a new one instead.")
+        raise DomainError("This document is voided; upload a new one instead.")
     reason = reason.strip()
     if not valid and not reason:
-        raise ValidationError({"reason": "Say why the document is invalid."})
+        raise DomainError({"reason": "Say why the document is invalid."})
     if valid and document.status == DocumentStatus.VALID:
         return document  # R21: already valid, nothing changes (no new reviewer or time)
     if valid:
@@ -227,7 +228,7 @@ def document_void(*, document: Document, actor: User, reason: str = "") -> Docum
     """Void a document: it no longer covers anything and cannot be reviewed again (R21)."""
     document = _locked(document)
     if document.status == DocumentStatus.VOIDED:
-        raise ValidationError("This document is already voided.")
+        raise DomainError("This document is already voided.")
     document.status = DocumentStatus.VOIDED
     document.status_reason = reason.strip()
     document.reviewed_by = actor

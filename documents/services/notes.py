@@ -6,11 +6,12 @@ a removed entry's bytes go only once its deletion has committed. pghistory's tri
 each write; the context names the user (R26).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from accounts.models import User
+from certhub.errors import DomainError
 from companies.history import history_context
 from companies.models import Membership, Role, Tenant
 from customers.models import Customer
@@ -55,10 +56,10 @@ def note_add(
     """Add a comment, a file, or both (two entries) to a customer or a document (R24, R25)."""
     text = (text or "").strip()
     if not text and upload is None:
-        raise ValidationError("Write a comment or choose a file.")
+        raise DomainError("Write a comment or choose a file.")
     if upload is not None and (upload.size or 0) > max_upload_bytes():
         # The upload handler refuses these while they stream; this guards other callers.
-        raise ValidationError(too_large_message(upload.name or ""))
+        raise DomainError(too_large_message(upload.name or ""))
     on = {"document": target} if isinstance(target, Document) else {"customer": target}
     entries = []
     if text:
@@ -83,12 +84,12 @@ def note_update(*, note: Note, actor: User, value: str) -> Note:
     value = (value or "").strip()
     if note.kind == NoteKind.COMMENT:
         if not value:
-            raise ValidationError({"value": "A comment cannot be empty; remove it instead."})
+            raise DomainError({"value": "A comment cannot be empty; remove it instead."})
         note.text = value
         fields = ["text", "updated_at"]
     else:
         if not value:
-            raise ValidationError({"value": "Give the file a name."})
+            raise DomainError({"value": "Give the file a name."})
         note.original_name = clean_original_name(value)
         fields = ["original_name", "updated_at"]
     with transaction.atomic(), history_context(actor):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
+from certhub.errors import show_error
 from companies.models import Role
 from companies.tenancy import role_required, working_companies
 from customers.selectors import get_customer
@@ -48,7 +49,7 @@ def certificate_request_create(request, tenant_slug, public_id):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_error(request, error, form=form)
         else:
             messages.success(request, f"Request sent to {form.cleaned_data['email']}.")
             return redirect(
@@ -111,7 +112,7 @@ def _certificate_request_action(request, tenant_slug, public_id, act, done: str)
     try:
         act(certificate_request)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_error(request, error)
     else:
         messages.success(
             request,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
+from certhub.errors import show_error
 from companies.models import Role
 from companies.tenancy import Workspace, role_required, working_companies
 from customers.selectors import get_customer, visible_customers
@@ -27,7 +28,7 @@ from documents.selectors import (
     working_documents,
 )
 from documents.services import documents as services
-from documents.views import add_form_errors, paginate
+from documents.views import paginate
 
 
 def filter_documents(request, form: DocumentFilterForm):
@@ -118,7 +119,7 @@ def document_create(request, tenant_slug, public_id):
                 **form.service_fields(),
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            show_error(request, error, form=form)
         else:
             messages.success(request, "Document uploaded; it waits in the review queue.")
             return redirect(
@@ -154,7 +155,7 @@ def document_edit(request, tenant_slug, public_id):
         try:
             services.document_update(document=document, actor=request.user, **form.service_fields())
         except ValidationError as error:
-            add_form_errors(form, error)
+            show_error(request, error, form=form)
         else:
             messages.success(request, "Document saved.")
             return redirect("documents:detail", tenant_slug=tenant_slug, public_id=public_id)

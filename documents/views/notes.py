@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from certhub.errors import show_error
 from companies.models import Role
 from companies.tenancy import role_required
 from companies.uploads import upload_refused
@@ -36,7 +37,7 @@ def _notes_page(request, target, template: str, context: dict):
                     upload=form.cleaned_data["file"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                show_error(request, error, form=form)
             else:
                 added = " and ".join(entry.get_kind_display().lower() for entry in entries)
                 messages.success(request, f"Added the {added}.")
@@ -102,7 +103,7 @@ def note_edit(request, tenant_slug, public_id):
         try:
             services.note_update(note=note, actor=request.user, value=form.cleaned_data["value"])
         except ValidationError as error:
-            form.add_error(None, error)
+            show_error(request, error, form=form)
         else:
             messages.success(request, f"{note.get_kind_display()} saved.")
             return redirect(_back_url(request, note))

@@ -7,13 +7,14 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from certhub.errors import show_error
 from companies.models import Role
 from companies.tenancy import Workspace, role_required
 from documents.forms import DocumentDetailsForm, ReviewForm, VoidForm
 from documents.models import DocumentStatus
 from documents.selectors import get_document, next_pending, review_queue
 from documents.services import documents as services
-from documents.views import add_form_errors, paginate
+from documents.views import paginate
 
 
 @require_safe
@@ -51,7 +52,7 @@ def review(request, tenant_slug, public_id):
         try:
             _apply(request, document, details, decision.cleaned_data)
         except ValidationError as error:
-            add_form_errors(details, error)
+            show_error(request, error, form=details)
         else:
             return _to_next(request, tenant_slug, document, already=already)
     elif request.method == "POST" and "decision" in decision.errors:
@@ -115,7 +116,7 @@ def void(request, tenant_slug, public_id):
             document=document, actor=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_error(request, error)
     else:
         messages.success(request, "Document voided.")
     return redirect("documents:detail", tenant_slug=tenant_slug, public_id=public_id)

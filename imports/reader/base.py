@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.parsers import expat
 
+from certhub.errors import DomainError
+
 MAX_COLUMNS = 200
 MAX_ROWS = 1_048_576  # Excel's sheet limit (R40)
 MAX_DIGITS = 15  # Excel keeps 15 significant digits of a number
@@ -39,7 +41,7 @@ ERROR_VALUES = (
 NO_VALUE = "the formula has no computed value; open the file in Excel and save it again"
 
 
-class WorkbookRefused(Exception):
+class WorkbookRefused(DomainError):
     """The file is refused whole (R32, R43); the message tells the user why."""
 
 

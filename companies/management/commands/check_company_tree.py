@@ -8,6 +8,7 @@ from its parent links under the tenant's tree lock, writing no other tenant's ro
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from certhub.errors import error_text
 from companies.commands import tenant_scope
 from companies.models import Tenant
 from companies.services import tree_problems, tree_repair
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                     try:
                         changed = tree_repair(tenant=each)
                     except ValidationError as error:
-                        raise CommandError(" ".join(error.messages)) from error
+                        raise CommandError(error_text(error)) from error
                     self.stdout.write(f"{each.slug}: repaired, {changed} companies changed.")
                 problems = tree_problems(tenant=each)
             if problems:

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from certhub.errors import error_text
 from companies.commands import company_by_code, tenant_scope
 from companies.services import company_create
 
@@ -20,6 +21,6 @@ class Command(BaseCommand):
             try:
                 company = company_create(tenant=tenant_obj, name=name, code=code, parent=parent_obj)
             except ValidationError as error:
-                raise CommandError(" ".join(error.messages)) from error
+                raise CommandError(error_text(error)) from error
         where = f"under {parent_obj.name}" if parent_obj else "as a root company"
         self.stdout.write(self.style.SUCCESS(f"Created {company.name} ({company.code}) {where}."))

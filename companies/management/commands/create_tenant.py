@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from certhub.errors import error_text
 from companies.services import tenant_create
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         try:
             tenant, user, password = tenant_create(slug=slug, name=name, owner_email=owner)
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
+            raise CommandError(error_text(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Created tenant {tenant.slug} ({tenant.name})."))
         if password:
             self.stdout.write(f"Owner {user.email}, one-time password: {password}")
