@@ -50,7 +50,8 @@ PLAN_WORK_MEM = "64MB"
 # The columns of `imp_rec`: the fields of a Record, in order (COPY writes records as they are).
 _SQL_TYPES = {int: "int8", int | None: "int8", bool: "bool"}  # text for the others
 _REC_COLUMNS = [
-    (name, _SQL_TYPES.get(kind, "text")) for name, kind in Record.__annotations__.items()
+    (name, "int4" if name == "row_no" else _SQL_TYPES.get(kind, "text"))  # rows fit int4
+    for name, kind in Record.__annotations__.items()
 ]
 _REC_TABLE = ", ".join(f"{name} {kind}" for name, kind in _REC_COLUMNS)
 _REC_TYPES = [kind for _, kind in _REC_COLUMNS]

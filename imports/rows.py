@@ -164,7 +164,7 @@ class RowCleaner:
         tax_required: Container[int] = (),
         stored: dict | None = None,
         validate_address: Container[int] = (),
-        validate_overrides: dict[tuple[int, str], bool] | None = None,
+        validate_overrides: dict[tuple[int | None, str], bool] | None = None,
     ):
         """`company_id`: the picked company, which takes the rows without a company code;
         `companies`: {code: id} of the companies a `Company Code` cell may name (R42);
