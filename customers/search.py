@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
-from customers.models import SEARCH_FIELDS, ZIP_MARK, Address, Customer
+from customers.models import ZIP_MARK, Address, Customer
 from customers.postal import ZIP3, mismatch_q, mismatches
 from customers.regions import REGION_NAMES
 
@@ -295,23 +295,36 @@ def _walk(
     listed: QuerySet, term: str, *, key: str, cursor, backwards: bool, size: int, rows: int
 ) -> list[int]:
     """The ids of the first size + 1 matches among the next `rows` listed customers in sort
-    order: the sort index read in order in a subquery with a LIMIT, filtered outside it (so
-    the planner cannot swap the walk for the trigram index), stopping at a full page."""
+    order. The walk reads the sort index in order (it includes search_text and the list's
+    filters: an index-only scan once the table is vacuumed) in a subquery with a LIMIT, so the
+    planner cannot swap it for the trigram index; only the rows whose search_text holds the
+    term are read from the table, by primary key, to recheck each field, up to a full page."""
     model = listed.model
-    columns = {"id", "tenant_id", key, "state", "search_text", *SEARCH_FIELDS}
+    table = model._meta.db_table
     walked = (
         listed.filter(_after_cursor(key, cursor, backwards))
         .order_by(*([f"-{key}", "-id"] if backwards else [key, "id"]))
-        .values(*sorted(columns))[:rows]
+        .values("id", key, "search_text")[:rows]
     )
     walked_sql, walked_params = walked.query.sql_with_params()
     match_sql, match_params = _where_sql(model, search_q(term))
+    normalised = normalise_term(term)
+    # A region code also matches by state, which the index does not hold: no pre-filter then.
+    held, held_params = (
+        ("TRUE", [])
+        if normalised in REGION_NAMES
+        else ("strpos(w.search_text, %s) > 0", [normalised])
+    )
+    direction = "DESC" if backwards else "ASC"
+    # The recheck is a scalar subquery: run per candidate through the primary key, never
+    # turned into a join the planner could answer by reading the whole table.
+    recheck = f'(SELECT {match_sql} FROM "{table}" WHERE "{table}"."id" = w."id")'  # noqa: S608
     sql = (
-        f'SELECT "id" FROM ({walked_sql}) AS "{model._meta.db_table}" '  # noqa: S608 (Django's SQL; values are parameters)
-        f"WHERE {match_sql} ORDER BY {_ordering(key, backwards)} LIMIT %s"
+        f'SELECT w."id" FROM ({walked_sql}) AS w WHERE {held} AND {recheck} '  # noqa: S608 (Django's SQL; values are parameters)
+        f'ORDER BY w."{key}" {direction}, w."id" {direction} LIMIT %s'
     )
     with connection.cursor() as cursor_:
-        cursor_.execute(sql, [*walked_params, *match_params, size + 1])
+        cursor_.execute(sql, [*walked_params, *held_params, *match_params, size + 1])
         return [row[0] for row in cursor_.fetchall()]
 
 

@@ -68,7 +68,7 @@ def _way(queries) -> str:
     sql = " ".join(q["sql"] for q in queries)
     if sql.count("WITH m AS MATERIALIZED") == 2:
         return "sort"
-    if 'SELECT "id" FROM (' in sql:
+    if 'SELECT w."id" FROM (' in sql:
         return "walk"
     return "sample"
 
