@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 
 from companies.models import Company, Membership
@@ -126,7 +126,7 @@ def run(
     targets = _target_companies(batch, layout)
     try:
         with connection.cursor() as cursor:
-            rows, loaded = _load(cursor, sheet, layout, targets, issues, progress)
+            rows, loaded, one_record_each = _load(cursor, sheet, layout, targets, issues, progress)
             if batch.mirror and not loaded:
                 raise WorkbookRefused(
                     "This file is declared the company's whole customer list but holds no "
@@ -142,7 +142,7 @@ def run(
                     for company_id in sorted(targets.ids):  # one order: no deadlock
                         lock_company(company_id)
                 steps = _Steps(progress, _plan_steps(batch))
-                _plan(cursor, layout, batch, issues, targets.ids, steps)
+                _plan(cursor, layout, batch, issues, targets.ids, steps, one_record_each)
                 steps.step("counting the changes")
                 result.counts = _counts(cursor, batch, rows, issues)
                 result.applied = apply and (skip_errors or not issues.errors)
@@ -250,9 +250,9 @@ def _target_companies(batch: ImportBatch, layout: Layout) -> _Targets:
 
 def _load(
     cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues, progress
-) -> tuple[int, int]:
+) -> tuple[int, int, bool]:
     """Read the sheet's rows into `imp_rec`; (data rows of the file: every non-blank row, in
-    error or not; rows that gave records)."""
+    error or not; rows that gave records; whether each customer has one record only)."""
     cursor.execute("DROP TABLE IF EXISTS imp_rec, imp_cust")
     cursor.execute(f"CREATE TEMP TABLE imp_rec ({_REC_TABLE})")
     cleaner = RowCleaner(
@@ -289,10 +289,23 @@ def _load(
                     break
         if progress:
             progress(done, sheet.rows_total, "")
-    cursor.execute("CREATE INDEX ON imp_rec (number, company_id)")
+    one_record_each = _index_records(cursor)
     # Autovacuum never sees temp tables; statistics of the join columns only (cheap).
     cursor.execute("ANALYZE imp_rec (number, company_id, zone, link_to)")
-    return rows, loaded
+    return rows, loaded, one_record_each
+
+
+def _index_records(cursor) -> bool:
+    """Index imp_rec by customer; whether each customer has one record only (the usual
+    file), learnt from the index build itself: a unique index costs the same sort, and when
+    a customer repeats it fails and the plain index is built instead."""
+    try:
+        with transaction.atomic():
+            cursor.execute("CREATE UNIQUE INDEX ON imp_rec (number, company_id) NULLS NOT DISTINCT")
+    except IntegrityError:
+        cursor.execute("CREATE INDEX ON imp_rec (number, company_id)")
+        return False
+    return True
 
 
 def _address_validation(cursor, company_ids: list[int]) -> dict:
@@ -378,20 +391,29 @@ def _plan(
     issues: _Issues,
     company_ids: list[int],
     steps: _Steps,
+    one_record_each: bool,
 ) -> None:
     # A customer is a (company, number): one company, or with a `Company Code` column the
     # company each row names (R42). A new customer's id is drawn from the table's sequence
     # here (a preview leaves a gap in it, as a rolled-back insert would), so that the zone,
     # link and change rows can refer to it before it is written.
-    linked = "bool_or(side = 'billing')" if layout.kind == FULL else "false"
+    linked = "side = 'billing'" if layout.kind == FULL else "false"
+    if one_record_each:  # each record is its customer: nothing to group
+        customers = f"""
+            SELECT company_id, number, {", ".join(DETAIL_FIELDS)}, side = 'billing' AS billing,
+                   error AS bad, zoned, {linked} AS linked, 1::int8 AS records
+            FROM imp_rec WHERE NUMBERS"""  # noqa: S608
+    else:
+        customers = f"""
+            SELECT company_id, number, {", ".join(_agg(f) for f in DETAIL_FIELDS)},
+                   bool_or(side = 'billing') AS billing, bool_or(error) AS bad,
+                   bool_or(zoned) AS zoned, bool_or({linked}) AS linked, count(*) AS records
+            FROM imp_rec WHERE NUMBERS GROUP BY company_id, number"""  # noqa: S608
     grouped = f"""
         SELECT g.*, coalesce(c.{CUSTOMERS.id}, nextval(pg_get_serial_sequence(
                    '{CUSTOMERS}', '{CUSTOMERS.id}'))) AS customer_id,
-               c.{CUSTOMERS.id} IS NULL AS created, g.state <> c.{COLUMN["state"]} AS moved FROM (
-            SELECT company_id, number, {", ".join(_agg(f) for f in DETAIL_FIELDS)},
-                   bool_or(side = 'billing') AS billing, bool_or(error) AS bad,
-                   bool_or(zoned) AS zoned, {linked} AS linked, count(*) AS records
-            FROM imp_rec WHERE NUMBERS GROUP BY company_id, number) AS g
+               c.{CUSTOMERS.id} IS NULL AS created, g.state <> c.{COLUMN["state"]} AS moved
+        FROM ({customers}) AS g
         LEFT JOIN {CUSTOMERS} c
              ON c.{CUSTOMERS.company} = g.company_id AND c.{CUSTOMERS.number} = g.number"""  # noqa: S608
     label = "checking: grouping the rows by customer"

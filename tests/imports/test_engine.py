@@ -295,3 +295,22 @@ def test_company_requiring_tax_fields(alice, tmp_path, run_import, customers):
     assert result.status == "invalid"
     assert "Billing Customer Address 1" in result.issues[0].column
     assert customers() == {}
+
+
+@pytest.mark.parametrize(
+    ("numbers", "one_each"), [(["1", "2", "3"], True), (["1", "2", "1"], False)]
+)
+def test_the_plan_groups_rows_only_when_a_customer_repeats(numbers, one_each):
+    """R35, P2: indexing the loaded records tells whether a customer has several rows (then the
+    plan groups them); a file of one row per customer is planned without grouping."""
+    from django.db import connection
+
+    from imports.engine import _index_records
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE imp_rec (number text, company_id int8)")
+        cursor.executemany("INSERT INTO imp_rec VALUES (%s, 1)", [[n] for n in numbers])
+        assert _index_records(cursor) is one_each
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'imp_rec'")
+        assert cursor.fetchone()[0] == 1
+        cursor.execute("DROP TABLE imp_rec")
