@@ -55,3 +55,25 @@ def test_an_import_outside_a_transaction_vacuums_the_customer_table(tmp_path, ru
         pages, visible, vacuumed_at = cursor.fetchone()
     assert vacuumed_at is not None
     assert pages > 0 and visible == pages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_that_mostly_updates_analyzes_without_vacuuming(tmp_path, run_import):
+    """P1, P4: an import that mostly updated customers ANALYZEs their table but leaves the
+    removal of the old row versions (a pass over every index) to autovacuum."""
+    rows = [wb.customer(f"{n:04}", Ship="TX") for n in range(300)]
+    assert run_import(wb.basic_file(tmp_path / "a.xlsx", rows)).status == "applied"
+    vacuumed_at = _vacuumed_at("customers_customer")
+    analyzed_at = _statistics("customers_customer")[1]
+    changed = [wb.customer(f"{n:04}", Ship="TX", City="Dallas") for n in range(300)]
+    result = run_import(wb.basic_file(tmp_path / "b.xlsx", changed))
+    assert result.counts["updated"] == 300
+    assert _statistics("customers_customer")[1] > analyzed_at
+    assert _vacuumed_at("customers_customer") == vacuumed_at
+
+
+def _vacuumed_at(table: str):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
