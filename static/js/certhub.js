@@ -46,7 +46,9 @@ document.querySelectorAll("[data-progress-url]").forEach((el) => {
       const response = await fetch(el.dataset.progressUrl, { headers: { Accept: "application/json" } });
       if (!response.ok) return;
       const data = await response.json();
-      if (bar) { bar.max = data.total || 1; bar.value = data.done; }
+      // No total yet (the workbook is being opened): an indeterminate bar, which moves.
+      if (bar && !data.total) bar.removeAttribute("value");
+      if (bar && data.total) { bar.max = data.total; bar.value = data.done; }
       if (label) label.textContent = data.label;
       if (data.finished) { if (data.reload) window.location.reload(); return; }
       delay = 700;

@@ -101,3 +101,30 @@ def test_field_case_merged_clone_rows_upload_preview_apply(page, alice, password
     with scope(tenant=alice.tenant.pk):
         customer = Customer.objects.get(number="MC-1")
         assert sorted(customer.zones.values_list("region", flat=True)) == ["CA", "NV", "OR"]
+
+
+def test_the_bar_moves_while_the_workbook_is_opened_then_counts_rows(
+    page, screenshot, alice, password, tmp_path
+):
+    """P6, R40: while the workbook is opened (no rows counted yet) the bar is indeterminate, so
+    the browser animates it; once the worker counts the rows, the polling script shows them."""
+    from tests.imports import workbooks as wb
+    from tests.imports.batches import upload_batch
+
+    batch = upload_batch(alice, wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")]))
+    with scope(tenant=alice.tenant.pk):
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=Status.VALIDATING, rows_done=0, rows_total=0, counts={}
+        )
+    log_in(page, alice.editor.email, password)
+    page.wait_for_url("**/t/**")
+    page.goto(alice.url(f"imports/{batch.public_id}/"))
+    bar = page.get_by_test_id("progress").locator("progress")
+    assert bar.evaluate("bar => bar.position") == -1  # indeterminate
+    screenshot("import-opening")
+    with scope(tenant=alice.tenant.pk):
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_done=2000, rows_total=5000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=progress] progress').position === 0.4"
+    )
+    assert "2,000 of 5,000 rows read" in page.get_by_test_id("progress").inner_text()

@@ -302,3 +302,21 @@ def test_stale_preview_page_offers_validate_again(
     assert '<li class="message message-error">Nothing was applied.</li>' in page
     with scope(tenant=alice.tenant.pk):
         assert Customer.objects.get(number="100").city == "Austin"
+
+
+def test_the_bar_is_indeterminate_while_the_workbook_is_opened(alice, login, batch):
+    """P6, R40: before the rows are counted (python-calamine parses the whole sheet in one
+    call) the bar has no value, so the browser shows it moving; then it counts the rows."""
+    with scope(tenant=alice.tenant.pk):
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=Status.VALIDATING, rows_done=0, rows_total=0
+        )
+    url = alice.url(f"imports/{batch.public_id}/")
+    client = login(alice.viewer)
+    page = client.get(url).content.decode()
+    assert '<progress data-testid="opening">' in page
+    assert "Checking: opening the workbook…" in page
+    with scope(tenant=alice.tenant.pk):
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_total=5000)
+    page = client.get(url).content.decode()
+    assert '<progress max="5000" value="0">' in page
