@@ -126,6 +126,10 @@ class CompanyForm(StorableTextModelForm):
         widgets = INHERITED_SETTING_WIDGETS
         help_texts = INHERITED_SETTING_HELP
 
+    def clean_country(self) -> str:
+        # "de" means DE, as on a customer's address (R10); the model checks the code.
+        return self.cleaned_data["country"].strip().upper()
+
 
 class CompanyCreateForm(CompanyForm):
     parent = CompanyChoiceField(

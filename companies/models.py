@@ -12,6 +12,7 @@ from django.db.models import Q
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 
+from certhub.countries import validate_country_code
 from companies import history
 from companies.scoping import ScopedManager
 
@@ -162,7 +163,7 @@ class Company(MPTTModel, TenantOwned):
     address_line2 = models.CharField("address line 2", max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=50, blank=True)
-    country = models.CharField(max_length=2, blank=True)
+    country = models.CharField(max_length=2, blank=True, validators=[validate_country_code])
     zip = models.CharField("ZIP / postal code", max_length=20, blank=True)
     contact_email = models.EmailField(blank=True)
     require_tax_fields = models.BooleanField(

@@ -3,12 +3,12 @@
 Pure functions with no ORM, shared by the customer forms and the import engine.
 """
 
-import functools
 import re
 
-from django_countries import countries
 from localflavor.ca.ca_provinces import PROVINCE_CHOICES
 from localflavor.us.us_states import CONTIGUOUS_STATES, NON_CONTIGUOUS_STATES, US_TERRITORIES
+
+from certhub.countries import is_country_code, not_a_country_message
 
 # US states, DC and territories by USPS code (R10); DC is among localflavor's contiguous states.
 # Names stay lazy translations: they are read only once settings are loaded.
@@ -64,16 +64,6 @@ def region_country(region: str) -> str | None:
     return None
 
 
-@functools.cache
-def _country_codes() -> frozenset[str]:
-    return frozenset(code for code, _ in countries)
-
-
-def is_country_code(code: str) -> bool:
-    """True for an ISO 3166-1 alpha-2 code in capitals ("US"), from django-countries (R10)."""
-    return code in _country_codes()
-
-
 def normalise_address(
     *,
     state: str,
@@ -98,9 +88,7 @@ def normalise_address(
                 f"{state!r} is no US or Canadian state code: give the country (ISO code, e.g. DE)."
             )
     if country and not is_country_code(country):
-        errors["country"] = (
-            f"{country!r} is not an ISO 3166-1 two-letter country code (e.g. US, CA, DE)."
-        )
+        errors["country"] = not_a_country_message(country)
     if country == "US":
         if state and state not in US_REGIONS:
             errors["state"] = f"{state!r} is not a US state, DC or territory USPS code."

@@ -277,3 +277,24 @@ def test_delete_page_refuses_with_the_holdings_and_deletes_an_empty_company(alic
     response = client.post(alice.url(f"companies/{empty.public_id}/delete/"))
     assert response.status_code == 302
     assert not Company.objects.with_scopes_disabled().filter(pk=empty.pk).exists()
+
+
+def test_a_company_country_is_an_iso_code_as_a_customers_is(alice):
+    """R10, R5: a company address's country is an ISO 3166-1 two-letter code, as a customer's:
+    the company form reads "de" as DE and refuses "xx" next to Country; so does the service."""
+    from companies.forms import CompanyForm
+
+    with alice.scope():
+        company = Company.objects.get(pk=alice.company.pk)
+        data = {"name": company.name, "code": company.code, "country": "de"}
+        form = CompanyForm(data=data, instance=company)
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["country"] == "DE"
+        form = CompanyForm(data={**data, "country": "xx"}, instance=company)
+        assert not form.is_valid()
+        assert form.errors["country"] == [
+            "'XX' is not an ISO 3166-1 two-letter country code (e.g. US, CA, DE)."
+        ]
+        with pytest.raises(ValidationError, match="ISO 3166-1"):
+            services.company_update(company=company, country="ZZ")
+        assert Company.objects.get(pk=company.pk).country == ""
