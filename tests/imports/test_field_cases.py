@@ -151,3 +151,35 @@ def test_strict_and_prefixed_packages_are_read(alice, capsys, name, number):
     code, out = run(alice, FIELDLOG / name, capsys)
     assert code == 0, out
     assert number in stored(alice)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in FIELD.glob("*.xlsx") if not p.stem.endswith("_seed"))
+)
+def test_the_web_page_reads_each_field_case_as_the_command_line_does(
+    alice, login, name, django_capture_on_commit_callbacks
+):
+    """R32-R34, R38: every field case uploaded through the Import page ends as the command line's
+    check of it does: refused with the same message, or checked with the same counts and the
+    same issues (cell, column, text)."""
+    from imports.models import ImportBatch, Status
+    from imports.services import import_file
+    from tests.imports import workbooks as wb
+
+    path = FIELD / name
+    with scope(tenant=alice.tenant.pk):
+        command = import_file(path, tenant=alice.tenant, company=alice.company, dry_run=True)
+    client = login(alice.editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(alice.url("imports/"), {"file": wb.upload(path)})
+    assert response.status_code == 302
+    with scope(tenant=alice.tenant.pk):
+        batch = ImportBatch.objects.latest("pk")
+    if command.status == "refused":
+        assert (batch.status, batch.message) == (Status.FAILED, command.message)
+        return
+    assert batch.status == Status.READY
+    assert batch.counts == command.counts
+    assert [(e["row"], e["column"], e["message"]) for e in batch.errors] == [
+        (i.row, i.column, i.message) for i in command.issues
+    ]
