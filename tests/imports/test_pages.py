@@ -178,13 +178,16 @@ def test_dashboard_panel(alice, login, batch):
     assert "Imports ready to apply" in page
 
 
+def _running(alice, batch, **progress) -> str:
+    """Put the batch where a worker's run would have it (status, rows, step); its page's URL."""
+    with scope(tenant=alice.tenant.pk):
+        ImportBatch.objects.filter(pk=batch.pk).update(**progress)
+    return alice.url(f"imports/{batch.public_id}/")
+
+
 def test_progress_while_running(alice, login, batch):
     """R40: while a batch runs, its page polls a progress bar of rows done of total."""
-    with scope(tenant=alice.tenant.pk):
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=Status.APPLYING, rows_done=2000, rows_total=5000
-        )
-    url = alice.url(f"imports/{batch.public_id}/")
+    url = _running(alice, batch, status=Status.APPLYING, rows_done=2000, rows_total=5000)
     client = login(alice.viewer)
     page = client.get(url).content.decode()
     assert f'data-progress-url="{url}progress/"' in page
@@ -201,14 +204,14 @@ def test_progress_while_running(alice, login, batch):
 
 def test_batch_page_names_the_step(alice, login, batch):
     """P6: after the rows are read, the batch page says which step runs and how far it is."""
-    with scope(tenant=alice.tenant.pk):
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=Status.APPLYING,
-            rows_done=40_000,
-            rows_total=100_000,
-            step="writing the new customers: 40,000 of 100,000",
-        )
-    url = alice.url(f"imports/{batch.public_id}/")
+    url = _running(
+        alice,
+        batch,
+        status=Status.APPLYING,
+        rows_done=40_000,
+        rows_total=100_000,
+        step="writing the new customers: 40,000 of 100,000",
+    )
     progress = login(alice.viewer).get(url + "progress/").json()
     assert progress["label"] == "Applying: writing the new customers: 40,000 of 100,000"
     assert (progress["done"], progress["total"]) == (40_000, 100_000)
@@ -307,16 +310,11 @@ def test_stale_preview_page_offers_validate_again(
 def test_the_bar_is_indeterminate_while_the_workbook_is_opened(alice, login, batch):
     """P6, R40: before the rows are counted (python-calamine parses the whole sheet in one
     call) the bar has no value, so the browser shows it moving; then it counts the rows."""
-    with scope(tenant=alice.tenant.pk):
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=Status.VALIDATING, rows_done=0, rows_total=0
-        )
-    url = alice.url(f"imports/{batch.public_id}/")
+    url = _running(alice, batch, status=Status.VALIDATING, rows_done=0, rows_total=0)
     client = login(alice.viewer)
     page = client.get(url).content.decode()
     assert '<progress data-testid="opening">' in page
     assert "Checking: opening the workbook…" in page
-    with scope(tenant=alice.tenant.pk):
-        ImportBatch.objects.filter(pk=batch.pk).update(rows_total=5000)
+    _running(alice, batch, rows_total=5000)
     page = client.get(url).content.decode()
     assert '<progress max="5000" value="0">' in page
