@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from companies.admin_scoping import ReadOnlyAdminMixin, TenantScopedAdmin
-from imports.models import ColumnMapping, ImportBatch, ImportChange
+from imports.models import CheckedRows, ColumnMapping, ImportBatch, ImportChange
 
 
 @admin.register(ImportBatch)
@@ -47,3 +47,13 @@ class ImportChangeAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
         if obj is None or request.user.is_superuser:
             return super()._allowed(request)
         return obj.batch.tenant_id in self._tenant_ids(request)
+
+
+@admin.register(CheckedRows)
+class CheckedRowsAdmin(ImportChangeAdmin):
+    """The rows a check kept for its batch's apply (imports.checked): there while a checked
+    batch waits to be applied."""
+
+    list_display = ["batch", "rows", "loaded", "one_record_each"]
+    list_filter = []
+    search_fields = ["batch__original_name"]

@@ -5,4 +5,4 @@ class ImportsConfig(AppConfig):
     name = "imports"
 
     def ready(self):
-        from imports import dashboard  # noqa: F401  (registers the dashboard panel)
+        from imports import checked, dashboard  # noqa: F401  (the signal, the panel)

@@ -1,7 +1,9 @@
 """The set-based import engine (R33-R40): no per-row ORM.
 
-1. load: the cleaned records of every row are COPYed into a session TEMP table `imp_rec`
-   (in chunks, reporting progress between them);
+1. load: the cleaned records of every row are COPYed into a session TEMP table (in chunks,
+   reporting progress between them), which the plan reads as `imp_rec`; a web batch's check
+   COPYs them into an UNLOGGED table instead and keeps it, so that its apply skips this step
+   (imports.checked);
 2. plan: one row per customer number (`imp_cust`), the checks that need other rows or the
    database (R18, R33, R35) made in SQL, and every change the file would make written to
    ImportChange (the preview; recomputed when applying, it is the undo record);
@@ -24,14 +26,15 @@ from companies.tenancy import reachable_companies_q
 from customers.models import TAX_FIELDS
 from customers.settings_resolution import effective_setting
 from documents.models import Document
+from imports import checked
 from imports.columns import BILLING, FULL, SHIPPING, title_for
 from imports.csv_reader import open_table
 from imports.header import Layout, read_header
 from imports.history import event_insert, recorded_by_engine
 from imports.locks import lock_company
 from imports.mapping import TitlesRefused, mapped_layout, titles_key
-from imports.models import ColumnMapping, ImportBatch, ImportCounts
-from imports.reader import WorkbookRefused
+from imports.models import CheckedRows, ColumnMapping, ImportBatch, ImportCounts
+from imports.reader import Sheet, WorkbookRefused
 from imports.rows import (
     DETAIL_FIELDS,
     ERROR,
@@ -110,23 +113,64 @@ class _Issues:
         if len(self.kept) < MAX_STORED_ISSUES:
             self.kept.append(issue)
 
+    def as_json(self) -> dict:
+        return {
+            "kept": [list(issue) for issue in self.kept],
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "error_rows": sorted(self.error_rows),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "_Issues":
+        issues = cls()
+        issues.kept = [Issue(*issue) for issue in data["kept"]]
+        issues.errors, issues.warnings = data["errors"], data["warnings"]
+        issues.error_rows = set(data["error_rows"])
+        return issues
+
 
 def run(
-    path, *, batch: ImportBatch, apply: bool, user_id=None, skip_errors: bool = True, progress=None
+    path,
+    *,
+    batch: ImportBatch,
+    apply: bool,
+    user_id=None,
+    skip_errors: bool = True,
+    progress=None,
+    keep: bool = False,
 ) -> Result:
     """Validate the file against the batch's company; apply it too when asked (and when it has
-    no row errors, unless skip_errors). Raises WorkbookRefused before anything is written."""
+    no row errors, unless skip_errors). Raises WorkbookRefused before anything is written.
+    With `keep` (a web batch's check) the cleaned records are kept for the apply, which then
+    reads them instead of the file while what cleaning depended on is unchanged
+    (imports.checked)."""
     company = batch.company
-    sheet = open_table(path, name=batch.original_name)
-    layout = layout_of(sheet.header, batch)
-    result = Result(
-        template=layout.kind, read_as=getattr(sheet, "described", ""), rows_total=sheet.rows_total
-    )
-    issues = _Issues()
+    kept = CheckedRows.objects.filter(batch=batch).first() if apply and batch.pk else None
+    sheet: Sheet | None = None
+    if kept:
+        header = tuple(kept.header)
+    else:
+        sheet = open_table(path, name=batch.original_name)
+        header = sheet.header
+    layout = layout_of(header, batch)
     targets = _target_companies(batch, layout)
+    if keep:
+        checked.discard(batch.pk)  # an earlier check's
+    saved = False
     try:
         with connection.cursor() as cursor:
-            rows, loaded, one_record_each = _load(cursor, sheet, layout, targets, issues, progress)
+            cleaning = _address_validation(cursor, targets.ids)
+            inputs = _inputs_digest(layout, targets, cleaning)
+            if kept and checked.usable(cursor, kept, inputs):
+                read = _read_kept(cursor, kept, progress)
+            else:  # (kept rows out of date: the file is read again)
+                sheet = sheet or open_table(path, name=batch.original_name)
+                table = checked.table_name(batch.pk) if keep else "imp_rec_rows"
+                read = _read_file(cursor, table, sheet, layout, targets, cleaning, progress, keep)
+            issues, rows, loaded = read.issues, read.rows, read.loaded
+            issues_read = issues.as_json() if keep else None  # the plan adds its own next
+            result = Result(template=layout.kind, read_as=read.read_as, rows_total=read.rows_total)
             if batch.mirror and not loaded:
                 raise WorkbookRefused(
                     "This file is declared the company's whole customer list but holds no "
@@ -142,7 +186,7 @@ def run(
                     for company_id in sorted(targets.ids):  # one order: no deadlock
                         lock_company(company_id)
                 steps = _Steps(progress, _plan_steps(batch))
-                _plan(cursor, layout, batch, issues, targets.ids, steps, one_record_each)
+                _plan(cursor, layout, batch, issues, targets.ids, steps, read)
                 steps.step("counting the changes")
                 result.counts = _counts(cursor, batch, rows, issues)
                 result.applied = apply and (skip_errors or not issues.errors)
@@ -160,6 +204,19 @@ def run(
                         )
                     cursor.execute("SELECT now()")
                     result.applied_at = cursor.fetchone()[0]
+            if keep:
+                CheckedRows.objects.create(
+                    batch=batch,
+                    inputs=inputs,
+                    header=list(header),
+                    read_as=read.read_as,
+                    rows_total=read.rows_total,
+                    rows=rows,
+                    loaded=loaded,
+                    one_record_each=read.one_record_each,
+                    issues=issues_read,
+                )
+                saved = True
             if result.applied:
                 steps.step("updating the planner's statistics")
                 refresh_statistics(
@@ -167,6 +224,10 @@ def run(
                 )
     finally:
         _drop_temp_tables()
+        if keep and not saved and _connection_usable():
+            checked.drop_table(batch.pk)
+    if kept and result.applied:
+        checked.discard(batch.pk)  # applied: the batch is never read again
     result.issues = sorted(
         _in_file_titles(issues.kept, batch), key=lambda i: (i.row, i.level != ERROR)
     )
@@ -208,11 +269,29 @@ def layout_of(header: tuple[str, ...], batch: ImportBatch) -> Layout:
         return mapped_layout(header, saved.pairs)
 
 
+def _connection_usable() -> bool:
+    return connection.connection is not None and not connection.needs_rollback
+
+
 def _drop_temp_tables() -> None:
-    if connection.connection is None or connection.needs_rollback:
+    if not _connection_usable():
         return
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS imp_rec, imp_cust")
+        cursor.execute("DROP VIEW IF EXISTS imp_rec")
+        cursor.execute("DROP TABLE IF EXISTS imp_rec_rows, imp_cust")
+
+
+def _inputs_digest(layout: Layout, targets: "_Targets", cleaning: dict) -> str:
+    """What RowCleaner's records depend on besides the file (imports.checked): the columns,
+    the companies rows may go to and which require tax fields, the address validation of
+    each company and customer."""
+    return checked.inputs_digest(
+        repr(layout),
+        sorted(targets.by_code.items()),
+        sorted(targets.tax_required),
+        sorted(cleaning["validate_address"]),
+        sorted((list(key), value) for key, value in cleaning["validate_overrides"].items()),
+    )
 
 
 # --- 1. load ----------------------------------------------------------------------------------
@@ -250,20 +329,61 @@ def _target_companies(batch: ImportBatch, layout: Layout) -> _Targets:
     )
 
 
-def _load(
-    cursor, sheet, layout: Layout, targets: _Targets, issues: _Issues, progress
-) -> tuple[int, int, bool]:
-    """Read the sheet's rows into `imp_rec`; (data rows of the file: every non-blank row, in
-    error or not; rows that gave records; whether each customer has one record only)."""
-    cursor.execute("DROP TABLE IF EXISTS imp_rec, imp_cust")
-    cursor.execute(f"CREATE TEMP TABLE imp_rec ({_REC_TABLE})")
+@dataclass
+class _Read:
+    """What reading the file gave: its records in `table` (which the plan reads as imp_rec),
+    their issues, the file's data rows (every non-blank row, in error or not), the rows that
+    gave records, whether each customer has one record only."""
+
+    table: str
+    issues: _Issues
+    rows: int
+    loaded: int
+    one_record_each: bool
+    read_as: str  # how a CSV was read (R58)
+    rows_total: int  # rows of the sheet, blank ones included
+
+
+def _read_kept(cursor, kept: CheckedRows, progress) -> _Read:
+    """What the batch's check read (imports.checked), instead of reading the file again."""
+    table = checked.table_name(kept.batch_id)
+    _drop_temp_tables()
+    cursor.execute(f"CREATE TEMP VIEW imp_rec AS SELECT * FROM {table}")  # noqa: S608
+    if progress:
+        progress(kept.rows_total, kept.rows_total, "")
+    return _Read(
+        table,
+        _Issues.from_json(kept.issues),
+        kept.rows,
+        kept.loaded,
+        kept.one_record_each,
+        kept.read_as,
+        kept.rows_total,
+    )
+
+
+def _read_file(
+    cursor,
+    table: str,
+    sheet: Sheet,
+    layout: Layout,
+    targets: _Targets,
+    cleaning: dict,
+    progress,
+    keep: bool,
+) -> _Read:
+    """Read and clean the sheet's rows into `table`: TEMP, or UNLOGGED and kept when `keep`."""
+    issues = _Issues()
+    _drop_temp_tables()
+    cursor.execute(f"CREATE {'UNLOGGED' if keep else 'TEMP'} TABLE {table} ({_REC_TABLE})")
+    cursor.execute(f"CREATE TEMP VIEW imp_rec AS SELECT * FROM {table}")  # noqa: S608
     cleaner = RowCleaner(
         layout,
         company_id=targets.company_id,
         companies=targets.by_code,
         tax_required=targets.tax_required,
         stored=_stored_digests(cursor, layout, targets.ids),
-        **_address_validation(cursor, targets.ids),
+        **cleaning,
     )
     raw = cursor.cursor  # psycopg's own cursor, for COPY
     if progress:
@@ -273,7 +393,7 @@ def _load(
     while pending:
         pending = False
         # Binary COPY: the server reads each value as is, with no text parsing or escapes.
-        with raw.copy("COPY imp_rec FROM STDIN (FORMAT BINARY)") as copy:
+        with raw.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(_REC_TYPES)
             for row_no, cells in sheet.rows:
                 done += 1
@@ -291,21 +411,31 @@ def _load(
                     break
         if progress:
             progress(done, sheet.rows_total, "")
-    one_record_each = _index_records(cursor)
+    one_record_each = _index_records(cursor, table)
     # Autovacuum never sees temp tables; statistics of the join columns only (cheap).
-    cursor.execute("ANALYZE imp_rec (number, company_id, zone, link_to)")
-    return rows, loaded, one_record_each
+    cursor.execute(f"ANALYZE {table} (number, company_id, zone, link_to)")
+    return _Read(
+        table,
+        issues,
+        rows,
+        loaded,
+        one_record_each,
+        getattr(sheet, "described", ""),
+        sheet.rows_total,
+    )
 
 
-def _index_records(cursor) -> bool:
-    """Index imp_rec by customer; whether each customer has one record only (the usual
+def _index_records(cursor, records: str) -> bool:
+    """Index the records by customer; whether each customer has one record only (the usual
     file), learnt from the index build itself: a unique index costs the same sort, and when
     a customer repeats it fails and the plain index is built instead."""
     try:
         with transaction.atomic():
-            cursor.execute("CREATE UNIQUE INDEX ON imp_rec (number, company_id) NULLS NOT DISTINCT")
+            cursor.execute(
+                f"CREATE UNIQUE INDEX ON {records} (number, company_id) NULLS NOT DISTINCT"
+            )
     except IntegrityError:
-        cursor.execute("CREATE INDEX ON imp_rec (number, company_id)")
+        cursor.execute(f"CREATE INDEX ON {records} (number, company_id)")
         return False
     return True
 
@@ -363,15 +493,16 @@ def _agg(f: str) -> str:
 PLAN_CHUNK = 100_000  # file rows per grouping statement, so the progress moves (P6)
 
 
-def _number_ranges(cursor: CursorWrapper) -> list[tuple[str | None, str | None]]:
-    """[low, high) ranges of customer numbers, each holding about PLAN_CHUNK of imp_rec's rows,
+def _number_ranges(cursor: CursorWrapper, records: str) -> list[tuple[str | None, str | None]]:
+    """[low, high) ranges of customer numbers, each holding about PLAN_CHUNK of the records,
     from the statistics its ANALYZE gathered (the histogram's bounds split its rows evenly);
     one open range for a file of up to PLAN_CHUNK rows."""
     cursor.execute(
         """SELECT c.reltuples, s.histogram_bounds::text::text[] FROM pg_class c
            LEFT JOIN pg_stats s ON s.schemaname = c.relnamespace::regnamespace::text
                 AND s.tablename = c.relname AND s.attname = 'number'
-           WHERE c.oid = 'imp_rec'::regclass"""
+           WHERE c.oid = %s::regclass""",
+        [records],
     )
     rows, bounds = cursor.fetchone()
     chunks = min(int(rows // PLAN_CHUNK), len(bounds or []) - 1)
@@ -393,14 +524,14 @@ def _plan(
     issues: _Issues,
     company_ids: list[int],
     steps: _Steps,
-    one_record_each: bool,
+    read: _Read,
 ) -> None:
     # A customer is a (company, number): one company, or with a `Company Code` column the
     # company each row names (R42). A new customer's id is drawn from the table's sequence
     # here (a preview leaves a gap in it, as a rolled-back insert would), so that the zone,
     # link and change rows can refer to it before it is written.
     linked = "side = 'billing'" if layout.kind == FULL else "false"
-    if one_record_each:  # each record is its customer: nothing to group
+    if read.one_record_each:  # each record is its customer: nothing to group
         customers = f"""
             SELECT company_id, number, {", ".join(DETAIL_FIELDS)}, side = 'billing' AS billing,
                    error AS bad, zoned, {linked} AS linked, 1::int8 AS records
@@ -420,7 +551,7 @@ def _plan(
              ON c.{CUSTOMERS.company} = g.company_id AND c.{CUSTOMERS.number} = g.number"""  # noqa: S608
     label = "checking: grouping the rows by customer"
     steps.step(label)
-    ranges = _number_ranges(cursor)
+    ranges = _number_ranges(cursor, read.table)
     for done, (low, high) in enumerate(ranges):
         # A customer's rows share its number: each range groups whole customers.
         numbers = " AND ".join(

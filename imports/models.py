@@ -253,3 +253,37 @@ class ImportChange(models.Model):
         if self.field in special:
             return special[self.field]
         return Customer.field_name(self.field).capitalize()
+
+
+class CheckedRows(models.Model):
+    """What the check of a web batch read from its file (P6): the cleaned records, in an
+    UNLOGGED table of their own (imports.checked.table_name), and the rest of what reading gave,
+    so that applying the batch need not read and clean the file a second time. The apply uses
+    them only while what cleaning depended on is unchanged (`inputs`) and the table still holds
+    its rows (a crash of the database empties unlogged tables); else it reads the file, as the
+    command line does. Removed with its table once the batch is applied or cancelled."""
+
+    # Reached only through its batch, as ImportChange (no database constraint: the engine
+    # writes it).
+    batch = models.OneToOneField(
+        ImportBatch,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    inputs = models.CharField(max_length=64)  # sha256 hex of what cleaning depended on
+    header = models.JSONField()  # the file's titles, as read
+    read_as = models.CharField(max_length=100, blank=True)
+    rows_total = models.PositiveIntegerField()  # rows of the sheet, blank ones included
+    rows = models.PositiveIntegerField()  # data rows
+    loaded = models.PositiveIntegerField()  # rows that gave records
+    one_record_each = models.BooleanField()
+    # The reading's issues: {"kept": [[row, column, message, level], ...] (capped as the
+    # batch's), "errors": n, "warnings": n, "error_rows": [row, ...]}
+    issues = models.JSONField()
+
+    objects = ScopedManager(tenant="batch__tenant")
+
+    def __str__(self):
+        return f"checked rows of batch {self.batch_id}"

@@ -29,7 +29,7 @@ from certhub.errors import DomainError
 from companies.history import history_context
 from companies.models import Company, Tenant
 from companies.uploads import max_upload_bytes, storing_upload, too_large_message
-from imports import engine
+from imports import checked, engine
 from imports.csv_reader import is_csv, open_table
 from imports.locks import ImportBusy, company_lock_held, holding_company_lock, try_company_lock
 from imports.mapping import TitlesRefused, check_pairs, titles_key
@@ -158,7 +158,7 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     version = company_version(batch.company_id)
     try:
         with stored_file_path(batch.file.name) as path, _progress(batch) as progress:
-            result = engine.run(path, batch=batch, apply=False, progress=progress)
+            result = engine.run(path, batch=batch, apply=False, progress=progress, keep=True)
     except WorkbookRefused as refusal:
         return _fail(batch, str(refusal), mappable=isinstance(refusal, TitlesRefused))
     except Exception as error:  # the database or the storage failed: nothing was kept
@@ -341,6 +341,7 @@ def batch_cancel(*, batch: ImportBatch, user: User) -> ImportBatch:
     if not cancelled:
         raise DomainError("Only a batch that is not applied can be cancelled.")
     ImportChange.objects.filter(batch=batch).delete()
+    checked.discard(batch.pk)
     batch.refresh_from_db()
     return batch
 

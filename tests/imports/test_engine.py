@@ -310,7 +310,7 @@ def test_the_plan_groups_rows_only_when_a_customer_repeats(numbers, one_each):
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE imp_rec (number text, company_id int8)")
         cursor.executemany("INSERT INTO imp_rec VALUES (%s, 1)", [[n] for n in numbers])
-        assert _index_records(cursor) is one_each
+        assert _index_records(cursor, "imp_rec") is one_each
         cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'imp_rec'")
         assert cursor.fetchone()[0] == 1
         cursor.execute("DROP TABLE imp_rec")
