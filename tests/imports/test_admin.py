@@ -35,3 +35,20 @@ def test_batches_are_read_only_and_per_tenant(alice, bob, login, tmp_path):
     assert response.status_code == 403
     assert client.get(f"/admin/imports/importchange/{change.pk}/change/").status_code == 200
     assert "100" in client.get("/admin/imports/importchange/").content.decode()
+
+
+def test_kept_rows_are_listed_per_tenant(
+    alice, bob, login, tmp_path, django_capture_on_commit_callbacks
+):
+    """R44: the rows checks kept for their apply are listed to their tenant's admin only."""
+    from tests.imports.batches import upload_batch
+
+    for world in (alice, bob):
+        path = wb.basic_file(tmp_path / f"{world.tenant.slug}-kept.xlsx", [wb.customer("100")])
+        upload_batch(world, path, on_commit=django_capture_on_commit_callbacks)
+    alice.admin.is_staff = True
+    alice.admin.save(update_fields=["is_staff"])
+    listing = login(alice.admin).get("/admin/imports/checkedrows/")
+    assert listing.status_code == 200
+    assert "alice-kept.xlsx" in listing.content.decode()
+    assert "bob-kept.xlsx" not in listing.content.decode()
