@@ -86,10 +86,16 @@ def _long_rows(alice):
 
 @pytest.mark.parametrize("width", [1300, 1024])
 def test_list_pages_do_not_scroll_sideways(alice, browser, live_server, password, width):
-    """The certificate requests list fits the window: the page is no wider than the window
-    and every table is no wider than its frame."""
+    """The requests, customers, documents, import batches and exposure lists fit the window:
+    the page is no wider than the window and every table is no wider than its frame."""
     _long_rows(alice)
-    pages = {"requests": "requests/?descendants=on"}
+    pages = {
+        "requests": "requests/?descendants=on",
+        "customers": "customers/?scope=subtree",
+        "documents": "documents/?descendants=on",
+        "imports": "imports/",
+        "exposure": "exposure/",
+    }
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": width, "height": 900}
     )
