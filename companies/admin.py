@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from mptt.admin import DraggableMPTTAdmin
 
 from certhub.errors import error_text, show_error
@@ -238,11 +240,51 @@ admin.site.register(event_model(Company), EventAdmin)
 admin.site.register(event_model(Membership), EventAdmin)
 
 
+def _name_or_last_known(model, key: str, field: str):
+    """`field` of the `model` row whose id is the event's `key`: its current value, else the
+    last one its history kept (the row may be gone since: a company deleted, a member removed).
+    Both are read by id, so an event whose row is gone stays listed."""
+    current = model._base_manager.filter(pk=OuterRef(key)).values(field)[:1]
+    last = (
+        event_model(model)
+        ._base_manager.filter(pgh_obj_id=OuterRef(key))
+        .order_by("-pgh_id")
+        .values(field)[:1]
+    )
+    return Coalesce(Subquery(current), Subquery(last))
+
+
 @admin.register(event_model(MembershipCompany))
 class MembershipCompanyEventAdmin(EventAdmin):
-    """Companies a membership was limited to ("insert") or no longer ("delete") (R54)."""
+    """Companies a membership was limited to ("insert") or no longer ("delete") (R54), named
+    by the member and the company's name and code, not their ids."""
 
-    list_display = ["pgh_created_at", "pgh_label", "membership_id", "company_id", "who", "tenant"]
+    # Not `membership_id` and `company_id` (ids), nor the relations (nothing once the row is
+    # gone, and select_related would drop the event from the list).
+    list_display = ["pgh_created_at", "pgh_label", "member", "limited_to", "who", "tenant"]
+    fields = ("pgh_created_at", "pgh_label", "member", "limited_to", "who", "tenant")
+    readonly_fields = fields  # an event's page too
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_email=_name_or_last_known(Membership, "membership_id", "user__email"),
+                company_name=_name_or_last_known(Company, "company_id", "name"),
+                company_code=_name_or_last_known(Company, "company_id", "code"),
+            )
+        )
+
+    @admin.display(description="member")
+    def member(self, obj):
+        return obj.member_email or f"membership {obj.membership_id} (no longer known)"
+
+    @admin.display(description="company")
+    def limited_to(self, obj):
+        if obj.company_name is None:
+            return f"company {obj.company_id} (no longer known)"
+        return f"{obj.company_name} ({obj.company_code})"
 
 
 admin.site.register(event_model(Tenant), TenantEventAdmin)

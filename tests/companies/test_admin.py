@@ -253,3 +253,31 @@ def test_admin_membership_companies_must_be_of_its_tenant(alice, bob, superuser,
     assert b"Pick companies of the membership" in response.content
     with scopes_disabled():
         assert not Membership.objects.get(pk=viewer.pk).companies.exists()
+
+
+def test_history_of_a_membership_s_companies_names_them(alice, staff_admin, login):
+    """R44, R54: the admin's history of the companies a membership is limited to names each
+    company by name and code, and the member by email, not by ids: in the list and on an
+    event's page, also once the company is deleted."""
+    from companies.models import MembershipCompany
+    from companies.services import company_delete
+
+    west = make_company(alice.tenant, "ALICE-WEST", "Alice West Coast", parent=alice.company)
+    east = make_company(alice.tenant, "ALICE-EAST", "Alice East", parent=alice.company)
+    client = login(staff_admin)
+    viewer = _member(alice, alice.viewer)
+    assert _change_role(client, viewer, "viewer", companies=[west.pk, east.pk]).status_code == 302
+    assert _change_role(client, viewer, "viewer", companies=[east.pk]).status_code == 302
+    with alice.scope():
+        company_delete(company=west)
+        removal = MembershipCompany.pgh_event_model.objects.get(pgh_label="delete")
+
+    listing = client.get("/admin/companies/membershipcompanyevent/").content.decode()
+    assert listing.count("Alice West Coast (ALICE-WEST)") == 2  # added, then removed
+    assert listing.count("Alice East (ALICE-EAST)") == 1
+    assert listing.count(alice.viewer.email) == 3
+    assert ">Company id<" not in listing and ">Membership id<" not in listing
+    page = client.get(f"/admin/companies/membershipcompanyevent/{removal.pk}/change/")
+    assert page.status_code == 200
+    assert "Alice West Coast (ALICE-WEST)" in page.content.decode()
+    assert alice.viewer.email in page.content.decode()
