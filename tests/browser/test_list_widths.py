@@ -67,6 +67,7 @@ def _long_rows(alice):
                 REGIONS[:2],
                 status="pending",
                 certificate_request=request,
+                original_name=f"scan-{n}-texas-resale-certificate-01-339-signed.pdf",
                 expiration=datetime.date.today() + datetime.timedelta(days=20),
             )
             make_document(customer, REGIONS[2:4], expiration=datetime.date.today())
@@ -86,13 +87,14 @@ def _long_rows(alice):
 
 @pytest.mark.parametrize("width", [1300, 1024])
 def test_list_pages_do_not_scroll_sideways(alice, browser, live_server, password, width):
-    """The requests, customers, documents, import batches and exposure lists fit the window:
-    the page is no wider than the window and every table is no wider than its frame."""
+    """The requests, customers, documents, review queue, import batches and exposure lists fit
+    the window: the page is no wider than the window and every table no wider than its frame."""
     _long_rows(alice)
     pages = {
         "requests": "requests/?descendants=on",
         "customers": "customers/?scope=subtree",
         "documents": "documents/?descendants=on",
+        "review-queue": "documents/review/",
         "imports": "imports/",
         "exposure": "exposure/",
     }
