@@ -22,7 +22,12 @@ def import_panels(request):
         company__in=working_companies(request, include_descendants=True)
     )
     waiting = batches.filter(status=Status.READY).count()
-    last = batches.filter(status=Status.APPLIED).order_by("-applied_at").first()
+    # (DESC puts NULLs first: a batch without its time must not be "the last applied")
+    last = (
+        batches.filter(status=Status.APPLIED, applied_at__isnull=False)
+        .order_by("-applied_at")
+        .first()
+    )
     note = (
         f"Last applied {last.applied_at:%Y-%m-%d %H:%M}: {last.original_name}"
         if last

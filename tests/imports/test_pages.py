@@ -178,6 +178,15 @@ def test_dashboard_panel(alice, login, batch):
     assert "Imports ready to apply" in page
 
 
+def test_dashboard_panel_with_an_applied_batch_without_its_time(alice, login, batch):
+    """R61: an applied batch whose time is not known (a batch older than the field, a row
+    mended by hand) does not break the dashboard; the last known apply is named."""
+    _running(alice, batch, status=Status.APPLIED, applied_at=None)
+    response = login(alice.viewer).get(alice.url())
+    assert response.status_code == 200
+    assert "No import applied yet" in response.content.decode()
+
+
 def _running(alice, batch, **progress) -> str:
     """Put the batch where a worker's run would have it (status, rows, step); its page's URL."""
     with scope(tenant=alice.tenant.pk):
