@@ -14,7 +14,11 @@ class BenchWorld:
     """A tenant `bench-imports`; `company(code)` adds a fresh root company to import into."""
 
     def __init__(self):
-        remove_tenant(SLUG)  # left over by an interrupted run
+        self.reset()
+
+    def reset(self) -> None:
+        """Start again from tables without the bench's rows (removed, then vacuumed)."""
+        remove_tenant(SLUG)  # also what an interrupted run left
         vacuum_import_tables()
         with scopes_disabled():
             self.tenant = Tenant.objects.create(slug=SLUG, name="Import benchmark")

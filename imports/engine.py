@@ -91,6 +91,9 @@ class Result:
     issues: list[Issue] = field(default_factory=list)  # capped at MAX_STORED_ISSUES
     applied: bool = False
     applied_at: datetime | None = None  # the apply transaction's time, as the rows record it
+    # The customer table wants a VACUUM for its visibility map (see vacuum_customers): the
+    # caller runs vacuum_customers once the batch is saved, so nobody waits on it.
+    vacuum: bool = False
 
 
 NO_ROWS = "The file has titles but no customer rows: there is nothing to import."
@@ -219,9 +222,8 @@ def run(
                 saved = True
             if result.applied:
                 steps.step("updating the planner's statistics")
-                refresh_statistics(
-                    cursor, _written(result.counts), vacuum=_mostly_new(result.counts)
-                )
+                analyzed = refresh_statistics(cursor, _written(result.counts))
+                result.vacuum = str(CUSTOMERS) in analyzed and _mostly_new(result.counts)
     finally:
         _drop_temp_tables()
         if keep and not saved and _connection_usable():
@@ -1061,11 +1063,11 @@ def _event_table(model: str) -> str:
 
 
 def _mostly_new(counts: ImportCounts) -> bool:
-    """Most customer rows the import wrote are new ones (see refresh_statistics' VACUUM)."""
+    """Most customer rows the import wrote are new ones (see vacuum_customers)."""
     return counts["new"] >= counts["updated"] + counts["deactivated"] + counts["reactivated"]
 
 
-def refresh_statistics(cursor, written: dict[str, int], *, vacuum: bool = True) -> list[str]:
+def refresh_statistics(cursor, written: dict[str, int]) -> list[str]:
     """ANALYZE each table whose rows changed since its last ANALYZE (`written` rows by table,
     plus what the statistics collector counted before) exceed autovacuum's threshold (50 rows +
     10% of its estimated rows), so the planner knows the new rows at once: autovacuum may be
@@ -1073,15 +1075,7 @@ def refresh_statistics(cursor, written: dict[str, int], *, vacuum: bool = True) 
     on plans for an empty table (P4). Returns the tables analyzed. Run after the commit (a
     sample of ~30,000 rows per table, of the columns queries use: ~0.1-0.2 s a table).
 
-    The customer table is also VACUUMed (outside a transaction only, as VACUUM requires): that
-    sets the visibility map of the pages the import wrote, without which the list's capped
-    counts read the table instead of an index (P4: "not tax-ready + state" took 258 ms right
-    after a million-row import, 63 ms after the 2.2 s VACUUM). Only when `vacuum`: the engine
-    asks for it when most rows it wrote are new (their pages only need marking), not when it
-    mostly updated customers, whose old row versions VACUUM would remove from each of the
-    table's eleven indexes by reading them whole, a cost that grows with the table rather than
-    the import (0.74 s of a 4.1 s 10,000-row update on a 300,000-customer table): autovacuum
-    does that in the background, as it does after any other write."""
+    An import that wrote mostly new customers also asks for vacuum_customers (Result.vacuum)."""
     tables = [table for table, rows in written.items() if rows]
     if not tables:
         return []
@@ -1096,12 +1090,27 @@ def refresh_statistics(cursor, written: dict[str, int], *, vacuum: bool = True) 
     for table, estimated, modified in cursor.fetchall():
         if written[table] + modified > ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR * estimated:
             columns = _ANALYZED_COLUMNS.get(table, _EVENT_COLUMNS)
-            if vacuum and table == str(CUSTOMERS) and not connection.in_atomic_block:
-                cursor.execute(f'VACUUM (ANALYZE) "{table}" ({columns})')
-            else:
-                cursor.execute(f'ANALYZE "{table}" ({columns})')
+            cursor.execute(f'ANALYZE "{table}" ({columns})')
             analyzed.append(table)
     return sorted(analyzed)
+
+
+def vacuum_customers(result: Result) -> None:
+    """VACUUM the customer table after an import that asked for it (Result.vacuum), outside a
+    transaction only, as VACUUM requires; run once the batch is saved (a million new customers
+    take it seconds, one statement, which no progress bar should wait on).
+
+    It sets the visibility map of the pages the import wrote, without which the list's capped
+    counts read the table instead of an index (P4: "not tax-ready + state" took 258 ms right
+    after a million-row import, 63 ms after the 2.2 s VACUUM). Asked for only when most rows
+    the import wrote are new (their pages only need marking), not when it mostly updated
+    customers, whose old row versions VACUUM would remove from each of the table's eleven
+    indexes by reading them whole, a cost that grows with the table rather than the import
+    (0.74 s of a 4.1 s 10,000-row update on a 300,000-customer table): autovacuum does that in
+    the background, as it does after any other write."""
+    if result.vacuum and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f'VACUUM "{CUSTOMERS}"')
 
 
 def _counts(cursor, batch: ImportBatch, rows: int, issues: _Issues) -> ImportCounts:

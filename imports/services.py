@@ -273,6 +273,7 @@ def batch_apply(*, batch: ImportBatch, user: User | int) -> ImportBatch:
     batch.applied_by_id = user_id
     batch.applied_at = result.applied_at
     batch.save()
+    engine.vacuum_customers(result)  # the batch shows applied meanwhile
     return batch
 
 
@@ -549,6 +550,7 @@ def _import(
         batch.status, status = Status.FAILED, "invalid"
         batch.message = "Rows had errors; nothing was applied."
     batch.save()
+    engine.vacuum_customers(result)
     return ImportResult(
         status, counts=result.counts, issues=result.issues, message=batch.message, batch=batch
     )

@@ -77,3 +77,28 @@ def _vacuumed_at(table: str):
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = %s", [table])
         return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_web_apply_vacuums_the_customer_table_once_the_batch_is_applied(
+    alice, tmp_path, django_capture_on_commit_callbacks
+):
+    """P4, P6: the worker's apply of many new customers VACUUMs their table too, after the
+    batch is saved as applied (its page no longer waits on that one statement)."""
+    from django_scopes import scope
+
+    from imports import services
+    from imports.models import Status
+    from tests.imports.batches import upload_batch
+
+    rows = [wb.customer(f"{n:04}", Ship="TX") for n in range(300)]
+    batch = upload_batch(
+        alice,
+        wb.basic_file(tmp_path / "a.xlsx", rows),
+        on_commit=django_capture_on_commit_callbacks,
+    )
+    before = _vacuumed_at("customers_customer")
+    with scope(tenant=alice.tenant.pk):
+        assert services.batch_apply(batch=batch, user=alice.editor).status == Status.APPLIED
+    vacuumed_at = _vacuumed_at("customers_customer")
+    assert vacuumed_at is not None and vacuumed_at != before
