@@ -458,11 +458,16 @@ def measure_huge(world, rows: int) -> dict:
         f"  workbook of {rows:,} rows: {path.name} ({path.stat().st_size / 1e6:.1f} MB, "
         f"{time.perf_counter() - start:.0f} s incl. generation)"
     )
-    floor.empty_table()
-    settle()
-    floor_seconds = floor.run_floor(path, company=world.company("HUGE-FLOOR"), indexed=True)
-    floor.empty_table()
-    say(f"  floor indexed new {rows:,}: {floor_seconds:.1f} s {rate(rows, floor_seconds)}")
+    # The floor's best of two, as P2's (its million-row insert drifted 77-96 s between runs).
+    floors = []
+    for attempt in (1, 2):
+        floor.empty_table()
+        settle()
+        company = world.company(f"HUGE-FLOOR-{attempt}")
+        floors.append(floor.run_floor(path, company=company, indexed=True))
+        floor.empty_table()
+        say(f"  floor indexed new {rows:,}: {floors[-1]:.1f} s {rate(rows, floors[-1])}")
+    floor_seconds = min(floors)
     company = world.company("HUGE-CLI")
     cli = cli_import(path, company)
     say(
