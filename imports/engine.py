@@ -286,8 +286,10 @@ def _drop_temp_tables() -> None:
 def _inputs_digest(layout: Layout, targets: "_Targets", cleaning: dict) -> str:
     """What RowCleaner's records depend on besides the file (imports.checked): the columns,
     the companies rows may go to and which require tax fields, the address validation of
-    each company and customer."""
+    each company and customer; and the records' own columns (a release that changes Record
+    between a check and its apply must not read the kept table as if it had its columns)."""
     return checked.inputs_digest(
+        _REC_TABLE,
         repr(layout),
         sorted(targets.by_code.items()),
         sorted(targets.tax_required),

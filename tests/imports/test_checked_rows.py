@@ -8,6 +8,7 @@ from django_scopes import scope
 from companies.models import Company
 from customers.models import Customer
 from imports import checked, services
+from imports.csv_reader import open_table
 from imports.models import CheckedRows, Status
 from tests.factories import make_customer
 from tests.imports import workbooks as wb
@@ -122,3 +123,28 @@ def test_a_failed_check_keeps_nothing(alice, tmp_path, django_capture_on_commit_
     batch = upload_batch(alice, path, on_commit=django_capture_on_commit_callbacks)
     assert batch.status == Status.FAILED
     assert not _kept(batch) and not _kept_table_exists(batch)
+
+
+@pytest.mark.django_db
+def test_an_apply_reads_the_file_again_when_the_records_changed_shape(
+    alice, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """R61, P6: a release that changes the records' columns between a check and its apply reads
+    the file again instead of the kept table (whose columns are the old ones)."""
+    from imports import engine
+
+    path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
+    batch = upload_batch(alice, path, on_commit=django_capture_on_commit_callbacks)
+    opened = []
+    # (the same columns, one declared otherwise: this release's rows still COPY into it)
+    assert "zip text" in engine._REC_TABLE
+    monkeypatch.setattr(engine, "_REC_TABLE", engine._REC_TABLE.replace("zip text", "zip varchar"))
+    monkeypatch.setattr(
+        engine, "open_table", lambda *args, **kw: opened.append(1) or open_table(*args, **kw)
+    )
+
+    batch = _apply(alice, batch)
+
+    assert batch.status == Status.APPLIED and opened == [1]
+    with scope(tenant=alice.tenant.pk):
+        assert Customer.objects.filter(number="100").exists()
