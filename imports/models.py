@@ -285,5 +285,8 @@ class CheckedRows(models.Model):
 
     objects = ScopedManager(tenant="batch__tenant")
 
+    class Meta:
+        verbose_name = verbose_name_plural = "checked rows"
+
     def __str__(self):
         return f"checked rows of batch {self.batch_id}"
