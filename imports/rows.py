@@ -261,7 +261,12 @@ class RowCleaner:
             stored = self.stored.get(side)
             expected = stored.get(company_id, _NONE).get(number) if stored else None
             details: list[str | None]
-            if not bad and expected is not None and _same(raw, expected):
+            if (
+                not bad
+                and expected is not None
+                and _same(raw, expected)
+                and self._address_still_valid(company_id, number, plan, raw)
+            ):
                 # Cells equal to the stored values: what cleaning would give.
                 details = [None if k is None else raw[k] for k in plan.detail_at]
                 error = False
@@ -299,6 +304,25 @@ class RowCleaner:
             (row_no, BILLING, number, *details, zone, shipping_number, zoned, error, company_id)
         )
         return [billing_record, *records], issues
+
+    def _validates(self, company_id: int | None, number: str) -> bool:
+        """Whether R63's ZIP-in-state check is on for the customer: its own setting, else its
+        company's (effective) one."""
+        return self.validate_overrides.get(
+            (company_id, number), company_id in self.validate_address
+        )
+
+    def _address_still_valid(self, company_id: int | None, number: str, plan, raw) -> bool:
+        """Stored values pass cleaning, but their ZIP may have been stored before R63's check
+        was turned on: where it is on, the stored ZIP must still be in its state for the row
+        to skip cleaning (else cleaning reports it). So a skipped row's record is what
+        cleaning gives, whatever the stored customer becomes later (a kept check, P6)."""
+        if not self._validates(company_id, number):
+            return True
+        value = {f: raw[i] for i, f in enumerate(plan.fields)}
+        return not address_mismatch(
+            state=value.get("state", ""), country=value.get("country", ""), zip=value.get("zip", "")
+        )
 
     def _cell_issues(self, row_no: int, cells: tuple[str, ...]) -> list[Issue]:
         """Cells of present columns that cannot be read as a value (formulas without a
@@ -350,9 +374,7 @@ class RowCleaner:
                     )
                 )
                 values["zip"] = padded
-        validate = company_id in self.validate_address
-        if company_id is not None:
-            validate = self.validate_overrides.get((company_id, values["number"].strip()), validate)
+        validate = self._validates(company_id, values["number"].strip())
         cleaned, errors = clean_customer_values(
             values, require_tax_fields=require_tax_fields, validate_address=validate
         )

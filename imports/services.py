@@ -172,9 +172,11 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     _save_result(batch, result)
     batch.checked_version = version
     batch.status = Status.READY
-    # A batch cancelled while it was being checked stays cancelled.
+    # A batch cancelled while it was being checked stays cancelled, without the rows the
+    # check kept (the cancel could not drop them while the check was using them).
     if not ImportBatch.objects.filter(pk=batch.pk, status=Status.VALIDATING).exists():
         batch.status = Status.CANCELLED
+        checked.discard(batch.pk)
     batch.save()
     return batch
 
@@ -336,13 +338,19 @@ def batch_revalidate(*, batch: ImportBatch, user: User) -> ImportBatch:
 
 
 def batch_cancel(*, batch: ImportBatch, user: User) -> ImportBatch:
-    cancelled = ImportBatch.objects.filter(
-        pk=batch.pk, status__in=[Status.READY, Status.VALIDATING, Status.FAILED]
-    ).update(status=Status.CANCELLED, message=f"Cancelled by {user}.")
+    message = f"Cancelled by {user}."
+    # A check still running keeps using its rows; it drops them itself when it ends
+    # (batch_validate), so they are dropped here only for a batch no check is running for.
+    idle = ImportBatch.objects.filter(pk=batch.pk, status__in=[Status.READY, Status.FAILED])
+    cancelled_idle = idle.update(status=Status.CANCELLED, message=message)
+    cancelled = cancelled_idle or ImportBatch.objects.filter(
+        pk=batch.pk, status=Status.VALIDATING
+    ).update(status=Status.CANCELLED, message=message)
     if not cancelled:
         raise DomainError("Only a batch that is not applied can be cancelled.")
     ImportChange.objects.filter(batch=batch).delete()
-    checked.discard(batch.pk)
+    if cancelled_idle:
+        checked.discard(batch.pk)
     batch.refresh_from_db()
     return batch
 

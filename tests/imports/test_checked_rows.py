@@ -9,8 +9,8 @@ from companies.models import Company
 from customers.models import Customer
 from imports import checked, services
 from imports.csv_reader import open_table
-from imports.models import CheckedRows, Status
-from tests.factories import make_customer
+from imports.models import CheckedRows, ImportBatch, Status
+from tests.factories import import_file, make_customer
 from tests.imports import workbooks as wb
 from tests.imports.batches import upload_batch
 
@@ -148,3 +148,51 @@ def test_an_apply_reads_the_file_again_when_the_records_changed_shape(
     assert batch.status == Status.APPLIED and opened == [1]
     with scope(tenant=alice.tenant.pk):
         assert Customer.objects.filter(number="100").exists()
+
+
+@pytest.mark.django_db
+def test_a_batch_cancelled_while_it_is_checked_keeps_no_rows(
+    alice, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """R39: cancelled (by another request) while its check reads the file, a batch ends
+    cancelled without the rows the check kept."""
+    from imports import engine
+
+    def open_and_cancel(path, **kwargs):
+        sheet = open_table(path, **kwargs)
+        with scope(tenant=alice.tenant.pk):
+            batch = ImportBatch.objects.get(status=Status.VALIDATING)
+            services.batch_cancel(batch=batch, user=alice.editor)
+        return sheet
+
+    monkeypatch.setattr(engine, "open_table", open_and_cancel)
+    path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100")])
+    batch = upload_batch(alice, path, on_commit=django_capture_on_commit_callbacks)
+
+    assert batch.status == Status.CANCELLED
+    assert not _kept(batch) and not _kept_table_exists(batch)
+
+
+@pytest.mark.django_db
+def test_a_stored_zip_outside_its_state_is_checked_once_validation_is_on(
+    alice, tmp_path, django_capture_on_commit_callbacks
+):
+    """R63, P6: a row repeating a customer stored with a ZIP outside its state (stored while the
+    check was off) is an error once the check is on, as cleaning says, even though its cells
+    equal the stored values; so the kept rows do not depend on the customer as stored, and an
+    apply after the ZIP was corrected by hand writes nothing wrong back."""
+    path = wb.basic_file(tmp_path / "a.xlsx", [wb.customer("100", Zip="10001")])
+    assert import_file(path, tenant=alice.tenant, company=alice.company).status == "applied"
+    with scope(tenant=alice.tenant.pk):
+        Company.objects.filter(pk=alice.company.pk).update(address_validation=True)
+    batch = upload_batch(alice, path, on_commit=django_capture_on_commit_callbacks)
+    assert batch.status == Status.READY and batch.counts["errors"] == 1
+    assert batch.errors[0]["column"] == "Billing Customer Zip"
+    with scope(tenant=alice.tenant.pk):
+        Customer.objects.filter(number="100").update(zip="78701")  # corrected by hand
+
+    batch = _apply(alice, batch)
+
+    assert batch.counts["errors"] == 1
+    with scope(tenant=alice.tenant.pk):
+        assert Customer.objects.get(number="100").zip == "78701"
