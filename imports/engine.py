@@ -208,17 +208,7 @@ def run(
                     cursor.execute("SELECT now()")
                     result.applied_at = cursor.fetchone()[0]
             if keep:
-                CheckedRows.objects.create(
-                    batch=batch,
-                    inputs=inputs,
-                    header=list(header),
-                    read_as=read.read_as,
-                    rows_total=read.rows_total,
-                    rows=rows,
-                    loaded=loaded,
-                    one_record_each=read.one_record_each,
-                    issues=issues_read,
-                )
+                _keep(batch, inputs, header, read, issues_read)
                 saved = True
             if result.applied:
                 steps.step("updating the planner's statistics")
@@ -363,6 +353,21 @@ def _read_kept(cursor, kept: CheckedRows, progress) -> _Read:
         kept.one_record_each,
         kept.read_as,
         kept.rows_total,
+    )
+
+
+def _keep(batch: ImportBatch, inputs: str, header, read: _Read, issues_read) -> None:
+    """Keep what the check read (its records stay in read.table) for the batch's apply."""
+    CheckedRows.objects.create(
+        batch=batch,
+        inputs=inputs,
+        header=list(header),
+        read_as=read.read_as,
+        rows_total=read.rows_total,
+        rows=read.rows,
+        loaded=read.loaded,
+        one_record_each=read.one_record_each,
+        issues=issues_read,
     )
 
 
